@@ -1,0 +1,1 @@
+"""AuthDesk services: everything that is not a widget. Never imports Qt."""

@@ -1,0 +1,282 @@
+"""The local audit cache: SQLite through SQLAlchemy 2, hash-chained, append-only.
+
+Exactly one thread writes (the workstation engine's). Every event is committed before it takes
+effect elsewhere: an item is recorded before it is shown, a decision (with its outbox entry,
+in the same transaction) before it is sent. Triggers refuse UPDATE and DELETE of events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from clientsvc.protocol.canonical import canonical_bytes
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+from clientsvc.protocol.messages import Decision
+
+SCHEMA_VERSION = 1
+GENESIS = "0" * 64
+
+metadata = MetaData()
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at_ms", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("request_id", String(64)),
+    Column("authorizer_id", String(64)),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("request_id", String(64), primary_key=True),
+    Column("authorizer_id", String(64), primary_key=True),
+    Column("decision", Text, nullable=False),
+    Column("state", String(16), nullable=False),  # pending | acked | refused
+    Column("detail", Text, nullable=False, default=""),
+    Column("created_at", Integer, nullable=False),
+    Column("updated_at", Integer, nullable=False),
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events "
+    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events "
+    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
+)
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def event_hash(prev_hash: str, row: dict[str, Any]) -> str:
+    """The chain link: SHA-256 over the previous hash and the row's canonical encoding."""
+    body = {k: row[k] for k in ("seq", "at_ms", "kind", "request_id", "authorizer_id", "payload")}
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical_bytes(body)).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    what: str
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class AuditStore:
+    """Open (and create) an audit cache file. Use from one thread only."""
+
+    def __init__(self, path: Path, max_pages: int | None = None) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.engine: Engine = create_engine(f"sqlite:///{path}", future=True)
+        event.listen(self.engine, "connect", _on_connect)
+        if max_pages is not None:  # tests: make "the disk" fill up
+
+            def _limit(dbapi_connection: Any, _record: Any) -> None:
+                dbapi_connection.execute(f"PRAGMA max_page_count={int(max_pages)}")
+
+            event.listen(self.engine, "connect", _limit)
+        with self.engine.begin() as conn:
+            metadata.create_all(conn)
+            for ddl in _TRIGGERS:
+                conn.execute(text(ddl))
+            conn.execute(
+                text("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', :v)"),
+                {"v": str(SCHEMA_VERSION)},
+            )
+        self._head = self._load_head()
+
+    def _load_head(self) -> tuple[int, str]:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)
+            ).first()
+        return (0, GENESIS) if row is None else (int(row.seq), str(row.hash))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def _row(
+        self, kind: str, payload: dict[str, Any], request_id: str | None, authorizer_id: str | None
+    ) -> dict[str, Any]:
+        seq, prev = self._head
+        row: dict[str, Any] = {
+            "seq": seq + 1,
+            "at_ms": _now_ms(),
+            "kind": kind,
+            "request_id": request_id,
+            "authorizer_id": authorizer_id,
+            "payload": canonical_bytes(payload).decode("utf-8"),
+            "prev_hash": prev,
+        }
+        row["hash"] = event_hash(prev, row)
+        return row
+
+    def append(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        request_id: str | None = None,
+        authorizer_id: str | None = None,
+    ) -> int:
+        """Append one event and commit; returns its sequence number."""
+        row = self._row(kind, payload, request_id, authorizer_id)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(events), row)
+        except SQLAlchemyError as exc:
+            raise _storage_error(exc) from exc
+        self._head = (row["seq"], row["hash"])
+        return int(row["seq"])
+
+    def record_decision(self, decision: Decision) -> int:
+        """The decision event and its outbox entry, in one transaction, before it is sent."""
+        data = decision.to_dict()
+        row = self._row("decision", data, decision.request_id, decision.authorizer_id)
+        at = row["at_ms"]
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(events), row)
+                conn.execute(
+                    insert(outbox),
+                    {
+                        "request_id": decision.request_id,
+                        "authorizer_id": decision.authorizer_id,
+                        "decision": json.dumps(data, ensure_ascii=False),
+                        "state": "pending",
+                        "detail": "",
+                        "created_at": at,
+                        "updated_at": at,
+                    },
+                )
+        except SQLAlchemyError as exc:
+            raise _storage_error(exc) from exc
+        self._head = (row["seq"], row["hash"])
+        return int(row["seq"])
+
+    def settle_decision(
+        self, request_id: str, authorizer_id: str, state: str, detail: str = ""
+    ) -> None:
+        """Record the broker's answer (acked or refused) and close the outbox entry."""
+        row = self._row(f"decision_{state}", {"detail": detail}, request_id, authorizer_id)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(events), row)
+                conn.execute(
+                    update(outbox)
+                    .where(
+                        outbox.c.request_id == request_id, outbox.c.authorizer_id == authorizer_id
+                    )
+                    .values(state=state, detail=detail, updated_at=row["at_ms"])
+                )
+        except SQLAlchemyError as exc:
+            raise _storage_error(exc) from exc
+        self._head = (row["seq"], row["hash"])
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def pending_decisions(self) -> list[Decision]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(outbox.c.decision).where(outbox.c.state == "pending")).all()
+        return [Decision.model_validate(json.loads(r.decision)) for r in rows]
+
+    def outbox_state(self, request_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(outbox.c.state).where(outbox.c.request_id == request_id)
+            ).first()
+        return None if row is None else str(row.state)
+
+    def events(self, kind: str | None = None) -> list[dict[str, Any]]:
+        query = select(events).order_by(events.c.seq)
+        if kind is not None:
+            query = query.where(events.c.kind == kind)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def count_today(self, authorizer_id: str, since_ms: int) -> tuple[int, int]:
+        """(decisions accepted by the broker, total decided-after-received ms) since a time."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(events.c.request_id, events.c.kind, events.c.at_ms).where(
+                    events.c.authorizer_id == authorizer_id,
+                    events.c.at_ms >= since_ms,
+                    events.c.kind.in_(("item_received", "decision_acked")),
+                )
+            ).all()
+        received: dict[str, int] = {}
+        count = total = 0
+        for r in rows:
+            if r.kind == "item_received":
+                received[r.request_id] = r.at_ms
+            elif r.request_id in received:
+                count += 1
+                total += r.at_ms - received[r.request_id]
+        return count, total
+
+    def verify_chain(self) -> list[ChainProblem]:
+        """Walk the chain: a changed row, a gap or a reordering shows as a problem."""
+        problems: list[ChainProblem] = []
+        prev, expected_seq = GENESIS, 1
+        for row in self.events():
+            if row["seq"] != expected_seq:
+                problems.append(ChainProblem(row["seq"], f"expected seq {expected_seq}"))
+            if row["prev_hash"] != prev:
+                problems.append(ChainProblem(row["seq"], "prev_hash does not match"))
+            if event_hash(row["prev_hash"], row) != row["hash"]:
+                problems.append(ChainProblem(row["seq"], "row content does not match its hash"))
+            prev, expected_seq = row["hash"], row["seq"] + 1
+        return problems
+
+
+def _storage_error(exc: SQLAlchemyError) -> ProtocolError:
+    message = str(getattr(exc, "orig", exc))
+    if isinstance(exc, OperationalError) and "full" in message:
+        return ProtocolError(ErrorCode.STORAGE, "the audit cache is full (disk full)")
+    return ProtocolError(ErrorCode.STORAGE, f"audit cache write failed: {message[:200]}")

@@ -1,0 +1,677 @@
+"""The branch broker (MDP/0.1 and 0.2 on one ROUTER socket).
+
+Services (client side): ``authz.submit``, ``authz.wait``, ``authz.cancel``, ``authz.decide``,
+``authz.presence``, ``authz.queue``, ``evidence.get``, ``mmi.service``. Workers register for the
+``authz`` service; each receives at most one leased item at a time, chosen for it at random
+among the eligible idle authorizers (背对背). See docs/PROTOCOL.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import zmq
+
+from clientsvc.broker.journal import Journal
+from clientsvc.evidence_store import EvidenceStore
+from clientsvc.identity import AuthorizerProfile, Directory, verify_decision, verify_presence
+from clientsvc.protocol import mdp
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+from clientsvc.protocol.messages import (
+    FINAL_STATES,
+    VERDICT_STATE,
+    AuthRequest,
+    Cancel,
+    Decision,
+    DecisionAck,
+    EvidenceBlob,
+    EvidenceGet,
+    Item,
+    Outcome,
+    Presence,
+    PresenceAck,
+    QueueStatus,
+    QueueStatusGet,
+    Revoke,
+    SubmitAck,
+    Wait,
+    error_frame,
+    parse,
+    request_digest,
+)
+from clientsvc.rules import AuthorityPolicy, eligible
+
+log = logging.getLogger("authdesk.broker")
+
+WORKER_SERVICE = "authz"
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass
+class BrokerConfig:
+    endpoint: str = "tcp://127.0.0.1:5555"
+    directory: Path = Path("directory")
+    evidence_dir: Path = Path("evidence")
+    journal: Path | None = None
+    heartbeat_ms: int = 2500
+    liveness: int = 3
+    lease_ms: int = 10 * 60_000
+    clock_skew_ms: int = 120_000
+    max_message_bytes: int = 64 * 1024 * 1024
+    policy: AuthorityPolicy = field(default_factory=AuthorityPolicy)
+
+
+@dataclass
+class Lease:
+    lease_id: str
+    request_id: str
+    worker: bytes
+    authorizer_id: str
+    expires_at: int
+
+
+@dataclass
+class Waiter:
+    identity: bytes
+    request: mdp.ClientRequest
+    deadline: int
+
+
+@dataclass
+class Entry:
+    request: AuthRequest
+    raw: dict[str, Any]
+    digest: str
+    enqueued_at: int
+    deadline_at: int
+    state: str = "pending"
+    lease: Lease | None = None
+    decision: Decision | None = None
+    attempts: int = 0
+    detail: str = ""
+    waiters: list[Waiter] = field(default_factory=list)
+
+    @property
+    def evidence(self) -> list[str]:
+        return sorted(e.sha256 for e in self.request.evidence)
+
+
+@dataclass
+class Worker:
+    identity: bytes
+    version: int = 1
+    delimited: bool = True
+    ready: bool = False
+    expires_at: int = 0
+    next_heartbeat: int = 0
+    profile: AuthorizerProfile | None = None
+    terminal_id: str = ""
+    presence: str = "signed_out"
+    lease: Lease | None = None
+
+
+class Broker:
+    """Run with ``serve_forever()`` (blocking) or ``start()`` on a thread; ``stop()`` to end."""
+
+    def __init__(self, config: BrokerConfig, context: zmq.Context[Any] | None = None) -> None:
+        self.config = config
+        self._ctx = context or zmq.Context.instance()
+        self._socket: zmq.Socket[Any] | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._bound = threading.Event()
+        self.bound_endpoint = ""
+        self.directory = Directory(config.directory)
+        self.evidence = EvidenceStore(config.evidence_dir)
+        self.journal: Journal | None = None
+        self.entries: dict[str, Entry] = {}
+        self.workers: dict[bytes, Worker] = {}
+        self._nonces: OrderedDict[str, int] = OrderedDict()
+        self._rng = random.SystemRandom()
+        self._lease_seq = 0
+        self.stats = {"malformed": 0, "dispatched": 0, "decided": 0, "refused": 0}
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def bind(self) -> str:
+        sock = self._ctx.socket(zmq.ROUTER)
+        sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
+        sock.setsockopt(zmq.MAXMSGSIZE, self.config.max_message_bytes)
+        sock.setsockopt(zmq.LINGER, 1000)
+        sock.setsockopt(zmq.SNDHWM, 10_000)
+        sock.bind(self.config.endpoint)
+        self.bound_endpoint = sock.getsockopt_string(zmq.LAST_ENDPOINT)
+        self._socket = sock
+        return self.bound_endpoint
+
+    def start(self) -> str:
+        """Bind and serve on a background thread; returns the bound endpoint."""
+        self._thread = threading.Thread(target=self.serve_forever, name="broker", daemon=True)
+        self._thread.start()
+        self._bound.wait(10)
+        return self.bound_endpoint
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(10)
+            self._thread = None
+
+    def serve_forever(self) -> None:
+        if self._socket is None:
+            self.bind()
+        self.journal = Journal(self.config.journal)
+        assert self._socket is not None
+        sock = self._socket
+        self._bound.set()
+        log.info("broker listening on %s", self.bound_endpoint)
+        poller = zmq.Poller()
+        poller.register(sock, zmq.POLLIN)
+        try:
+            while not self._stop.is_set():
+                timeout = min(self.config.heartbeat_ms // 2, 100)
+                if poller.poll(timeout):
+                    for _ in range(1000):  # drain, but keep timers running under load
+                        try:
+                            frames = sock.recv_multipart(zmq.NOBLOCK)
+                        except zmq.Again:
+                            break
+                        self._on_frames(frames)
+                self._on_timers(now_ms())
+        finally:
+            sock.close(linger=500)
+            self._socket = None
+            self.journal.close()
+
+    # --- sending -------------------------------------------------------------------------
+
+    def _send(self, identity: bytes, frames: list[bytes]) -> bool:
+        assert self._socket is not None
+        try:
+            self._socket.send_multipart([identity, *frames], zmq.NOBLOCK)
+            return True
+        except (zmq.Again, zmq.ZMQError) as exc:  # EHOSTUNREACH with ROUTER_MANDATORY
+            log.warning("could not send to peer %s: %s", identity.hex(), exc)
+            return False
+
+    def _reply(self, identity: bytes, request: mdp.ClientRequest, body: list[bytes]) -> None:
+        self._send(identity, mdp.client_reply(request, body))
+
+    def _reply_error(
+        self,
+        identity: bytes,
+        request: mdp.ClientRequest,
+        err: ProtocolError,
+        request_id: str | None = None,
+    ) -> None:
+        self.stats["refused"] += 1
+        log.warning(
+            "refused %s from %s: %s %s", request.service, identity.hex(), err.code, err.detail
+        )
+        self._reply(identity, request, [error_frame(err.code, err.detail, request_id)])
+
+    def _to_worker(self, worker: Worker, command: mdp.WorkerCommand, **kw: Any) -> bool:
+        frames = mdp.worker_frames(
+            command, version=worker.version, delimited=worker.delimited, **kw
+        )
+        return self._send(worker.identity, frames)
+
+    # --- dispatch of incoming frames -----------------------------------------------------
+
+    def _on_frames(self, frames: list[bytes]) -> None:
+        if len(frames) < 2:
+            self.stats["malformed"] += 1
+            return
+        identity, rest = frames[0], frames[1:]
+        try:
+            message = mdp.parse_from_peer(rest)
+        except ProtocolError as err:
+            self.stats["malformed"] += 1
+            log.warning("dropped malformed frames from %s: %s", identity.hex(), err)
+            if rest[0] == b"" or rest[0].startswith(b"MDPC"):  # looks like a client: say why
+                frames_out = [b"", mdp.C_CLIENT_V1, b"error", error_frame(err.code, err.detail)]
+                self._send(identity, frames_out)
+            return
+        worker = self.workers.get(identity)
+        if worker is not None:
+            worker.expires_at = now_ms() + self.config.heartbeat_ms * self.config.liveness
+        if isinstance(message, mdp.ClientRequest):
+            self._on_client(identity, message)
+        else:
+            self._on_worker(identity, message)
+
+    def _on_client(self, identity: bytes, request: mdp.ClientRequest) -> None:
+        handler = {
+            "authz.submit": self._on_submit,
+            "authz.wait": self._on_wait,
+            "authz.cancel": self._on_cancel,
+            "authz.decide": self._on_decide,
+            "authz.presence": self._on_presence,
+            "authz.queue": self._on_queue,
+            "evidence.get": self._on_evidence_get,
+            "mmi.service": self._on_mmi_service,
+        }.get(request.service)
+        if handler is None:
+            self._reply_error(
+                identity, request, ProtocolError(ErrorCode.UNKNOWN_SERVICE, request.service)
+            )
+            return
+        if not request.body:
+            self._reply_error(identity, request, ProtocolError(ErrorCode.MALFORMED, "empty body"))
+            return
+        try:
+            handler(identity, request)
+        except ProtocolError as err:
+            self._reply_error(identity, request, err)
+
+    # --- teller services -----------------------------------------------------------------
+
+    def _on_submit(self, identity: bytes, request: mdp.ClientRequest) -> None:
+        msg, raw = parse(request.body[0], AuthRequest)
+        digest = request_digest(raw)
+        existing = self.entries.get(msg.request_id)
+        if existing is not None:
+            if existing.digest != digest:
+                raise ProtocolError(
+                    ErrorCode.DUPLICATE_MISMATCH, "request id reused with different content"
+                )
+            self._reply(identity, request, [self._submit_ack(existing)])
+            return
+        blobs = request.body[1:]
+        wanted = {e.sha256: e for e in msg.evidence}
+        received: dict[str, bytes] = {}
+        for blob in blobs:
+            sha = self._sha(blob)
+            ref = wanted.get(sha)
+            if ref is None or ref.size != len(blob):
+                raise ProtocolError(
+                    ErrorCode.EVIDENCE_MISMATCH, "an attached image matches no evidence entry"
+                )
+            received[sha] = blob
+        missing = [s for s in wanted if s not in received and not self.evidence.has(s)]
+        if missing:
+            raise ProtocolError(ErrorCode.EVIDENCE_MISSING, f"{len(missing)} image(s) not sent")
+        for blob in received.values():
+            self.evidence.put(blob)
+        at = now_ms()
+        entry = Entry(msg, raw, digest, enqueued_at=at, deadline_at=at + msg.wait_s * 1000)
+        self._journal(entry.request.request_id, "accepted", {"request": raw, "digest": digest})
+        self.entries[msg.request_id] = entry
+        log.info("accepted %s (%s) from teller %s", msg.request_id, msg.txn_type, msg.teller_id)
+        self._reply(identity, request, [self._submit_ack(entry)])
+        self._dispatch()
+
+    @staticmethod
+    def _sha(blob: bytes) -> str:
+        return hashlib.sha256(blob).hexdigest()
+
+    def _queue(self) -> list[Entry]:
+        pending = [e for e in self.entries.values() if e.state == "pending"]
+        pending.sort(key=lambda e: (not e.request.urgent, e.enqueued_at))
+        return pending
+
+    def _submit_ack(self, entry: Entry) -> bytes:
+        position = 0
+        if entry.state == "pending":
+            position = next((i for i, e in enumerate(self._queue()) if e is entry), 0)
+        return SubmitAck(
+            request_id=entry.request.request_id,
+            state=entry.state,  # type: ignore[arg-type]
+            position=position,
+            server_time=now_ms(),
+        ).to_frame()
+
+    def _outcome(self, entry: Entry) -> bytes:
+        return Outcome(
+            request_id=entry.request.request_id,
+            state=entry.state,  # type: ignore[arg-type]
+            decision=entry.decision,
+            detail=entry.detail,
+            server_time=now_ms(),
+        ).to_frame()
+
+    def _teller_entry(self, request_id: str, teller_id: str) -> Entry:
+        entry = self.entries.get(request_id)
+        if entry is None:
+            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, request_id)
+        if entry.request.teller_id != teller_id:
+            raise ProtocolError(ErrorCode.FORBIDDEN, "not this teller's request")
+        return entry
+
+    def _on_wait(self, identity: bytes, request: mdp.ClientRequest) -> None:
+        msg, _ = parse(request.body[0], Wait)
+        entry = self._teller_entry(msg.request_id, msg.teller_id)
+        if entry.state in FINAL_STATES or msg.wait_ms == 0:
+            self._reply(identity, request, [self._outcome(entry)])
+            return
+        entry.waiters = [w for w in entry.waiters if w.identity != identity]
+        entry.waiters.append(Waiter(identity, request, now_ms() + msg.wait_ms))
+
+    def _on_cancel(self, identity: bytes, request: mdp.ClientRequest) -> None:
+        msg, _ = parse(request.body[0], Cancel)
+        entry = self._teller_entry(msg.request_id, msg.teller_id)
+        if entry.state not in FINAL_STATES:
+            self._finish(entry, "cancelled", msg.reason or "cancelled by the teller", "cancelled")
+        self._reply(identity, request, [self._outcome(entry)])
+
+    # --- worker services -----------------------------------------------------------------
+
+    def _worker_for(self, identity: bytes) -> Worker:
+        worker = self.workers.get(identity)
+        if worker is None:
+            worker = Worker(identity)
+            worker.expires_at = now_ms() + self.config.heartbeat_ms * self.config.liveness
+            self.workers[identity] = worker
+        return worker
+
+    def _check_fresh(self, at: int, nonce: str) -> None:
+        now = now_ms()
+        if abs(now - at) > self.config.clock_skew_ms:
+            raise ProtocolError(ErrorCode.CLOCK_SKEW, f"time is {now - at} ms off")
+        horizon = now - 2 * self.config.clock_skew_ms
+        while self._nonces and next(iter(self._nonces.values())) < horizon:
+            self._nonces.popitem(last=False)
+        if nonce in self._nonces:
+            raise ProtocolError(ErrorCode.REPLAYED, "nonce already seen")
+        self._nonces[nonce] = now
+
+    def _on_presence(self, identity: bytes, request: mdp.ClientRequest) -> None:
+        msg, _ = parse(request.body[0], Presence)
+        profile = verify_presence(msg, self.directory)
+        self._check_fresh(msg.at, msg.nonce)
+        worker = self._worker_for(identity)
+        # one authorizer, one live session: an older connection of the same person is retired
+        for other in list(self.workers.values()):
+            if (
+                other is not worker
+                and other.profile
+                and other.profile.authorizer_id == profile.authorizer_id
+            ):
+                log.info("authorizer %s moved to a new connection", profile.authorizer_id)
+                self._drop_worker(other, "replaced by a new session")
+        worker.profile = profile
+        worker.terminal_id = msg.terminal_id
+        worker.presence = msg.state
+        log.info("presence %s: %s on %s", profile.authorizer_id, msg.state, msg.terminal_id)
+        self._reply(
+            identity,
+            request,
+            [
+                PresenceAck(
+                    authorizer_id=profile.authorizer_id, state=msg.state, server_time=now_ms()
+                ).to_frame()
+            ],
+        )
+        if msg.state == "signed_out":
+            self._drop_worker(worker, "signed out")
+        else:
+            self._dispatch()
+
+    def _on_queue(self, identity: bytes, request: mdp.ClientRequest) -> None:
+        parse(request.body[0], QueueStatusGet)
+        self._reply(identity, request, [self.queue_status().to_frame()])
+
+    def queue_status(self) -> QueueStatus:
+        queue = self._queue()
+        return QueueStatus(
+            waiting=len(queue),
+            in_review=sum(1 for e in self.entries.values() if e.state == "in_review"),
+            oldest_enqueued_at=min((e.enqueued_at for e in queue), default=None),
+            authorizers_available=sum(
+                1 for w in self.workers.values() if w.ready and w.presence == "available"
+            ),
+            server_time=now_ms(),
+        )
+
+    def _on_evidence_get(self, identity: bytes, request: mdp.ClientRequest) -> None:
+        msg, _ = parse(request.body[0], EvidenceGet)
+        data = self.evidence.get(msg.sha256)
+        if data is None:
+            raise ProtocolError(ErrorCode.EVIDENCE_MISSING, msg.sha256)
+        mime = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
+        header = EvidenceBlob(sha256=msg.sha256, mime=mime, size=len(data)).to_frame()
+        self._reply(identity, request, [header, data])
+
+    def _on_mmi_service(self, identity: bytes, request: mdp.ClientRequest) -> None:
+        name = request.body[0].decode("ascii", "replace")
+        known = name.startswith(("authz.", "evidence.")) or name == WORKER_SERVICE
+        self._reply(identity, request, [b"200" if known else b"404"])
+
+    def _on_decide(self, identity: bytes, request: mdp.ClientRequest) -> None:
+        msg, _ = parse(request.body[0], Decision)
+        status = self._apply_decision(msg)
+        ack = DecisionAck(request_id=msg.request_id, status=status, server_time=now_ms())
+        self._reply(identity, request, [ack.to_frame()])
+
+    def _apply_decision(self, decision: Decision) -> str:
+        entry = self.entries.get(decision.request_id)
+        if entry is None:
+            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, decision.request_id)
+        verify_decision(decision, self.directory)
+        if entry.decision is not None:
+            if entry.decision.signature == decision.signature:
+                return "duplicate"  # a retry after a lost ack: answered, not applied again
+            raise ProtocolError(ErrorCode.ALREADY_DECIDED, entry.state)
+        if entry.state in FINAL_STATES:
+            raise ProtocolError(ErrorCode.INVALID_STATE, f"request is {entry.state}")
+        lease = entry.lease
+        if (
+            lease is None
+            or lease.lease_id != decision.lease_id
+            or lease.authorizer_id != decision.authorizer_id
+        ):
+            raise ProtocolError(ErrorCode.NOT_LEASED, "this item is not leased to you")
+        if decision.request_digest != entry.digest:
+            raise ProtocolError(ErrorCode.WRONG_REQUEST, "request digest does not match")
+        if sorted(decision.evidence) != entry.evidence:
+            raise ProtocolError(ErrorCode.EVIDENCE_MISMATCH, "decision covers other evidence")
+        if decision.verdict != "approve" and decision.reason_code is None:
+            raise ProtocolError(ErrorCode.REASON_REQUIRED, decision.verdict)
+        self._check_fresh(decision.decided_at, decision.nonce)
+        entry.decision = decision
+        self.stats["decided"] += 1
+        self._journal(entry.request.request_id, "decided", {"decision": decision.to_dict()})
+        log.info(
+            "decision %s: %s by %s", decision.request_id, decision.verdict, decision.authorizer_id
+        )
+        self._finish(entry, VERDICT_STATE[decision.verdict], "", None)
+        return "accepted"
+
+    # --- worker protocol -------------------------------------------------------------------
+
+    def _on_worker(self, identity: bytes, message: mdp.WorkerMessage) -> None:
+        cmd = message.command
+        worker = self.workers.get(identity)
+        if cmd is mdp.WorkerCommand.READY:
+            if message.service != WORKER_SERVICE:
+                log.warning("READY for unknown service %r", message.service)
+                self._send(
+                    identity,
+                    mdp.worker_frames(mdp.WorkerCommand.DISCONNECT, version=message.version),
+                )
+                return
+            worker = self._worker_for(identity)
+            worker.version, worker.delimited, worker.ready = (
+                message.version,
+                message.delimited,
+                True,
+            )
+            worker.next_heartbeat = now_ms() + self.config.heartbeat_ms
+            self._dispatch()
+        elif worker is None:
+            # MDP: a worker we do not know must re-register
+            self._send(
+                identity, mdp.worker_frames(mdp.WorkerCommand.DISCONNECT, version=message.version)
+            )
+        elif cmd is mdp.WorkerCommand.HEARTBEAT:
+            pass  # liveness was refreshed on receipt
+        elif cmd is mdp.WorkerCommand.DISCONNECT:
+            self._drop_worker(worker, "worker disconnected", notify=False)
+        elif cmd is mdp.WorkerCommand.REPLY and message.body:
+            try:
+                msg, _ = parse(message.body[0], Decision)
+                self._apply_decision(msg)
+            except ProtocolError as err:
+                self.stats["refused"] += 1
+                log.warning("refused worker REPLY: %s %s", err.code, err.detail)
+
+    def _drop_worker(self, worker: Worker, why: str, notify: bool = True) -> None:
+        self.workers.pop(worker.identity, None)
+        if notify:
+            self._to_worker(worker, mdp.WorkerCommand.DISCONNECT)
+        lease = worker.lease
+        worker.lease = None
+        if lease is not None:
+            entry = self.entries.get(lease.request_id)
+            if entry is not None and entry.lease is lease and entry.state == "in_review":
+                entry.lease = None
+                entry.state = "pending"
+                self._journal(lease.request_id, "requeued", {"why": why})
+                log.info("requeued %s: %s", lease.request_id, why)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        idle = [
+            w
+            for w in self.workers.values()
+            if w.ready and w.lease is None and w.presence == "available" and w.profile
+        ]
+        if not idle:
+            return
+        for entry in self._queue():
+            candidates = [
+                w
+                for w in idle
+                if w.profile and eligible(w.profile, entry.request, self.config.policy)
+            ]
+            if not candidates:
+                continue
+            worker = self._rng.choice(candidates)
+            if self._lease(entry, worker):
+                idle.remove(worker)
+            if not idle:
+                return
+
+    def _lease(self, entry: Entry, worker: Worker) -> bool:
+        assert worker.profile is not None
+        at = now_ms()
+        self._lease_seq += 1
+        lease = Lease(
+            lease_id=f"L{at:x}.{self._lease_seq}",
+            request_id=entry.request.request_id,
+            worker=worker.identity,
+            authorizer_id=worker.profile.authorizer_id,
+            expires_at=min(at + self.config.lease_ms, entry.deadline_at),
+        )
+        entry.attempts += 1
+        item = Item(
+            lease_id=lease.lease_id,
+            request=entry.raw,
+            request_digest=entry.digest,
+            enqueued_at=entry.enqueued_at,
+            dispatched_at=at,
+            lease_expires_at=lease.expires_at,
+            attempt=entry.attempts,
+        )
+        if not self._to_worker(
+            worker,
+            mdp.WorkerCommand.REQUEST,
+            client=lease.lease_id.encode(),
+            body=[item.to_frame()],
+        ):
+            self.workers.pop(worker.identity, None)
+            return False
+        entry.lease, worker.lease, entry.state = lease, lease, "in_review"
+        self.stats["dispatched"] += 1
+        self._journal(
+            entry.request.request_id, "leased", {"lease": lease.lease_id, "to": lease.authorizer_id}
+        )
+        self._notify_waiters(entry, final_only=False)
+        return True
+
+    def _finish(self, entry: Entry, state: str, detail: str, revoke: str | None) -> None:
+        """Move an entry to a final state, free its worker, answer every waiting teller call."""
+        lease, entry.lease = entry.lease, None
+        entry.state, entry.detail = state, detail
+        self._journal(entry.request.request_id, state, {"detail": detail})
+        if lease is not None:
+            worker = self.workers.get(lease.worker)
+            if worker is not None and worker.lease is lease:
+                worker.lease = None
+                if revoke is not None:
+                    body = Revoke(
+                        request_id=entry.request.request_id,
+                        lease_id=lease.lease_id,
+                        reason=revoke,  # type: ignore[arg-type]
+                    ).to_frame()
+                    self._to_worker(
+                        worker,
+                        mdp.WorkerCommand.REQUEST,
+                        client=lease.lease_id.encode(),
+                        body=[body],
+                    )
+        self._notify_waiters(entry, final_only=True)
+        self._dispatch()
+
+    def _notify_waiters(self, entry: Entry, final_only: bool) -> None:
+        if final_only and entry.state not in FINAL_STATES:
+            return
+        waiters, entry.waiters = entry.waiters, []
+        frame = self._outcome(entry)
+        for waiter in waiters:
+            self._reply(waiter.identity, waiter.request, [frame])
+
+    # --- timers ----------------------------------------------------------------------------
+
+    def _on_timers(self, at: int) -> None:
+        for worker in list(self.workers.values()):
+            if worker.expires_at < at:
+                log.info("worker %s expired", worker.identity.hex())
+                self._drop_worker(worker, "heartbeat lost", notify=False)
+            elif worker.ready and worker.next_heartbeat <= at:
+                self._to_worker(worker, mdp.WorkerCommand.HEARTBEAT)
+                worker.next_heartbeat = at + self.config.heartbeat_ms
+        for entry in list(self.entries.values()):
+            if entry.state in FINAL_STATES:
+                continue
+            if entry.deadline_at <= at:
+                self._finish(entry, "timed_out", "the teller's wait ran out", "timed_out")
+            elif entry.lease is not None and entry.lease.expires_at <= at:
+                lease = entry.lease
+                self._finish_lease_expired(entry, lease)
+            if entry.waiters:
+                due = [w for w in entry.waiters if w.deadline <= at]
+                if due:
+                    entry.waiters = [w for w in entry.waiters if w.deadline > at]
+                    frame = self._outcome(entry)
+                    for waiter in due:
+                        self._reply(waiter.identity, waiter.request, [frame])
+
+    def _finish_lease_expired(self, entry: Entry, lease: Lease) -> None:
+        worker = self.workers.get(lease.worker)
+        entry.lease, entry.state = None, "pending"
+        self._journal(entry.request.request_id, "requeued", {"why": "lease expired"})
+        if worker is not None and worker.lease is lease:
+            worker.lease = None
+            body = Revoke(
+                request_id=entry.request.request_id, lease_id=lease.lease_id, reason="lease_expired"
+            ).to_frame()
+            self._to_worker(
+                worker, mdp.WorkerCommand.REQUEST, client=lease.lease_id.encode(), body=[body]
+            )
+        self._dispatch()
+
+    def _journal(self, request_id: str, event: str, body: dict[str, Any]) -> None:
+        if self.journal is not None:
+            self.journal.record(now_ms(), request_id, event, body)

@@ -1,0 +1,169 @@
+"""Secrets in the OS keyring, encrypted private keys on disk, provisioning and unlocking.
+
+Production accepts only keyring backends that keep secrets encrypted by the OS (allow-list).
+The in-memory backend exists for tests and the demo and must be chosen explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+from clientsvc.identity import (
+    AuthorizerProfile,
+    Directory,
+    SigningKey,
+    check_pin,
+    decrypt_private_key,
+    encrypt_private_key,
+    generate_key,
+    hash_pin,
+)
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+
+SERVICE = "authdesk"
+
+# Backends that store secrets encrypted by the operating system.
+SECURE_BACKENDS = frozenset(
+    {
+        "keyring.backends.SecretService.Keyring",
+        "keyring.backends.Windows.WinVaultKeyring",
+        "keyring.backends.macOS.Keyring",
+        "keyring.backends.kwallet.DBusKeyring",
+        "keyring.backends.libsecret.Keyring",
+    }
+)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """Secrets held in this process only. For tests and the demo; never chosen automatically."""
+
+    priority = -1  # type: ignore[assignment]
+
+    def __init__(self, initial: dict[tuple[str, str], str] | None = None) -> None:
+        super().__init__()
+        self._data: dict[tuple[str, str], str] = dict(initial or {})
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._data.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._data[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self._data.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+def _qualified(backend: keyring.backend.KeyringBackend) -> str:
+    return f"{type(backend).__module__}.{type(backend).__qualname__}"
+
+
+def os_keyring() -> keyring.backend.KeyringBackend:
+    """The OS keyring, refused unless it is on the allow-list of secure backends."""
+    backend = keyring.get_keyring()
+    candidates = getattr(backend, "backends", None) or [backend]  # the chainer wraps several
+    for candidate in candidates:
+        if _qualified(candidate) in SECURE_BACKENDS:
+            return candidate  # type: ignore[no-any-return]
+    names = ", ".join(_qualified(c) for c in candidates)
+    raise ProtocolError(ErrorCode.KEYRING, f"no secure keyring backend (found: {names or 'none'})")
+
+
+def memory_keyring_from_file(path: Path | None) -> MemoryKeyring:
+    """An in-memory keyring, optionally seeded from a demo secrets file (demo and tests only)."""
+    if path is None or not path.exists():
+        return MemoryKeyring()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return MemoryKeyring({(SERVICE, k): v for k, v in data.items()})
+
+
+@dataclass(frozen=True)
+class KeyStore:
+    """Where one terminal keeps authorizers' encrypted keys and PIN records."""
+
+    root: Path
+    backend: keyring.backend.KeyringBackend
+
+    def _identity_file(self, authorizer_id: str) -> Path:
+        return self.root / "identities" / f"{authorizer_id}.json"
+
+    def _key_file(self, authorizer_id: str) -> Path:
+        return self.root / "keys" / f"{authorizer_id}.pem"
+
+    @staticmethod
+    def secret_name(authorizer_id: str) -> str:
+        return f"authorizer-key:{authorizer_id}"
+
+    def provision(
+        self,
+        directory: Directory,
+        *,
+        authorizer_id: str,
+        name: str,
+        level: int,
+        pin: str,
+        txn_types: tuple[str, ...] = (),
+        amount_limit_fen: int | None = None,
+        staff_id: str = "",
+    ) -> AuthorizerProfile:
+        """Create a key pair, store it encrypted, keep its passphrase in the keyring, publish."""
+        key = generate_key()
+        passphrase = secrets.token_urlsafe(32)
+        try:
+            self.backend.set_password(SERVICE, self.secret_name(authorizer_id), passphrase)
+        except keyring.errors.KeyringError as exc:
+            raise ProtocolError(ErrorCode.KEYRING, str(exc)) from exc
+        for path in (self._key_file(authorizer_id), self._identity_file(authorizer_id)):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        key_file = self._key_file(authorizer_id)
+        key_file.write_bytes(encrypt_private_key(key, passphrase.encode()))
+        os.chmod(key_file, 0o600)
+        record = {"authorizer_id": authorizer_id, "name": name, "pin": hash_pin(pin)}
+        self._identity_file(authorizer_id).write_text(json.dumps(record, indent=2), "utf-8")
+        profile = AuthorizerProfile(
+            authorizer_id=authorizer_id,
+            name=name,
+            level=level,
+            public_key=key.public_key(),
+            txn_types=txn_types,
+            amount_limit_fen=amount_limit_fen,
+            staff_id=staff_id or authorizer_id,
+        )
+        directory.publish(profile)
+        return profile
+
+    def unlock(self, authorizer_id: str, pin: str) -> SigningKey:
+        """Check the PIN and unlock the authorizer's key for this session."""
+        identity = self._identity_file(authorizer_id)
+        if not identity.exists():
+            raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "unknown authorizer or wrong PIN")
+        record = json.loads(identity.read_text(encoding="utf-8"))
+        if not check_pin(pin, record["pin"]):
+            raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "unknown authorizer or wrong PIN")
+        try:
+            passphrase = self.backend.get_password(SERVICE, self.secret_name(authorizer_id))
+        except keyring.errors.KeyringError as exc:
+            raise ProtocolError(ErrorCode.KEYRING, str(exc)) from exc
+        if passphrase is None:
+            raise ProtocolError(ErrorCode.KEYRING, f"no key secret for {authorizer_id}")
+        private = decrypt_private_key(
+            self._key_file(authorizer_id).read_bytes(), passphrase.encode()
+        )
+        return SigningKey(authorizer_id, private)
+
+    def export_secrets(self, ids: list[str]) -> dict[str, str]:
+        """The keyring entries for these authorizers (to seed a demo's in-memory keyring)."""
+        out: dict[str, str] = {}
+        for authorizer_id in ids:
+            value = self.backend.get_password(SERVICE, self.secret_name(authorizer_id))
+            if value is not None:
+                out[self.secret_name(authorizer_id)] = value
+        return out

@@ -1,0 +1,1 @@
+"""The wire protocol: MDP framing, application messages, canonical encoding, error codes."""

@@ -1,0 +1,48 @@
+"""Stable error codes carried in error replies and raised by services.
+
+The UI maps these codes to words; services never put user-facing prose in them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    # framing and parsing
+    MALFORMED = "E_MALFORMED"
+    TOO_LARGE = "E_TOO_LARGE"
+    UNSUPPORTED_VERSION = "E_UNSUPPORTED_VERSION"
+    UNKNOWN_TYPE = "E_UNKNOWN_TYPE"
+    UNKNOWN_SERVICE = "E_UNKNOWN_SERVICE"
+    # requests
+    UNKNOWN_REQUEST = "E_UNKNOWN_REQUEST"
+    DUPLICATE_MISMATCH = "E_DUPLICATE_MISMATCH"
+    EVIDENCE_MISMATCH = "E_EVIDENCE_MISMATCH"
+    EVIDENCE_MISSING = "E_EVIDENCE_MISSING"
+    FORBIDDEN = "E_FORBIDDEN"
+    INVALID_STATE = "E_INVALID_STATE"
+    # decisions and signatures
+    BAD_SIGNATURE = "E_BAD_SIGNATURE"
+    UNKNOWN_KEY = "E_UNKNOWN_KEY"
+    WRONG_REQUEST = "E_WRONG_REQUEST"
+    NOT_LEASED = "E_NOT_LEASED"
+    ALREADY_DECIDED = "E_ALREADY_DECIDED"
+    REPLAYED = "E_REPLAYED"
+    CLOCK_SKEW = "E_CLOCK_SKEW"
+    NOT_SIGNED_IN = "E_NOT_SIGNED_IN"
+    REASON_REQUIRED = "E_REASON_REQUIRED"
+    # local failures
+    UNREACHABLE = "E_UNREACHABLE"
+    STORAGE = "E_STORAGE"
+    KEYRING = "E_KEYRING"
+    BAD_CREDENTIALS = "E_BAD_CREDENTIALS"
+
+
+class ProtocolError(Exception):
+    """A message or request that is refused, with a stable code and a technical detail."""
+
+    def __init__(self, code: ErrorCode, detail: str = "") -> None:
+        super().__init__(f"{code.value}: {detail}" if detail else code.value)
+        self.code = code
+        self.detail = detail

@@ -1,0 +1,335 @@
+"""Application messages carried in MDP bodies: typed, strictly validated, versioned.
+
+Every body's first frame is one JSON object with ``"v": 1`` and a ``"type"``. Unknown fields,
+wrong types, out-of-range values, an unknown type or version are refused with a stable
+error code (``ProtocolError``). Field meanings and limits are documented in docs/PROTOCOL.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from clientsvc.protocol.canonical import canonical_bytes, canonical_digest
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+
+PROTOCOL_VERSION = 1
+MAX_JSON_BYTES = 64 * 1024
+MAX_IMAGE_BYTES = 16 * 1024 * 1024
+MAX_EVIDENCE_PER_REQUEST = 16
+MAX_WAIT_MS = 30_000
+MAX_AMOUNT_FEN = 10**15
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Nonce = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+Signature = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{128}$")]
+KeyId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+ReasonCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9]{2}$")]
+Millis = Annotated[int, Field(ge=0, le=2**53 - 1)]
+Text = Annotated[str, StringConstraints(max_length=200)]
+ShortText = Annotated[str, StringConstraints(max_length=64)]
+
+TxnType = Literal[
+    "cash_withdrawal",
+    "transfer",
+    "reversal",
+    "password_reset",
+    "loss_report",
+    "account_opening",
+    "account_closing",
+    "cashbox_override",
+]
+TXN_TYPES: tuple[str, ...] = TxnType.__args__  # type: ignore[attr-defined]
+Verdict = Literal["approve", "reject", "return"]
+RequestState = Literal[
+    "pending",  # queued at the broker
+    "in_review",  # leased to an authorizer
+    "approved",
+    "rejected",
+    "returned",  # returned for correction
+    "cancelled",  # cancelled by the teller
+    "timed_out",
+    "fallback_local",  # the teller fell back to local authorization
+]
+FINAL_STATES = frozenset({"approved", "rejected", "returned", "cancelled", "timed_out"})
+VERDICT_STATE: dict[str, str] = {"approve": "approved", "reject": "rejected", "return": "returned"}
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    v: Literal[1] = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_frame(self) -> bytes:
+        return canonical_bytes(self.to_dict())
+
+
+class EvidenceRef(BaseModel):
+    """One image attached to a request, addressed by the SHA-256 of its bytes."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    sha256: Sha256
+    kind: Literal["voucher", "id_front", "id_back", "photo", "other"]
+    mime: Literal["image/jpeg", "image/png"]
+    size: Annotated[int, Field(ge=1, le=MAX_IMAGE_BYTES)]
+    label: ShortText = ""
+    # what the teller system knows was written on the image (e.g. written_amount_fen)
+    meta: Annotated[dict[ShortText, Text], Field(max_length=32)] = {}
+    # regions of the image, x/y/w/h in 1/10000 of width/height, for checklist rows
+    regions: Annotated[
+        dict[
+            ShortText,
+            Annotated[
+                list[Annotated[int, Field(ge=0, le=10_000)]], Field(min_length=4, max_length=4)
+            ],
+        ],
+        Field(max_length=32),
+    ] = {}
+
+
+class AuthRequest(Message):
+    """Teller → broker (service ``authz.submit``): please authorize this transaction."""
+
+    type: Literal["auth_request"] = "auth_request"
+    request_id: Id
+    outlet_id: Id
+    outlet_name: ShortText = ""
+    teller_id: Id
+    terminal_id: Id
+    txn_type: TxnType
+    amount_fen: Annotated[int, Field(ge=0, le=MAX_AMOUNT_FEN)] = 0
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
+    account_no: Annotated[str, StringConstraints(pattern=r"^[0-9]{6,32}$")]
+    account_name: ShortText
+    id_type: Literal["resident_id", "passport", "other"] = "resident_id"
+    id_number: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{1,32}$")]
+    elements: Annotated[dict[ShortText, Text], Field(max_length=32)] = {}
+    summary: Text = ""
+    evidence: Annotated[list[EvidenceRef], Field(max_length=MAX_EVIDENCE_PER_REQUEST)] = []
+    submitted_at: Millis
+    wait_s: Annotated[int, Field(ge=10, le=3600)] = 300
+    urgent: bool = False
+    supersedes: Id | None = None
+
+
+class SubmitAck(Message):
+    type: Literal["submit_ack"] = "submit_ack"
+    request_id: Id
+    state: RequestState
+    position: Annotated[int, Field(ge=0)]
+    server_time: Millis
+
+
+class Wait(Message):
+    """Teller → broker (``authz.wait``): answer when the request is final, or after wait_ms."""
+
+    type: Literal["wait"] = "wait"
+    request_id: Id
+    teller_id: Id
+    wait_ms: Annotated[int, Field(ge=0, le=MAX_WAIT_MS)] = 10_000
+
+
+class Cancel(Message):
+    """Teller → broker (``authz.cancel``)."""
+
+    type: Literal["cancel"] = "cancel"
+    request_id: Id
+    teller_id: Id
+    reason: Text = ""
+
+
+class Decision(Message):
+    """Authorizer → broker (``authz.decide``), relayed to the teller. Signed (Ed25519)."""
+
+    type: Literal["decision"] = "decision"
+    request_id: Id
+    lease_id: Id
+    request_digest: Sha256
+    evidence: Annotated[list[Sha256], Field(max_length=MAX_EVIDENCE_PER_REQUEST)]
+    verdict: Verdict
+    reason_code: ReasonCode | None = None
+    reason_text: Text = ""
+    authorizer_id: Id
+    key_id: KeyId
+    decided_at: Millis
+    nonce: Nonce
+    signature: Signature
+
+
+class Outcome(Message):
+    """Broker → teller: the request's state, with the signed decision once there is one."""
+
+    type: Literal["outcome"] = "outcome"
+    request_id: Id
+    state: RequestState
+    decision: Decision | None = None
+    detail: Text = ""
+    server_time: Millis
+
+
+class Presence(Message):
+    """Workstation → broker (``authz.presence``): sign-in (available), away, sign-out. Signed."""
+
+    type: Literal["presence"] = "presence"
+    authorizer_id: Id
+    terminal_id: Id
+    state: Literal["available", "away", "signed_out"]
+    at: Millis
+    nonce: Nonce
+    key_id: KeyId
+    signature: Signature
+
+
+class PresenceAck(Message):
+    type: Literal["presence_ack"] = "presence_ack"
+    authorizer_id: Id
+    state: Literal["available", "away", "signed_out"]
+    server_time: Millis
+
+
+class Item(Message):
+    """Broker → worker (MDP REQUEST body): an item leased to this authorizer."""
+
+    type: Literal["item"] = "item"
+    lease_id: Id
+    request: dict[str, Any]  # the AuthRequest exactly as the teller sent it
+    request_digest: Sha256
+    enqueued_at: Millis
+    dispatched_at: Millis
+    lease_expires_at: Millis
+    attempt: Annotated[int, Field(ge=1)]
+
+
+class Revoke(Message):
+    """Broker → worker (MDP REQUEST body, no reply expected): take this item off the screen."""
+
+    type: Literal["revoke"] = "revoke"
+    request_id: Id
+    lease_id: Id
+    reason: Literal["cancelled", "timed_out", "lease_expired", "decided_elsewhere"]
+
+
+class DecisionAck(Message):
+    type: Literal["decision_ack"] = "decision_ack"
+    request_id: Id
+    status: Literal["accepted", "duplicate"]
+    server_time: Millis
+
+
+class EvidenceGet(Message):
+    """Workstation → broker (``evidence.get``); the reply is an EvidenceBlob frame + the bytes."""
+
+    type: Literal["evidence_get"] = "evidence_get"
+    sha256: Sha256
+
+
+class EvidenceBlob(Message):
+    type: Literal["evidence"] = "evidence"
+    sha256: Sha256
+    mime: Literal["image/jpeg", "image/png"]
+    size: Annotated[int, Field(ge=1, le=MAX_IMAGE_BYTES)]
+
+
+class QueueStatusGet(Message):
+    """Workstation → broker (``authz.queue``)."""
+
+    type: Literal["queue_status_get"] = "queue_status_get"
+
+
+class QueueStatus(Message):
+    type: Literal["queue_status"] = "queue_status"
+    waiting: Annotated[int, Field(ge=0)]
+    in_review: Annotated[int, Field(ge=0)]
+    oldest_enqueued_at: Millis | None
+    authorizers_available: Annotated[int, Field(ge=0)]
+    server_time: Millis
+
+
+class Error(Message):
+    type: Literal["error"] = "error"
+    code: Annotated[str, StringConstraints(pattern=r"^E_[A-Z_]{1,40}$")]
+    detail: Annotated[str, StringConstraints(max_length=500)] = ""
+    request_id: Id | None = None
+
+
+MESSAGE_TYPES: dict[str, type[Message]] = {
+    cls.model_fields["type"].default: cls
+    for cls in (
+        AuthRequest,
+        SubmitAck,
+        Wait,
+        Cancel,
+        Decision,
+        Outcome,
+        Presence,
+        PresenceAck,
+        Item,
+        Revoke,
+        DecisionAck,
+        EvidenceGet,
+        EvidenceBlob,
+        QueueStatusGet,
+        QueueStatus,
+        Error,
+    )
+}
+
+M = TypeVar("M", bound=Message)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def decode_json(frame: bytes) -> dict[str, Any]:
+    """The first body frame as a JSON object, size-capped, with every parser failure mapped."""
+    if len(frame) > MAX_JSON_BYTES:
+        raise ProtocolError(ErrorCode.TOO_LARGE, f"message frame is {len(frame)} bytes")
+    try:
+        value = json.loads(frame.decode("utf-8"), parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, int limits
+        raise ProtocolError(ErrorCode.MALFORMED, f"not JSON: {str(exc)[:120]}") from exc
+    if not isinstance(value, dict):
+        raise ProtocolError(ErrorCode.MALFORMED, "message is not a JSON object")
+    return value
+
+
+def parse(frame: bytes, *expected: type[M]) -> tuple[M, dict[str, Any]]:
+    """Parse and validate one message frame; returns the model and the raw object.
+
+    The raw object is what digests cover: the receiver hashes what the sender sent, never a
+    re-serialization with defaults filled in.
+    """
+    raw = decode_json(frame)
+    version = raw.get("v")
+    if version != PROTOCOL_VERSION:
+        raise ProtocolError(ErrorCode.UNSUPPORTED_VERSION, f"version {version!r}")
+    kind = raw.get("type")
+    cls = MESSAGE_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {str(kind)[:40]!r}")
+    if expected and cls not in expected:
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"{kind} is not valid here")
+    try:
+        model = cls.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ProtocolError(ErrorCode.MALFORMED, f"{kind}.{where}: {first['msg']}") from exc
+    return model, raw  # type: ignore[return-value]
+
+
+def request_digest(raw_request: dict[str, Any]) -> str:
+    """Digest of the request's elements: SHA-256 of the canonical encoding of what was sent."""
+    return canonical_digest(raw_request)
+
+
+def error_frame(code: ErrorCode, detail: str = "", request_id: str | None = None) -> bytes:
+    return Error(code=code.value, detail=detail[:500], request_id=request_id).to_frame()

@@ -1,0 +1,185 @@
+"""The teller library: submit a request, wait for its signed decision, cancel.
+
+A teller system links this (or speaks docs/PROTOCOL.md itself). Calls retry with the same
+request id after a lost reply (Lazy Pirate: close the socket, reconnect, resend), so a retry
+never creates a second request. Every decision is verified before it is returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import zmq
+
+from clientsvc.identity import AuthorizerProfile, Directory, verify_decision
+from clientsvc.protocol import mdp
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+from clientsvc.protocol.messages import (
+    FINAL_STATES,
+    AuthRequest,
+    Cancel,
+    Error,
+    Message,
+    Outcome,
+    SubmitAck,
+    Wait,
+    parse,
+    request_digest,
+)
+
+log = logging.getLogger("authdesk.teller")
+
+M = TypeVar("M", bound=Message)
+
+
+@dataclass(frozen=True)
+class VerifiedOutcome:
+    """An outcome whose decision (if any) was checked: signature, request digest, evidence."""
+
+    outcome: Outcome
+    authorizer: AuthorizerProfile | None
+
+
+def verify_outcome(
+    outcome: Outcome, raw_request: dict[str, Any], directory: Directory
+) -> VerifiedOutcome:
+    """Refuse a decision that was altered, signed by an unknown key, or is for another request."""
+    decision = outcome.decision
+    if outcome.state in ("approved", "rejected", "returned") and decision is None:
+        raise ProtocolError(ErrorCode.BAD_SIGNATURE, f"{outcome.state} without a signed decision")
+    if decision is None:
+        return VerifiedOutcome(outcome, None)
+    if (
+        decision.request_id != raw_request.get("request_id")
+        or decision.request_id != outcome.request_id
+    ):
+        raise ProtocolError(ErrorCode.WRONG_REQUEST, "decision is for another request")
+    if decision.request_digest != request_digest(raw_request):
+        raise ProtocolError(ErrorCode.WRONG_REQUEST, "decision covers other request elements")
+    sent = sorted(str(e["sha256"]) for e in raw_request.get("evidence", []))
+    if sorted(decision.evidence) != sent:
+        raise ProtocolError(ErrorCode.EVIDENCE_MISMATCH, "decision covers other evidence")
+    profile = verify_decision(decision, directory)
+    expected = {"approve": "approved", "reject": "rejected", "return": "returned"}[decision.verdict]
+    if outcome.state != expected:
+        raise ProtocolError(ErrorCode.BAD_SIGNATURE, "outcome state contradicts the signed verdict")
+    return VerifiedOutcome(outcome, profile)
+
+
+class TellerClient:
+    """A synchronous MDP client for one teller terminal. Not thread-safe: one caller at a time."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        teller_id: str,
+        directory: Directory,
+        *,
+        context: zmq.Context[Any] | None = None,
+        reply_timeout_ms: int = 3000,
+        retries: int = 3,
+    ) -> None:
+        self.endpoint = endpoint
+        self.teller_id = teller_id
+        self.directory = directory
+        self.reply_timeout_ms = reply_timeout_ms
+        self.retries = retries
+        self._ctx = context or zmq.Context.instance()
+        self._socket: zmq.Socket[Any] | None = None
+        self._connect()
+
+    def _connect(self) -> None:
+        if self._socket is not None:
+            self._socket.close(linger=0)
+        sock = self._ctx.socket(zmq.DEALER)
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.connect(self.endpoint)
+        self._socket = sock
+
+    def close(self) -> None:
+        if self._socket is not None:
+            self._socket.close(linger=0)
+            self._socket = None
+
+    def __enter__(self) -> TellerClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- calls ---------------------------------------------------------------------------
+
+    def submit(self, request: AuthRequest, evidence: dict[str, bytes] | None = None) -> SubmitAck:
+        """Submit (idempotent on request_id). ``evidence`` maps SHA-256 → image bytes."""
+        blobs = [evidence[e.sha256] for e in request.evidence if evidence and e.sha256 in evidence]
+        return self._call(
+            "authz.submit", [request.to_frame(), *blobs], SubmitAck, request.request_id
+        )
+
+    def wait(self, request_id: str, timeout_s: float) -> Outcome:
+        """Wait until the request is final or ``timeout_s`` passes; returns the latest outcome."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            remaining_ms = int((deadline - time.monotonic()) * 1000)
+            wait_ms = max(0, min(remaining_ms, 10_000))
+            body = Wait(request_id=request_id, teller_id=self.teller_id, wait_ms=wait_ms)
+            outcome = self._call(
+                "authz.wait", [body.to_frame()], Outcome, request_id, extra_ms=wait_ms
+            )
+            if outcome.state in FINAL_STATES or remaining_ms <= 0:
+                return outcome
+
+    def status(self, request_id: str) -> Outcome:
+        body = Wait(request_id=request_id, teller_id=self.teller_id, wait_ms=0)
+        return self._call("authz.wait", [body.to_frame()], Outcome, request_id)
+
+    def cancel(self, request_id: str, reason: str = "") -> Outcome:
+        body = Cancel(request_id=request_id, teller_id=self.teller_id, reason=reason)
+        return self._call("authz.cancel", [body.to_frame()], Outcome, request_id)
+
+    def submit_and_wait(
+        self, request: AuthRequest, evidence: dict[str, bytes] | None, timeout_s: float
+    ) -> VerifiedOutcome:
+        self.submit(request, evidence)
+        outcome = self.wait(request.request_id, timeout_s)
+        return verify_outcome(outcome, request.to_dict(), self.directory)
+
+    # --- Lazy Pirate ----------------------------------------------------------------------
+
+    def _call(
+        self,
+        service: str,
+        body: list[bytes],
+        expect: type[M],
+        request_id: str,
+        extra_ms: int = 0,
+    ) -> M:
+        for attempt in range(self.retries + 1):
+            assert self._socket is not None
+            self._socket.send_multipart(mdp.client_request(service, body))
+            deadline = time.monotonic() + (self.reply_timeout_ms + extra_ms) / 1000
+            while (left := deadline - time.monotonic()) > 0:
+                if not self._socket.poll(int(left * 1000) + 1, zmq.POLLIN):
+                    break
+                reply = mdp.parse_client_reply(self._socket.recv_multipart())
+                if not reply.body:
+                    continue
+                message, _ = parse(reply.body[0])
+                if isinstance(message, Error):
+                    if message.request_id in (None, request_id):
+                        raise ProtocolError(ErrorCode(message.code), message.detail)
+                    continue
+                if (
+                    isinstance(message, expect)
+                    and getattr(message, "request_id", None) == request_id
+                ):
+                    return message
+                # a late reply to an earlier, abandoned call: ignore it
+            log.warning(
+                "no reply to %s for %s (attempt %d); reconnecting", service, request_id, attempt + 1
+            )
+            self._connect()
+        raise ProtocolError(ErrorCode.UNREACHABLE, f"broker at {self.endpoint} did not answer")

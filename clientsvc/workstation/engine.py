@@ -1,0 +1,466 @@
+"""The workstation engine: one thread owns the broker socket and the audit cache.
+
+The GUI calls the thread-safe methods (``set_presence``, ``decide``, ``sign_out``); the engine
+reports back through a ``WorkstationEvents`` object whose methods it calls *on the engine
+thread* — the UI adapter turns each into a queued Qt signal. Nothing here blocks the caller.
+
+On the wire the engine is an MDP worker for service ``authz`` (it receives leased items and
+revokes) and, on the same DEALER socket, an MDP client of ``authz.presence``, ``authz.decide``,
+``authz.queue`` and ``evidence.get``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import zmq
+
+from clientsvc.audit import AuditStore
+from clientsvc.identity import SigningKey
+from clientsvc.protocol import mdp
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+from clientsvc.protocol.messages import (
+    AuthRequest,
+    Decision,
+    DecisionAck,
+    Error,
+    EvidenceBlob,
+    EvidenceGet,
+    Item,
+    PresenceAck,
+    QueueStatus,
+    QueueStatusGet,
+    Revoke,
+    parse,
+    request_digest,
+)
+
+log = logging.getLogger("authdesk.workstation")
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True)
+class ReceivedItem:
+    """An item leased to this authorizer, recorded in the audit cache, ready to show."""
+
+    lease_id: str
+    request: AuthRequest
+    raw: dict[str, Any]
+    digest: str
+    enqueued_at: int
+    dispatched_at: int
+    received_at: int
+    lease_expires_at: int
+    attempt: int
+
+
+class WorkstationEvents(Protocol):
+    """What the engine reports. Called on the engine thread; implementations must not block."""
+
+    def connection_changed(self, connected: bool, detail: str) -> None: ...
+    def presence_changed(self, state: str) -> None: ...
+    def item_received(self, item: ReceivedItem) -> None: ...
+    def item_revoked(self, request_id: str, reason: str) -> None: ...
+    def evidence_loaded(self, request_id: str, sha256: str, data: bytes) -> None: ...
+    def evidence_failed(self, request_id: str, sha256: str, code: str) -> None: ...
+    def decision_settled(self, request_id: str, accepted: bool, code: str, detail: str) -> None: ...
+    def queue_status(self, status: QueueStatus, my_count: int, my_total_ms: int) -> None: ...
+    def failed(self, code: str, detail: str) -> None: ...
+
+
+@dataclass
+class EngineConfig:
+    endpoint: str
+    terminal_id: str
+    audit_path: Path
+    heartbeat_ms: int = 2500
+    liveness: int = 3
+    decision_retry_ms: int = 3000
+    queue_poll_ms: int = 2000
+    evidence_cache_bytes: int = 256 * 1024 * 1024
+    audit_max_pages: int | None = None  # tests: simulate a full disk
+
+
+class WorkstationEngine:
+    def __init__(
+        self,
+        config: EngineConfig,
+        key: SigningKey,
+        events: WorkstationEvents,
+        context: zmq.Context[Any] | None = None,
+    ) -> None:
+        self.config = config
+        self.key = key
+        self.events = events
+        self._ctx = context or zmq.Context.instance()
+        self._commands: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._wake_lock = threading.Lock()
+        self._wake_addr = f"inproc://ws-wake-{id(self):x}"
+        self._wake_tx: zmq.Socket[Any] | None = None
+        self._thread: threading.Thread | None = None
+        self._running = threading.Event()
+        self._started = threading.Event()
+        self._sock: zmq.Socket[Any] | None = None
+        self._audit: AuditStore | None = None
+        self._connected = False
+        self._last_rx = 0
+        self._next_heartbeat = 0
+        self._next_queue_poll = 0
+        self._presence = "available"
+        self._items: dict[str, ReceivedItem] = {}
+        self._pending: dict[str, tuple[Decision, int]] = {}  # request id → (decision, resend at)
+        self._evidence_waiting: dict[str, str] = {}  # sha256 → request id
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._cache_bytes = 0
+        self._day_start_ms = 0
+
+    # --- thread-safe API (any thread) ---------------------------------------------------------
+
+    def start(self) -> None:
+        self._running.set()
+        wake_rx = self._ctx.socket(zmq.PAIR)
+        wake_rx.bind(self._wake_addr)
+        tx = self._ctx.socket(zmq.PAIR)
+        tx.connect(self._wake_addr)
+        self._wake_tx = tx
+        self._thread = threading.Thread(
+            target=self._run, args=(wake_rx,), name="ws-engine", daemon=True
+        )
+        self._thread.start()
+        self._started.wait(10)
+
+    def stop(self) -> None:
+        """Sign out (best effort) and end the thread."""
+        if self._thread is None:
+            return
+        self._running.clear()
+        self._wake()
+        self._thread.join(10)
+        self._thread = None
+        with self._wake_lock:
+            if self._wake_tx is not None:
+                self._wake_tx.close(linger=0)
+                self._wake_tx = None
+
+    def set_presence(self, state: str) -> None:
+        self._submit(lambda: self._do_presence(state))
+
+    def decide(
+        self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
+    ) -> None:
+        self._submit(lambda: self._do_decide(request_id, verdict, reason_code, reason_text))
+
+    def _submit(self, command: Callable[[], None]) -> None:
+        self._commands.put(command)
+        self._wake()
+
+    def _wake(self) -> None:
+        with self._wake_lock:
+            if self._wake_tx is not None:
+                self._wake_tx.send(b"", zmq.NOBLOCK)
+
+    # --- the engine thread --------------------------------------------------------------------
+
+    def _run(self, wake_rx: zmq.Socket[Any]) -> None:
+        try:
+            self._audit = AuditStore(self.config.audit_path, self.config.audit_max_pages)
+        except ProtocolError as err:
+            self.events.failed(err.code.value, err.detail)
+            self._started.set()
+            wake_rx.close(linger=0)
+            return
+        self._day_start_ms = _local_midnight_ms()
+        self._connect()
+        self._started.set()
+        try:
+            self._audit_append("signed_in", {"terminal_id": self.config.terminal_id})
+            for decision in self._audit.pending_decisions():  # from before a crash: resend
+                self._pending[decision.request_id] = (decision, 0)
+            poller = zmq.Poller()
+            poller.register(wake_rx, zmq.POLLIN)
+            while self._running.is_set():
+                sock = self._sock
+                assert sock is not None
+                poller.register(sock, zmq.POLLIN)
+                ready = dict(poller.poll(self._poll_timeout()))
+                if wake_rx in ready:
+                    while wake_rx.poll(0):
+                        wake_rx.recv()
+                    self._drain_commands()
+                if sock in ready and self._sock is sock:
+                    for _ in range(500):
+                        try:
+                            frames = sock.recv_multipart(zmq.NOBLOCK)
+                        except zmq.Again:
+                            break
+                        self._on_frames(frames)
+                if self._sock is not sock:
+                    poller.unregister(sock)
+                    sock.close(linger=0)
+                self._on_timers()
+        except Exception as exc:  # the engine must report, never die silently
+            log.exception("engine failed")
+            self.events.failed(ErrorCode.STORAGE.value, f"engine stopped: {exc}")
+        finally:
+            self._sign_out_quietly()
+            if self._sock is not None:
+                self._sock.close(linger=200)
+                self._sock = None
+            wake_rx.close(linger=0)
+            self._audit.close()
+
+    def _poll_timeout(self) -> int:
+        return max(1, min(self.config.heartbeat_ms // 2, 250))
+
+    def _drain_commands(self) -> None:
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                command()
+            except ProtocolError as err:
+                self.events.failed(err.code.value, err.detail)
+
+    def _connect(self) -> None:
+        sock = self._ctx.socket(zmq.DEALER)
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.setsockopt(zmq.MAXMSGSIZE, 64 * 1024 * 1024)
+        sock.connect(self.config.endpoint)
+        self._sock = sock
+        self._last_rx = now_ms()
+        self._next_heartbeat = 0
+        self._send_client("authz.presence", [self._presence_frame(self._presence)])
+        self._send(mdp.worker_frames(mdp.WorkerCommand.READY, service="authz"))
+
+    def _reconnect(self, why: str) -> None:
+        log.warning("reconnecting to the broker: %s", why)
+        self._set_connected(False, why)
+        self._connect()  # the old socket is closed by the loop
+
+    def _presence_frame(self, state: str) -> bytes:
+        return self.key.sign_presence(terminal_id=self.config.terminal_id, state=state).to_frame()
+
+    def _send(self, frames: list[bytes]) -> None:
+        assert self._sock is not None
+        try:
+            self._sock.send_multipart(frames, zmq.NOBLOCK)
+        except zmq.Again:
+            log.warning("broker socket full; message dropped (will be retried)")
+
+    def _send_client(self, service: str, body: list[bytes]) -> None:
+        self._send(mdp.client_request(service, body))
+
+    def _set_connected(self, connected: bool, detail: str = "") -> None:
+        if connected != self._connected:
+            self._connected = connected
+            self.events.connection_changed(connected, detail)
+
+    def _on_timers(self) -> None:
+        at = now_ms()
+        if at - self._last_rx > self.config.heartbeat_ms * self.config.liveness:
+            self._reconnect("no heartbeat from the broker")
+            return
+        if at >= self._next_heartbeat:
+            self._send(mdp.worker_frames(mdp.WorkerCommand.HEARTBEAT))
+            self._next_heartbeat = at + self.config.heartbeat_ms
+        if at >= self._next_queue_poll:
+            self._send_client("authz.queue", [QueueStatusGet().to_frame()])
+            self._next_queue_poll = at + self.config.queue_poll_ms
+        for request_id, (decision, resend_at) in list(self._pending.items()):
+            if resend_at <= at:
+                self._send_client("authz.decide", [decision.to_frame()])
+                self._pending[request_id] = (decision, at + self.config.decision_retry_ms)
+
+    def _audit_append(
+        self, kind: str, payload: dict[str, Any], request_id: str | None = None
+    ) -> None:
+        assert self._audit is not None
+        self._audit.append(
+            kind, payload, request_id=request_id, authorizer_id=self.key.authorizer_id
+        )
+
+    # --- incoming ---------------------------------------------------------------------------
+
+    def _on_frames(self, frames: list[bytes]) -> None:
+        self._last_rx = now_ms()
+        try:
+            header = frames[1] if frames and frames[0] == b"" and len(frames) > 1 else frames[0]
+            if header in (mdp.W_WORKER_V1, mdp.W_WORKER_V2):
+                self._on_worker(mdp.parse_from_broker(frames))
+            else:
+                self._on_reply(mdp.parse_client_reply(frames))
+        except (ProtocolError, IndexError) as err:
+            log.warning("ignored a malformed message from the broker: %s", err)
+
+    def _on_worker(self, message: mdp.WorkerMessage) -> None:
+        if message.command is mdp.WorkerCommand.HEARTBEAT:
+            self._set_connected(True)
+        elif message.command is mdp.WorkerCommand.DISCONNECT:
+            self._reconnect("the broker asked us to reconnect")
+        elif message.command is mdp.WorkerCommand.REQUEST and message.body:
+            self._set_connected(True)
+            msg, _ = parse(message.body[0], Item, Revoke)
+            if isinstance(msg, Item):
+                self._on_item(msg)
+            else:
+                self._on_revoke(msg)
+
+    def _on_item(self, item: Item) -> None:
+        request, raw = AuthRequest.model_validate(item.request), item.request
+        if request_digest(raw) != item.request_digest:
+            raise ProtocolError(ErrorCode.WRONG_REQUEST, "item digest does not match its request")
+        received = ReceivedItem(
+            lease_id=item.lease_id,
+            request=request,
+            raw=raw,
+            digest=item.request_digest,
+            enqueued_at=item.enqueued_at,
+            dispatched_at=item.dispatched_at,
+            received_at=now_ms(),
+            lease_expires_at=item.lease_expires_at,
+            attempt=item.attempt,
+        )
+        self._audit_append(
+            "item_received",
+            {"lease_id": item.lease_id, "digest": item.request_digest, "request": raw},
+            request.request_id,
+        )
+        self._items[request.request_id] = received
+        self.events.item_received(received)
+        for ref in request.evidence:
+            cached = self._cache.get(ref.sha256)
+            if cached is not None:
+                self._cache.move_to_end(ref.sha256)
+                self.events.evidence_loaded(request.request_id, ref.sha256, cached)
+            else:
+                self._evidence_waiting[ref.sha256] = request.request_id
+                self._send_client("evidence.get", [EvidenceGet(sha256=ref.sha256).to_frame()])
+
+    def _on_revoke(self, revoke: Revoke) -> None:
+        item = self._items.pop(revoke.request_id, None)
+        if item is None or item.lease_id != revoke.lease_id:
+            return
+        self._audit_append("item_revoked", {"reason": revoke.reason}, revoke.request_id)
+        self.events.item_revoked(revoke.request_id, revoke.reason)
+
+    def _on_reply(self, reply: mdp.ClientReply) -> None:
+        if not reply.body:
+            return
+        msg, _ = parse(reply.body[0])
+        if isinstance(msg, Error):
+            self._on_error_reply(reply.service, msg)
+        elif isinstance(msg, PresenceAck):
+            self._set_connected(True)
+            self.events.presence_changed(msg.state)
+        elif isinstance(msg, DecisionAck):
+            self._settle(msg.request_id, True, "", msg.status)
+        elif isinstance(msg, QueueStatus):
+            self._set_connected(True)
+            count, total = self._my_stats()
+            self.events.queue_status(msg, count, total)
+        elif isinstance(msg, EvidenceBlob) and len(reply.body) >= 2:
+            self._on_evidence(msg, reply.body[1])
+
+    def _on_error_reply(self, service: str, error: Error) -> None:
+        if service == "authz.decide" and error.request_id in self._pending:
+            self._settle(error.request_id, False, error.code, error.detail)
+        elif service == "evidence.get":
+            sha = error.detail if error.detail in self._evidence_waiting else ""
+            if sha:
+                self.events.evidence_failed(self._evidence_waiting.pop(sha), sha, error.code)
+        else:
+            self.events.failed(error.code, f"{service}: {error.detail}")
+
+    def _on_evidence(self, blob: EvidenceBlob, data: bytes) -> None:
+        request_id = self._evidence_waiting.pop(blob.sha256, None)
+        if request_id is None:
+            return
+        if hashlib.sha256(data).hexdigest() != blob.sha256:
+            log.error("evidence %s failed its hash check", blob.sha256)
+            self._audit_append("evidence_mismatch", {"sha256": blob.sha256}, request_id)
+            self.events.evidence_failed(request_id, blob.sha256, ErrorCode.EVIDENCE_MISMATCH.value)
+            return
+        self._cache[blob.sha256] = data
+        self._cache_bytes += len(data)
+        while self._cache_bytes > self.config.evidence_cache_bytes and len(self._cache) > 1:
+            _, old = self._cache.popitem(last=False)
+            self._cache_bytes -= len(old)
+        self.events.evidence_loaded(request_id, blob.sha256, data)
+
+    # --- commands -------------------------------------------------------------------------
+
+    def _do_presence(self, state: str) -> None:
+        self._presence = state
+        self._audit_append("presence", {"state": state})
+        self._send_client("authz.presence", [self._presence_frame(state)])
+
+    def _do_decide(
+        self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
+    ) -> None:
+        item = self._items.get(request_id)
+        if item is None:
+            raise ProtocolError(ErrorCode.NOT_LEASED, "this item is no longer yours")
+        decision = self.key.sign_decision(
+            request_id=request_id,
+            lease_id=item.lease_id,
+            request_digest=item.digest,
+            evidence=[e.sha256 for e in item.request.evidence],
+            verdict=verdict,
+            reason_code=reason_code,
+            reason_text=reason_text,
+        )
+        assert self._audit is not None
+        try:
+            self._audit.record_decision(decision)  # written before it is sent
+        except ProtocolError as err:
+            self.events.decision_settled(request_id, False, err.code.value, err.detail)
+            return
+        self._pending[request_id] = (decision, now_ms() + self.config.decision_retry_ms)
+        self._send_client("authz.decide", [decision.to_frame()])
+
+    def _settle(self, request_id: str, accepted: bool, code: str, detail: str) -> None:
+        pending = self._pending.pop(request_id, None)
+        if pending is None:
+            return
+        assert self._audit is not None
+        self._audit.settle_decision(
+            request_id, self.key.authorizer_id, "acked" if accepted else "refused", code or detail
+        )
+        if accepted:
+            self._items.pop(request_id, None)
+        self.events.decision_settled(request_id, accepted, code, detail)
+
+    def _my_stats(self) -> tuple[int, int]:
+        assert self._audit is not None
+        return self._audit.count_today(self.key.authorizer_id, self._day_start_ms)
+
+    def _sign_out_quietly(self) -> None:
+        if self._sock is None:
+            return
+        try:
+            self._send_client("authz.presence", [self._presence_frame("signed_out")])
+            self._send(mdp.worker_frames(mdp.WorkerCommand.DISCONNECT))
+            if self._audit is not None:
+                self._audit_append("signed_out", {"terminal_id": self.config.terminal_id})
+        except (zmq.ZMQError, ProtocolError) as exc:
+            log.warning("sign-out not delivered: %s", exc)
+
+
+def _local_midnight_ms() -> int:
+    t = time.localtime()
+    midnight = time.mktime((t.tm_year, t.tm_mon, t.tm_mday, 0, 0, 0, 0, 0, -1))
+    return int(midnight * 1000)
