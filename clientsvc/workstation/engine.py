@@ -139,7 +139,6 @@ class WorkstationEngine:
             target=self._run, args=(wake_rx,), name="ws-engine", daemon=True
         )
         self._thread.start()
-        self._started.wait(10)
 
     def stop(self) -> None:
         """Sign out (best effort) and end the thread."""

@@ -1,0 +1,1 @@
+"""The composition root: configuration, entry points, building services and windows."""

@@ -1,0 +1,42 @@
+"""Decides items by simulated key presses, as an authorizer would (demo checks, benchmarks).
+
+It approves, or rejects with "amount does not match" when the voucher disagrees with the
+request — through the same shortcuts a person uses, so the whole keyboard path is exercised.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+
+
+class Autopilot:
+    def __init__(self, session: Any, think_ms: int = 1200) -> None:
+        self.session = session
+        self.think_ms = think_ms
+        self._hooked: Any = None
+        self._poll = QTimer()
+        self._poll.timeout.connect(self._on_poll_timeout)
+        self._poll.start(100)
+
+    def _on_poll_timeout(self) -> None:
+        window = self.session.window
+        if window is not None and window is not self._hooked:
+            self._hooked = window
+            window.sig_evidence_shown.connect(self._on_window_evidence_shown)
+
+    def _on_window_evidence_shown(self, request_id: str) -> None:
+        QTimer.singleShot(self.think_ms, lambda: self._decide(request_id))
+
+    def _decide(self, request_id: str) -> None:
+        window = self.session.window
+        if window is None or window.item is None or window.item.request.request_id != request_id:
+            return
+        if window.lbl_mismatch.text():
+            QTest.keyClick(window, Qt.Key.Key_F10)
+            QTest.keyClicks(window.reason_list, "2")  # "2  R02 amount does not match"
+            QTest.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        else:
+            QTest.keyClick(window, Qt.Key.Key_F9)

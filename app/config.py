@@ -1,0 +1,89 @@
+"""Every setting with its default, in one place. One TOML file per terminal; environment
+variables ``AUTHDESK_<NAME>`` override (tests and the demo use them). Window geometry alone goes
+to QSettings.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+SCHEMA_VERSION = 1
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("authdesk", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    schema_version: int = SCHEMA_VERSION
+    data_dir: Path = field(default_factory=default_data_dir)
+    broker_endpoint: str = "tcp://127.0.0.1:5555"
+    center_endpoint: str = "tcp://127.0.0.1:5556"
+    terminal_id: str = field(default_factory=lambda: socket.gethostname()[:64] or "terminal")
+    # "os": the OS keyring, secure backends only. "memory": demo and tests only.
+    keyring: str = "os"
+    demo_secrets_file: Path | None = None
+    heartbeat_ms: int = 2500
+    wait_target_s: int = 60  # the center's target for a teller's wait; colours the wait clock
+    language: str = "en"
+
+    @property
+    def directory(self) -> Path:
+        """Public authorizer profiles (distributed by branch IT)."""
+        return self.data_dir / "directory"
+
+    @property
+    def audit_path(self) -> Path:
+        return self.data_dir / "audit.sqlite3"
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def _coerce(name: str, kind: Any, value: Any) -> Any:
+    try:
+        if kind in (int, "int"):
+            return int(value)
+        if kind in (Path, "Path", "Path | None"):
+            return None if value in (None, "") else Path(str(value)).expanduser()
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name}: {value!r} is not a valid {kind}") from exc
+
+
+def load_settings(path: Path | None = None, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Defaults ← TOML file ← environment ← explicit overrides (command-line flags)."""
+    env = dict(os.environ) if env is None else env
+    known = {f.name: f.type for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+        for key, value in data.items():
+            if key not in known:
+                raise ConfigError(f"{path}: unknown setting {key!r}")
+            values[key] = value
+    for name in known:
+        env_value = env.get(f"AUTHDESK_{name.upper()}")
+        if env_value is not None:
+            values[name] = env_value
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    settings = Settings()
+    coerced = {k: _coerce(k, known[k], v) for k, v in values.items()}
+    settings = replace(settings, **coerced)
+    if settings.keyring not in ("os", "memory"):
+        raise ConfigError(f"keyring: {settings.keyring!r} is not 'os' or 'memory'")
+    if settings.schema_version != SCHEMA_VERSION:
+        raise ConfigError(f"schema_version {settings.schema_version} is not {SCHEMA_VERSION}")
+    return settings

@@ -1,0 +1,313 @@
+"""``authdesk``: one command, subcommands workstation (default), broker, teller, center, admin, demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from app.config import ConfigError, Settings, default_data_dir, load_settings
+
+log = logging.getLogger("authdesk")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", type=Path, help="the terminal's TOML configuration file")
+    p.add_argument("--data-dir", type=Path, help="where data files live (default: per-user data dir)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="authdesk", description="AuthDesk remote authorization")
+    sub = parser.add_subparsers(dest="command")
+
+    ws = sub.add_parser("workstation", help="the authorizer's workstation (GUI; the default)")
+    _common(ws)
+    ws.add_argument("--broker", help="broker endpoint, e.g. tcp://127.0.0.1:5555")
+    ws.add_argument("--screenshot", type=Path, metavar="DIR", help="save a PNG of each window once the first item is on screen")
+    ws.add_argument("--quit-after", type=float, metavar="SECONDS", help="exit after this many seconds")
+    ws.add_argument("--signin", metavar="ID:PIN", help="sign in without the dialog (tests, benchmarks)")
+    ws.add_argument("--autopilot", action="store_true", help="decide items by simulated key presses (demo checks)")
+
+    br = sub.add_parser("broker", help="the branch broker")
+    _common(br)
+    br.add_argument("--endpoint", help="bind address (default from the configuration)")
+    br.add_argument("--heartbeat-ms", type=int)
+
+    te = sub.add_parser("teller", help="submit a request, or simulate a stream of them")
+    tsub = te.add_subparsers(dest="teller_command", required=True)
+    one = tsub.add_parser("submit", help="submit one simulated request and wait for the decision")
+    sim = tsub.add_parser("simulate", help="submit a stream of realistic requests")
+    for p in (one, sim):
+        _common(p)
+        p.add_argument("--broker", help="broker endpoint")
+        p.add_argument("--teller-id", default="T0101")
+        p.add_argument("--seed", type=int, default=int(time.time()))
+    one.add_argument("--type", dest="txn_type", help="transaction type code, e.g. cash_withdrawal")
+    one.add_argument("--wait", type=float, default=300.0, help="seconds to wait for the decision")
+    sim.add_argument("--rate", type=float, default=0.2, help="requests per second (0: all at once)")
+    sim.add_argument("--count", type=int, default=50)
+
+    ce = sub.add_parser("center", help="the center service")
+    _common(ce)
+    ce.add_argument("--endpoint")
+
+    ad = sub.add_parser("admin", help="provision identities and keys")
+    asub = ad.add_subparsers(dest="admin_command", required=True)
+    add = asub.add_parser("add-authorizer", help="create an authorizer's key pair and profile")
+    _common(add)
+    add.add_argument("--id", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--level", type=int, required=True)
+    add.add_argument("--pin", help="PIN (asked for when omitted)")
+    add.add_argument("--types", default="", help="comma-separated transaction types (default: all)")
+    add.add_argument("--limit-yuan", type=int, help="amount limit in yuan (default: none)")
+    demo_ids = asub.add_parser("demo-identities", help="provision the demo's throwaway identities")
+    _common(demo_ids)
+
+    de = sub.add_parser("demo", help="broker, teller simulator, center and the workstation together")
+    de.add_argument("--data-dir", type=Path, help="keep all the demo's files here")
+    de.add_argument("--screenshot", type=Path, metavar="DIR")
+    de.add_argument("--quit-after", type=float, metavar="SECONDS")
+    de.add_argument("--autopilot", action="store_true", help="decide items by simulated key presses")
+    de.add_argument("--rate", type=float, default=0.25, help="simulated requests per second")
+    de.add_argument("--count", type=int, default=200)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    command = args.command or "workstation"
+    if args.command is None:
+        args = build_parser().parse_args(["workstation", *(argv or sys.argv[1:])])
+    try:
+        handler = {
+            "workstation": run_workstation,
+            "broker": run_broker,
+            "teller": run_teller,
+            "center": run_center,
+            "admin": run_admin,
+            "demo": run_demo,
+        }[command]
+        return handler(args)
+    except ConfigError as exc:
+        print(f"authdesk: configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _settings(args: argparse.Namespace, **overrides: Any) -> Settings:
+    return load_settings(getattr(args, "config", None), data_dir=getattr(args, "data_dir", None), **overrides)
+
+
+def _stop_on_signals(stop: Any) -> None:
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop())
+
+
+# --- services ------------------------------------------------------------------------------
+
+
+def run_broker(args: argparse.Namespace) -> int:
+    from clientsvc.broker import Broker, BrokerConfig
+
+    settings = _settings(args, broker_endpoint=args.endpoint, heartbeat_ms=args.heartbeat_ms)
+    broker = Broker(
+        BrokerConfig(
+            endpoint=settings.broker_endpoint.replace("127.0.0.1", "127.0.0.1"),
+            directory=settings.directory,
+            evidence_dir=settings.data_dir / "broker" / "evidence",
+            journal=settings.data_dir / "broker" / "journal.sqlite3",
+            heartbeat_ms=settings.heartbeat_ms,
+        )
+    )
+    _stop_on_signals(broker._stop.set)
+    broker.serve_forever()
+    return 0
+
+
+def run_center(args: argparse.Namespace) -> int:
+    from clientsvc.center.service import CenterService
+
+    settings = _settings(args, center_endpoint=args.endpoint)
+    center = CenterService(settings.center_endpoint, settings.data_dir / "center" / "center.sqlite3")
+    _stop_on_signals(center.stop)
+    center.serve_forever()
+    return 0
+
+
+def run_teller(args: argparse.Namespace) -> int:
+    from clientsvc.identity import Directory
+    from clientsvc.protocol.errors import ProtocolError
+    from clientsvc.teller.client import TellerClient
+    from clientsvc.teller.simulator import make_request, simulate
+
+    settings = _settings(args, broker_endpoint=args.broker)
+    directory = Directory(settings.directory)
+    if args.teller_command == "submit":
+        sim = make_request(random.Random(args.seed), teller_id=args.teller_id, txn_type=args.txn_type)
+        with TellerClient(settings.broker_endpoint, args.teller_id, directory) as client:
+            try:
+                verified = client.submit_and_wait(sim.request, sim.evidence, args.wait)
+            except ProtocolError as err:
+                print(f"{sim.request.request_id}: {err.code.value} {err.detail}")
+                return 1
+        print(_describe(sim.request.request_id, verified.outcome, "verified"))
+        return 0
+
+    stopping = {"now": False}
+    _stop_on_signals(lambda: stopping.__setitem__("now", True))
+
+    def report(sim: Any, outcome: Any, verdict: str) -> None:
+        print(_describe(sim.request.request_id, outcome, verdict), flush=True)
+
+    totals = simulate(
+        settings.broker_endpoint,
+        directory,
+        rate_per_s=args.rate,
+        count=args.count,
+        seed=args.seed,
+        teller_id=args.teller_id,
+        on_final=report,
+        should_stop=lambda: stopping["now"],
+    )
+    print("teller totals: " + " ".join(f"{k}={v}" for k, v in totals.items()), flush=True)
+    return 0
+
+
+def _describe(request_id: str, outcome: Any, verdict: str) -> str:
+    decision = outcome.decision
+    if decision is None:
+        return f"teller: {request_id} {outcome.state} {outcome.detail}"
+    reason = f" {decision.reason_code} {decision.reason_text}".rstrip() if decision.reason_code else ""
+    check = "signature verified" if verdict == "verified" else f"REFUSED {verdict}"
+    return f"teller: {request_id} {outcome.state} by {decision.authorizer_id}{reason} ({check})"
+
+
+def run_admin(args: argparse.Namespace) -> int:
+    from app.admin import add_authorizer, ensure_demo_identities
+    from app.workstation import make_keystore
+
+    if args.admin_command == "demo-identities":
+        data = args.data_dir or default_data_dir() / "demo"
+        settings = load_settings(args.config, data_dir=data, keyring="memory", demo_secrets_file=data / "demo-secrets.json")
+        ensure_demo_identities(settings)
+        print(f"demo identities in {settings.directory}")
+        return 0
+    settings = _settings(args)
+    pin = args.pin
+    if pin is None:
+        import getpass
+
+        pin = getpass.getpass("PIN: ")
+    path = add_authorizer(
+        settings,
+        make_keystore(settings),
+        authorizer_id=args.id,
+        name=args.name,
+        level=args.level,
+        pin=pin,
+        txn_types=tuple(t for t in args.types.split(",") if t),
+        amount_limit_fen=None if args.limit_yuan is None else args.limit_yuan * 100,
+    )
+    print(f"profile written: {path} (give this file to the broker and the tellers)")
+    return 0
+
+
+# --- the workstation -----------------------------------------------------------------------
+
+
+def run_workstation(args: argparse.Namespace, settings: Settings | None = None, hint: str = "", signin: str | None = None) -> int:
+    from PySide6.QtCore import QTimer
+
+    from app.autopilot import Autopilot
+    from app.workstation import WorkstationApp, make_keystore, make_qapplication
+    from ui.background import run_in_background
+
+    settings = settings or _settings(args, broker_endpoint=getattr(args, "broker", None))
+    qapp = make_qapplication()
+    session = WorkstationApp(settings, make_keystore(settings), screenshot_dir=args.screenshot)
+    signin = signin or getattr(args, "signin", None)
+    if signin:
+        authorizer_id, _, pin = signin.partition(":")
+
+        def failed(exc: BaseException) -> None:
+            print(f"authdesk: sign-in failed: {exc}", file=sys.stderr)
+            qapp.exit(3)
+
+        run_in_background(lambda: session.keystore.unlock(authorizer_id, pin), session.on_signed_in, failed)
+    else:
+        default_id = settings.demo_secrets_file and "A1001" or ""
+        session.show_sign_in(default_id, hint)
+    pilot = Autopilot(session) if args.autopilot else None
+    if args.quit_after:
+        QTimer.singleShot(int(args.quit_after * 1000), qapp.quit)
+    _stop_on_signals(qapp.quit)
+    # let Python see SIGTERM/SIGINT while Qt's loop runs
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(200)
+    code = qapp.exec()
+    session.close()
+    del pilot
+    return int(code)
+
+
+# --- the demo ------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from app.admin import DEMO_AUTHORIZERS, ensure_demo_identities
+
+    data = (args.data_dir or default_data_dir() / "demo").resolve()
+    settings = load_settings(
+        None,
+        data_dir=data,
+        keyring="memory",
+        demo_secrets_file=data / "demo-secrets.json",
+        broker_endpoint=f"tcp://127.0.0.1:{_free_port()}",
+        center_endpoint=f"tcp://127.0.0.1:{_free_port()}",
+        terminal_id="DEMO-WS-01",
+    )
+    ensure_demo_identities(settings)
+    print(f"demo data: {data}", flush=True)
+    env = {**os.environ, "AUTHDESK_DATA_DIR": str(data), "PYTHONUNBUFFERED": "1"}
+    exe = [sys.executable, "-m", "app.main"]
+    children = [
+        subprocess.Popen([*exe, "broker", "--endpoint", settings.broker_endpoint], env=env),
+        subprocess.Popen([*exe, "center", "--endpoint", settings.center_endpoint], env=env),
+        subprocess.Popen(
+            [*exe, "teller", "simulate", "--broker", settings.broker_endpoint, "--rate", str(args.rate), "--count", str(args.count)],
+            env=env,
+        ),
+    ]
+    authorizer_id, name, _, pin = DEMO_AUTHORIZERS[0]
+    hint = f"Demo: sign in as {authorizer_id} ({name}) with PIN {pin}."
+    auto = f"{authorizer_id}:{pin}" if (args.autopilot or args.screenshot or args.quit_after) else None
+    try:
+        return run_workstation(args, settings=settings, hint=hint, signin=auto)
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The center service (embedded SQLite by default)."""

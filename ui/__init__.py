@@ -1,0 +1,1 @@
+"""Qt widgets only: they render state and turn input into calls on services passed in."""

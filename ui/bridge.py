@@ -1,0 +1,62 @@
+"""Turns the engine's callbacks (engine thread) into queued Qt signals (GUI thread)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from clientsvc.protocol.messages import QueueStatus
+from clientsvc.workstation.engine import ReceivedItem
+
+
+class EngineBridge(QObject):
+    """Implements ``WorkstationEvents``; lives on the GUI thread, emitted from the engine's."""
+
+    sig_connection_changed = Signal(bool, str)
+    """The broker link went up (True) or down (False, with why)."""
+    sig_presence_changed = Signal(str)
+    """The broker confirmed a presence state: available, away, signed_out."""
+    sig_item_received = Signal(object)
+    """A leased item (ReceivedItem) was recorded and is ready to show."""
+    sig_item_revoked = Signal(str, str)
+    """An item was taken back (request id, reason)."""
+    sig_evidence_loaded = Signal(str, str, object)
+    """Image bytes arrived and matched their hash (request id, sha256, bytes)."""
+    sig_evidence_failed = Signal(str, str, str)
+    """An image could not be fetched or failed its hash (request id, sha256, code)."""
+    sig_decision_settled = Signal(str, bool, str, str)
+    """The broker accepted or refused a decision (request id, accepted, code, detail)."""
+    sig_queue_status = Signal(object, int, int)
+    """Queue figures (QueueStatus) and my decisions today (count, total ms)."""
+    sig_failed = Signal(str, str)
+    """Something failed that the user must know about (code, detail)."""
+
+    def connection_changed(self, connected: bool, detail: str) -> None:
+        self.sig_connection_changed.emit(connected, detail)
+
+    def presence_changed(self, state: str) -> None:
+        self.sig_presence_changed.emit(state)
+
+    def item_received(self, item: ReceivedItem) -> None:
+        self.sig_item_received.emit(item)
+
+    def item_revoked(self, request_id: str, reason: str) -> None:
+        self.sig_item_revoked.emit(request_id, reason)
+
+    def evidence_loaded(self, request_id: str, sha256: str, data: bytes) -> None:
+        self.sig_evidence_loaded.emit(request_id, sha256, data)
+
+    def evidence_failed(self, request_id: str, sha256: str, code: str) -> None:
+        self.sig_evidence_failed.emit(request_id, sha256, code)
+
+    def decision_settled(self, request_id: str, accepted: bool, code: str, detail: str) -> None:
+        self.sig_decision_settled.emit(request_id, accepted, code, detail)
+
+    def queue_status(self, status: QueueStatus, my_count: int, my_total_ms: int) -> None:
+        self.sig_queue_status.emit(status, my_count, my_total_ms)
+
+    def failed(self, code: str, detail: str) -> None:
+        self.sig_failed.emit(code, detail)
+
+
+def connect_queued(signal: Signal, slot: object) -> None:  # type: ignore[valid-type]
+    signal.connect(slot, Qt.ConnectionType.QueuedConnection)  # type: ignore[attr-defined]

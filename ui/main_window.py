@@ -1,0 +1,720 @@
+"""The authorizer's main window: status strip, the item in hand, its evidence, the decision."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
+from clientsvc.imaging import decode_for_display
+from clientsvc.protocol.messages import QueueStatus
+from clientsvc.teller.evidence_render import amount_in_figures, amount_in_words
+from clientsvc.workstation.engine import ReceivedItem
+from ui import texts
+from ui.actions import ACTIONS
+from ui.background import run_in_background
+from ui.bridge import EngineBridge
+
+
+class DecisionService(Protocol):
+    """What the window needs from the engine (thread-safe, non-blocking calls)."""
+
+    def decide(
+        self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
+    ) -> None: ...
+    def set_presence(self, state: str) -> None: ...
+
+
+def _repolish(widget: QWidget) -> None:
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def to_qimage(rgb: np.ndarray[Any, Any]) -> QImage:
+    """A QImage that owns its pixels (safe to hand across threads)."""
+    height, width, _ = rgb.shape
+    rgb = np.ascontiguousarray(rgb)
+    return QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888).copy()
+
+
+def decode_to_qimage(data: bytes) -> QImage:
+    return to_qimage(decode_for_display(data))
+
+
+class ImageView(QLabel):
+    """Shows one image fitted to the widget (the full viewer is the evidence workspace)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(320, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self._image: QImage | None = None
+
+    def set_image(self, image: QImage | None, placeholder: str = "") -> None:
+        self._image = image
+        if image is None:
+            self.setPixmap(QPixmap())
+            self.setText(placeholder)
+        else:
+            self._rescale()
+
+    def _rescale(self) -> None:
+        if self._image is not None and self.width() > 0 and self.height() > 0:
+            scaled = self._image.scaled(
+                self.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            self.setPixmap(QPixmap.fromImage(scaled))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._rescale()
+
+
+class MainWindow(QMainWindow):
+    sig_sign_out_requested = Signal()
+    """The authorizer asked to sign out."""
+    sig_item_shown = Signal(str)
+    """An item's elements are on screen (request id)."""
+    sig_evidence_shown = Signal(str)
+    """Every image of the item in hand is decoded and verified (request id)."""
+
+    def __init__(
+        self,
+        service: DecisionService,
+        bridge: EngineBridge,
+        *,
+        authorizer_id: str,
+        authorizer_name: str,
+        wait_target_s: int = 60,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.bridge = bridge
+        self.wait_target_s = wait_target_s
+        self._clock = clock
+        self.item: ReceivedItem | None = None
+        self._received_mono = 0.0
+        self._images: dict[str, QImage | None] = {}
+        self._failed: dict[str, str] = {}
+        self._current_image = 0
+        self._sending = False
+        self._reason_verdict: str | None = None
+        self._presence = "available"
+        self._connected = False
+        self.setWindowTitle(
+            self.tr("AuthDesk — Remote authorization — %1 (%2)")
+            .replace("%1", authorizer_name)
+            .replace("%2", authorizer_id)
+        )
+        self._build(authorizer_id, authorizer_name)
+        self._build_actions()
+        self._connect_bridge()
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._on_tick_timeout)
+        self._tick.start(1000)
+        self._update_state()
+
+    # --- construction ----------------------------------------------------------------------
+
+    def _build(self, authorizer_id: str, authorizer_name: str) -> None:
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        strip = QFrame(objectName="StatusStrip")
+        row = QHBoxLayout(strip)
+        row.setContentsMargins(8, 4, 8, 4)
+        self.lbl_connection = QLabel()
+        self.lbl_presence = QLabel()
+        self.lbl_waiting = QLabel()
+        self.lbl_oldest = QLabel()
+        self.lbl_my_count = QLabel()
+        self.lbl_my_avg = QLabel()
+        self.lbl_clock = QLabel()
+        self.lbl_user = QLabel(f"{authorizer_name}  {authorizer_id}")
+        for widget in (
+            self.lbl_connection,
+            self.lbl_presence,
+            self.lbl_waiting,
+            self.lbl_oldest,
+            self.lbl_my_count,
+            self.lbl_my_avg,
+        ):
+            widget.setProperty("role", "value")
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.lbl_user)
+        row.addWidget(self.lbl_clock)
+        outer.addWidget(strip)
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(12, 10, 12, 12)
+        self.banner = QLabel(objectName="Banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self._banner_timer = QTimer(self, singleShot=True)
+        self._banner_timer.timeout.connect(self.banner.hide)
+        body_layout.addWidget(self.banner)
+
+        self.stack = QStackedWidget()
+        self.empty = QLabel(objectName="EmptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self._build_item_view())
+        body_layout.addWidget(self.stack, 1)
+        body_layout.addWidget(self._build_decision_bar())
+        outer.addWidget(body, 1)
+        self.setCentralWidget(central)
+
+    def _build_item_view(self) -> QWidget:
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        card = QFrame(objectName="Card")
+        grid = QVBoxLayout(card)
+        head = QHBoxLayout()
+        self.lbl_title = QLabel(objectName="ItemTitle")
+        self.lbl_wait = QLabel(objectName="WaitClock")
+        head.addWidget(self.lbl_title, 1)
+        head.addWidget(self.lbl_wait)
+        grid.addLayout(head)
+        self.lbl_origin = QLabel(objectName="FieldLabel")
+        self.lbl_origin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(self.lbl_origin)
+        self.lbl_amount = QLabel(objectName="AmountFigures")
+        self.lbl_amount_words = QLabel(objectName="AmountWords")
+        self.lbl_amount_words.setWordWrap(True)
+        self.lbl_mismatch = QLabel(objectName="Mismatch")
+        self.lbl_mismatch.setWordWrap(True)
+        grid.addWidget(self.lbl_amount)
+        grid.addWidget(self.lbl_amount_words)
+        grid.addWidget(self.lbl_mismatch)
+        self.fields = QGridLayout()
+        self.fields.setColumnStretch(1, 1)
+        self.fields.setVerticalSpacing(8)
+        grid.addLayout(self.fields)
+        grid.addStretch(1)
+        splitter.addWidget(card)
+
+        evidence = QFrame(objectName="Card")
+        ev_layout = QVBoxLayout(evidence)
+        self.lbl_image_caption = QLabel(objectName="FieldLabel")
+        ev_layout.addWidget(self.lbl_image_caption)
+        self.image_view = ImageView()
+        ev_layout.addWidget(self.image_view, 1)
+        self.thumbs = QListWidget()
+        self.thumbs.setViewMode(QListWidget.ViewMode.IconMode)
+        self.thumbs.setFlow(QListWidget.Flow.LeftToRight)
+        self.thumbs.setWrapping(False)
+        self.thumbs.setFixedHeight(118)
+        self.thumbs.setIconSize(QPixmap(140, 90).size())
+        self.thumbs.currentRowChanged.connect(self._on_thumbs_row_changed)
+        ev_layout.addWidget(self.thumbs)
+        splitter.addWidget(evidence)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        return splitter
+
+    def _build_decision_bar(self) -> QWidget:
+        bar = QWidget()
+        layout = QVBoxLayout(bar)
+        layout.setContentsMargins(0, 8, 0, 0)
+        buttons = QHBoxLayout()
+        self.btn_approve = QPushButton(objectName="Approve")
+        self.btn_reject = QPushButton(objectName="Reject")
+        self.btn_return = QPushButton(objectName="Return")
+        for button in (self.btn_approve, self.btn_reject, self.btn_return):
+            button.setMinimumHeight(48)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            buttons.addWidget(button, 1)
+        self.lbl_decision_hint = QLabel(objectName="FieldLabel")
+        buttons.addWidget(self.lbl_decision_hint, 1)
+        layout.addLayout(buttons)
+
+        self.reason_panel = QFrame(objectName="Card")
+        reason_layout = QHBoxLayout(self.reason_panel)
+        self.reason_list = QListWidget()
+        self.reason_list.setMinimumHeight(150)
+        self.reason_list.itemActivated.connect(self._on_reason_list_activated)
+        self.reason_text = QLineEdit()
+        self.reason_text.setMaxLength(200)
+        self.reason_text.returnPressed.connect(self._send_reason)
+        side = QVBoxLayout()
+        self.lbl_reason_title = QLabel(objectName="ItemTitle")
+        side.addWidget(self.lbl_reason_title)
+        side.addWidget(QLabel(self.tr("Message to the teller (optional; required for “Other”):")))
+        side.addWidget(self.reason_text)
+        self.btn_send_reason = QPushButton()
+        self.btn_cancel_reason = QPushButton()
+        row = QHBoxLayout()
+        row.addWidget(self.btn_send_reason)
+        row.addWidget(self.btn_cancel_reason)
+        side.addLayout(row)
+        side.addStretch(1)
+        reason_layout.addWidget(self.reason_list, 1)
+        reason_layout.addLayout(side, 1)
+        self.reason_panel.hide()
+        layout.addWidget(self.reason_panel)
+        return bar
+
+    def _build_actions(self) -> None:
+        handlers = {
+            "approve": self._on_action_approve,
+            "reject": lambda: self._open_reason("reject"),
+            "return": lambda: self._open_reason("return"),
+            "send_reason": self._send_reason,
+            "cancel_reason": self._close_reason,
+            "toggle_away": self._on_action_toggle_away,
+            "next_image": lambda: self._step_image(1),
+            "previous_image": lambda: self._step_image(-1),
+            "sign_out": self.sig_sign_out_requested.emit,
+        }
+        labels = {
+            "approve": self.tr("Approve"),
+            "reject": self.tr("Reject…"),
+            "return": self.tr("Return for correction…"),
+            "send_reason": self.tr("Sign and send"),
+            "cancel_reason": self.tr("Cancel"),
+            "toggle_away": self.tr("Away / available"),
+            "next_image": self.tr("Next image"),
+            "previous_image": self.tr("Previous image"),
+            "sign_out": self.tr("Sign out"),
+        }
+        self.actions_by_id: dict[str, QAction] = {}
+        self._enabled_when: dict[str, str] = {}
+        for spec in ACTIONS:
+            action = QAction(labels[spec.id], self)
+            action.setShortcut(QKeySequence(spec.shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            action.triggered.connect(handlers[spec.id])
+            self.addAction(action)
+            self.actions_by_id[spec.id] = action
+            self._enabled_when[spec.id] = spec.enabled_when
+        for button, action_id in (
+            (self.btn_approve, "approve"),
+            (self.btn_reject, "reject"),
+            (self.btn_return, "return"),
+            (self.btn_send_reason, "send_reason"),
+            (self.btn_cancel_reason, "cancel_reason"),
+        ):
+            action = self.actions_by_id[action_id]
+            button.setText(f"{action.text()}   [{action.shortcut().toString()}]")
+            button.clicked.connect(action.trigger)
+
+    def _connect_bridge(self) -> None:
+        b = self.bridge
+        b.sig_connection_changed.connect(self._on_bridge_connection_changed)
+        b.sig_presence_changed.connect(self._on_bridge_presence_changed)
+        b.sig_item_received.connect(self._on_bridge_item_received)
+        b.sig_item_revoked.connect(self._on_bridge_item_revoked)
+        b.sig_evidence_loaded.connect(self._on_bridge_evidence_loaded)
+        b.sig_evidence_failed.connect(self._on_bridge_evidence_failed)
+        b.sig_decision_settled.connect(self._on_bridge_decision_settled)
+        b.sig_queue_status.connect(self._on_bridge_queue_status)
+        b.sig_failed.connect(self._on_bridge_failed)
+
+    # --- state -----------------------------------------------------------------------------
+
+    def evidence_complete(self) -> bool:
+        if self.item is None:
+            return False
+        wanted = [e.sha256 for e in self.item.request.evidence]
+        return all(self._images.get(s) is not None for s in wanted) and not self._failed
+
+    def _state(self) -> dict[str, bool]:
+        has_item = self.item is not None and not self._sending
+        return {
+            "always": True,
+            "item": has_item and self._reason_verdict is None,
+            "decidable": has_item and self._reason_verdict is None and self.evidence_complete(),
+            "reason_open": has_item and self._reason_verdict is not None,
+        }
+
+    def _update_state(self) -> None:
+        state = self._state()
+        for action_id, action in self.actions_by_id.items():
+            action.setEnabled(state[self._enabled_when[action_id]])
+        if self.item is None:
+            hint = ""
+        elif self._sending:
+            hint = self.tr("Signing and sending…")
+        elif self._failed:
+            hint = self.tr("An image failed verification: approval is blocked.")
+        elif not self.evidence_complete():
+            hint = self.tr("Loading evidence…")
+        else:
+            hint = ""
+        self.lbl_decision_hint.setText(hint)
+        if self.item is None:
+            if self._presence == "away":
+                self.empty.setText(
+                    self.tr("You are away: no items are sent to you.\nPress F12 when you are back.")
+                )
+            elif not self._connected:
+                self.empty.setText(self.tr("Connecting to the branch broker…"))
+            else:
+                self.empty.setText(self.tr("Waiting for the next item…"))
+            self.stack.setCurrentIndex(0)
+        else:
+            self.stack.setCurrentIndex(1)
+        self._update_strip()
+
+    def _update_strip(self) -> None:
+        self.lbl_connection.setText(
+            self.tr("● Connected") if self._connected else self.tr("○ Disconnected")
+        )
+        self.lbl_presence.setText(
+            self.tr("Available") if self._presence == "available" else self.tr("Away (F12)")
+        )
+        self.lbl_clock.setText(QDateTime.currentDateTime().toString("HH:mm:ss"))
+
+    # --- showing an item ---------------------------------------------------------------------
+
+    def _on_bridge_item_received(self, item: ReceivedItem) -> None:
+        self.item = item
+        self._received_mono = self._clock()
+        self._images = {e.sha256: None for e in item.request.evidence}
+        self._failed = {}
+        self._sending = False
+        self._close_reason()
+        self._show_item(item)
+        self._update_state()
+        self.sig_item_shown.emit(item.request.request_id)
+
+    def _show_item(self, item: ReceivedItem) -> None:
+        r = item.request
+        self.lbl_title.setText(
+            f"{texts.txn_type(r.txn_type)}" + (self.tr("   URGENT") if r.urgent else "")
+        )
+        origin = (
+            self.tr("%1 · %2 · teller %3 · request %4")
+            .replace("%1", r.outlet_name or r.outlet_id)
+            .replace("%2", r.outlet_id)
+            .replace("%3", r.teller_id)
+            .replace("%4", r.request_id)
+        )
+        if item.attempt > 1:
+            origin += self.tr(" · re-dispatched (attempt %1)").replace("%1", str(item.attempt))
+        self.lbl_origin.setText(origin)
+        if r.amount_fen:
+            self.lbl_amount.setText(amount_in_figures(r.amount_fen))
+            self.lbl_amount_words.setText(f"人民币{amount_in_words(r.amount_fen)}")
+            self.lbl_amount.show()
+            self.lbl_amount_words.show()
+        else:
+            self.lbl_amount.hide()
+            self.lbl_amount_words.hide()
+        self.lbl_mismatch.setText(self._mismatch_text(item))
+        while self.fields.count():
+            widget = self.fields.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        rows = [
+            (self.tr("Account"), _group_digits(r.account_no), True),
+            (self.tr("Account name"), r.account_name, True),
+            (self.tr("ID number"), r.id_number, True),
+        ]
+        rows += [(texts.element(k), v, False) for k, v in r.elements.items()]
+        if r.summary:
+            rows.append((self.tr("Teller's note"), r.summary, False))
+        for i, (label, value, key) in enumerate(rows):
+            lbl = QLabel(label, objectName="FieldLabel")
+            val = QLabel(value, objectName="FieldValue")
+            val.setProperty("key", "true" if key else "false")
+            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields.addWidget(lbl, i, 0)
+            self.fields.addWidget(val, i, 1)
+        self.thumbs.clear()
+        for ref in r.evidence:
+            entry = QListWidgetItem(ref.label or ref.kind)
+            entry.setData(Qt.ItemDataRole.UserRole, ref.sha256)
+            self.thumbs.addItem(entry)
+        self._current_image = 0
+        if r.evidence:
+            self.thumbs.setCurrentRow(0)
+        self._show_current_image()
+        self._update_wait_clock()
+
+    def _mismatch_text(self, item: ReceivedItem) -> str:
+        for ref in item.request.evidence:
+            written = ref.meta.get("amount_fen")
+            if (
+                ref.kind == "voucher"
+                and written
+                and written.isdigit()
+                and int(written) != item.request.amount_fen
+            ):
+                return (
+                    self.tr("⚠ The voucher shows %1, the request says %2.")
+                    .replace("%1", amount_in_figures(int(written)))
+                    .replace("%2", amount_in_figures(item.request.amount_fen))
+                )
+        return ""
+
+    def _on_bridge_evidence_loaded(self, request_id: str, sha256: str, data: bytes) -> None:
+        if self.item is None or self.item.request.request_id != request_id:
+            return
+        run_in_background(
+            lambda: decode_to_qimage(data),
+            lambda image: self._on_image_decoded(request_id, sha256, image),
+            lambda exc: self._on_image_failed(request_id, sha256, exc),
+        )
+
+    def _on_image_decoded(self, request_id: str, sha256: str, image: QImage) -> None:
+        if self.item is None or self.item.request.request_id != request_id:
+            return
+        self._images[sha256] = image
+        for row in range(self.thumbs.count()):
+            entry = self.thumbs.item(row)
+            if entry.data(Qt.ItemDataRole.UserRole) == sha256:
+                thumb = image.scaled(
+                    140,
+                    90,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+                entry.setIcon(QPixmap.fromImage(thumb))
+        self._show_current_image()
+        self._update_state()
+        if self.evidence_complete():
+            self.sig_evidence_shown.emit(request_id)
+
+    def _on_image_failed(self, request_id: str, sha256: str, exc: BaseException) -> None:
+        code = getattr(getattr(exc, "code", None), "value", "E_MALFORMED")
+        self._on_bridge_evidence_failed(request_id, sha256, code)
+
+    def _on_bridge_evidence_failed(self, request_id: str, sha256: str, code: str) -> None:
+        if self.item is None or self.item.request.request_id != request_id:
+            return
+        self._failed[sha256] = code
+        self._present("error", texts.error(code) + f"  ({sha256[:12]}…)")
+        self._show_current_image()
+        self._update_state()
+
+    def _on_thumbs_row_changed(self, row: int) -> None:
+        if row >= 0:
+            self._current_image = row
+            self._show_current_image()
+
+    def _step_image(self, delta: int) -> None:
+        count = self.thumbs.count()
+        if count:
+            self.thumbs.setCurrentRow((self._current_image + delta) % count)
+
+    def _show_current_image(self) -> None:
+        if self.item is None or not self.item.request.evidence:
+            self.image_view.set_image(None, self.tr("No images attached"))
+            self.lbl_image_caption.setText("")
+            return
+        refs = self.item.request.evidence
+        ref = refs[min(self._current_image, len(refs) - 1)]
+        caption = f"{ref.label or ref.kind}   ({self._current_image + 1}/{len(refs)})   SHA-256 {ref.sha256[:12]}…"
+        if ref.sha256 in self._failed:
+            self.image_view.set_image(
+                None, self.tr("⚠ This image failed verification and is not shown.")
+            )
+        else:
+            self.image_view.set_image(self._images.get(ref.sha256), self.tr("Loading…"))
+        self.lbl_image_caption.setText(caption)
+
+    def _on_bridge_item_revoked(self, request_id: str, reason: str) -> None:
+        if self.item is not None and self.item.request.request_id == request_id:
+            self._clear_item()
+            self._present("warn", texts.revoke_reason(reason))
+
+    def _clear_item(self) -> None:
+        self.item = None
+        self._images, self._failed = {}, {}
+        self._sending = False
+        self._close_reason()
+        self.image_view.set_image(None)
+        self.thumbs.clear()
+        self._update_state()
+
+    # --- deciding ----------------------------------------------------------------------------
+
+    def _on_action_approve(self) -> None:
+        if not self._state()["decidable"] or self.item is None:
+            return
+        self._send_decision("approve", None, "")
+
+    def _open_reason(self, verdict: str) -> None:
+        if not self._state()["item"]:
+            return
+        self._reason_verdict = verdict
+        self.lbl_reason_title.setText(
+            self.tr("Reject: choose a reason")
+            if verdict == "reject"
+            else self.tr("Return for correction: choose a reason")
+        )
+        self.reason_list.clear()
+        for i, code in enumerate(reasons_for(verdict), start=1):
+            entry = QListWidgetItem(f"{i}   {code}   {texts.reason(code)}")
+            entry.setData(Qt.ItemDataRole.UserRole, code)
+            self.reason_list.addItem(entry)
+        self.reason_list.setCurrentRow(0)
+        self.reason_text.clear()
+        self.reason_panel.show()
+        self.reason_list.setFocus()
+        self._update_state()
+
+    def _close_reason(self) -> None:
+        self._reason_verdict = None
+        self.reason_panel.hide()
+        self._update_state()
+
+    def _on_reason_list_activated(self, _entry: QListWidgetItem) -> None:
+        self._send_reason()
+
+    def _send_reason(self) -> None:
+        if self._reason_verdict is None or self.item is None or self._sending:
+            return
+        entry = self.reason_list.currentItem()
+        if entry is None:
+            return
+        code = str(entry.data(Qt.ItemDataRole.UserRole))
+        text = self.reason_text.text().strip()
+        if code in TEXT_REQUIRED and not text:
+            self._present("warn", self.tr("“Other” needs a message to the teller."))
+            self.reason_text.setFocus()
+            return
+        verdict = self._reason_verdict
+        self.reason_panel.hide()
+        self._reason_verdict = None
+        self._send_decision(verdict, code, text)
+
+    def _send_decision(self, verdict: str, code: str | None, text: str) -> None:
+        assert self.item is not None
+        self._sending = True
+        self._update_state()
+        self.service.decide(self.item.request.request_id, verdict, code, text)
+
+    def _on_bridge_decision_settled(
+        self, request_id: str, accepted: bool, code: str, detail: str
+    ) -> None:
+        if self.item is None or self.item.request.request_id != request_id:
+            return
+        if accepted:
+            self._clear_item()
+            self._present(
+                "ok",
+                self.tr("Decision on %1 signed and delivered.").replace("%1", request_id),
+                4000,
+            )
+        else:
+            self._sending = False
+            self._present("error", texts.error(code))
+            if code in ("E_NOT_LEASED", "E_ALREADY_DECIDED", "E_INVALID_STATE"):
+                self._clear_item()
+            self._update_state()
+
+    # --- presence, queue, errors ---------------------------------------------------------------
+
+    def _on_action_toggle_away(self) -> None:
+        self.service.set_presence("away" if self._presence == "available" else "available")
+
+    def _on_bridge_presence_changed(self, state: str) -> None:
+        self._presence = state
+        self._update_state()
+
+    def _on_bridge_connection_changed(self, connected: bool, detail: str) -> None:
+        self._connected = connected
+        if not connected:
+            self._present(
+                "error",
+                self.tr(
+                    "Lost the connection to the branch broker; reconnecting… The item in hand stays on screen."
+                ),
+            )
+        else:
+            self.banner.hide()
+        self._update_state()
+
+    def _on_bridge_queue_status(self, status: QueueStatus, my_count: int, my_total_ms: int) -> None:
+        self._connected = True
+        self.lbl_waiting.setText(self.tr("Waiting: %1").replace("%1", str(status.waiting)))
+        oldest = ""
+        if status.oldest_enqueued_at is not None:
+            oldest = _mmss((status.server_time - status.oldest_enqueued_at) / 1000)
+        self.lbl_oldest.setText(self.tr("Oldest: %1").replace("%1", oldest or "—"))
+        self.lbl_my_count.setText(self.tr("My items today: %1").replace("%1", str(my_count)))
+        avg = f"{my_total_ms / my_count / 1000:.0f} s" if my_count else "—"
+        self.lbl_my_avg.setText(self.tr("My average: %1").replace("%1", avg))
+        self._update_strip()
+
+    def _on_bridge_failed(self, code: str, detail: str) -> None:
+        self._present("error", texts.error(code), tooltip=detail)
+
+    def _present(self, level: str, message: str, timeout_ms: int = 0, tooltip: str = "") -> None:
+        """The one place that shows a message to the authorizer."""
+        self.banner.setText(message)
+        self.banner.setToolTip(tooltip)
+        self.banner.setProperty("level", level)
+        _repolish(self.banner)
+        self.banner.show()
+        if timeout_ms:
+            self._banner_timer.start(timeout_ms)
+        else:
+            self._banner_timer.stop()
+
+    # --- the clock ---------------------------------------------------------------------------
+
+    def waited_seconds(self) -> float:
+        """How long the teller has waited: broker-side wait at dispatch + time on this screen."""
+        if self.item is None:
+            return 0.0
+        at_dispatch = (self.item.dispatched_at - self.item.enqueued_at) / 1000
+        return at_dispatch + (self._clock() - self._received_mono)
+
+    def _update_wait_clock(self) -> None:
+        if self.item is None:
+            return
+        waited = self.waited_seconds()
+        level = (
+            "ok"
+            if waited < self.wait_target_s / 2
+            else "warn"
+            if waited < self.wait_target_s
+            else "late"
+        )
+        self.lbl_wait.setText(self.tr("Teller waiting %1").replace("%1", _mmss(waited)))
+        self.lbl_wait.setProperty("level", level)
+        _repolish(self.lbl_wait)
+
+    def _on_tick_timeout(self) -> None:
+        self._update_wait_clock()
+        self._update_strip()
+
+
+def _mmss(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def _group_digits(account: str) -> str:
+    return " ".join(account[i : i + 4] for i in range(0, len(account), 4))

@@ -1,0 +1,81 @@
+"""Words for the codes that services use (transaction types, reasons, states, errors)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("texts", text)
+
+
+def txn_type(code: str) -> str:
+    return {
+        "cash_withdrawal": _t("Large cash withdrawal"),
+        "transfer": _t("Transfer"),
+        "reversal": _t("Reversal"),
+        "password_reset": _t("Password reset"),
+        "loss_report": _t("Loss report"),
+        "account_opening": _t("Account opening"),
+        "account_closing": _t("Account closing"),
+        "cashbox_override": _t("Cash-box override"),
+    }.get(code, code)
+
+
+def reason(code: str) -> str:
+    return {
+        "R01": _t("Voucher elements incomplete"),
+        "R02": _t("Amount does not match the voucher"),
+        "R03": _t("Account name does not match"),
+        "R04": _t("Seal or signature does not match"),
+        "R05": _t("ID document invalid or expired"),
+        "R06": _t("Customer does not match the ID photo"),
+        "R07": _t("Exceeds authority / needs a higher level"),
+        "R08": _t("Suspected fraud"),
+        "R99": _t("Other (explain)"),
+        "T01": _t("Voucher needs correction"),
+        "T02": _t("Image unreadable, rescan"),
+        "T03": _t("Supporting document missing"),
+        "T04": _t("Amount in words and figures differ"),
+        "T99": _t("Other (explain)"),
+    }.get(code, code)
+
+
+def element(key: str) -> str:
+    return {
+        "payee_name": _t("Payee"),
+        "payee_account": _t("Payee account"),
+        "purpose": _t("Purpose"),
+        "original_txn": _t("Original transaction"),
+        "original_time": _t("Original time"),
+    }.get(key, key)
+
+
+def error(code: str) -> str:
+    return {
+        "E_BAD_SIGNATURE": _t("The decision's signature was refused."),
+        "E_UNKNOWN_KEY": _t("Your signing key is not known to the broker. Call branch IT."),
+        "E_NOT_LEASED": _t("This item is no longer assigned to you."),
+        "E_ALREADY_DECIDED": _t("This item was already decided."),
+        "E_INVALID_STATE": _t("The teller cancelled this item or it timed out."),
+        "E_REPLAYED": _t("The decision was refused as a replay."),
+        "E_CLOCK_SKEW": _t(
+            "This computer's clock is wrong; decisions are refused. Call branch IT."
+        ),
+        "E_REASON_REQUIRED": _t("A reason is required."),
+        "E_EVIDENCE_MISMATCH": _t("An image failed its integrity check. Do not approve."),
+        "E_EVIDENCE_MISSING": _t("An image is missing at the broker."),
+        "E_STORAGE": _t("The local audit cache cannot be written (disk full?). Nothing was sent."),
+        "E_KEYRING": _t("The key store is not available or not secure."),
+        "E_BAD_CREDENTIALS": _t("Unknown authorizer or wrong PIN."),
+        "E_UNREACHABLE": _t("The broker cannot be reached."),
+    }.get(code, _t("Refused by the broker: %1").replace("%1", code))
+
+
+def revoke_reason(reason: str) -> str:
+    return {
+        "cancelled": _t("The teller cancelled this request."),
+        "timed_out": _t("The teller's wait ran out; the request timed out."),
+        "lease_expired": _t("You held this item too long; it went back to the queue."),
+        "decided_elsewhere": _t("This item was decided elsewhere."),
+    }.get(reason, reason)
