@@ -60,7 +60,9 @@ def _coerce(name: str, kind: Any, value: Any) -> Any:
         raise ConfigError(f"{name}: {value!r} is not a valid {kind}") from exc
 
 
-def load_settings(path: Path | None = None, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+def load_settings(
+    path: Path | None = None, env: dict[str, str] | None = None, **overrides: Any
+) -> Settings:
     """Defaults ← TOML file ← environment ← explicit overrides (command-line flags)."""
     env = dict(os.environ) if env is None else env
     known = {f.name: f.type for f in fields(Settings)}

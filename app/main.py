@@ -21,7 +21,9 @@ log = logging.getLogger("authdesk")
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", type=Path, help="the terminal's TOML configuration file")
-    p.add_argument("--data-dir", type=Path, help="where data files live (default: per-user data dir)")
+    p.add_argument(
+        "--data-dir", type=Path, help="where data files live (default: per-user data dir)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,10 +33,23 @@ def build_parser() -> argparse.ArgumentParser:
     ws = sub.add_parser("workstation", help="the authorizer's workstation (GUI; the default)")
     _common(ws)
     ws.add_argument("--broker", help="broker endpoint, e.g. tcp://127.0.0.1:5555")
-    ws.add_argument("--screenshot", type=Path, metavar="DIR", help="save a PNG of each window once the first item is on screen")
-    ws.add_argument("--quit-after", type=float, metavar="SECONDS", help="exit after this many seconds")
-    ws.add_argument("--signin", metavar="ID:PIN", help="sign in without the dialog (tests, benchmarks)")
-    ws.add_argument("--autopilot", action="store_true", help="decide items by simulated key presses (demo checks)")
+    ws.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="DIR",
+        help="save a PNG of each window once the first item is on screen",
+    )
+    ws.add_argument(
+        "--quit-after", type=float, metavar="SECONDS", help="exit after this many seconds"
+    )
+    ws.add_argument(
+        "--signin", metavar="ID:PIN", help="sign in without the dialog (tests, benchmarks)"
+    )
+    ws.add_argument(
+        "--autopilot",
+        action="store_true",
+        help="decide items by simulated key presses (demo checks)",
+    )
 
     br = sub.add_parser("broker", help="the branch broker")
     _common(br)
@@ -72,11 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo_ids = asub.add_parser("demo-identities", help="provision the demo's throwaway identities")
     _common(demo_ids)
 
-    de = sub.add_parser("demo", help="broker, teller simulator, center and the workstation together")
+    de = sub.add_parser(
+        "demo", help="broker, teller simulator, center and the workstation together"
+    )
     de.add_argument("--data-dir", type=Path, help="keep all the demo's files here")
     de.add_argument("--screenshot", type=Path, metavar="DIR")
     de.add_argument("--quit-after", type=float, metavar="SECONDS")
-    de.add_argument("--autopilot", action="store_true", help="decide items by simulated key presses")
+    de.add_argument(
+        "--autopilot", action="store_true", help="decide items by simulated key presses"
+    )
     de.add_argument("--rate", type=float, default=0.25, help="simulated requests per second")
     de.add_argument("--count", type=int, default=200)
     return parser
@@ -104,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _settings(args: argparse.Namespace, **overrides: Any) -> Settings:
-    return load_settings(getattr(args, "config", None), data_dir=getattr(args, "data_dir", None), **overrides)
+    return load_settings(
+        getattr(args, "config", None), data_dir=getattr(args, "data_dir", None), **overrides
+    )
 
 
 def _stop_on_signals(stop: Any) -> None:
@@ -137,7 +158,9 @@ def run_center(args: argparse.Namespace) -> int:
     from clientsvc.center.service import CenterService
 
     settings = _settings(args, center_endpoint=args.endpoint)
-    center = CenterService(settings.center_endpoint, settings.data_dir / "center" / "center.sqlite3")
+    center = CenterService(
+        settings.center_endpoint, settings.data_dir / "center" / "center.sqlite3"
+    )
     _stop_on_signals(center.stop)
     center.serve_forever()
     return 0
@@ -152,7 +175,9 @@ def run_teller(args: argparse.Namespace) -> int:
     settings = _settings(args, broker_endpoint=args.broker)
     directory = Directory(settings.directory)
     if args.teller_command == "submit":
-        sim = make_request(random.Random(args.seed), teller_id=args.teller_id, txn_type=args.txn_type)
+        sim = make_request(
+            random.Random(args.seed), teller_id=args.teller_id, txn_type=args.txn_type
+        )
         with TellerClient(settings.broker_endpoint, args.teller_id, directory) as client:
             try:
                 verified = client.submit_and_wait(sim.request, sim.evidence, args.wait)
@@ -186,7 +211,9 @@ def _describe(request_id: str, outcome: Any, verdict: str) -> str:
     decision = outcome.decision
     if decision is None:
         return f"teller: {request_id} {outcome.state} {outcome.detail}"
-    reason = f" {decision.reason_code} {decision.reason_text}".rstrip() if decision.reason_code else ""
+    reason = (
+        f" {decision.reason_code} {decision.reason_text}".rstrip() if decision.reason_code else ""
+    )
     check = "signature verified" if verdict == "verified" else f"REFUSED {verdict}"
     return f"teller: {request_id} {outcome.state} by {decision.authorizer_id}{reason} ({check})"
 
@@ -197,7 +224,12 @@ def run_admin(args: argparse.Namespace) -> int:
 
     if args.admin_command == "demo-identities":
         data = args.data_dir or default_data_dir() / "demo"
-        settings = load_settings(args.config, data_dir=data, keyring="memory", demo_secrets_file=data / "demo-secrets.json")
+        settings = load_settings(
+            args.config,
+            data_dir=data,
+            keyring="memory",
+            demo_secrets_file=data / "demo-secrets.json",
+        )
         ensure_demo_identities(settings)
         print(f"demo identities in {settings.directory}")
         return 0
@@ -224,7 +256,12 @@ def run_admin(args: argparse.Namespace) -> int:
 # --- the workstation -----------------------------------------------------------------------
 
 
-def run_workstation(args: argparse.Namespace, settings: Settings | None = None, hint: str = "", signin: str | None = None) -> int:
+def run_workstation(
+    args: argparse.Namespace,
+    settings: Settings | None = None,
+    hint: str = "",
+    signin: str | None = None,
+) -> int:
     from PySide6.QtCore import QTimer
 
     from app.autopilot import Autopilot
@@ -242,9 +279,11 @@ def run_workstation(args: argparse.Namespace, settings: Settings | None = None, 
             print(f"authdesk: sign-in failed: {exc}", file=sys.stderr)
             qapp.exit(3)
 
-        run_in_background(lambda: session.keystore.unlock(authorizer_id, pin), session.on_signed_in, failed)
+        run_in_background(
+            lambda: session.keystore.unlock(authorizer_id, pin), session.on_signed_in, failed
+        )
     else:
-        default_id = settings.demo_secrets_file and "A1001" or ""
+        default_id = (settings.demo_secrets_file and "A1001") or ""
         session.show_sign_in(default_id, hint)
     pilot = Autopilot(session) if args.autopilot else None
     if args.quit_after:
@@ -290,13 +329,25 @@ def run_demo(args: argparse.Namespace) -> int:
         subprocess.Popen([*exe, "broker", "--endpoint", settings.broker_endpoint], env=env),
         subprocess.Popen([*exe, "center", "--endpoint", settings.center_endpoint], env=env),
         subprocess.Popen(
-            [*exe, "teller", "simulate", "--broker", settings.broker_endpoint, "--rate", str(args.rate), "--count", str(args.count)],
+            [
+                *exe,
+                "teller",
+                "simulate",
+                "--broker",
+                settings.broker_endpoint,
+                "--rate",
+                str(args.rate),
+                "--count",
+                str(args.count),
+            ],
             env=env,
         ),
     ]
     authorizer_id, name, _, pin = DEMO_AUTHORIZERS[0]
     hint = f"Demo: sign in as {authorizer_id} ({name}) with PIN {pin}."
-    auto = f"{authorizer_id}:{pin}" if (args.autopilot or args.screenshot or args.quit_after) else None
+    auto = (
+        f"{authorizer_id}:{pin}" if (args.autopilot or args.screenshot or args.quit_after) else None
+    )
     try:
         return run_workstation(args, settings=settings, hint=hint, signin=auto)
     finally:

@@ -95,7 +95,10 @@ class WorkstationApp:
         assert self.screenshot_dir is not None
         self.screenshot_dir.mkdir(parents=True, exist_ok=True)
         saved = []
-        for name, widget in (("main", self.window), *((f"window{i}", w) for i, w in enumerate(self.extra_windows))):
+        for name, widget in (
+            ("main", self.window),
+            *((f"window{i}", w) for i, w in enumerate(self.extra_windows)),
+        ):
             if widget is None:
                 continue
             path = self.screenshot_dir / f"{name}.png"

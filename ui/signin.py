@@ -16,7 +16,9 @@ class SignInDialog(QDialog):
     sig_signed_in = Signal(object)
     """The PIN was right and the key is unlocked (SigningKey)."""
 
-    def __init__(self, unlock: Callable[[str, str], SigningKey], *, authorizer_id: str = "", hint: str = "") -> None:
+    def __init__(
+        self, unlock: Callable[[str, str], SigningKey], *, authorizer_id: str = "", hint: str = ""
+    ) -> None:
         super().__init__()
         self._unlock = unlock
         self.setWindowTitle(self.tr("AuthDesk — Sign in"))
@@ -38,7 +40,9 @@ class SignInDialog(QDialog):
         self.button.setDefault(True)
         self.button.clicked.connect(self.submit)
         layout.addWidget(self.button)
-        (self.pin if authorizer_id else self.authorizer_id).setFocus(Qt.FocusReason.OtherFocusReason)
+        (self.pin if authorizer_id else self.authorizer_id).setFocus(
+            Qt.FocusReason.OtherFocusReason
+        )
 
     def submit(self) -> None:
         authorizer_id, pin = self.authorizer_id.text().strip(), self.pin.text()
@@ -47,7 +51,9 @@ class SignInDialog(QDialog):
             return
         self.button.setEnabled(False)
         self.message.setText(self.tr("Checking…"))
-        run_in_background(lambda: self._unlock(authorizer_id, pin), self._on_unlock_done, self._on_unlock_error)
+        run_in_background(
+            lambda: self._unlock(authorizer_id, pin), self._on_unlock_done, self._on_unlock_error
+        )
 
     def _on_unlock_done(self, key: SigningKey) -> None:
         self.pin.clear()

@@ -13,6 +13,7 @@ from typing import Any
 
 class Journal:
     def __init__(self, path: Path | None) -> None:
+        self.path = path
         self._db: sqlite3.Connection | None = None
         if path is None:
             return
@@ -36,11 +37,13 @@ class Journal:
         )
 
     def events(self, request_id: str) -> list[tuple[str, dict[str, Any]]]:
-        if self._db is None:
+        """Read a request's events (on its own connection: callable from any thread)."""
+        if self.path is None:
             return []
-        rows = self._db.execute(
-            "SELECT event, body FROM journal WHERE request_id = ? ORDER BY seq", (request_id,)
-        )
+        with sqlite3.connect(self.path) as db:
+            rows = db.execute(
+                "SELECT event, body FROM journal WHERE request_id = ? ORDER BY seq", (request_id,)
+            ).fetchall()
         return [(event, json.loads(body)) for event, body in rows]
 
     def close(self) -> None:

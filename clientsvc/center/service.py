@@ -41,7 +41,9 @@ EVENT_KEYS = ("seq", "at_ms", "kind", "request_id", "authorizer_id", "payload", 
 
 
 class CenterService:
-    def __init__(self, endpoint: str, db_path: Path, context: zmq.Context[Any] | None = None) -> None:
+    def __init__(
+        self, endpoint: str, db_path: Path, context: zmq.Context[Any] | None = None
+    ) -> None:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(f"sqlite:///{db_path}")
         metadata.create_all(self.engine)
@@ -60,7 +62,9 @@ class CenterService:
             if values:
                 conn.execute(sqlite_insert(center_events).on_conflict_do_nothing(), values)
             held = conn.execute(
-                select(func.count()).select_from(center_events).where(center_events.c.terminal_id == terminal_id)
+                select(func.count())
+                .select_from(center_events)
+                .where(center_events.c.terminal_id == terminal_id)
             ).scalar_one()
         return int(held)
 
@@ -108,5 +112,7 @@ class CenterService:
                 held = self.store(terminal_id, rows)
             except (KeyError, TypeError) as exc:
                 raise ProtocolError(ErrorCode.MALFORMED, f"bad event row: {exc}") from exc
-            return json.dumps({"v": 1, "type": "audit_ack", "terminal_id": terminal_id, "held": held}).encode()
+            return json.dumps(
+                {"v": 1, "type": "audit_ack", "terminal_id": terminal_id, "held": held}
+            ).encode()
         raise ProtocolError(ErrorCode.UNKNOWN_SERVICE, request.service)

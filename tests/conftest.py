@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.helpers import Identities, make_identities
+
+OUR_THREADS = ("broker", "ws-engine", "center")
+
+
+@pytest.fixture(autouse=True)
+def no_leaks(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that leaves our threads or processes running."""
+    before = {t.ident for t in threading.enumerate()}
+    procs: list[subprocess.Popen[str]] = []
+    request.node.spawned = procs
+    yield
+    leaked = [
+        t.name
+        for t in threading.enumerate()
+        if t.ident not in before and t.name in OUR_THREADS and t.is_alive()
+    ]
+    running = [p.args for p in procs if p.poll() is None]
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+            p.wait(5)
+    assert not leaked, f"threads left running: {leaked}"
+    assert not running, f"processes left running: {running}"
+
+
+@pytest.fixture
+def spawned(request: pytest.FixtureRequest) -> list[subprocess.Popen[str]]:
+    """Register processes here: the leak check fails the test if one is still running."""
+    return request.node.spawned  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def ids(tmp_path: Path) -> Identities:
+    return make_identities(tmp_path)

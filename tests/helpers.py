@@ -1,0 +1,245 @@
+"""Shared test building blocks: identities, brokers (thread or process), raw MDP peers."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import zmq
+
+from clientsvc.broker import Broker, BrokerConfig
+from clientsvc.identity import Directory, SigningKey
+from clientsvc.keystore import KeyStore, MemoryKeyring
+from clientsvc.protocol import mdp
+from clientsvc.protocol.messages import AuthRequest, EvidenceRef, Message, parse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Identities:
+    root: Path
+    directory: Directory
+    keystore: KeyStore
+    keys: dict[str, SigningKey]
+
+
+def make_identities(
+    root: Path,
+    spec: tuple[tuple[str, int, str], ...] = (("A1", 3, ""), ("A2", 3, ""), ("A3", 1, "")),
+) -> Identities:
+    """Authorizers (id, level, staff id) with keys in an in-memory keyring; PIN is 1234."""
+    directory = Directory(root / "directory")
+    keystore = KeyStore(root, MemoryKeyring())
+    keys = {}
+    for authorizer_id, level, staff in spec:
+        keystore.provision(
+            directory,
+            authorizer_id=authorizer_id,
+            name=f"授权员{authorizer_id}",
+            level=level,
+            pin="1234",
+            staff_id=staff,
+        )
+        keys[authorizer_id] = keystore.unlock(authorizer_id, "1234")
+    return Identities(root, directory, keystore, keys)
+
+
+def start_broker(ids: Identities, **overrides: Any) -> Broker:
+    config = BrokerConfig(
+        endpoint="tcp://127.0.0.1:0",
+        directory=ids.directory.path,
+        evidence_dir=ids.root / "evidence",
+        journal=ids.root / "journal.sqlite3",
+        heartbeat_ms=overrides.pop("heartbeat_ms", 200),
+        **overrides,
+    )
+    broker = Broker(config, zmq.Context())
+    broker.start()
+    return broker
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def request(
+    request_id: str = "R1",
+    *,
+    teller_id: str = "T1",
+    amount_fen: int = 100_000,
+    txn_type: str = "transfer",
+    blobs: list[bytes] | None = None,
+    **kw: Any,
+) -> tuple[AuthRequest, dict[str, bytes]]:
+    evidence = {}
+    refs = []
+    for i, blob in enumerate(
+        blobs if blobs is not None else [b"\xff\xd8voucher-" + request_id.encode() * 50]
+    ):
+        sha = hashlib.sha256(blob).hexdigest()
+        refs.append(
+            EvidenceRef(
+                sha256=sha,
+                kind="voucher" if i == 0 else "id_front",
+                mime="image/jpeg",
+                size=len(blob),
+            )
+        )
+        evidence[sha] = blob
+    req = AuthRequest(
+        request_id=request_id,
+        outlet_id="O1",
+        teller_id=teller_id,
+        terminal_id="TT1",
+        txn_type=txn_type,  # type: ignore[arg-type]
+        amount_fen=amount_fen,
+        account_no="6222020200112233",
+        account_name="张三",
+        id_number="11010519491231002X",
+        submitted_at=time.time_ns() // 1_000_000,
+        evidence=refs,
+        **kw,
+    )
+    return req, evidence
+
+
+class Peer:
+    """A raw DEALER peer speaking MDP by hand: for tests that need exact control."""
+
+    def __init__(self, endpoint: str, ctx: zmq.Context[Any] | None = None) -> None:
+        self.ctx = ctx or zmq.Context.instance()
+        self.sock = self.ctx.socket(zmq.DEALER)
+        self.sock.setsockopt(zmq.LINGER, 0)
+        self.sock.connect(endpoint)
+        self.backlog: list[list[bytes]] = []  # worker traffic seen while waiting for a reply
+
+    def send_raw(self, frames: list[bytes]) -> None:
+        self.sock.send_multipart(frames)
+
+    def call(
+        self, service: str, body: list[bytes], version: int = 1
+    ) -> tuple[Message, list[bytes]]:
+        self.sock.send_multipart(mdp.client_request(service, body, version))
+        return self.reply(service)
+
+    def reply(
+        self, service: str | None = None, timeout_ms: int = 5000
+    ) -> tuple[Message, list[bytes]]:
+        """The next client reply (worker traffic in between is skipped)."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while (left := deadline - time.monotonic()) > 0:
+            if not self.sock.poll(int(left * 1000) + 1):
+                break
+            frames = self.sock.recv_multipart()
+            rest = frames[1:] if frames and frames[0] == b"" else frames
+            if rest and rest[0] in (mdp.C_CLIENT_V1, mdp.C_CLIENT_V2):
+                reply = mdp.parse_client_reply(frames)
+                if service is None or reply.service == service or reply.service == "error":
+                    message, _ = parse(reply.body[0])
+                    return message, reply.body
+            else:
+                self.backlog.append(frames)
+        raise TimeoutError(f"no reply to {service}")
+
+    def close(self) -> None:
+        self.sock.close(linger=0)
+
+
+class Worker(Peer):
+    """An authorizer workstation reduced to its protocol: presence, READY, items, decisions."""
+
+    def __init__(self, endpoint: str, key: SigningKey, ctx: zmq.Context[Any] | None = None) -> None:
+        super().__init__(endpoint, ctx)
+        self.key = key
+        self.items: list[Any] = []
+        self.revokes: list[Any] = []
+
+    def sign_in(self) -> None:
+        ack, _ = self.call(
+            "authz.presence",
+            [
+                self.key.sign_presence(
+                    terminal_id="WS-" + self.key.authorizer_id, state="available"
+                ).to_frame()
+            ],
+        )
+        assert ack.type == "presence_ack", ack  # type: ignore[attr-defined]
+        self.send_raw(mdp.worker_frames(mdp.WorkerCommand.READY, service="authz"))
+
+    def next_work(self, timeout_ms: int = 5000) -> Any:
+        """The next REQUEST body (item or revoke), answering heartbeats on the way."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while (left := deadline - time.monotonic()) > 0:
+            if self.backlog:
+                frames = self.backlog.pop(0)
+            elif self.sock.poll(int(left * 1000) + 1):
+                frames = self.sock.recv_multipart()
+            else:
+                break
+            rest = frames[1:] if frames and frames[0] == b"" else frames
+            if rest and rest[0] == mdp.W_WORKER_V1:
+                message = mdp.parse_from_broker(frames)
+                if message.command is mdp.WorkerCommand.HEARTBEAT:
+                    self.send_raw(mdp.worker_frames(mdp.WorkerCommand.HEARTBEAT))
+                elif message.command is mdp.WorkerCommand.REQUEST:
+                    body, _ = parse(message.body[0])
+                    (self.items if body.type == "item" else self.revokes).append(body)  # type: ignore[attr-defined]
+                    return body
+        return None
+
+    def decide(
+        self, item: Any, verdict: str = "approve", reason_code: str | None = None, **kw: Any
+    ) -> tuple[Message, Any]:
+        decision = self.key.sign_decision(
+            request_id=item.request["request_id"],
+            lease_id=item.lease_id,
+            request_digest=item.request_digest,
+            evidence=[e["sha256"] for e in item.request["evidence"]],
+            verdict=verdict,
+            reason_code=reason_code,
+            reason_text=kw.pop("reason_text", ""),
+            **kw,
+        )
+        reply, _ = self.call("authz.decide", [decision.to_frame()])
+        return reply, decision
+
+
+def authdesk(*args: str, env: dict[str, str] | None = None, **kw: Any) -> subprocess.Popen[str]:
+    """Start ``python -m app.main ...`` as a real process."""
+    full_env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "QT_QPA_PLATFORM": "offscreen",
+        **(env or {}),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.main", *args],
+        cwd=ROOT,
+        env=full_env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        **kw,
+    )
+
+
+def wait_for_broker(endpoint: str, timeout_ms: int = 20_000) -> None:
+    """Block until a broker answers mmi.service at endpoint (ZeroMQ queues the request)."""
+    peer = Peer(endpoint, zmq.Context.instance())
+    try:
+        peer.sock.send_multipart(mdp.client_request("mmi.service", [b"authz"]))
+        if not peer.sock.poll(timeout_ms):
+            raise TimeoutError(f"no broker at {endpoint}")
+        peer.sock.recv_multipart()
+    finally:
+        peer.close()

@@ -1,0 +1,452 @@
+"""The broker with real sockets on loopback: dispatch, leases, cancel, refusals, garbage."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+
+import pytest
+import zmq
+
+from clientsvc.broker import Broker
+from clientsvc.protocol import mdp
+from clientsvc.protocol.messages import Cancel, Decision, EvidenceGet, Wait
+from clientsvc.teller.client import TellerClient, verify_outcome
+from tests.helpers import Identities, Peer, Worker, request, start_broker
+
+
+@pytest.fixture
+def broker(ids: Identities) -> Iterator[Broker]:
+    b = start_broker(ids)
+    yield b
+    b.stop()
+
+
+@pytest.fixture
+def teller(broker: Broker, ids: Identities) -> Iterator[TellerClient]:
+    client = TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx)
+    yield client
+    client.close()
+
+
+def worker(broker: Broker, ids: Identities, who: str) -> Worker:
+    w = Worker(broker.bound_endpoint, ids.keys[who], broker._ctx)
+    w.sign_in()
+    return w
+
+
+def test_approve_round_trip_with_verified_signature(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    w = worker(broker, ids, "A1")
+    req, blobs = request("R1")
+    ack = teller.submit(req, blobs)
+    assert ack.state == "pending"
+    item = w.next_work()
+    assert item.type == "item" and item.request["request_id"] == "R1"
+    reply, _ = w.decide(item)
+    assert reply.status == "accepted"  # type: ignore[attr-defined]
+    outcome = teller.wait("R1", 5)
+    assert outcome.state == "approved"
+    assert verify_outcome(outcome, req.to_dict(), ids.directory).authorizer.authorizer_id == "A1"  # type: ignore[union-attr]
+    w.close()
+
+
+def test_two_workstations_never_get_the_same_item(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    workers = [worker(broker, ids, "A1"), worker(broker, ids, "A2")]
+    for i in range(30):
+        req, blobs = request(f"R{i}")
+        teller.submit(req, blobs)
+    seen: dict[str, str] = {}
+    decided = 0
+    while decided < 30:
+        progressed = False
+        for w in workers:
+            item = w.next_work(timeout_ms=200)
+            if item is None or item.type != "item":
+                continue
+            rid = item.request["request_id"]
+            assert rid not in seen, f"{rid} went to {seen.get(rid)} and {w.key.authorizer_id}"
+            seen[rid] = w.key.authorizer_id
+            reply, _ = w.decide(item)
+            assert reply.status == "accepted"  # type: ignore[attr-defined]
+            decided += 1
+            progressed = True
+        assert progressed or decided == 30, "the broker stopped dispatching"
+    assert len(seen) == 30
+    assert set(seen.values()) == {"A1", "A2"}  # both got work: dispatch is spread, not pinned
+    for w in workers:
+        w.close()
+
+
+def test_a_workstation_that_dies_mid_item_loses_it_to_the_other(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    first = worker(broker, ids, "A1")
+    req, blobs = request("R1")
+    teller.submit(req, blobs)
+    item = first.next_work()
+    assert item.type == "item"
+    first.close()  # dies: no heartbeats, no disconnect
+    second = worker(broker, ids, "A2")
+    again = second.next_work(timeout_ms=5000)
+    assert again is not None and again.request["request_id"] == "R1"
+    assert again.attempt == 2 and again.lease_id != item.lease_id
+    reply, _ = second.decide(again)
+    assert reply.status == "accepted"  # type: ignore[attr-defined]
+    # the dead workstation's decision on the old lease would be refused
+    late = ids.keys["A1"].sign_decision(
+        request_id="R1",
+        lease_id=item.lease_id,
+        request_digest=item.request_digest,
+        evidence=[e["sha256"] for e in item.request["evidence"]],
+        verdict="approve",
+        reason_code=None,
+        reason_text="",
+    )
+    peer = Peer(broker.bound_endpoint, broker._ctx)
+    error, _ = peer.call("authz.decide", [late.to_frame()])
+    assert error.code == "E_ALREADY_DECIDED"  # type: ignore[attr-defined]
+    peer.close()
+    second.close()
+
+
+def test_cancel_before_dispatch(broker: Broker, teller: TellerClient) -> None:
+    req, blobs = request("R1")
+    teller.submit(req, blobs)
+    outcome = teller.cancel("R1", "customer left")
+    assert outcome.state == "cancelled"
+    assert teller.status("R1").state == "cancelled"
+
+
+def test_cancel_after_dispatch_revokes_the_item(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    w = worker(broker, ids, "A1")
+    req, blobs = request("R1")
+    teller.submit(req, blobs)
+    item = w.next_work()
+    assert teller.cancel("R1").state == "cancelled"
+    revoke = w.next_work()
+    assert (
+        revoke.type == "revoke"
+        and revoke.reason == "cancelled"
+        and revoke.lease_id == item.lease_id
+    )
+    error, _ = w.decide(item)
+    assert error.code == "E_INVALID_STATE"  # type: ignore[attr-defined]
+    w.close()
+
+
+def test_only_the_submitting_teller_may_cancel_or_wait(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    req, blobs = request("R1")
+    teller.submit(req, blobs)
+    peer = Peer(broker.bound_endpoint, broker._ctx)
+    error, _ = peer.call("authz.cancel", [Cancel(request_id="R1", teller_id="T2").to_frame()])
+    assert error.code == "E_FORBIDDEN"  # type: ignore[attr-defined]
+    error, _ = peer.call(
+        "authz.wait", [Wait(request_id="R1", teller_id="T2", wait_ms=0).to_frame()]
+    )
+    assert error.code == "E_FORBIDDEN"  # type: ignore[attr-defined]
+    peer.close()
+
+
+def test_resubmission_is_idempotent_and_a_reused_id_is_refused(
+    broker: Broker, teller: TellerClient
+) -> None:
+    req, blobs = request("R1")
+    assert teller.submit(req, blobs).state == "pending"
+    assert teller.submit(req, blobs).state == "pending"  # a retry: same request, not a second one
+    assert len(broker.entries) == 1
+    other, other_blobs = request("R1", amount_fen=5)
+    from clientsvc.protocol.errors import ErrorCode, ProtocolError
+
+    with pytest.raises(ProtocolError) as info:
+        teller.submit(other, other_blobs)
+    assert info.value.code is ErrorCode.DUPLICATE_MISMATCH
+
+
+def test_evidence_must_match_its_hash_and_is_served_content_addressed(
+    broker: Broker, teller: TellerClient
+) -> None:
+    from clientsvc.protocol.errors import ErrorCode, ProtocolError
+
+    req, blobs = request("R1")
+    sha = next(iter(blobs))
+    with pytest.raises(ProtocolError) as info:
+        teller.submit(req, {sha: blobs[sha] + b"tampered"})
+    assert info.value.code in (ErrorCode.EVIDENCE_MISSING, ErrorCode.EVIDENCE_MISMATCH)
+    with pytest.raises(ProtocolError) as info:
+        teller.submit(req, {})
+    assert info.value.code is ErrorCode.EVIDENCE_MISSING
+    teller.submit(req, blobs)
+    peer = Peer(broker.bound_endpoint, broker._ctx)
+    header, body = peer.call("evidence.get", [EvidenceGet(sha256=sha).to_frame()])
+    assert header.type == "evidence" and body[1] == blobs[sha]  # type: ignore[attr-defined]
+    missing, _ = peer.call("evidence.get", [EvidenceGet(sha256="0" * 64).to_frame()])
+    assert missing.code == "E_EVIDENCE_MISSING"  # type: ignore[attr-defined]
+    peer.close()
+
+
+def test_items_go_only_to_eligible_authorizers(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    junior = worker(broker, ids, "A3")  # level 1: up to 50,000 yuan
+    big, blobs = request("BIG", amount_fen=300_000 * 100)
+    teller.submit(big, blobs)
+    assert junior.next_work(timeout_ms=600) is None
+    small, blobs = request("SMALL", amount_fen=1_000 * 100)
+    teller.submit(small, blobs)
+    item = junior.next_work()
+    assert item.request["request_id"] == "SMALL"
+    senior = worker(broker, ids, "A1")
+    assert senior.next_work().request["request_id"] == "BIG"
+    junior.close()
+    senior.close()
+
+
+def test_maker_is_not_checker(tmp_path) -> None:
+    from tests.helpers import make_identities
+
+    ids = make_identities(tmp_path, (("A1", 3, "T1"), ("A2", 3, "")))
+    broker = start_broker(ids)
+    try:
+        own = worker(broker, ids, "A1")  # A1 is also staff member T1
+        with TellerClient(
+            broker.bound_endpoint, "T1", ids.directory, context=broker._ctx
+        ) as teller:
+            req, blobs = request("R1", teller_id="T1")
+            teller.submit(req, blobs)
+            assert own.next_work(timeout_ms=600) is None
+            other = worker(broker, ids, "A2")
+            assert other.next_work().request["request_id"] == "R1"
+            other.close()
+        own.close()
+    finally:
+        broker.stop()
+
+
+def test_away_stops_dispatch_and_available_resumes(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    w = worker(broker, ids, "A1")
+    w.call(
+        "authz.presence", [ids.keys["A1"].sign_presence(terminal_id="WS", state="away").to_frame()]
+    )
+    req, blobs = request("R1")
+    teller.submit(req, blobs)
+    assert w.next_work(timeout_ms=600) is None
+    w.call(
+        "authz.presence",
+        [ids.keys["A1"].sign_presence(terminal_id="WS", state="available").to_frame()],
+    )
+    assert w.next_work().request["request_id"] == "R1"
+    w.close()
+
+
+def _fresh(item, key, **changes) -> Decision:  # type: ignore[no-untyped-def]
+    fields = dict(
+        request_id=item.request["request_id"],
+        lease_id=item.lease_id,
+        request_digest=item.request_digest,
+        evidence=[e["sha256"] for e in item.request["evidence"]],
+        verdict="approve",
+        reason_code=None,
+        reason_text="",
+    )
+    fields.update(changes)
+    return key.sign_decision(**fields)  # type: ignore[no-any-return]
+
+
+def test_the_broker_refuses_forged_wrong_and_replayed_decisions(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    w = worker(broker, ids, "A1")
+    req, blobs = request("R1")
+    teller.submit(req, blobs)
+    item = w.next_work()
+    key = ids.keys["A1"]
+
+    def refused(decision: Decision) -> str:
+        reply, _ = w.call("authz.decide", [decision.to_frame()])
+        return reply.code  # type: ignore[attr-defined,no-any-return]
+
+    altered = _fresh(item, key).to_dict()
+    altered["verdict"] = "reject"
+    altered["reason_code"] = "R02"
+    assert refused(Decision.model_validate(altered)) == "E_BAD_SIGNATURE"
+    assert (
+        refused(_fresh(item, ids.keys["A2"])) == "E_NOT_LEASED"
+    )  # signed by a real key, not the lessee
+    assert refused(_fresh(item, key, request_digest="0" * 64)) == "E_WRONG_REQUEST"
+    assert refused(_fresh(item, key, evidence=[])) == "E_EVIDENCE_MISMATCH"
+    assert refused(_fresh(item, key, lease_id="L-other")) == "E_NOT_LEASED"
+    assert refused(_fresh(item, key, verdict="reject")) == "E_REASON_REQUIRED"
+    assert refused(_fresh(item, key, decided_at=1)) == "E_CLOCK_SKEW"
+    assert refused(_fresh(item, key, request_id="R-unknown")) == "E_UNKNOWN_REQUEST"
+    good = _fresh(item, key)
+    ack, _ = w.call("authz.decide", [good.to_frame()])
+    assert ack.status == "accepted"  # type: ignore[attr-defined]
+    again, _ = w.call("authz.decide", [good.to_frame()])
+    assert again.status == "duplicate"  # type: ignore[attr-defined]  # a retry, not applied twice
+    assert refused(_fresh(item, key, nonce=good.nonce)) == "E_ALREADY_DECIDED"
+    assert broker.stats["decided"] == 1
+    assert teller.wait("R1", 5).state == "approved"
+    w.close()
+
+
+def test_a_replayed_presence_is_refused(broker: Broker, ids: Identities) -> None:
+    peer = Peer(broker.bound_endpoint, broker._ctx)
+    presence = ids.keys["A1"].sign_presence(terminal_id="WS", state="available").to_frame()
+    ok, _ = peer.call("authz.presence", [presence])
+    assert ok.type == "presence_ack"  # type: ignore[attr-defined]
+    replay, _ = peer.call("authz.presence", [presence])
+    assert replay.code == "E_REPLAYED"  # type: ignore[attr-defined]
+    peer.close()
+
+
+def test_mdp_v2_client_and_worker_interoperate(broker: Broker, ids: Identities) -> None:
+    req, blobs = request("R1")
+    client = Peer(broker.bound_endpoint, broker._ctx)
+    ack, frames = client.call("authz.submit", [req.to_frame(), *blobs.values()], version=2)
+    assert ack.type == "submit_ack"  # type: ignore[attr-defined]
+    w = Peer(broker.bound_endpoint, broker._ctx)
+    w.call(
+        "authz.presence",
+        [ids.keys["A1"].sign_presence(terminal_id="WS", state="available").to_frame()],
+        version=2,
+    )
+    w.send_raw(mdp.worker_frames(mdp.WorkerCommand.READY, version=2, service="authz"))
+    while True:
+        assert w.sock.poll(5000)
+        message = mdp.parse_from_broker(w.sock.recv_multipart())
+        if message.command is mdp.WorkerCommand.REQUEST:
+            break
+    assert message.version == 2
+    from clientsvc.protocol.messages import parse
+
+    item, _ = parse(message.body[0])
+    decision = _fresh(item, ids.keys["A1"])
+    # a stock MDP/0.2 worker answers with FINAL carrying the decision
+    w.send_raw(
+        mdp.worker_frames(
+            mdp.WorkerCommand.REPLY, version=2, client=message.client, body=[decision.to_frame()]
+        )
+    )
+    outcome, _ = client.call(
+        "authz.wait", [Wait(request_id="R1", teller_id="T1", wait_ms=5000).to_frame()], version=2
+    )
+    assert outcome.state == "approved"  # type: ignore[attr-defined]
+    client.close()
+    w.close()
+
+
+def test_a_thousand_malformed_frames_then_the_broker_still_serves(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    rng = random.Random(7)
+    attacker = Peer(broker.bound_endpoint, broker._ctx)
+    req, _ = request("R0")
+    good = req.to_frame()
+    makers = [
+        lambda: [b""],
+        lambda: [b"", b"MDPC01"],
+        lambda: [
+            b"",
+            b"MDPC01",
+            b"authz.submit",
+            good[: rng.randint(0, len(good) - 1)],
+        ],  # truncated
+        lambda: [b"", b"MDPX99", b"authz.submit", good],  # wrong header
+        lambda: [b"", b"MDPC01", b"authz.submit", b"{" + b"x" * 70_000],  # huge
+        lambda: [os.urandom(rng.randint(1, 200)) for _ in range(rng.randint(1, 6))],  # random bytes
+        lambda: [b"", b"MDPW01", bytes([rng.randint(0, 255)]), os.urandom(8)],
+        lambda: [b"", b"MDPC01", b"no.such.service", b"{}"],
+        lambda: [b"", b"MDPC01", b"authz.decide", b'{"v":1,"type":"decision"}'],
+        lambda: [
+            b"",
+            b"MDPC01",
+            b"authz.wait",
+            b'{"v":1,"type":"wait","request_id":"x","teller_id":"' + b"9" * 5000 + b'"}',
+        ],
+    ]
+    for i in range(1000):
+        attacker.send_raw(makers[i % len(makers)]())
+    # drain what came back: error replies, each with a stable code
+    codes = set()
+    while attacker.sock.poll(300):
+        frames = attacker.sock.recv_multipart()
+        try:
+            reply = mdp.parse_client_reply(frames)
+            from clientsvc.protocol.messages import parse
+
+            codes.add(parse(reply.body[0])[0].code)  # type: ignore[attr-defined]
+        except Exception:
+            codes.add("worker-disconnect")
+    assert {"E_MALFORMED", "E_UNKNOWN_SERVICE", "E_TOO_LARGE"} <= codes
+    assert broker.stats["malformed"] > 100
+    # and it still serves
+    w = worker(broker, ids, "A1")
+    req, blobs = request("R1")
+    assert teller.submit(req, blobs).state == "pending"
+    item = w.next_work()
+    reply, _ = w.decide(item)
+    assert reply.status == "accepted"  # type: ignore[attr-defined]
+    assert teller.wait("R1", 5).state == "approved"
+    attacker.close()
+    w.close()
+
+
+def test_an_oversized_message_is_dropped_by_the_socket(ids: Identities) -> None:
+    broker = start_broker(ids, max_message_bytes=64 * 1024)
+    try:
+        big = Peer(broker.bound_endpoint, broker._ctx)
+        req, blobs = request("BIG", blobs=[os.urandom(200_000)])
+        big.send_raw(mdp.client_request("authz.submit", [req.to_frame(), *blobs.values()]))
+        assert not big.sock.poll(500)  # the connection is dropped, nothing is allocated
+        big.close()
+        with TellerClient(
+            broker.bound_endpoint, "T1", ids.directory, context=broker._ctx
+        ) as teller:
+            small, blobs = request("SMALL", blobs=[b"tiny"])
+            assert teller.submit(small, blobs).state == "pending"
+        assert "BIG" not in broker.entries
+    finally:
+        broker.stop()
+
+
+def test_queue_status_and_mmi(broker: Broker, ids: Identities, teller: TellerClient) -> None:
+    from clientsvc.protocol.messages import QueueStatusGet
+
+    req, blobs = request("R1", urgent=True)
+    teller.submit(req, blobs)
+    peer = Peer(broker.bound_endpoint, broker._ctx)
+    status, _ = peer.call("authz.queue", [QueueStatusGet().to_frame()])
+    assert status.waiting == 1 and status.oldest_enqueued_at is not None  # type: ignore[attr-defined]
+    peer.sock.send_multipart(mdp.client_request("mmi.service", [b"authz"]))
+    assert peer.sock.poll(2000)
+    assert mdp.parse_client_reply(peer.sock.recv_multipart()).body == [b"200"]
+    peer.close()
+
+
+def test_the_journal_records_every_state_change(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    w = worker(broker, ids, "A1")
+    req, blobs = request("R1")
+    teller.submit(req, blobs)
+    item = w.next_work()
+    w.decide(item, "reject", "R02")
+    assert teller.wait("R1", 5).state == "rejected"
+    assert broker.journal is not None
+    events = [e for e, _ in broker.journal.events("R1")]
+    assert events == ["accepted", "leased", "decided", "rejected"]
+    w.close()
+
+
+_ = zmq  # the module is used through helpers

@@ -1,0 +1,474 @@
+"""Tests for the synthetic teller evidence renderer (no Qt)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from clientsvc.teller import evidence_render as er
+from clientsvc.teller.evidence_render import (
+    CjkFontMissing,
+    IdCardSpec,
+    Region,
+    RenderedEvidence,
+    VoucherSpec,
+    amount_in_figures,
+    amount_in_words,
+    find_cjk_font,
+    id_check_digit,
+    render_id_card,
+    render_voucher,
+)
+
+
+def _font_or_none() -> Path | None:
+    try:
+        return er._find_cjk_font_uncached()
+    except CjkFontMissing:
+        return None
+
+
+FONT = _font_or_none()
+needs_font = pytest.mark.skipif(
+    FONT is None, reason="no CJK font installed (apt-get install fonts-noto-cjk)"
+)
+
+# ------------------------------------------------------------------------------------------
+# amounts
+# ------------------------------------------------------------------------------------------
+
+WORDS_CASES = [
+    (0, "零元整"),
+    (1, "壹分"),
+    (5, "伍分"),
+    (10, "壹角"),
+    (55, "伍角伍分"),
+    (100, "壹元整"),
+    (105, "壹元零伍分"),
+    (1000, "壹拾元整"),
+    (1050, "壹拾元伍角"),
+    (100000, "壹仟元整"),
+    (100005, "壹仟元零伍分"),
+    (100500, "壹仟零伍元整"),  # 1005 元
+    (600714, "陆仟零柒元壹角肆分"),  # PBOC example ¥6007.14
+    (140950, "壹仟肆佰零玖元伍角"),  # PBOC example ¥1409.50
+    (1640902, "壹万陆仟肆佰零玖元零贰分"),  # PBOC example ¥16409.02
+    (32504, "叁佰贰拾伍元零肆分"),  # PBOC example ¥325.04
+    (10700053, "壹拾万柒仟元零伍角叁分"),  # PBOC example ¥107000.53
+    (10000050, "壹拾万元零伍角"),  # 100000.50 元
+    (10001000, "壹拾万零壹拾元整"),
+    (123456789, "壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分"),
+    (1000000010, "壹仟万元零壹角"),
+    (1000000001, "壹仟万元零壹分"),  # 10,0000,00.01
+    (10**10, "壹亿元整"),  # 1 亿元
+    (10000000100, "壹亿零壹元整"),
+    (100000000100, "壹拾亿零壹元整"),  # 10,0000,0001 元
+    (20000030000, "贰亿零叁佰元整"),
+    (100000100, "壹佰万零壹元整"),
+    (10**14, "壹万亿元整"),
+    (10**14 + 100, "壹万亿零壹元整"),
+    (10**16, "壹佰万亿元整"),
+]
+
+
+@pytest.mark.parametrize(("fen", "words"), WORDS_CASES)
+def test_amount_in_words_table(fen: int, words: str) -> None:
+    assert amount_in_words(fen) == words
+
+
+def test_amount_in_words_never_ends_with_zheng_after_fen_or_has_double_zero() -> None:
+    rng = np.random.default_rng(1234)
+    for fen in [int(x) for x in rng.integers(0, 10**15, 2000)]:
+        words = amount_in_words(fen)
+        assert "零零" not in words
+        assert not words.endswith("零")
+        if fen % 100:
+            assert not words.endswith("整")
+        elif fen:
+            assert words.endswith("元整")
+        assert set(words) <= set("零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整")
+
+
+@pytest.mark.parametrize("bad", [-1, 10**16 + 1])
+def test_amount_in_words_rejects_out_of_range(bad: int) -> None:
+    with pytest.raises(ValueError):
+        amount_in_words(bad)
+    with pytest.raises(ValueError):
+        amount_in_figures(bad)
+
+
+@pytest.mark.parametrize(
+    ("fen", "text"),
+    [
+        (0, "¥0.00"),
+        (5, "¥0.05"),
+        (1050, "¥10.50"),
+        (123456789, "¥1,234,567.89"),
+        (10**16, "¥100,000,000,000,000.00"),
+    ],
+)
+def test_amount_in_figures(fen: int, text: str) -> None:
+    assert amount_in_figures(fen) == text
+
+
+# ------------------------------------------------------------------------------------------
+# ID numbers
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "id_number", ["11010519491231002X", "440524188001010014", "650102199002030028"]
+)
+def test_id_check_digit_known_valid(id_number: str) -> None:
+    assert id_check_digit(id_number[:17]) == id_number[17]
+
+
+def test_id_check_digit_detects_a_changed_digit() -> None:
+    assert id_check_digit("11010519491231003") != "X"
+
+
+@pytest.mark.parametrize("bad", ["1101051949123100", "110105194912310021", "1101051949123100A", ""])
+def test_id_check_digit_rejects_malformed(bad: str) -> None:
+    with pytest.raises(ValueError):
+        id_check_digit(bad)
+
+
+# ------------------------------------------------------------------------------------------
+# font discovery
+# ------------------------------------------------------------------------------------------
+
+
+@needs_font
+def test_font_override_is_respected() -> None:
+    assert FONT is not None
+    got = er._find_cjk_font_uncached(env={er.ENV_FONT: str(FONT)}, candidates=[])
+    assert got == FONT
+
+
+@needs_font
+def test_find_cjk_font_reads_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert FONT is not None
+    monkeypatch.setenv(er.ENV_FONT, str(FONT))
+    find_cjk_font.cache_clear()
+    try:
+        assert find_cjk_font() == FONT
+    finally:
+        monkeypatch.delenv(er.ENV_FONT)
+        find_cjk_font.cache_clear()
+
+
+def test_font_override_to_missing_file_raises_clear_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.ttc"
+    with pytest.raises(CjkFontMissing) as info:
+        er._find_cjk_font_uncached(env={er.ENV_FONT: str(missing)})
+    message = str(info.value)
+    assert str(missing) in message
+    assert "fonts-noto-cjk" in message
+    assert er.ENV_FONT in message
+
+
+def test_no_font_anywhere_raises(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.ttf"
+    junk.write_bytes(b"not a font at all" * 10)
+    with pytest.raises(CjkFontMissing, match="fonts-noto-cjk"):
+        er._find_cjk_font_uncached(
+            env={}, candidates=[tmp_path / "absent.ttc", junk], use_fontconfig=False
+        )
+
+
+@pytest.mark.parametrize(
+    "latin_font",
+    [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+    ],
+)
+def test_font_without_chinese_glyphs_is_rejected(latin_font: str) -> None:
+    if not Path(latin_font).is_file():
+        pytest.skip(f"{latin_font} not installed")
+    with pytest.raises(CjkFontMissing):
+        er._find_cjk_font_uncached(env={}, candidates=[latin_font], use_fontconfig=False)
+    with pytest.raises(CjkFontMissing):
+        er._find_cjk_font_uncached(env={er.ENV_FONT: latin_font})
+
+
+@needs_font
+def test_candidates_are_searched_when_no_override(tmp_path: Path) -> None:
+    assert FONT is not None
+    got = er._find_cjk_font_uncached(
+        env={}, candidates=[tmp_path / "absent.ttc", FONT], use_fontconfig=False
+    )
+    assert got == FONT
+
+
+# ------------------------------------------------------------------------------------------
+# rendering helpers
+# ------------------------------------------------------------------------------------------
+
+
+def _decode(ev: RenderedEvidence) -> np.ndarray:
+    img = cv2.imdecode(np.frombuffer(ev.data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    assert img is not None, "not a decodable image"
+    return np.asarray(img)
+
+
+def _crop(img: np.ndarray, r: Region) -> np.ndarray:
+    h, w = img.shape[:2]
+    x0, y0 = int(r.x * w), int(r.y * h)
+    x1, y1 = int((r.x + r.w) * w), int((r.y + r.h) * h)
+    return img[y0:y1, x0:x1]
+
+
+def _red_fraction(bgr: np.ndarray) -> float:
+    b, g, r = (bgr[..., i].astype(int) for i in range(3))
+    red = (r > 150) & (r - g > 60) & (r - b > 50)  # red ink: R high, G and B well below
+    return float(red.mean()) if red.size else 0.0
+
+
+def _dark_count(bgr: np.ndarray, level: int = 110) -> int:
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    return int((gray < level).sum())
+
+
+VOUCHER = VoucherSpec(
+    title="个人业务取款凭条",
+    date="2024-05-06",
+    amount_fen=123456789,
+    account_no="6222021234567890123",
+    account_name="张三",
+    id_number="11010519491231002X",
+    outlet_name="中国XX银行南京新街口支行",
+    teller_id="T0321",
+    extra=(("收款人", "李四"), ("用途", "货款")),
+    seed=7,
+)
+
+ID_CARD = IdCardSpec(
+    name="王小明",
+    sex="男",
+    ethnicity="汉",
+    birth="1949-12-31",
+    address="北京市朝阳区建国路八十八号院三号楼二单元一〇一室",
+    id_number="11010519491231002X",
+    issuer="北京市公安局朝阳分局",
+    valid_from="2015-03-01",
+    valid_to="2035-03-01",
+    seed=3,
+)
+
+
+def _assert_regions_sane(ev: RenderedEvidence) -> None:
+    for key, r in ev.regions.items():
+        assert 0.0 <= r.x <= 1.0 and 0.0 <= r.y <= 1.0, key
+        assert r.w > 0.0 and r.h > 0.0, key
+        assert r.x + r.w <= 1.0 + 1e-6 and r.y + r.h <= 1.0 + 1e-6, key
+
+
+# ------------------------------------------------------------------------------------------
+# vouchers
+# ------------------------------------------------------------------------------------------
+
+
+@needs_font
+def test_voucher_is_a_jpeg_of_the_stated_size() -> None:
+    ev = render_voucher(VOUCHER)
+    assert ev.mime == "image/jpeg"
+    assert ev.data[:3] == b"\xff\xd8\xff"
+    img = _decode(ev)
+    assert img.shape == (ev.height, ev.width, 3)
+    assert ev.width == 1654
+    assert 0.45 * ev.width < ev.height < 0.8 * ev.width
+
+
+@needs_font
+def test_voucher_custom_width_scales() -> None:
+    ev = render_voucher(VOUCHER, width=1000)
+    img = _decode(ev)
+    assert img.shape[1] == 1000 == ev.width
+    assert img.shape[0] == ev.height
+    _assert_regions_sane(ev)
+
+
+@needs_font
+def test_voucher_is_deterministic_per_seed() -> None:
+    a = render_voucher(VOUCHER)
+    b = render_voucher(VOUCHER)
+    c = render_voucher(replace(VOUCHER, seed=8))
+    assert a.data == b.data
+    assert a.regions == b.regions
+    assert a.fields == b.fields
+    assert a.data != c.data
+
+
+@needs_font
+def test_voucher_regions_and_fields() -> None:
+    ev = render_voucher(VOUCHER)
+    expected = {"date", "amount", "amount_words", "account", "name", "seal", "signature"}
+    assert expected | {"id_number"} <= set(ev.regions)
+    _assert_regions_sane(ev)
+    assert ev.fields["amount_fen"] == "123456789"
+    assert ev.fields["amount_words"] == "壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分"
+    assert ev.fields["amount_figures"] == "¥1,234,567.89"
+    assert ev.fields["account_no"] == VOUCHER.account_no
+    assert ev.fields["account_name"] == "张三"
+    assert ev.fields["date"] == "2024-05-06"
+    assert ev.fields["extra:收款人"] == "李四"
+    # the table reads top to bottom: date, account, words, figures, signature
+    r = ev.regions
+    assert r["date"].y < r["account"].y < r["amount_words"].y < r["amount"].y
+    assert r["amount"].y < r["signature"].y
+
+
+@needs_font
+def test_voucher_seal_is_red_and_elsewhere_is_not() -> None:
+    ev = render_voucher(VOUCHER)
+    img = _decode(ev)
+    seal = _crop(img, ev.regions["seal"])
+    assert seal.size > 0
+    assert _red_fraction(seal) > 0.06
+    for key in ("account", "name", "amount_words", "date"):
+        assert _red_fraction(_crop(img, ev.regions[key])) < 0.002, key
+
+
+@needs_font
+def test_voucher_text_cells_have_ink() -> None:
+    ev = render_voucher(VOUCHER)
+    img = _decode(ev)
+    words = _crop(img, ev.regions["amount_words"])
+    assert _dark_count(words) > 800  # ~19 printed Chinese characters
+    assert _dark_count(_crop(img, ev.regions["account"])) > 200
+    # the signature is blue ink
+    sig = _crop(img, ev.regions["signature"]).astype(int)
+    blue = (sig[..., 0] - sig[..., 2] > 50) & (sig[..., 0] > 90)
+    assert int(blue.sum()) > 300
+
+
+@needs_font
+def test_written_amount_mismatch_is_reported_and_drawn() -> None:
+    honest = render_voucher(VOUCHER)
+    forged = render_voucher(VOUCHER, written_amount_fen=123456700)
+    assert honest.fields["amount_fen"] == "123456789"
+    assert forged.fields["amount_fen"] == "123456700"
+    assert forged.fields["amount_words"] == amount_in_words(123456700)
+    assert forged.fields["amount_figures"] == "¥1,234,567.00"
+    a = _crop(_decode(honest), honest.regions["amount_words"]).astype(int)
+    b = _crop(_decode(forged), forged.regions["amount_words"]).astype(int)
+    h, w = min(a.shape[0], b.shape[0]), min(a.shape[1], b.shape[1])
+    assert np.abs(a[:h, :w] - b[:h, :w]).max() > 100
+
+
+@needs_font
+def test_non_monetary_voucher_has_no_amount_rows() -> None:
+    spec = replace(VOUCHER, title="密码重置申请书", amount_fen=None)
+    ev = render_voucher(spec)
+    assert "amount" not in ev.regions and "amount_words" not in ev.regions
+    assert "amount_fen" not in ev.fields
+    assert {"date", "account", "name", "id_number", "seal", "signature"} <= set(ev.regions)
+    assert ev.height < render_voucher(VOUCHER).height
+    assert _red_fraction(_crop(_decode(ev), ev.regions["seal"])) > 0.06
+
+
+@needs_font
+@pytest.mark.parametrize("fen", [0, 5, 10**16])
+def test_voucher_extreme_amounts_render(fen: int) -> None:
+    ev = render_voucher(replace(VOUCHER, amount_fen=fen))
+    assert ev.fields["amount_words"] == amount_in_words(fen)
+    assert _decode(ev).shape[1] == ev.width
+    _assert_regions_sane(ev)
+
+
+@needs_font
+def test_voucher_long_extra_values_get_full_rows() -> None:
+    spec = replace(
+        VOUCHER,
+        extra=(
+            ("收款人", "深圳市某某贸易有限责任公司第一分公司"),
+            ("备注", "客户本人办理，现金支取，已核对身份证件原件并留存复印件"),
+        ),
+    )
+    ev = render_voucher(spec)
+    r1, r2 = ev.regions["extra:收款人"], ev.regions["extra:备注"]
+    assert r1.w > 0.6 and r2.w > 0.6
+    assert r1.y < r2.y
+
+
+@needs_font
+def test_voucher_rejects_bad_input() -> None:
+    with pytest.raises(ValueError):
+        render_voucher(replace(VOUCHER, date="2024/05/06"))
+    with pytest.raises(ValueError):
+        render_voucher(VOUCHER, written_amount_fen=-1)
+
+
+@needs_font
+def test_voucher_render_is_fast() -> None:
+    render_voucher(VOUCHER)  # warm font caches
+    timings = []
+    for seed in range(5):
+        t0 = time.perf_counter()
+        render_voucher(replace(VOUCHER, seed=seed))
+        timings.append(time.perf_counter() - t0)
+    # typically ~40 ms; the bound is loose so a busy CI machine does not flake
+    assert sorted(timings)[2] < 0.5
+
+
+# ------------------------------------------------------------------------------------------
+# ID card
+# ------------------------------------------------------------------------------------------
+
+
+@needs_font
+def test_id_card_size_and_determinism() -> None:
+    a = render_id_card(ID_CARD)
+    b = render_id_card(ID_CARD)
+    c = render_id_card(replace(ID_CARD, seed=4))
+    img = _decode(a)
+    assert a.mime == "image/jpeg"
+    assert img.shape == (a.height, a.width, 3)
+    assert a.width == 1012
+    assert abs(a.width / a.height - 85.6 / 54) < 0.01
+    assert a.data == b.data
+    assert a.data != c.data
+
+
+@needs_font
+def test_id_card_regions_and_fields() -> None:
+    ev = render_id_card(ID_CARD)
+    assert {"photo", "name", "id_number", "address", "validity"} <= set(ev.regions)
+    _assert_regions_sane(ev)
+    r = ev.regions
+    assert r["photo"].x > 0.5  # photo on the right
+    assert r["name"].y < r["address"].y < r["validity"].y < r["id_number"].y
+    assert ev.fields["id_number"] == "11010519491231002X"
+    assert ev.fields["validity"] == "2015.03.01-2035.03.01"
+    img = _decode(ev)
+    assert _dark_count(_crop(img, r["id_number"])) > 300
+    assert _dark_count(_crop(img, r["name"])) > 100
+    photo = _crop(img, r["photo"])
+    assert float(photo.std()) > 20  # a picture, not a blank box
+
+
+@needs_font
+def test_id_card_long_validity_and_long_address() -> None:
+    address = (
+        "新疆维吾尔自治区乌鲁木齐市天山区解放北路" + "一百二十三号附四号六栋二单元一千二百零一室"
+    )
+    spec = replace(ID_CARD, valid_to="长期", address=address)
+    ev = render_id_card(spec)
+    assert ev.fields["validity"] == "2015.03.01-长期"
+    r = ev.regions
+    assert r["address"].x + r["address"].w <= r["photo"].x + 0.01  # does not run into the photo
+    _assert_regions_sane(ev)
+
+
+@needs_font
+def test_id_card_rejects_bad_dates() -> None:
+    with pytest.raises(ValueError):
+        render_id_card(replace(ID_CARD, birth="19491231"))
+    with pytest.raises(ValueError):
+        render_id_card(replace(ID_CARD, valid_to="永久"))
