@@ -1,4 +1,4 @@
-"""``authdesk``: one command, subcommands workstation (default), broker, teller, center, admin, demo."""
+"""``authdesk``: workstation (the default), broker, teller, center, admin and demo."""
 
 from __future__ import annotations
 

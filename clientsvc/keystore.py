@@ -45,10 +45,10 @@ SECURE_BACKENDS = frozenset(
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """Secrets held in this process only. For tests and the demo; never chosen automatically."""
 
-    priority = -1  # type: ignore[assignment]
+    priority = -1
 
     def __init__(self, initial: dict[tuple[str, str], str] | None = None) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._data: dict[tuple[str, str], str] = dict(initial or {})
 
     def get_password(self, service: str, username: str) -> str | None:

@@ -313,7 +313,7 @@ def test_a_replayed_presence_is_refused(broker: Broker, ids: Identities) -> None
 def test_mdp_v2_client_and_worker_interoperate(broker: Broker, ids: Identities) -> None:
     req, blobs = request("R1")
     client = Peer(broker.bound_endpoint, broker._ctx)
-    ack, frames = client.call("authz.submit", [req.to_frame(), *blobs.values()], version=2)
+    ack, _frames = client.call("authz.submit", [req.to_frame(), *blobs.values()], version=2)
     assert ack.type == "submit_ack"  # type: ignore[attr-defined]
     w = Peer(broker.bound_endpoint, broker._ctx)
     w.call(

@@ -533,7 +533,8 @@ class MainWindow(QMainWindow):
             return
         refs = self.item.request.evidence
         ref = refs[min(self._current_image, len(refs) - 1)]
-        caption = f"{ref.label or ref.kind}   ({self._current_image + 1}/{len(refs)})   SHA-256 {ref.sha256[:12]}…"
+        position = f"({self._current_image + 1}/{len(refs)})"
+        caption = f"{ref.label or ref.kind}   {position}   SHA-256 {ref.sha256[:12]}…"
         if ref.sha256 in self._failed:
             self.image_view.set_image(
                 None, self.tr("⚠ This image failed verification and is not shown.")
@@ -648,7 +649,8 @@ class MainWindow(QMainWindow):
             self._present(
                 "error",
                 self.tr(
-                    "Lost the connection to the branch broker; reconnecting… The item in hand stays on screen."
+                    "Lost the connection to the branch broker; reconnecting… "
+                    "The item in hand stays on screen."
                 ),
             )
         else:

@@ -16,7 +16,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import zmq
 
@@ -439,7 +439,9 @@ class Broker:
         data = self.evidence.get(msg.sha256)
         if data is None:
             raise ProtocolError(ErrorCode.EVIDENCE_MISSING, msg.sha256)
-        mime = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
+        mime: Literal["image/png", "image/jpeg"] = (
+            "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
+        )
         header = EvidenceBlob(sha256=msg.sha256, mime=mime, size=len(data)).to_frame()
         self._reply(identity, request, [header, data])
 
@@ -454,7 +456,7 @@ class Broker:
         ack = DecisionAck(request_id=msg.request_id, status=status, server_time=now_ms())
         self._reply(identity, request, [ack.to_frame()])
 
-    def _apply_decision(self, decision: Decision) -> str:
+    def _apply_decision(self, decision: Decision) -> Literal["accepted", "duplicate"]:
         entry = self.entries.get(decision.request_id)
         if entry is None:
             raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, decision.request_id)

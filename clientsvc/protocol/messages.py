@@ -326,6 +326,11 @@ def parse(frame: bytes, *expected: type[M]) -> tuple[M, dict[str, Any]]:
     return model, raw  # type: ignore[return-value]
 
 
+def parse_any(frame: bytes) -> tuple[Message, dict[str, Any]]:
+    """Parse a frame of any known message type."""
+    return parse(frame, *MESSAGE_TYPES.values())
+
+
 def request_digest(raw_request: dict[str, Any]) -> str:
     """Digest of the request's elements: SHA-256 of the canonical encoding of what was sent."""
     return canonical_digest(raw_request)

@@ -26,7 +26,7 @@ from clientsvc.protocol.messages import (
     Outcome,
     SubmitAck,
     Wait,
-    parse,
+    parse_any,
     request_digest,
 )
 
@@ -67,6 +67,14 @@ def verify_outcome(
     if outcome.state != expected:
         raise ProtocolError(ErrorCode.BAD_SIGNATURE, "outcome state contradicts the signed verdict")
     return VerifiedOutcome(outcome, profile)
+
+
+def _code(code: str) -> ErrorCode:
+    """A known code, or E_MALFORMED for one this library does not know (a newer broker)."""
+    try:
+        return ErrorCode(code)
+    except ValueError:
+        return ErrorCode.MALFORMED
 
 
 class TellerClient:
@@ -167,10 +175,10 @@ class TellerClient:
                 reply = mdp.parse_client_reply(self._socket.recv_multipart())
                 if not reply.body:
                     continue
-                message, _ = parse(reply.body[0])
+                message, _ = parse_any(reply.body[0])
                 if isinstance(message, Error):
                     if message.request_id in (None, request_id):
-                        raise ProtocolError(ErrorCode(message.code), message.detail)
+                        raise ProtocolError(_code(message.code), message.detail)
                     continue
                 if (
                     isinstance(message, expect)

@@ -27,7 +27,7 @@ from clientsvc.protocol.messages import (
     Outcome,
     SubmitAck,
     Wait,
-    parse,
+    parse_any,
 )
 from clientsvc.teller.client import verify_outcome
 from clientsvc.teller.evidence_render import (
@@ -268,7 +268,7 @@ def simulate(
             timeout = 200 if made >= count else max(0, int((next_submit - now) * 1000))
             if sock.poll(min(timeout, 200), zmq.POLLIN):
                 reply = mdp.parse_client_reply(sock.recv_multipart())
-                message, _ = parse(reply.body[0])
+                message, _ = parse_any(reply.body[0])
                 if isinstance(message, SubmitAck) and message.request_id in outstanding:
                     send_wait(message.request_id)
                 elif isinstance(message, Outcome) and message.request_id in outstanding:

@@ -41,6 +41,7 @@ from clientsvc.protocol.messages import (
     QueueStatusGet,
     Revoke,
     parse,
+    parse_any,
     request_digest,
 )
 
@@ -160,6 +161,10 @@ class WorkstationEngine:
         self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
     ) -> None:
         self._submit(lambda: self._do_decide(request_id, verdict, reason_code, reason_text))
+
+    def run_on_engine_thread(self, command: Callable[[], None]) -> None:
+        """Run a callable on the engine thread (after the commands before it)."""
+        self._submit(command)
 
     def _submit(self, command: Callable[[], None]) -> None:
         self._commands.put(command)
@@ -315,7 +320,7 @@ class WorkstationEngine:
             msg, _ = parse(message.body[0], Item, Revoke)
             if isinstance(msg, Item):
                 self._on_item(msg)
-            else:
+            elif isinstance(msg, Revoke):
                 self._on_revoke(msg)
 
     def _on_item(self, item: Item) -> None:
@@ -333,11 +338,19 @@ class WorkstationEngine:
             lease_expires_at=item.lease_expires_at,
             attempt=item.attempt,
         )
-        self._audit_append(
-            "item_received",
-            {"lease_id": item.lease_id, "digest": item.request_digest, "request": raw},
-            request.request_id,
-        )
+        try:
+            self._audit_append(
+                "item_received",
+                {"lease_id": item.lease_id, "digest": item.request_digest, "request": raw},
+                request.request_id,
+            )
+        except ProtocolError as err:
+            # an item that cannot be recorded is not shown: give it back and stop taking work
+            self.events.failed(err.code.value, err.detail)
+            self._presence = "away"
+            self._send(mdp.worker_frames(mdp.WorkerCommand.DISCONNECT))
+            self._reconnect("the audit cache cannot be written")
+            return
         self._items[request.request_id] = received
         self.events.item_received(received)
         for ref in request.evidence:
@@ -359,7 +372,7 @@ class WorkstationEngine:
     def _on_reply(self, reply: mdp.ClientReply) -> None:
         if not reply.body:
             return
-        msg, _ = parse(reply.body[0])
+        msg, _ = parse_any(reply.body[0])
         if isinstance(msg, Error):
             self._on_error_reply(reply.service, msg)
         elif isinstance(msg, PresenceAck):

@@ -1,0 +1,123 @@
+"""The local audit cache: hash chain, append-only, decisions with their outbox, a full disk."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from clientsvc.audit import AuditStore
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+from clientsvc.protocol.messages import request_digest
+from tests.helpers import Identities, request
+
+
+def test_settings_are_wal_full_with_foreign_keys(tmp_path: Path) -> None:
+    store = AuditStore(tmp_path / "a.db")
+    with store.engine.connect() as conn:
+        driver = conn.connection.dbapi_connection
+        assert driver is not None
+        assert driver.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert driver.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert driver.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    store.close()
+
+
+def test_chain_verifies_and_survives_reopening(tmp_path: Path) -> None:
+    store = AuditStore(tmp_path / "a.db")
+    for i in range(20):
+        store.append(
+            "item_received", {"n": i, "名": "张三"}, request_id=f"R{i}", authorizer_id="A1"
+        )
+    store.close()
+    store = AuditStore(tmp_path / "a.db")
+    store.append("signed_out", {}, authorizer_id="A1")
+    assert store.verify_chain() == []
+    assert [e["seq"] for e in store.events()] == list(range(1, 22))
+    store.close()
+
+
+def test_update_and_delete_are_refused(tmp_path: Path) -> None:
+    store = AuditStore(tmp_path / "a.db")
+    store.append("item_received", {"amount": 1}, request_id="R1")
+    db = sqlite3.connect(tmp_path / "a.db")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("UPDATE events SET payload = '{}' WHERE seq = 1")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("DELETE FROM events WHERE seq = 1")
+    db.close()
+    store.close()
+
+
+def test_an_edited_or_deleted_row_is_detected(tmp_path: Path) -> None:
+    store = AuditStore(tmp_path / "a.db")
+    for i in range(5):
+        store.append("decision", {"verdict": "approve", "n": i}, request_id=f"R{i}")
+    store.close()
+    db = sqlite3.connect(tmp_path / "a.db")
+    db.execute("DROP TRIGGER events_no_update")  # someone with file access removes the guard
+    db.execute("DROP TRIGGER events_no_delete")
+    db.execute("""UPDATE events SET payload = '{"n":2,"verdict":"reject"}' WHERE seq = 3""")
+    db.execute("DELETE FROM events WHERE seq = 4")
+    db.commit()
+    db.close()
+    problems = AuditStore(tmp_path / "a.db").verify_chain()
+    assert {p.seq for p in problems} == {3, 5}
+    assert any("content" in p.what for p in problems) and any("seq" in p.what for p in problems)
+
+
+def test_a_decision_and_its_outbox_entry_are_one_transaction(
+    tmp_path: Path, ids: Identities
+) -> None:
+    store = AuditStore(tmp_path / "a.db")
+    req, _ = request()
+    decision = ids.keys["A1"].sign_decision(
+        request_id="R1",
+        lease_id="L1",
+        request_digest=request_digest(req.to_dict()),
+        evidence=[],
+        verdict="approve",
+        reason_code=None,
+        reason_text="",
+    )
+    store.record_decision(decision)
+    assert store.outbox_state("R1") == "pending"
+    assert store.pending_decisions() == [decision]
+    store.settle_decision("R1", "A1", "acked")
+    assert store.outbox_state("R1") == "acked" and store.pending_decisions() == []
+    assert [e["kind"] for e in store.events()] == ["decision", "decision_acked"]
+    store.close()
+
+
+def test_a_full_disk_is_a_clear_error_and_loses_nothing_written(
+    tmp_path: Path, ids: Identities
+) -> None:
+    store = AuditStore(tmp_path / "a.db", max_pages=12)  # SQLite's own "database or disk is full"
+    written = 0
+    with pytest.raises(ProtocolError) as info:
+        for i in range(10_000):
+            store.append("item_received", {"pad": "x" * 500, "n": i}, request_id=f"R{i}")
+            written += 1
+    assert info.value.code is ErrorCode.STORAGE and "full" in info.value.detail
+    with pytest.raises(ProtocolError):  # fill what room is left with the smallest events
+        while True:
+            store.append("x", {})
+            written += 1
+    req, _ = request()
+    decision = ids.keys["A1"].sign_decision(
+        request_id="R1",
+        lease_id="L1",
+        request_digest=request_digest(req.to_dict()),
+        evidence=[],
+        verdict="approve",
+        reason_code=None,
+        reason_text="",
+    )
+    with pytest.raises(ProtocolError):
+        store.record_decision(decision)
+    assert store.outbox_state("R1") is None  # neither the event nor the outbox entry
+    store.close()
+    reopened = AuditStore(tmp_path / "a.db")
+    assert len(reopened.events()) == written and reopened.verify_chain() == []
+    reopened.close()

@@ -1,0 +1,126 @@
+"""Real processes on loopback: a broker process, teller processes, the workstation offscreen."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.admin import ensure_demo_identities
+from app.config import load_settings
+from app.workstation import WorkstationApp, make_keystore
+from tests.helpers import authdesk, free_port, wait_for_broker
+
+pytestmark = pytest.mark.slow
+
+
+def _decide(qtbot: Any, window: Any, verdict: str) -> None:
+    if verdict == "approve":
+        qtbot.keyClick(window, Qt.Key.Key_F9)
+    elif verdict == "reject":
+        qtbot.keyClick(window, Qt.Key.Key_F10)
+        qtbot.keyClicks(window.reason_list, "8")  # R08 suspected fraud
+        qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    else:
+        qtbot.keyClick(window, Qt.Key.Key_F11)
+        qtbot.keyClicks(window.reason_list, "2")  # T02 rescan
+        qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_teller_to_screen_to_signed_decision(
+    qtbot: Any, tmp_path: Path, spawned: list[subprocess.Popen[str]]
+) -> None:
+    endpoint = f"tcp://127.0.0.1:{free_port()}"
+    settings = load_settings(
+        None,
+        env={},
+        data_dir=tmp_path,
+        keyring="memory",
+        demo_secrets_file=tmp_path / "demo-secrets.json",
+        broker_endpoint=endpoint,
+        heartbeat_ms=300,
+        terminal_id="WS-E2E",
+    )
+    ensure_demo_identities(settings)
+    broker = authdesk(
+        "broker", "--data-dir", str(tmp_path), "--endpoint", endpoint, "--heartbeat-ms", "300"
+    )
+    spawned.append(broker)
+    wait_for_broker(endpoint)
+    session = WorkstationApp(settings, make_keystore(settings))
+    window = session.on_signed_in(session.keystore.unlock("A1001", "123456"))
+    qtbot.addWidget(window)
+    expected = {
+        "approve": ("approved", ""),
+        "reject": ("rejected", "R08"),
+        "return": ("returned", "T02"),
+    }
+    try:
+        for seed, verdict in enumerate(expected, start=11):
+            with qtbot.waitSignal(window.sig_evidence_shown, timeout=30_000):
+                teller = authdesk(
+                    "teller",
+                    "submit",
+                    "--data-dir",
+                    str(tmp_path),
+                    "--broker",
+                    endpoint,
+                    "--seed",
+                    str(seed),
+                    "--wait",
+                    "120",
+                )
+                spawned.append(teller)
+            _decide(qtbot, window, verdict)
+            output, _ = teller.communicate(timeout=60)
+            state, code = expected[verdict]
+            line = next(line for line in output.splitlines() if line.startswith("teller: "))
+            assert f" {state} by A1001" in line and "(signature verified)" in line, output
+            assert code in line
+            assert teller.returncode == 0
+    finally:
+        session.close()
+        broker.terminate()
+        broker.wait(10)
+    from clientsvc.audit import AuditStore
+
+    store = AuditStore(settings.audit_path)
+    kinds = [e["kind"] for e in store.events()]
+    assert kinds.count("item_received") == 3 and kinds.count("decision_acked") == 3
+    assert store.verify_chain() == []
+    store.close()
+
+
+def test_demo_runs_headless_and_saves_a_screenshot(
+    tmp_path: Path, spawned: list[subprocess.Popen[str]]
+) -> None:
+    shots = tmp_path / "shots"
+    demo = authdesk(
+        "demo",
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--screenshot",
+        str(shots),
+        "--quit-after",
+        "20",
+        "--autopilot",
+        "--rate",
+        "2",
+    )
+    spawned.append(demo)
+    output, _ = demo.communicate(timeout=120)
+    assert demo.returncode == 0, output[-3000:]
+    assert (shots / "main.png").stat().st_size > 50_000
+    verified = [
+        line
+        for line in output.splitlines()
+        if line.startswith("teller: ") and "signature verified" in line
+    ]
+    assert len(verified) >= 3, output[-3000:]
+    assert "REFUSED" not in output
+    assert (tmp_path / "data" / "broker" / "journal.sqlite3").exists()
+    assert (tmp_path / "data" / "audit.sqlite3").exists()
+    assert (tmp_path / "data" / "center" / "center.sqlite3").exists()

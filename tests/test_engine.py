@@ -1,0 +1,148 @@
+"""The workstation engine against a real broker: record first, then show or send."""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clientsvc.audit import AuditStore
+from clientsvc.broker import Broker
+from clientsvc.protocol.errors import ProtocolError
+from clientsvc.teller.client import TellerClient, verify_outcome
+from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
+from tests.helpers import Identities, request, start_broker
+
+
+class Recorder:
+    """WorkstationEvents that queues every call (and checks the audit file when an item arrives)."""
+
+    def __init__(self, audit_path: Path) -> None:
+        self.calls: queue.Queue[tuple[str, tuple[Any, ...]]] = queue.Queue()
+        self.audit_path = audit_path
+        self.recorded_before_shown: list[bool] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args: self.calls.put((name, args))
+
+    def item_received(self, item: Any) -> None:
+        with sqlite3.connect(self.audit_path) as db:
+            kinds = [
+                k
+                for (k,) in db.execute(
+                    "SELECT kind FROM events WHERE request_id = ?", (item.request.request_id,)
+                )
+            ]
+        self.recorded_before_shown.append("item_received" in kinds)
+        self.calls.put(("item_received", (item,)))
+
+    def next(self, name: str, timeout: float = 10) -> tuple[Any, ...]:
+        while True:
+            got, args = self.calls.get(timeout=timeout)
+            if got == name:
+                return args
+
+
+@pytest.fixture
+def broker(ids: Identities) -> Iterator[Broker]:
+    b = start_broker(ids)
+    yield b
+    b.stop()
+
+
+@pytest.fixture
+def engine(
+    broker: Broker, ids: Identities, tmp_path: Path
+) -> Iterator[tuple[WorkstationEngine, Recorder]]:
+    audit = tmp_path / "ws" / "audit.sqlite3"
+    recorder = Recorder(audit)
+    config = EngineConfig(
+        endpoint=broker.bound_endpoint,
+        terminal_id="WS1",
+        audit_path=audit,
+        heartbeat_ms=200,
+        queue_poll_ms=200,
+    )
+    eng = WorkstationEngine(config, ids.keys["A1"], recorder, broker._ctx)
+    eng.start()
+    recorder.next("presence_changed")
+    yield eng, recorder
+    eng.stop()
+
+
+def test_item_recorded_before_shown_decision_recorded_before_sent(
+    engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
+) -> None:
+    eng, rec = engine
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        req, blobs = request("R1")
+        teller.submit(req, blobs)
+        (_item,) = rec.next("item_received")
+        assert rec.recorded_before_shown == [True]
+        request_id, sha, data = rec.next("evidence_loaded")
+        assert (request_id, data) == ("R1", blobs[sha])
+        eng.decide("R1", "return", "T02", "影像不清晰，请重扫")
+        assert rec.next("decision_settled") == ("R1", True, "", "accepted")
+        outcome = teller.wait("R1", 5)
+        assert outcome.state == "returned"
+        assert (
+            verify_outcome(outcome, req.to_dict(), ids.directory).outcome.decision.reason_code
+            == "T02"
+        )  # type: ignore[union-attr]
+    eng.stop()
+    store = AuditStore(rec.audit_path)
+    kinds = [e["kind"] for e in store.events()]
+    assert kinds[:1] == ["signed_in"] and "signed_out" in kinds
+    assert kinds.index("item_received") < kinds.index("decision") < kinds.index("decision_acked")
+    assert store.outbox_state("R1") == "acked" and store.verify_chain() == []
+    store.close()
+
+
+def test_a_refused_decision_is_reported_and_recorded(
+    engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
+) -> None:
+    eng, rec = engine
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        req, blobs = request("R1")
+        teller.submit(req, blobs)
+        rec.next("item_received")
+        teller.cancel("R1")
+        assert rec.next("item_revoked") == ("R1", "cancelled")
+    eng.decide("R1", "approve", None, "")  # too late: the engine no longer holds it
+    code, _ = rec.next("failed")
+    assert code == "E_NOT_LEASED"
+
+
+def _fill_the_disk(store: AuditStore) -> None:
+    """Cap the database at its size, then use up the room left (on the engine thread)."""
+    with store.engine.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+        conn.exec_driver_sql(f"PRAGMA max_page_count={pages}")
+    for payload in ({"pad": "x" * 200}, {}):
+        try:
+            while True:
+                store.append("filler", payload)
+        except ProtocolError:
+            pass
+
+
+def test_a_full_disk_blocks_the_decision_and_nothing_is_sent(
+    engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
+) -> None:
+    eng, rec = engine
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        req, blobs = request("R1")
+        teller.submit(req, blobs)
+        rec.next("item_received")
+        done: queue.Queue[bool] = queue.Queue()
+        eng.run_on_engine_thread(lambda: (_fill_the_disk(eng._audit), done.put(True)))  # type: ignore[arg-type]
+        done.get(timeout=10)
+        eng.decide("R1", "approve", None, "")
+        request_id, accepted, code, detail = rec.next("decision_settled")
+        assert (request_id, accepted, code) == ("R1", False, "E_STORAGE") and "full" in detail
+        assert teller.status("R1").state == "in_review"  # the broker never saw a decision
+        assert broker.stats["decided"] == 0

@@ -1,0 +1,302 @@
+"""The main window, offscreen: what shows, what the keys do, what stays blocked."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from clientsvc.protocol.messages import AuthRequest, QueueStatus, request_digest
+from clientsvc.teller.simulator import make_request
+from clientsvc.workstation.engine import ReceivedItem
+from ui.actions import ACTIONS
+from ui.bridge import EngineBridge
+from ui.main_window import MainWindow
+
+
+@dataclass
+class FakeService:
+    """Stands in for the engine's two thread-safe calls; records them."""
+
+    decisions: list[tuple[str, str, str | None, str]] = field(default_factory=list)
+    presence: list[str] = field(default_factory=list)
+
+    def decide(
+        self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
+    ) -> None:
+        self.decisions.append((request_id, verdict, reason_code, reason_text))
+
+    def set_presence(self, state: str) -> None:
+        self.presence.append(state)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def window(qtbot: Any, clock: Clock) -> tuple[MainWindow, FakeService, EngineBridge]:
+    service, bridge = FakeService(), EngineBridge()
+    win = MainWindow(
+        service,
+        bridge,
+        authorizer_id="A1001",
+        authorizer_name="李娜",
+        wait_target_s=60,
+        clock=clock,
+    )
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    bridge.sig_connection_changed.emit(True, "")
+    return win, service, bridge
+
+
+def _item(
+    seed: int = 3, txn_type: str = "cash_withdrawal", **kw: Any
+) -> tuple[ReceivedItem, dict[str, bytes]]:
+    sim = make_request(
+        random.Random(seed), txn_type=txn_type, mismatch_rate=kw.pop("mismatch_rate", 0.0)
+    )
+    raw = sim.request.to_dict()
+    item = ReceivedItem(
+        lease_id="L1",
+        request=AuthRequest.model_validate(raw),
+        raw=raw,
+        digest=request_digest(raw),
+        enqueued_at=1_000_000,
+        dispatched_at=1_000_000 + kw.pop("waited_ms", 5_000),
+        received_at=0,
+        lease_expires_at=2_000_000,
+        attempt=1,
+    )
+    return item, sim.evidence
+
+
+def _show(
+    qtbot: Any, win: MainWindow, bridge: EngineBridge, item: ReceivedItem, blobs: dict[str, bytes]
+) -> None:
+    bridge.sig_item_received.emit(item)
+    with qtbot.waitSignal(win.sig_evidence_shown, timeout=10_000):
+        for sha, data in blobs.items():
+            bridge.sig_evidence_loaded.emit(item.request.request_id, sha, data)
+
+
+def test_every_declared_action_is_on_its_key(
+    window: tuple[MainWindow, FakeService, EngineBridge],
+) -> None:
+    win, _, _ = window
+    for spec in ACTIONS:
+        assert win.actions_by_id[spec.id].shortcut() == QKeySequence(spec.shortcut)
+
+
+def test_approve_waits_for_verified_evidence_then_f9_decides(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, service, bridge = window
+    item, blobs = _item()
+    bridge.sig_item_received.emit(item)
+    assert win.stack.currentIndex() == 1 and win.lbl_amount.text().startswith("¥")
+    assert win.lbl_amount_words.text().startswith("人民币") and "元" in win.lbl_amount_words.text()
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    assert service.decisions == []  # images not verified yet: approval is blocked
+    with qtbot.waitSignal(win.sig_evidence_shown, timeout=10_000):
+        for sha, data in blobs.items():
+            bridge.sig_evidence_loaded.emit(item.request.request_id, sha, data)
+    assert win.image_view.pixmap() is not None and not win.image_view.pixmap().isNull()
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    assert service.decisions == [(item.request.request_id, "approve", None, "")]
+    qtbot.keyClick(win, Qt.Key.Key_F9)  # while it is being sent, a second press does nothing
+    assert len(service.decisions) == 1
+    bridge.sig_decision_settled.emit(item.request.request_id, True, "", "accepted")
+    assert win.item is None and win.stack.currentIndex() == 0 and "next item" in win.empty.text()
+
+
+def test_reject_from_the_keyboard_with_a_reason_code(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, service, bridge = window
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    qtbot.keyClick(win, Qt.Key.Key_F10)
+    assert win.reason_panel.isVisible() and win.reason_list.count() > 5
+    qtbot.keyClicks(win.reason_list, "2")
+    win.reason_text.insert(
+        "凭证金额与申请不符"
+    )  # Chinese comes through the input method, not key codes
+    qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert service.decisions == [(item.request.request_id, "reject", "R02", "凭证金额与申请不符")]
+
+
+def test_escape_closes_the_reason_panel_without_deciding(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, service, bridge = window
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    qtbot.keyClick(win, Qt.Key.Key_F11)
+    assert win.reason_panel.isVisible() and win.reason_list.item(0).text().split()[1] == "T01"
+    qtbot.keyClick(win, Qt.Key.Key_Escape)
+    assert not win.reason_panel.isVisible() and service.decisions == []
+
+
+def test_other_needs_a_message_to_the_teller(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, service, bridge = window
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    qtbot.keyClick(win, Qt.Key.Key_F11)
+    win.reason_list.setCurrentRow(win.reason_list.count() - 1)  # T99 other
+    qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert service.decisions == [] and win.banner.isVisible()
+    win.reason_text.insert("请补充收入证明")
+    qtbot.keyClick(win.reason_text, Qt.Key.Key_Return)
+    assert service.decisions == [(item.request.request_id, "return", "T99", "请补充收入证明")]
+
+
+def test_a_failed_image_blocks_approval_but_not_reject(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, service, bridge = window
+    item, blobs = _item()
+    bridge.sig_item_received.emit(item)
+    shas = list(blobs)
+    bridge.sig_evidence_loaded.emit(item.request.request_id, shas[1], blobs[shas[1]])
+    bridge.sig_evidence_failed.emit(item.request.request_id, shas[0], "E_EVIDENCE_MISMATCH")
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    assert service.decisions == []
+    assert (
+        not win.actions_by_id["approve"].isEnabled()
+        and "verification" in win.lbl_decision_hint.text()
+    )
+    assert win.banner.isVisible() and "integrity" in win.banner.text()
+    qtbot.keyClick(win, Qt.Key.Key_F10)
+    assert win.reason_panel.isVisible()
+
+
+def test_corrupt_image_bytes_are_reported_not_shown(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, _service, bridge = window
+    item, blobs = _item()
+    bridge.sig_item_received.emit(item)
+    sha = next(iter(blobs))
+    bridge.sig_evidence_loaded.emit(item.request.request_id, sha, b"\xff\xd8 not really a jpeg")
+    qtbot.waitUntil(lambda: sha in win._failed, timeout=10_000)
+    assert not win.actions_by_id["approve"].isEnabled()
+
+
+def test_a_refused_decision_keeps_the_item_and_says_why(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, _service, bridge = window
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    bridge.sig_decision_settled.emit(item.request.request_id, False, "E_STORAGE", "disk full")
+    assert win.item is item and "audit cache" in win.banner.text()
+    assert win.actions_by_id["approve"].isEnabled()  # can try again once space is freed
+
+
+def test_a_revoked_item_leaves_the_screen_with_the_reason(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, service, bridge = window
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    bridge.sig_item_revoked.emit(item.request.request_id, "cancelled")
+    assert win.item is None and "cancelled" in win.banner.text()
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    assert service.decisions == []
+
+
+def test_voucher_amount_mismatch_is_flagged(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, _, bridge = window
+    item, _ = _item(mismatch_rate=1.0)
+    bridge.sig_item_received.emit(item)
+    assert "voucher shows" in win.lbl_mismatch.text()
+    clean, _ = _item(seed=4)
+    bridge.sig_item_received.emit(clean)
+    assert win.lbl_mismatch.text() == ""
+
+
+def test_f12_toggles_away_and_the_empty_screen_says_so(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, service, bridge = window
+    qtbot.keyClick(win, Qt.Key.Key_F12)
+    assert service.presence == ["away"]
+    bridge.sig_presence_changed.emit("away")
+    assert "away" in win.empty.text().lower()
+    qtbot.keyClick(win, Qt.Key.Key_F12)
+    assert service.presence == ["away", "available"]
+
+
+def test_wait_clock_counts_from_the_tellers_submission(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge], clock: Clock
+) -> None:
+    win, _, bridge = window
+    item, _ = _item(waited_ms=20_000)
+    bridge.sig_item_received.emit(item)
+    assert win.waited_seconds() == pytest.approx(20.0)
+    assert win.lbl_wait.property("level") == "ok"
+    clock.now += 25
+    win._on_tick_timeout()
+    assert win.lbl_wait.property("level") == "warn" and "00:45" in win.lbl_wait.text()
+    clock.now += 30
+    win._on_tick_timeout()
+    assert win.lbl_wait.property("level") == "late"
+
+
+def test_queue_figures_in_the_status_strip(
+    window: tuple[MainWindow, FakeService, EngineBridge],
+) -> None:
+    win, _, bridge = window
+    bridge.sig_queue_status.emit(
+        QueueStatus(
+            waiting=7,
+            in_review=2,
+            oldest_enqueued_at=1_000,
+            authorizers_available=3,
+            server_time=96_000,
+        ),
+        12,
+        12 * 41_000,
+    )
+    assert "7" in win.lbl_waiting.text() and "01:35" in win.lbl_oldest.text()
+    assert "12" in win.lbl_my_count.text() and "41 s" in win.lbl_my_avg.text()
+
+
+def test_chinese_text_renders_with_glyphs_not_boxes(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    images = []
+    for text in (
+        "授",
+        "权",
+        "\ue000",
+    ):  # two Chinese characters and a private-use code point (a box)
+        label = QLabel(text)
+        label.setStyleSheet("font-size: 40px")
+        qtbot.addWidget(label)
+        label.resize(60, 60)
+        images.append(label.grab().toImage())
+    digest = [hashlib.sha256(bytes(img.constBits())).hexdigest() for img in images]
+    assert len(set(digest)) == 3, "Chinese characters render as identical boxes: no CJK font"
