@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import TXN_TYPES
 
 
@@ -39,3 +40,15 @@ TEXT_REQUIRED = frozenset({"R99", "T99"})
 
 def reasons_for(verdict: str) -> tuple[str, ...]:
     return {"reject": REJECT_REASONS, "return": RETURN_REASONS}.get(verdict, ())
+
+
+def check_reason(verdict: str, reason_code: str | None, reason_text: str) -> None:
+    """A reject needs an R code, a return a T code, "other" a text; an approval none."""
+    if verdict == "approve":
+        if reason_code is not None:
+            raise ProtocolError(ErrorCode.REASON_REQUIRED, "an approval carries no reason code")
+        return
+    if reason_code not in reasons_for(verdict):
+        raise ProtocolError(ErrorCode.REASON_REQUIRED, f"{verdict} needs one of its reason codes")
+    if reason_code in TEXT_REQUIRED and not reason_text.strip():
+        raise ProtocolError(ErrorCode.REASON_REQUIRED, f"{reason_code} needs a text")

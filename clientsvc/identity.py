@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import time
@@ -24,6 +25,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from clientsvc.protocol.canonical import canonical_bytes
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import Decision, Presence
+
+log = logging.getLogger("authdesk.identity")
 
 DECISION_TAG = b"authdesk/decision/v1\n"
 PRESENCE_TAG = b"authdesk/presence/v1\n"
@@ -185,18 +188,20 @@ class Directory:
             return
         profiles: dict[str, AuthorizerProfile] = {}
         for name, _ in stamp:
-            data = json.loads((self.path / name).read_text(encoding="utf-8"))
-            profile = AuthorizerProfile.from_json(data)
+            try:
+                data = json.loads((self.path / name).read_text(encoding="utf-8"))
+                profile = AuthorizerProfile.from_json(data)
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                log.error("ignored unreadable authorizer profile %s: %s", name, exc)
+                continue
             profiles[profile.authorizer_id] = profile
         self._profiles = profiles
         self._stamp = stamp
 
     def get(self, authorizer_id: str) -> AuthorizerProfile | None:
-        profile = self._profiles.get(authorizer_id)
-        if profile is None:
-            self.refresh()
-            profile = self._profiles.get(authorizer_id)
-        return profile
+        """The current profile: files are re-read when any changed (revocation, rotation)."""
+        self.refresh()
+        return self._profiles.get(authorizer_id)
 
     def all(self) -> list[AuthorizerProfile]:
         self.refresh()

@@ -61,7 +61,9 @@ def start_broker(ids: Identities, **overrides: Any) -> Broker:
         heartbeat_ms=overrides.pop("heartbeat_ms", 200),
         **overrides,
     )
-    broker = Broker(config, zmq.Context())
+    broker = Broker(
+        config, zmq.Context.instance()
+    )  # a per-test context could hang in GC after a failure
     broker.start()
     return broker
 
@@ -84,7 +86,7 @@ def request(
     evidence = {}
     refs = []
     for i, blob in enumerate(
-        blobs if blobs is not None else [b"\xff\xd8voucher-" + request_id.encode() * 50]
+        blobs if blobs is not None else [b"\xff\xd8\xff\xe0voucher-" + request_id.encode() * 50]
     ):
         sha = hashlib.sha256(blob).hexdigest()
         refs.append(

@@ -274,6 +274,7 @@ def test_the_broker_refuses_forged_wrong_and_replayed_decisions(
 
     def refused(decision: Decision) -> str:
         reply, _ = w.call("authz.decide", [decision.to_frame()])
+        assert reply.request_id == decision.request_id  # type: ignore[attr-defined]
         return reply.code  # type: ignore[attr-defined,no-any-return]
 
     altered = _fresh(item, key).to_dict()
@@ -287,6 +288,9 @@ def test_the_broker_refuses_forged_wrong_and_replayed_decisions(
     assert refused(_fresh(item, key, evidence=[])) == "E_EVIDENCE_MISMATCH"
     assert refused(_fresh(item, key, lease_id="L-other")) == "E_NOT_LEASED"
     assert refused(_fresh(item, key, verdict="reject")) == "E_REASON_REQUIRED"
+    assert refused(_fresh(item, key, verdict="return", reason_code="R01")) == "E_REASON_REQUIRED"
+    assert refused(_fresh(item, key, verdict="reject", reason_code="R99")) == "E_REASON_REQUIRED"
+    assert refused(_fresh(item, key, reason_code="R01")) == "E_REASON_REQUIRED"
     assert refused(_fresh(item, key, decided_at=1)) == "E_CLOCK_SKEW"
     assert refused(_fresh(item, key, request_id="R-unknown")) == "E_UNKNOWN_REQUEST"
     good = _fresh(item, key)
@@ -406,14 +410,14 @@ def test_an_oversized_message_is_dropped_by_the_socket(ids: Identities) -> None:
     broker = start_broker(ids, max_message_bytes=64 * 1024)
     try:
         big = Peer(broker.bound_endpoint, broker._ctx)
-        req, blobs = request("BIG", blobs=[os.urandom(200_000)])
+        req, blobs = request("BIG", blobs=[b"\xff\xd8\xff" + os.urandom(200_000)])
         big.send_raw(mdp.client_request("authz.submit", [req.to_frame(), *blobs.values()]))
         assert not big.sock.poll(500)  # the connection is dropped, nothing is allocated
         big.close()
         with TellerClient(
             broker.bound_endpoint, "T1", ids.directory, context=broker._ctx
         ) as teller:
-            small, blobs = request("SMALL", blobs=[b"tiny"])
+            small, blobs = request("SMALL", blobs=[b"\xff\xd8\xfftiny"])
             assert teller.submit(small, blobs).state == "pending"
         assert "BIG" not in broker.entries
     finally:
@@ -428,7 +432,7 @@ def test_queue_status_and_mmi(broker: Broker, ids: Identities, teller: TellerCli
     peer = Peer(broker.bound_endpoint, broker._ctx)
     status, _ = peer.call("authz.queue", [QueueStatusGet().to_frame()])
     assert status.waiting == 1 and status.oldest_enqueued_at is not None  # type: ignore[attr-defined]
-    peer.sock.send_multipart(mdp.client_request("mmi.service", [b"authz"]))
+    peer.sock.send_multipart(mdp.client_request("mmi.service", [b"authz.submit"]))
     assert peer.sock.poll(2000)
     assert mdp.parse_client_reply(peer.sock.recv_multipart()).body == [b"200"]
     peer.close()
@@ -446,6 +450,61 @@ def test_the_journal_records_every_state_change(
     assert broker.journal is not None
     events = [e for e, _ in broker.journal.events("R1")]
     assert events == ["accepted", "leased", "decided", "rejected"]
+    w.close()
+
+
+def test_a_message_that_once_crashed_the_broker_gets_an_error(
+    broker: Broker, teller: TellerClient
+) -> None:
+    peer = Peer(broker.bound_endpoint, broker._ctx)
+    req, blobs = request("R1")
+    raw = req.to_dict()
+    raw["v"] = 1.0  # equal to 1 in Python, not in the protocol
+    import json
+
+    error, _ = peer.call("authz.submit", [json.dumps(raw).encode(), *blobs.values()])
+    assert error.code == "E_UNSUPPORTED_VERSION" and error.request_id == "R1"  # type: ignore[attr-defined]
+    assert teller.submit(req, blobs).state == "pending"  # still serving
+    peer.close()
+
+
+def test_a_declared_image_type_must_match_the_bytes(broker: Broker, teller: TellerClient) -> None:
+    from clientsvc.protocol.errors import ErrorCode, ProtocolError
+
+    req, blobs = request("R1", blobs=[b"GIF89a not a jpeg at all"])
+    with pytest.raises(ProtocolError) as info:
+        teller.submit(req, blobs)
+    assert info.value.code is ErrorCode.EVIDENCE_MISMATCH
+
+
+def test_mmi_knows_exactly_the_services(broker: Broker, ids: Identities) -> None:
+    peer = Peer(broker.bound_endpoint, broker._ctx)
+
+    def mmi(name: bytes) -> bytes:
+        peer.sock.send_multipart(mdp.client_request("mmi.service", [name]))
+        assert peer.sock.poll(2000)
+        return mdp.parse_client_reply(peer.sock.recv_multipart()).body[0]
+
+    assert mmi(b"authz.submit") == b"200" and mmi(b"mmi.service") == b"200"
+    assert mmi(b"authz.foo") == b"404" and mmi(b"evidence.put") == b"404"
+    assert mmi(b"authz") == b"404"  # no workstation yet
+    w = worker(broker, ids, "A1")
+    assert mmi(b"authz") == b"200"
+    peer.close()
+    w.close()
+
+
+def test_sign_out_drops_the_worker_without_a_reconnect(broker: Broker, ids: Identities) -> None:
+    w = worker(broker, ids, "A1")
+    ack, _ = w.call(
+        "authz.presence",
+        [ids.keys["A1"].sign_presence(terminal_id="WS", state="signed_out").to_frame()],
+    )
+    assert ack.state == "signed_out"  # type: ignore[attr-defined]
+    assert not any(f[-1:] == [b"\x05"] for f in w.backlog)  # no DISCONNECT sent to a leaving worker
+    assert all(
+        x.profile is None or x.profile.authorizer_id != "A1" for x in broker.workers.values()
+    )
     w.close()
 
 

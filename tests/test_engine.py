@@ -146,3 +146,44 @@ def test_a_full_disk_blocks_the_decision_and_nothing_is_sent(
         assert (request_id, accepted, code) == ("R1", False, "E_STORAGE") and "full" in detail
         assert teller.status("R1").state == "in_review"  # the broker never saw a decision
         assert broker.stats["decided"] == 0
+
+
+def test_a_decision_refused_by_the_broker_is_settled_once(
+    engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
+) -> None:
+    import json
+    import os
+
+    eng, rec = engine
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        req, blobs = request("R1")
+        teller.submit(req, blobs)
+        rec.next("item_received")
+        profile = ids.directory.path / "A1.json"
+        data = json.loads(profile.read_text())
+        data["revoked"] = True  # branch IT revokes the key while the item is on screen
+        profile.write_text(json.dumps(data))
+        os.utime(profile, ns=(1, 1))
+        eng.decide("R1", "approve", None, "")
+        assert rec.next("decision_settled") == (
+            "R1",
+            False,
+            "E_UNKNOWN_KEY",
+            "no valid key for authorizer A1",
+        )
+        assert teller.status("R1").state == "in_review"
+
+
+def test_an_incomplete_reason_is_caught_before_signing(
+    engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
+) -> None:
+    eng, rec = engine
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        req, blobs = request("R1")
+        teller.submit(req, blobs)
+        rec.next("item_received")
+        eng.decide("R1", "reject", None, "")
+        request_id, accepted, code, _ = rec.next("decision_settled")
+        assert (request_id, accepted, code) == ("R1", False, "E_REASON_REQUIRED")
+        eng.decide("R1", "reject", "R08", "")
+        assert rec.next("decision_settled")[:2] == ("R1", True)

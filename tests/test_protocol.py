@@ -43,6 +43,14 @@ def test_canonical_encoding_sorts_keys_keeps_unicode_and_refuses_floats() -> Non
         (b"[1,2]", ErrorCode.MALFORMED),
         (b'{"v":2,"type":"wait"}', ErrorCode.UNSUPPORTED_VERSION),
         (b'{"type":"wait"}', ErrorCode.UNSUPPORTED_VERSION),
+        (
+            b'{"v":1.0,"type":"wait","request_id":"R1","teller_id":"T1"}',
+            ErrorCode.UNSUPPORTED_VERSION,
+        ),
+        (
+            b'{"v":true,"type":"wait","request_id":"R1","teller_id":"T1"}',
+            ErrorCode.UNSUPPORTED_VERSION,
+        ),
         (b'{"v":1,"type":"launch_missiles"}', ErrorCode.UNKNOWN_TYPE),
         (b'{"v":1,"type":"wait","request_id":"R1"}', ErrorCode.MALFORMED),
         (
@@ -261,3 +269,9 @@ def test_teller_verifies_the_decision_against_its_own_request(ids: Identities) -
         verify_outcome(
             Outcome(request_id="R1", state="approved", server_time=1), req.to_dict(), ids.directory
         )
+
+
+def test_an_unreadable_profile_file_is_skipped_not_fatal(ids: Identities) -> None:
+    (ids.directory.path / "broken.json").write_text("{not json")
+    assert ids.directory.get("A1") is not None
+    assert ids.directory.get("nobody") is None

@@ -56,8 +56,9 @@ events = Table(
 outbox = Table(
     "outbox",
     metadata,
-    Column("request_id", String(64), primary_key=True),
-    Column("authorizer_id", String(64), primary_key=True),
+    Column("nonce", String(32), primary_key=True),  # one row per signed decision
+    Column("request_id", String(64), nullable=False, index=True),
+    Column("authorizer_id", String(64), nullable=False),
     Column("decision", Text, nullable=False),
     Column("state", String(16), nullable=False),  # pending | acked | refused
     Column("detail", Text, nullable=False, default=""),
@@ -186,6 +187,7 @@ class AuditStore:
                 conn.execute(
                     insert(outbox),
                     {
+                        "nonce": decision.nonce,
                         "request_id": decision.request_id,
                         "authorizer_id": decision.authorizer_id,
                         "decision": json.dumps(data, ensure_ascii=False),
@@ -211,7 +213,9 @@ class AuditStore:
                 conn.execute(
                     update(outbox)
                     .where(
-                        outbox.c.request_id == request_id, outbox.c.authorizer_id == authorizer_id
+                        outbox.c.request_id == request_id,
+                        outbox.c.authorizer_id == authorizer_id,
+                        outbox.c.state == "pending",
                     )
                     .values(state=state, detail=detail, updated_at=row["at_ms"])
                 )
@@ -229,7 +233,10 @@ class AuditStore:
     def outbox_state(self, request_id: str) -> str | None:
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(outbox.c.state).where(outbox.c.request_id == request_id)
+                select(outbox.c.state)
+                .where(outbox.c.request_id == request_id)
+                .order_by(outbox.c.created_at.desc())
+                .limit(1)
             ).first()
         return None if row is None else str(row.state)
 

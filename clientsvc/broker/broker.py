@@ -21,6 +21,7 @@ from typing import Any, Literal
 import zmq
 
 from clientsvc.broker.journal import Journal
+from clientsvc.catalogue import check_reason
 from clientsvc.evidence_store import EvidenceStore
 from clientsvc.identity import AuthorizerProfile, Directory, verify_decision, verify_presence
 from clientsvc.protocol import mdp
@@ -43,6 +44,7 @@ from clientsvc.protocol.messages import (
     Revoke,
     SubmitAck,
     Wait,
+    decode_json,
     error_frame,
     parse,
     request_digest,
@@ -52,10 +54,41 @@ from clientsvc.rules import AuthorityPolicy, eligible
 log = logging.getLogger("authdesk.broker")
 
 WORKER_SERVICE = "authz"
+CLIENT_SERVICES = frozenset(
+    {
+        "authz.submit",
+        "authz.wait",
+        "authz.cancel",
+        "authz.decide",
+        "authz.presence",
+        "authz.queue",
+        "evidence.get",
+        "mmi.service",
+    }
+)
 
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def _request_id_of(frame: bytes) -> str | None:
+    """Best effort: the request id a refused body was about, so the error can name it."""
+    try:
+        value = decode_json(frame).get("request_id")
+    except ProtocolError:
+        return None
+    if isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable():
+        return value
+    return None
+
+
+def _sniff_mime(data: bytes) -> str | None:
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    if data[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    return None
 
 
 @dataclass
@@ -69,6 +102,7 @@ class BrokerConfig:
     lease_ms: int = 10 * 60_000
     clock_skew_ms: int = 120_000
     max_message_bytes: int = 64 * 1024 * 1024
+    retain_final_ms: int = 6 * 3600_000  # answer retries and late waits for this long
     policy: AuthorityPolicy = field(default_factory=AuthorityPolicy)
 
 
@@ -140,6 +174,7 @@ class Broker:
         self._nonces: OrderedDict[str, int] = OrderedDict()
         self._rng = random.SystemRandom()
         self._lease_seq = 0
+        self._next_prune = 0
         self.stats = {"malformed": 0, "dispatched": 0, "decided": 0, "refused": 0}
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -239,9 +274,14 @@ class Broker:
         except ProtocolError as err:
             self.stats["malformed"] += 1
             log.warning("dropped malformed frames from %s: %s", identity.hex(), err)
-            if rest[0] == b"" or rest[0].startswith(b"MDPC"):  # looks like a client: say why
-                frames_out = [b"", mdp.C_CLIENT_V1, b"error", error_frame(err.code, err.detail)]
-                self._send(identity, frames_out)
+            head = rest[1:] if rest[0] == b"" else rest
+            if head and head[0].startswith(b"MDPC"):  # looks like a client: say why
+                delimiter = [b""] if rest[0] == b"" else []
+                if head[0] == mdp.C_CLIENT_V2:
+                    frames_out = [mdp.C_CLIENT_V2, mdp.C2_FINAL, b"error"]
+                else:
+                    frames_out = [mdp.C_CLIENT_V1, b"error"]
+                self._send(identity, [*delimiter, *frames_out, error_frame(err.code, err.detail)])
             return
         worker = self.workers.get(identity)
         if worker is not None:
@@ -273,7 +313,11 @@ class Broker:
         try:
             handler(identity, request)
         except ProtocolError as err:
-            self._reply_error(identity, request, err)
+            self._reply_error(identity, request, err, _request_id_of(request.body[0]))
+        except Exception as exc:  # a bug must cost one reply, never the broker
+            log.exception("internal error in %s", request.service)
+            internal = ProtocolError(ErrorCode.MALFORMED, f"internal error: {type(exc).__name__}")
+            self._reply_error(identity, request, internal, _request_id_of(request.body[0]))
 
     # --- teller services -----------------------------------------------------------------
 
@@ -297,6 +341,10 @@ class Broker:
             if ref is None or ref.size != len(blob):
                 raise ProtocolError(
                     ErrorCode.EVIDENCE_MISMATCH, "an attached image matches no evidence entry"
+                )
+            if _sniff_mime(blob) != ref.mime:
+                raise ProtocolError(
+                    ErrorCode.EVIDENCE_MISMATCH, f"image {sha[:12]} is not {ref.mime}"
                 )
             received[sha] = blob
         missing = [s for s in wanted if s not in received and not self.evidence.has(s)]
@@ -414,7 +462,7 @@ class Broker:
             ],
         )
         if msg.state == "signed_out":
-            self._drop_worker(worker, "signed out")
+            self._drop_worker(worker, "signed out", notify=False)
         else:
             self._dispatch()
 
@@ -447,7 +495,10 @@ class Broker:
 
     def _on_mmi_service(self, identity: bytes, request: mdp.ClientRequest) -> None:
         name = request.body[0].decode("ascii", "replace")
-        known = name.startswith(("authz.", "evidence.")) or name == WORKER_SERVICE
+        if name == WORKER_SERVICE:
+            known = any(w.ready for w in self.workers.values())
+        else:
+            known = name in CLIENT_SERVICES
         self._reply(identity, request, [b"200" if known else b"404"])
 
     def _on_decide(self, identity: bytes, request: mdp.ClientRequest) -> None:
@@ -478,8 +529,7 @@ class Broker:
             raise ProtocolError(ErrorCode.WRONG_REQUEST, "request digest does not match")
         if sorted(decision.evidence) != entry.evidence:
             raise ProtocolError(ErrorCode.EVIDENCE_MISMATCH, "decision covers other evidence")
-        if decision.verdict != "approve" and decision.reason_code is None:
-            raise ProtocolError(ErrorCode.REASON_REQUIRED, decision.verdict)
+        check_reason(decision.verdict, decision.reason_code, decision.reason_text)
         self._check_fresh(decision.decided_at, decision.nonce)
         entry.decision = decision
         self.stats["decided"] += 1
@@ -541,6 +591,7 @@ class Broker:
                 entry.state = "pending"
                 self._journal(lease.request_id, "requeued", {"why": why})
                 log.info("requeued %s: %s", lease.request_id, why)
+                self._notify_waiters(entry, final_only=False)
         self._dispatch()
 
     def _dispatch(self) -> None:
@@ -560,8 +611,8 @@ class Broker:
             if not candidates:
                 continue
             worker = self._rng.choice(candidates)
-            if self._lease(entry, worker):
-                idle.remove(worker)
+            self._lease(entry, worker)
+            idle.remove(worker)  # leased, or gone (its send failed)
             if not idle:
                 return
 
@@ -576,7 +627,6 @@ class Broker:
             authorizer_id=worker.profile.authorizer_id,
             expires_at=min(at + self.config.lease_ms, entry.deadline_at),
         )
-        entry.attempts += 1
         item = Item(
             lease_id=lease.lease_id,
             request=entry.raw,
@@ -584,7 +634,7 @@ class Broker:
             enqueued_at=entry.enqueued_at,
             dispatched_at=at,
             lease_expires_at=lease.expires_at,
-            attempt=entry.attempts,
+            attempt=entry.attempts + 1,
         )
         if not self._to_worker(
             worker,
@@ -594,6 +644,7 @@ class Broker:
         ):
             self.workers.pop(worker.identity, None)
             return False
+        entry.attempts += 1
         entry.lease, worker.lease, entry.state = lease, lease, "in_review"
         self.stats["dispatched"] += 1
         self._journal(
@@ -636,7 +687,20 @@ class Broker:
 
     # --- timers ----------------------------------------------------------------------------
 
+    def _prune(self, at: int) -> None:
+        """Forget final requests after the retention time (the journal keeps them)."""
+        horizon = at - self.config.retain_final_ms
+        for request_id in [
+            rid
+            for rid, e in self.entries.items()
+            if e.state in FINAL_STATES and e.deadline_at < horizon and not e.waiters
+        ]:
+            del self.entries[request_id]
+
     def _on_timers(self, at: int) -> None:
+        if at >= self._next_prune:
+            self._prune(at)
+            self._next_prune = at + 60_000
         for worker in list(self.workers.values()):
             if worker.expires_at < at:
                 log.info("worker %s expired", worker.identity.hex())
@@ -664,6 +728,7 @@ class Broker:
         worker = self.workers.get(lease.worker)
         entry.lease, entry.state = None, "pending"
         self._journal(entry.request.request_id, "requeued", {"why": "lease expired"})
+        self._notify_waiters(entry, final_only=False)
         if worker is not None and worker.lease is lease:
             worker.lease = None
             body = Revoke(

@@ -128,7 +128,8 @@ class SubmitAck(Message):
 
 
 class Wait(Message):
-    """Teller → broker (``authz.wait``): answer when the request is final, or after wait_ms."""
+    """Teller → broker (``authz.wait``): answer when the request's state changes (leased,
+    requeued, final) or after wait_ms, whichever is first; at once if it is final."""
 
     type: Literal["wait"] = "wait"
     request_id: Id
@@ -309,7 +310,7 @@ def parse(frame: bytes, *expected: type[M]) -> tuple[M, dict[str, Any]]:
     """
     raw = decode_json(frame)
     version = raw.get("v")
-    if version != PROTOCOL_VERSION:
+    if type(version) is not int or version != PROTOCOL_VERSION:  # not 1.0, not true
         raise ProtocolError(ErrorCode.UNSUPPORTED_VERSION, f"version {version!r}")
     kind = raw.get("type")
     cls = MESSAGE_TYPES.get(kind) if isinstance(kind, str) else None
@@ -333,7 +334,10 @@ def parse_any(frame: bytes) -> tuple[Message, dict[str, Any]]:
 
 def request_digest(raw_request: dict[str, Any]) -> str:
     """Digest of the request's elements: SHA-256 of the canonical encoding of what was sent."""
-    return canonical_digest(raw_request)
+    try:
+        return canonical_digest(raw_request)
+    except ValueError as exc:
+        raise ProtocolError(ErrorCode.MALFORMED, f"not canonically encodable: {exc}") from exc
 
 
 def error_frame(code: ErrorCode, detail: str = "", request_id: str | None = None) -> bytes:

@@ -172,10 +172,14 @@ class TellerClient:
             while (left := deadline - time.monotonic()) > 0:
                 if not self._socket.poll(int(left * 1000) + 1, zmq.POLLIN):
                     break
-                reply = mdp.parse_client_reply(self._socket.recv_multipart())
-                if not reply.body:
+                try:
+                    reply = mdp.parse_client_reply(self._socket.recv_multipart())
+                    if not reply.body:
+                        continue
+                    message, _ = parse_any(reply.body[0])
+                except ProtocolError as err:
+                    log.warning("ignored a malformed reply: %s", err)
                     continue
-                message, _ = parse_any(reply.body[0])
                 if isinstance(message, Error):
                     if message.request_id in (None, request_id):
                         raise ProtocolError(_code(message.code), message.detail)

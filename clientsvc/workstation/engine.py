@@ -1,6 +1,6 @@
 """The workstation engine: one thread owns the broker socket and the audit cache.
 
-The GUI calls the thread-safe methods (``set_presence``, ``decide``, ``sign_out``); the engine
+The GUI calls the thread-safe methods (``set_presence``, ``decide``, ``stop``); the engine
 reports back through a ``WorkstationEvents`` object whose methods it calls *on the engine
 thread* — the UI adapter turns each into a queued Qt signal. Nothing here blocks the caller.
 
@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import zmq
 
 from clientsvc.audit import AuditStore
+from clientsvc.catalogue import check_reason
 from clientsvc.identity import SigningKey
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
@@ -313,7 +314,7 @@ class WorkstationEngine:
     def _on_worker(self, message: mdp.WorkerMessage) -> None:
         if message.command is mdp.WorkerCommand.HEARTBEAT:
             self._set_connected(True)
-        elif message.command is mdp.WorkerCommand.DISCONNECT:
+        elif message.command is mdp.WorkerCommand.DISCONNECT and self._presence != "signed_out":
             self._reconnect("the broker asked us to reconnect")
         elif message.command is mdp.WorkerCommand.REQUEST and message.body:
             self._set_connected(True)
@@ -363,9 +364,10 @@ class WorkstationEngine:
                 self._send_client("evidence.get", [EvidenceGet(sha256=ref.sha256).to_frame()])
 
     def _on_revoke(self, revoke: Revoke) -> None:
-        item = self._items.pop(revoke.request_id, None)
+        item = self._items.get(revoke.request_id)
         if item is None or item.lease_id != revoke.lease_id:
-            return
+            return  # a stale revoke for an older lease: the item in hand stays
+        del self._items[revoke.request_id]
         self._audit_append("item_revoked", {"reason": revoke.reason}, revoke.request_id)
         self.events.item_revoked(revoke.request_id, revoke.reason)
 
@@ -426,6 +428,11 @@ class WorkstationEngine:
         item = self._items.get(request_id)
         if item is None:
             raise ProtocolError(ErrorCode.NOT_LEASED, "this item is no longer yours")
+        try:
+            check_reason(verdict, reason_code, reason_text)
+        except ProtocolError as err:
+            self.events.decision_settled(request_id, False, err.code.value, err.detail)
+            return
         decision = self.key.sign_decision(
             request_id=request_id,
             lease_id=item.lease_id,
