@@ -144,7 +144,6 @@ def run_broker(args: argparse.Namespace) -> int:
         BrokerConfig(
             endpoint=settings.broker_endpoint.replace("127.0.0.1", "127.0.0.1"),
             directory=settings.directory,
-            evidence_dir=settings.data_dir / "broker" / "evidence",
             journal=settings.data_dir / "broker" / "journal.sqlite3",
             heartbeat_ms=settings.heartbeat_ms,
         )

@@ -56,7 +56,6 @@ def start_broker(ids: Identities, **overrides: Any) -> Broker:
     config = BrokerConfig(
         endpoint="tcp://127.0.0.1:0",
         directory=ids.directory.path,
-        evidence_dir=ids.root / "evidence",
         journal=ids.root / "journal.sqlite3",
         heartbeat_ms=overrides.pop("heartbeat_ms", 200),
         **overrides,

@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         self.fields = QGridLayout()
         self.fields.setColumnStretch(1, 1)
         self.fields.setVerticalSpacing(8)
+        self._field_rows: list[tuple[QLabel, QLabel]] = []
         grid.addLayout(self.fields)
         grid.addStretch(1)
         splitter.addWidget(card)
@@ -430,10 +431,6 @@ class MainWindow(QMainWindow):
             self.lbl_amount.hide()
             self.lbl_amount_words.hide()
         self.lbl_mismatch.setText(self._mismatch_text(item))
-        while self.fields.count():
-            widget = self.fields.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
         rows = [
             (self.tr("Account"), _group_digits(r.account_no), True),
             (self.tr("Account name"), r.account_name, True),
@@ -442,13 +439,7 @@ class MainWindow(QMainWindow):
         rows += [(texts.element(k), v, False) for k, v in r.elements.items()]
         if r.summary:
             rows.append((self.tr("Teller's note"), r.summary, False))
-        for i, (label, value, key) in enumerate(rows):
-            lbl = QLabel(label, objectName="FieldLabel")
-            val = QLabel(value, objectName="FieldValue")
-            val.setProperty("key", "true" if key else "false")
-            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.fields.addWidget(lbl, i, 0)
-            self.fields.addWidget(val, i, 1)
+        self._fill_fields(rows)
         self.thumbs.clear()
         for ref in r.evidence:
             entry = QListWidgetItem(ref.label or ref.kind)
@@ -459,6 +450,27 @@ class MainWindow(QMainWindow):
             self.thumbs.setCurrentRow(0)
         self._show_current_image()
         self._update_wait_clock()
+
+    def _fill_fields(self, rows: list[tuple[str, str, bool]]) -> None:
+        """Reuse the row widgets: creating widgets per item costs milliseconds on every item."""
+        while len(self._field_rows) < len(rows):
+            i = len(self._field_rows)
+            label = QLabel(objectName="FieldLabel")
+            value = QLabel(objectName="FieldValue")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields.addWidget(label, i, 0)
+            self.fields.addWidget(value, i, 1)
+            self._field_rows.append((label, value))
+        for i, (label, value) in enumerate(self._field_rows):
+            if i < len(rows):
+                text, content, key = rows[i]
+                label.setText(text)
+                value.setText(content)
+                if value.property("key") != ("true" if key else "false"):
+                    value.setProperty("key", "true" if key else "false")
+                    _repolish(value)
+            label.setVisible(i < len(rows))
+            value.setVisible(i < len(rows))
 
     def _mismatch_text(self, item: ReceivedItem) -> str:
         for ref in item.request.evidence:
@@ -705,8 +717,9 @@ class MainWindow(QMainWindow):
             else "late"
         )
         self.lbl_wait.setText(self.tr("Teller waiting %1").replace("%1", _mmss(waited)))
-        self.lbl_wait.setProperty("level", level)
-        _repolish(self.lbl_wait)
+        if self.lbl_wait.property("level") != level:
+            self.lbl_wait.setProperty("level", level)
+            _repolish(self.lbl_wait)
 
     def _on_tick_timeout(self) -> None:
         self._update_wait_clock()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -22,7 +23,6 @@ import zmq
 
 from clientsvc.broker.journal import Journal
 from clientsvc.catalogue import check_reason
-from clientsvc.evidence_store import EvidenceStore
 from clientsvc.identity import AuthorizerProfile, Directory, verify_decision, verify_presence
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
@@ -54,6 +54,7 @@ from clientsvc.rules import AuthorityPolicy, eligible
 log = logging.getLogger("authdesk.broker")
 
 WORKER_SERVICE = "authz"
+IDLE_MS = 40  # quiet this long: write deferred journal records, checkpoint the WAL
 CLIENT_SERVICES = frozenset(
     {
         "authz.submit",
@@ -95,7 +96,6 @@ def _sniff_mime(data: bytes) -> str | None:
 class BrokerConfig:
     endpoint: str = "tcp://127.0.0.1:5555"
     directory: Path = Path("directory")
-    evidence_dir: Path = Path("evidence")
     journal: Path | None = None
     heartbeat_ms: int = 2500
     liveness: int = 3
@@ -167,14 +167,15 @@ class Broker:
         self._bound = threading.Event()
         self.bound_endpoint = ""
         self.directory = Directory(config.directory)
-        self.evidence = EvidenceStore(config.evidence_dir)
-        self.journal: Journal | None = None
+        self.journal = Journal(config.journal)
         self.entries: dict[str, Entry] = {}
         self.workers: dict[bytes, Worker] = {}
         self._nonces: OrderedDict[str, int] = OrderedDict()
         self._rng = random.SystemRandom()
         self._lease_seq = 0
         self._next_prune = 0
+        self._next_checkpoint = 0
+        self._deferred: list[tuple[int, str, str, dict[str, Any]]] = []  # journal when idle
         self.stats = {"malformed": 0, "dispatched": 0, "decided": 0, "refused": 0}
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -206,16 +207,16 @@ class Broker:
     def serve_forever(self) -> None:
         if self._socket is None:
             self.bind()
-        self.journal = Journal(self.config.journal)
         assert self._socket is not None
         sock = self._socket
         self._bound.set()
         log.info("broker listening on %s", self.bound_endpoint)
         poller = zmq.Poller()
         poller.register(sock, zmq.POLLIN)
+        last_rx = 0
         try:
             while not self._stop.is_set():
-                timeout = min(self.config.heartbeat_ms // 2, 100)
+                timeout = min(self.config.heartbeat_ms // 2, IDLE_MS if self._deferred else 100)
                 if poller.poll(timeout):
                     for _ in range(1000):  # drain, but keep timers running under load
                         try:
@@ -223,8 +224,20 @@ class Broker:
                         except zmq.Again:
                             break
                         self._on_frames(frames)
-                self._on_timers(now_ms())
+                    last_rx = now_ms()
+                at = now_ms()
+                if at - last_rx >= IDLE_MS:
+                    # quiet: write what could wait, and checkpoint the journal's WAL
+                    self._flush_deferred()
+                    if at >= self._next_checkpoint:
+                        self.journal.checkpoint()
+                        self._next_checkpoint = at + 5_000
+                elif at >= self._next_checkpoint + 25_000:
+                    self.journal.checkpoint()  # never let the WAL grow without bound
+                    self._next_checkpoint = at + 5_000
+                self._on_timers(at)
         finally:
+            self._flush_deferred()
             sock.close(linger=500)
             self._socket = None
             self.journal.close()
@@ -334,7 +347,7 @@ class Broker:
             return
         blobs = request.body[1:]
         wanted = {e.sha256: e for e in msg.evidence}
-        received: dict[str, bytes] = {}
+        received: dict[str, tuple[str, bytes]] = {}
         for blob in blobs:
             sha = self._sha(blob)
             ref = wanted.get(sha)
@@ -346,19 +359,27 @@ class Broker:
                 raise ProtocolError(
                     ErrorCode.EVIDENCE_MISMATCH, f"image {sha[:12]} is not {ref.mime}"
                 )
-            received[sha] = blob
-        missing = [s for s in wanted if s not in received and not self.evidence.has(s)]
+            received[sha] = (ref.mime, blob)
+        missing = [s for s in wanted if s not in received and not self.journal.has_evidence(s)]
         if missing:
             raise ProtocolError(ErrorCode.EVIDENCE_MISSING, f"{len(missing)} image(s) not sent")
-        for blob in received.values():
-            self.evidence.put(blob)
         at = now_ms()
         entry = Entry(msg, raw, digest, enqueued_at=at, deadline_at=at + msg.wait_s * 1000)
-        self._journal(entry.request.request_id, "accepted", {"request": raw, "digest": digest})
         self.entries[msg.request_id] = entry
+        # The item goes to a free authorizer first; the request is committed while it travels,
+        # and the teller is acked only after the commit. If the broker dies in between, the
+        # teller (never acked) resubmits the same id and the first lease's decision is refused.
+        self._dispatch()
+        try:
+            self.journal.accept(at, msg.request_id, {"request": raw, "digest": digest}, received)
+        except sqlite3.Error as exc:
+            log.error("journal write failed for %s: %s", msg.request_id, exc)
+            self._abandon(entry)
+            raise ProtocolError(
+                ErrorCode.STORAGE, "the broker could not record the request"
+            ) from exc
         log.info("accepted %s (%s) from teller %s", msg.request_id, msg.txn_type, msg.teller_id)
         self._reply(identity, request, [self._submit_ack(entry)])
-        self._dispatch()
 
     @staticmethod
     def _sha(blob: bytes) -> str:
@@ -484,13 +505,15 @@ class Broker:
 
     def _on_evidence_get(self, identity: bytes, request: mdp.ClientRequest) -> None:
         msg, _ = parse(request.body[0], EvidenceGet)
-        data = self.evidence.get(msg.sha256)
-        if data is None:
+        found = self.journal.evidence(msg.sha256)
+        if found is None:
             raise ProtocolError(ErrorCode.EVIDENCE_MISSING, msg.sha256)
-        mime: Literal["image/png", "image/jpeg"] = (
-            "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
-        )
-        header = EvidenceBlob(sha256=msg.sha256, mime=mime, size=len(data)).to_frame()
+        mime, data = found
+        header = EvidenceBlob(
+            sha256=msg.sha256,
+            mime=mime,  # type: ignore[arg-type]
+            size=len(data),
+        ).to_frame()
         self._reply(identity, request, [header, data])
 
     def _on_mmi_service(self, identity: bytes, request: mdp.ClientRequest) -> None:
@@ -533,7 +556,6 @@ class Broker:
         self._check_fresh(decision.decided_at, decision.nonce)
         entry.decision = decision
         self.stats["decided"] += 1
-        self._journal(entry.request.request_id, "decided", {"decision": decision.to_dict()})
         log.info(
             "decision %s: %s by %s", decision.request_id, decision.verdict, decision.authorizer_id
         )
@@ -647,17 +669,45 @@ class Broker:
         entry.attempts += 1
         entry.lease, worker.lease, entry.state = lease, lease, "in_review"
         self.stats["dispatched"] += 1
-        self._journal(
-            entry.request.request_id, "leased", {"lease": lease.lease_id, "to": lease.authorizer_id}
+        # journaled after sending: if this record is lost in a crash, the item is dispatched
+        # again and the first lease's decision is refused (E_NOT_LEASED) — never applied twice
+        self._deferred.append(
+            (
+                at,
+                entry.request.request_id,
+                "leased",
+                {"lease": lease.lease_id, "to": lease.authorizer_id},
+            )
         )
         self._notify_waiters(entry, final_only=False)
         return True
+
+    def _abandon(self, entry: Entry) -> None:
+        """Forget a request that could not be recorded; take it back from its authorizer."""
+        self.entries.pop(entry.request.request_id, None)
+        lease, entry.lease = entry.lease, None
+        worker = self.workers.get(lease.worker) if lease else None
+        if lease is not None and worker is not None and worker.lease is lease:
+            worker.lease = None
+            revoke = Revoke(
+                request_id=entry.request.request_id, lease_id=lease.lease_id, reason="cancelled"
+            )
+            self._to_worker(
+                worker,
+                mdp.WorkerCommand.REQUEST,
+                client=lease.lease_id.encode(),
+                body=[revoke.to_frame()],
+            )
+        self._deferred = [d for d in self._deferred if d[1] != entry.request.request_id]
 
     def _finish(self, entry: Entry, state: str, detail: str, revoke: str | None) -> None:
         """Move an entry to a final state, free its worker, answer every waiting teller call."""
         lease, entry.lease = entry.lease, None
         entry.state, entry.detail = state, detail
-        self._journal(entry.request.request_id, state, {"detail": detail})
+        record: dict[str, Any] = {"detail": detail}
+        if entry.decision is not None:
+            record["decision"] = entry.decision.to_dict()
+        self._journal(entry.request.request_id, state, record)  # committed before anyone hears
         if lease is not None:
             worker = self.workers.get(lease.worker)
             if worker is not None and worker.lease is lease:
@@ -740,5 +790,11 @@ class Broker:
         self._dispatch()
 
     def _journal(self, request_id: str, event: str, body: dict[str, Any]) -> None:
-        if self.journal is not None:
-            self.journal.record(now_ms(), request_id, event, body)
+        """Commit a state change now, with any deferred records before it (one transaction)."""
+        records, self._deferred = self._deferred, []
+        self.journal.record_many([*records, (now_ms(), request_id, event, body)])
+
+    def _flush_deferred(self) -> None:
+        if self._deferred:
+            records, self._deferred = self._deferred, []
+            self.journal.record_many(records)

@@ -1,6 +1,9 @@
-"""The broker's journal: every accepted request and state change, written before it is acked.
+"""The broker's journal: every accepted request (with its evidence) and every state change,
+committed before it is acknowledged. One SQLite file (WAL, synchronous=FULL), one writer: the
+broker thread. Restoring the queue from it after a restart is the resilience issue's work.
 
-Restoring from it after a restart is the resilience issue's work; the record is kept from day one.
+Evidence images live in the same file, content-addressed by SHA-256, so that accepting a
+request is one commit (one fsync) for the request and all its images together.
 """
 
 from __future__ import annotations
@@ -10,31 +13,85 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS journal ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL,"
+    " request_id TEXT NOT NULL, event TEXT NOT NULL, body TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS journal_request ON journal(request_id)",
+    "CREATE TABLE IF NOT EXISTS evidence ("
+    " sha256 TEXT PRIMARY KEY, mime TEXT NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL)",
+)
+
 
 class Journal:
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._db: sqlite3.Connection | None = None
-        if path is None:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        # built on the caller's thread, then used by the broker thread alone
+        target = ":memory:" if path is None else str(path)
+        self._db = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS journal ("
-            " seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL,"
-            " request_id TEXT NOT NULL, event TEXT NOT NULL, body TEXT NOT NULL)"
-        )
-        self._db.execute("CREATE INDEX IF NOT EXISTS journal_request ON journal(request_id)")
+        # the broker checkpoints when it is quiet (checkpoint()), not in the middle of a burst
+        self._db.execute("PRAGMA wal_autocheckpoint=0")
+        for ddl in _SCHEMA:
+            self._db.execute(ddl)
 
-    def record(self, at_ms: int, request_id: str, event: str, body: dict[str, Any]) -> None:
-        if self._db is None:
-            return
+    def _insert(self, at_ms: int, request_id: str, event: str, body: dict[str, Any]) -> None:
         self._db.execute(
             "INSERT INTO journal(at_ms, request_id, event, body) VALUES (?, ?, ?, ?)",
             (at_ms, request_id, event, json.dumps(body, ensure_ascii=False, sort_keys=True)),
         )
+
+    def record(self, at_ms: int, request_id: str, event: str, body: dict[str, Any]) -> None:
+        """One state change, committed."""
+        self._insert(at_ms, request_id, event, body)
+
+    def record_many(self, records: list[tuple[int, str, str, dict[str, Any]]]) -> None:
+        """Several state changes in one commit."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for at_ms, request_id, event, body in records:
+                self._insert(at_ms, request_id, event, body)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def accept(
+        self,
+        at_ms: int,
+        request_id: str,
+        body: dict[str, Any],
+        evidence: dict[str, tuple[str, bytes]],
+    ) -> None:
+        """A new request and its images (sha256 → (mime, bytes)) in one transaction."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(
+                "INSERT OR IGNORE INTO evidence(sha256, mime, size, data) VALUES (?, ?, ?, ?)",
+                [(sha, mime, len(data), data) for sha, (mime, data) in evidence.items()],
+            )
+            self._insert(at_ms, request_id, "accepted", body)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file (passive: never blocks a reader)."""
+        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def has_evidence(self, sha256: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM evidence WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None
+
+    def evidence(self, sha256: str) -> tuple[str, bytes] | None:
+        row = self._db.execute(
+            "SELECT mime, data FROM evidence WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        return None if row is None else (str(row[0]), bytes(row[1]))
 
     def events(self, request_id: str) -> list[tuple[str, dict[str, Any]]]:
         """Read a request's events (on its own connection: callable from any thread)."""
@@ -47,6 +104,4 @@ class Journal:
         return [(event, json.loads(body)) for event, body in rows]
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        self._db.close()

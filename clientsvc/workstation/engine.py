@@ -48,6 +48,10 @@ from clientsvc.protocol.messages import (
 
 log = logging.getLogger("authdesk.workstation")
 
+# Records that may wait are written once the engine has been quiet this long, so that their
+# fsync does not land on the path of the next item.
+IDLE_MS = 40
+
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
@@ -118,11 +122,13 @@ class WorkstationEngine:
         self._audit: AuditStore | None = None
         self._connected = False
         self._last_rx = 0
+        self._last_command = 0
         self._next_heartbeat = 0
         self._next_queue_poll = 0
         self._presence = "available"
         self._items: dict[str, ReceivedItem] = {}
         self._pending: dict[str, tuple[Decision, int]] = {}  # request id → (decision, resend at)
+        self._deferred: list[tuple[str, str, str]] = []  # settlements to record when idle
         self._evidence_waiting: dict[str, str] = {}  # sha256 → request id
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._cache_bytes = 0
@@ -214,11 +220,14 @@ class WorkstationEngine:
                 if self._sock is not sock:
                     poller.unregister(sock)
                     sock.close(linger=0)
+                elif self._deferred and self._quiet_for_ms() >= IDLE_MS:
+                    self._flush_deferred()  # idle: write what could wait
                 self._on_timers()
         except Exception as exc:  # the engine must report, never die silently
             log.exception("engine failed")
             self.events.failed(ErrorCode.STORAGE.value, f"engine stopped: {exc}")
         finally:
+            self._flush_deferred()
             self._sign_out_quietly()
             if self._sock is not None:
                 self._sock.close(linger=200)
@@ -227,9 +236,11 @@ class WorkstationEngine:
             self._audit.close()
 
     def _poll_timeout(self) -> int:
-        return max(1, min(self.config.heartbeat_ms // 2, 250))
+        longest = IDLE_MS if self._deferred else 250
+        return max(1, min(self.config.heartbeat_ms // 2, longest))
 
     def _drain_commands(self) -> None:
+        self._last_command = now_ms()
         while True:
             try:
                 command = self._commands.get_nowait()
@@ -299,6 +310,9 @@ class WorkstationEngine:
         )
 
     # --- incoming ---------------------------------------------------------------------------
+
+    def _quiet_for_ms(self) -> int:
+        return now_ms() - max(self._last_rx, self._last_command)
 
     def _on_frames(self, frames: list[bytes]) -> None:
         self._last_rx = now_ms()
@@ -455,16 +469,29 @@ class WorkstationEngine:
         pending = self._pending.pop(request_id, None)
         if pending is None:
             return
-        assert self._audit is not None
-        self._audit.settle_decision(
-            request_id, self.key.authorizer_id, "acked" if accepted else "refused", code or detail
-        )
+        state = "acked" if accepted else "refused"
+        # Recorded when the engine is next idle, off the path to the next item. If it is lost
+        # in a crash, the outbox entry is still pending: the decision is resent at start-up and
+        # the broker answers "duplicate" — settled then, never applied twice.
+        self._deferred.append((request_id, state, code or detail))
         if accepted:
             self._items.pop(request_id, None)
         self.events.decision_settled(request_id, accepted, code, detail)
 
+    def _flush_deferred(self) -> None:
+        assert self._audit is not None
+        while self._deferred:
+            request_id, state, detail = self._deferred[0]
+            try:
+                self._audit.settle_decision(request_id, self.key.authorizer_id, state, detail)
+            except ProtocolError as err:
+                self.events.failed(err.code.value, err.detail)
+                return
+            self._deferred.pop(0)
+
     def _my_stats(self) -> tuple[int, int]:
         assert self._audit is not None
+        self._flush_deferred()
         return self._audit.count_today(self.key.authorizer_id, self._day_start_ms)
 
     def _sign_out_quietly(self) -> None:

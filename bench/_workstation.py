@@ -1,0 +1,65 @@
+"""The benchmark's workstation process: real engine, real window (offscreen), F9 by key press.
+
+Records, per request: when its elements were on screen (GUI thread) and when F9 was pressed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+
+from app.config import load_settings
+from app.workstation import WorkstationApp, make_keystore, make_qapplication
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--broker", required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    settings = load_settings(
+        None,
+        data_dir=args.data_dir,
+        keyring="memory",
+        demo_secrets_file=args.data_dir / "demo-secrets.json",
+        broker_endpoint=args.broker,
+        terminal_id="BENCH-WS",
+    )
+    qapp = make_qapplication()
+    session = WorkstationApp(settings, make_keystore(settings))
+    window = session.on_signed_in(session.keystore.unlock("A1001", "123456"))
+    shown: dict[str, int] = {}
+    pressed: dict[str, int] = {}
+    received: dict[str, int] = {}  # when the engine thread had it (ms resolution)
+
+    def on_shown(request_id: str) -> None:
+        shown[request_id] = time.time_ns()
+        if window.item is not None:
+            received[request_id] = window.item.received_at * 1_000_000
+
+    def on_evidence(request_id: str) -> None:
+        pressed[request_id] = time.time_ns()
+        QTest.keyClick(window, Qt.Key.Key_F9)
+
+    window.sig_item_shown.connect(on_shown)
+    window.sig_evidence_shown.connect(on_evidence)
+    signal.signal(signal.SIGTERM, lambda *_: qapp.quit())
+    keepalive = QTimer()
+    keepalive.timeout.connect(lambda: None)
+    keepalive.start(100)
+    qapp.exec()
+    session.close()
+    args.out.write_text(json.dumps({"shown": shown, "pressed": pressed, "received": received}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
