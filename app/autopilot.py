@@ -21,6 +21,9 @@ class Autopilot:
         self._poll.timeout.connect(self._on_poll_timeout)
         self._poll.start(100)
 
+    def stop(self) -> None:
+        self._poll.stop()
+
     def _on_poll_timeout(self) -> None:
         window = self.session.window
         if window is not None and window is not self._hooked:

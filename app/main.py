@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     de.add_argument("--rate", type=float, default=0.25, help="simulated requests per second")
     de.add_argument("--count", type=int, default=200)
+    de.add_argument(
+        "--seed", type=int, default=6, help="the simulator's seed (same seed, same requests)"
+    )
     return parser
 
 
@@ -142,7 +145,7 @@ def run_broker(args: argparse.Namespace) -> int:
     settings = _settings(args, broker_endpoint=args.endpoint, heartbeat_ms=args.heartbeat_ms)
     broker = Broker(
         BrokerConfig(
-            endpoint=settings.broker_endpoint.replace("127.0.0.1", "127.0.0.1"),
+            endpoint=settings.broker_endpoint,
             directory=settings.directory,
             journal=settings.data_dir / "broker" / "journal.sqlite3",
             heartbeat_ms=settings.heartbeat_ms,
@@ -258,8 +261,10 @@ def run_admin(args: argparse.Namespace) -> int:
 def run_workstation(
     args: argparse.Namespace,
     settings: Settings | None = None,
+    *,
     hint: str = "",
     signin: str | None = None,
+    default_id: str = "",
 ) -> int:
     from PySide6.QtCore import QTimer
 
@@ -282,7 +287,6 @@ def run_workstation(
             lambda: session.keystore.unlock(authorizer_id, pin), session.on_signed_in, failed
         )
     else:
-        default_id = (settings.demo_secrets_file and "A1001") or ""
         session.show_sign_in(default_id, hint)
     pilot = Autopilot(session) if args.autopilot else None
     if args.quit_after:
@@ -294,7 +298,8 @@ def run_workstation(
     heartbeat.start(200)
     code = qapp.exec()
     session.close()
-    del pilot
+    if pilot is not None:
+        pilot.stop()
     return int(code)
 
 
@@ -338,6 +343,8 @@ def run_demo(args: argparse.Namespace) -> int:
                 str(args.rate),
                 "--count",
                 str(args.count),
+                "--seed",
+                str(args.seed),
             ],
             env=env,
         ),
@@ -348,7 +355,9 @@ def run_demo(args: argparse.Namespace) -> int:
         f"{authorizer_id}:{pin}" if (args.autopilot or args.screenshot or args.quit_after) else None
     )
     try:
-        return run_workstation(args, settings=settings, hint=hint, signin=auto)
+        return run_workstation(
+            args, settings=settings, hint=hint, signin=auto, default_id=authorizer_id
+        )
     finally:
         for child in children:
             child.terminate()

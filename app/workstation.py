@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.config import Settings
-from clientsvc.identity import SigningKey
+from clientsvc.identity import Directory, SigningKey
 from clientsvc.keystore import KeyStore, memory_keyring_from_file, os_keyring
 from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
 from ui import theme
@@ -53,9 +53,6 @@ class WorkstationApp:
         return dialog
 
     def on_signed_in(self, key: SigningKey) -> MainWindow:
-        profile = None
-        from clientsvc.identity import Directory
-
         profile = Directory(self.settings.directory).get(key.authorizer_id)
         bridge = EngineBridge()
         engine = WorkstationEngine(

@@ -29,10 +29,13 @@ def free_port() -> int:
 
 
 def spawn(
-    *args: str, env: dict[str, str] | None = None, quiet: bool = True
+    *args: str, env: dict[str, str] | None = None, quiet: bool = True, log: Path | None = None
 ) -> subprocess.Popen[bytes]:
+    """Start ``python ARGS``; output to the terminal, to a log file, or nowhere (quiet)."""
     full = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1", **(env or {})}
-    out = subprocess.DEVNULL if quiet else None
+    out: Any = subprocess.DEVNULL if quiet else None
+    if log is not None:
+        out = log.open("ab")
     return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=full, stdout=out, stderr=out)
 
 

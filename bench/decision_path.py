@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -34,6 +35,10 @@ def _wait_for_broker(endpoint: str) -> None:
     sock.close()
 
 
+def row(label: str, p50: float, p99: float, note: str = "") -> None:
+    print(f"{label:<42} p50 {p50:8.2f} ms   p99 {p99:8.2f} ms   {note}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a run under a minute (200 requests)")
@@ -42,13 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     count = args.count or (200 if args.quick else 1000)
     warmup = 20
 
-    raw = measure_raw(2000 if args.quick else 5000)
-    print(
-        f"raw ZeroMQ REQ/REP round trip, 1 KB:      p50 {raw['raw_p50_us']:8.0f} µs   p99 {raw['raw_p99_us']:8.0f} µs"
-    )
-    print(
-        f"bare ROUTER broker round trip, 1 KB:      p50 {raw['bare_hop_p50_us']:8.0f} µs   p99 {raw['bare_hop_p99_us']:8.0f} µs"
-    )
+    rounds = 3000 if args.quick else 10_000
+    before = measure_raw(rounds)
 
     with tempfile.TemporaryDirectory(prefix="authdesk-bench-") as tmp:
         data = Path(tmp)
@@ -56,8 +56,21 @@ def main(argv: list[str] | None = None) -> int:
             None, data_dir=data, keyring="memory", demo_secrets_file=data / "demo-secrets.json"
         )
         ensure_demo_identities(settings)
+        logs = Path(tempfile.gettempdir()) / "authdesk-bench-logs"
+        shutil.rmtree(logs, ignore_errors=True)
+        logs.mkdir()
+        print(f"process logs: {logs}")
         endpoint = f"tcp://127.0.0.1:{free_port()}"
-        broker = spawn("-m", "app.main", "broker", "--data-dir", str(data), "--endpoint", endpoint)
+        broker = spawn(
+            "-m",
+            "app.main",
+            "broker",
+            "--data-dir",
+            str(data),
+            "--endpoint",
+            endpoint,
+            log=logs / "broker.log",
+        )
         workstation = teller = None
         try:
             _wait_for_broker(endpoint)
@@ -70,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                 endpoint,
                 "--out",
                 str(data / "ws.json"),
+                log=logs / "workstation.log",
             )
             started = time.monotonic()
             teller = spawn(
@@ -94,36 +108,39 @@ def main(argv: list[str] | None = None) -> int:
             if teller is not None:
                 stop(teller)
             stop(broker)
+        after = measure_raw(rounds)  # the raw limits again: the machine is shared and noisy
         ws = json.loads((data / "ws.json").read_text())
         tel = json.loads((data / "teller.json").read_text())
 
+    for label, raw in (("before", before), ("after", after)):
+        row(
+            f"raw ZeroMQ REQ/REP round trip ({label})",
+            raw["raw_p50_us"] / 1e3,
+            raw["raw_p99_us"] / 1e3,
+        )
+        row(
+            f"bare ROUTER broker round trip ({label})",
+            raw["bare_hop_p50_us"] / 1e3,
+            raw["bare_hop_p99_us"] / 1e3,
+        )
+    raw_p99 = (before["raw_p99_us"] + after["raw_p99_us"]) / 2e3
+    bare_p99 = (before["bare_hop_p99_us"] + after["bare_hop_p99_us"]) / 2e3  # the mean of both runs
     records = tel["records"][warmup:]
-    submit_to_gui = [
-        (ws["shown"][r["id"]] - r["submit"]) / 1e6 for r in records if r["id"] in ws["shown"]
-    ]
-    decide_to_teller = [
-        (r["verified"] - ws["pressed"][r["id"]]) / 1e6 for r in records if r["id"] in ws["pressed"]
-    ]
-    bare_p99_ms = raw["bare_hop_p99_us"] / 1000
-    to_engine = [
-        (ws["received"][r["id"]] - r["submit"]) / 1e6 for r in records if r["id"] in ws["received"]
-    ]
-    engine_to_gui = [(ws["shown"][k] - v) / 1e6 for k, v in ws["received"].items()]
-    print(
-        f"  of which teller → engine thread (ms resolution): p50 {pct(to_engine, 50):.1f} ms, engine → GUI shown: p50 {pct(engine_to_gui, 50):.1f} ms"
-    )
+    shown, pressed, received = ws["shown"], ws["pressed"], ws["received"]
+    submit_to_gui = [(shown[r["id"]] - r["submit"]) / 1e6 for r in records if r["id"] in shown]
+    decide = [(r["verified"] - pressed[r["id"]]) / 1e6 for r in records if r["id"] in pressed]
+    to_engine = [(received[r["id"]] - r["submit"]) / 1e6 for r in records if r["id"] in received]
+    # (received is the engine's millisecond clock: a coarse split of the first interval)
+    engine_to_gui = [(shown[k] - v) / 1e6 for k, v in received.items()]
     s50, s99 = pct(submit_to_gui, 50), pct(submit_to_gui, 99)
-    d50, d99 = pct(decide_to_teller, 50), pct(decide_to_teller, 99)
-    print(
-        f"requests measured: {len(records)} (after {warmup} warm-up), all approved and verified: {tel['failures'] == 0}"
-    )
-    print(f"wall time for {count + warmup} requests one at a time: {elapsed:.1f} s")
-    print(
-        f"teller submit → item on the GUI thread:   p50 {s50:8.2f} ms   p99 {s99:8.2f} ms   ({s99 / bare_p99_ms:.1f}× bare-broker p99)"
-    )
-    print(
-        f"F9 → teller holds a verified decision:    p50 {d50:8.2f} ms   p99 {d99:8.2f} ms   ({d99 / bare_p99_ms:.1f}× bare-broker p99)"
-    )
+    d50, d99 = pct(decide, 50), pct(decide, 99)
+    verified = tel["failures"] == 0
+    print(f"requests measured: {len(records)} after {warmup} warm-up; all verified: {verified}")
+    print(f"wall time for {count + warmup} requests, one at a time: {elapsed:.1f} s")
+    row("teller submit → item on the GUI thread", s50, s99, f"{s99 / bare_p99:.1f}× bare p99")
+    row("  teller → engine thread (ms resolution)", pct(to_engine, 50), pct(to_engine, 99))
+    row("  engine thread → on the GUI thread", pct(engine_to_gui, 50), pct(engine_to_gui, 99))
+    row("F9 → teller holds a verified decision", d50, d99, f"{d99 / bare_p99:.1f}× bare p99")
     print("target: both p99 ≤ 5× the bare-broker round trip p99")
     print(
         result_line(
@@ -132,19 +149,16 @@ def main(argv: list[str] | None = None) -> int:
                 "submit_to_gui_p99_ms": s99,
                 "decide_to_teller_p50_ms": d50,
                 "decide_to_teller_p99_ms": d99,
-                "raw_rtt_p99_ms": raw["raw_p99_us"] / 1000,
-                "bare_hop_p99_ms": bare_p99_ms,
-                "ratio_submit": s99 / bare_p99_ms,
-                "ratio_decide": d99 / bare_p99_ms,
+                "raw_rtt_p99_ms": raw_p99,
+                "bare_hop_p99_ms": bare_p99,
+                "ratio_submit": s99 / bare_p99,
+                "ratio_decide": d99 / bare_p99,
                 "requests": len(records),
             }
         )
     )
-    return (
-        0
-        if tel["failures"] == 0 and len(submit_to_gui) == len(records) == len(decide_to_teller)
-        else 1
-    )
+    complete = len(submit_to_gui) == len(records) == len(decide)
+    return 0 if verified and complete else 1
 
 
 if __name__ == "__main__":

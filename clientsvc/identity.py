@@ -178,9 +178,13 @@ class Directory:
     def _current_stamp(self) -> tuple[tuple[str, int], ...]:
         if not self.path.is_dir():
             return ()
-        return tuple(
-            sorted((p.name, p.stat().st_mtime_ns) for p in self.path.glob("*.json") if p.is_file())
-        )
+        stamp = []
+        for path in self.path.glob("*.json"):
+            try:
+                stamp.append((path.name, path.stat().st_mtime_ns))
+            except FileNotFoundError:  # removed while we looked
+                continue
+        return tuple(sorted(stamp))
 
     def refresh(self) -> None:
         stamp = self._current_stamp()
@@ -190,6 +194,8 @@ class Directory:
         for name, _ in stamp:
             try:
                 data = json.loads((self.path / name).read_text(encoding="utf-8"))
+                if not isinstance(data, dict):
+                    raise ValueError("not a JSON object")
                 profile = AuthorizerProfile.from_json(data)
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 log.error("ignored unreadable authorizer profile %s: %s", name, exc)
@@ -201,6 +207,10 @@ class Directory:
     def get(self, authorizer_id: str) -> AuthorizerProfile | None:
         """The current profile: files are re-read when any changed (revocation, rotation)."""
         self.refresh()
+        return self._profiles.get(authorizer_id)
+
+    def cached(self, authorizer_id: str) -> AuthorizerProfile | None:
+        """The profile as last read (call ``refresh`` first when it must be current)."""
         return self._profiles.get(authorizer_id)
 
     def all(self) -> list[AuthorizerProfile]:

@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.helpers import Identities, make_identities
 
-OUR_THREADS = ("broker", "ws-engine", "center")
+OUR_THREADS = ("broker", "ws-engine", "center", "journal-checkpoint")
 
 
 @pytest.fixture(autouse=True)

@@ -19,26 +19,27 @@ from tests.helpers import Identities, request, start_broker
 
 
 class Recorder:
-    """WorkstationEvents that queues every call (and checks the audit file when an item arrives)."""
+    """WorkstationEvents that queues every call (and checks the audit file when a decision settles)."""
 
     def __init__(self, audit_path: Path) -> None:
         self.calls: queue.Queue[tuple[str, tuple[Any, ...]]] = queue.Queue()
         self.audit_path = audit_path
-        self.recorded_before_shown: list[bool] = []
+        self.recorded_in_order: list[bool] = []
 
     def __getattr__(self, name: str) -> Any:
         return lambda *args: self.calls.put((name, args))
 
-    def item_received(self, item: Any) -> None:
+    def decision_settled(self, request_id: str, *args: Any) -> None:
+        """Checks, when the broker has answered, that the item and the decision were recorded first."""
         with sqlite3.connect(self.audit_path) as db:
             kinds = [
                 k
                 for (k,) in db.execute(
-                    "SELECT kind FROM events WHERE request_id = ?", (item.request.request_id,)
+                    "SELECT kind FROM events WHERE request_id = ?", (request_id,)
                 )
             ]
-        self.recorded_before_shown.append("item_received" in kinds)
-        self.calls.put(("item_received", (item,)))
+        self.recorded_in_order.append(kinds[:2] == ["item_received", "decision"])
+        self.calls.put(("decision_settled", (request_id, *args)))
 
     def next(self, name: str, timeout: float = 10) -> tuple[Any, ...]:
         while True:
@@ -74,7 +75,7 @@ def engine(
     eng.stop()
 
 
-def test_item_recorded_before_shown_decision_recorded_before_sent(
+def test_item_and_decision_are_recorded_before_the_decision_is_sent(
     engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
 ) -> None:
     eng, rec = engine
@@ -82,11 +83,11 @@ def test_item_recorded_before_shown_decision_recorded_before_sent(
         req, blobs = request("R1")
         teller.submit(req, blobs)
         (_item,) = rec.next("item_received")
-        assert rec.recorded_before_shown == [True]
         request_id, sha, data = rec.next("evidence_loaded")
         assert (request_id, data) == ("R1", blobs[sha])
         eng.decide("R1", "return", "T02", "影像不清晰，请重扫")
         assert rec.next("decision_settled") == ("R1", True, "", "accepted")
+        assert rec.recorded_in_order == [True]
         outcome = teller.wait("R1", 5)
         assert outcome.state == "returned"
         assert (

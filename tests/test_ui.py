@@ -300,3 +300,15 @@ def test_chinese_text_renders_with_glyphs_not_boxes(qtbot: Any) -> None:
         images.append(label.grab().toImage())
     digest = [hashlib.sha256(bytes(img.constBits())).hexdigest() for img in images]
     assert len(set(digest)) == 3, "Chinese characters render as identical boxes: no CJK font"
+
+
+def test_the_readme_lists_every_key() -> None:
+    from tests.helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for spec in ACTIONS:
+        shown = spec.shortcut.replace("Return", "Enter")
+        parts = [p.strip() for p in shown.split("/")]
+        assert any(part in readme for part in parts), (
+            f"README does not list {spec.shortcut} ({spec.id})"
+        )

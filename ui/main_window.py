@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import numpy as np
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -232,8 +232,11 @@ class MainWindow(QMainWindow):
         self.thumbs.setViewMode(QListWidget.ViewMode.IconMode)
         self.thumbs.setFlow(QListWidget.Flow.LeftToRight)
         self.thumbs.setWrapping(False)
-        self.thumbs.setFixedHeight(118)
-        self.thumbs.setIconSize(QPixmap(140, 90).size())
+        self.thumbs.setFixedHeight(128)
+        self.thumbs.setIconSize(QSize(140, 90))
+        self.thumbs.setGridSize(QSize(160, 118))
+        self.thumbs.setWordWrap(True)
+        self.thumbs.setMovement(QListWidget.Movement.Static)
         self.thumbs.currentRowChanged.connect(self._on_thumbs_row_changed)
         ev_layout.addWidget(self.thumbs)
         splitter.addWidget(evidence)
@@ -436,7 +439,9 @@ class MainWindow(QMainWindow):
             (self.tr("Account name"), r.account_name, True),
             (self.tr("ID number"), r.id_number, True),
         ]
-        rows += [(texts.element(k), v, False) for k, v in r.elements.items()]
+        order = {key: i for i, key in enumerate(texts.ELEMENT_ORDER)}
+        for key in sorted(r.elements, key=lambda k: (order.get(k, len(order)), k)):
+            rows.append((texts.element(key), r.elements[key], False))
         if r.summary:
             rows.append((self.tr("Teller's note"), r.summary, False))
         self._fill_fields(rows)

@@ -41,6 +41,9 @@ def reason(code: str) -> str:
     }.get(code, code)
 
 
+ELEMENT_ORDER = ("payee_name", "payee_account", "purpose", "original_txn", "original_time")
+
+
 def element(key: str) -> str:
     return {
         "payee_name": _t("Payee"),
@@ -78,4 +81,7 @@ def revoke_reason(reason: str) -> str:
         "timed_out": _t("The teller's wait ran out; the request timed out."),
         "lease_expired": _t("You held this item too long; it went back to the queue."),
         "decided_elsewhere": _t("This item was decided elsewhere."),
+        "not_recorded": _t(
+            "This item could not be recorded in the local audit cache and was given back."
+        ),
     }.get(reason, reason)

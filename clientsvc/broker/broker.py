@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
+import re
 import sqlite3
 import threading
 import time
@@ -28,6 +29,7 @@ from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import (
     FINAL_STATES,
+    MAX_IMAGE_BYTES,
     VERDICT_STATE,
     AuthRequest,
     Cancel,
@@ -53,8 +55,9 @@ from clientsvc.rules import AuthorityPolicy, eligible
 
 log = logging.getLogger("authdesk.broker")
 
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")
 WORKER_SERVICE = "authz"
-IDLE_MS = 40  # quiet this long: write deferred journal records, checkpoint the WAL
+IDLE_MS = 40  # quiet this long: write the deferred journal records
 CLIENT_SERVICES = frozenset(
     {
         "authz.submit",
@@ -79,7 +82,7 @@ def _request_id_of(frame: bytes) -> str | None:
         value = decode_json(frame).get("request_id")
     except ProtocolError:
         return None
-    if isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable():
+    if isinstance(value, str) and ID_PATTERN.fullmatch(value):
         return value
     return None
 
@@ -101,8 +104,11 @@ class BrokerConfig:
     liveness: int = 3
     lease_ms: int = 10 * 60_000
     clock_skew_ms: int = 120_000
-    max_message_bytes: int = 64 * 1024 * 1024
-    retain_final_ms: int = 6 * 3600_000  # answer retries and late waits for this long
+    # per frame (libzmq's MAXMSGSIZE): the largest image plus slack; more is dropped unread
+    max_message_bytes: int = MAX_IMAGE_BYTES + 64 * 1024
+    # answer resubmissions and late waits for this long (a resubmission after it would be
+    # taken as a new request; tellers retry within minutes)
+    retain_final_ms: int = 7 * 24 * 3600_000
     policy: AuthorityPolicy = field(default_factory=AuthorityPolicy)
 
 
@@ -168,15 +174,21 @@ class Broker:
         self.bound_endpoint = ""
         self.directory = Directory(config.directory)
         self.journal = Journal(config.journal)
-        self.entries: dict[str, Entry] = {}
+        self.entries: dict[str, Entry] = {}  # every request still remembered
+        self.active: dict[str, Entry] = {}  # those not final yet: what the timers look at
         self.workers: dict[bytes, Worker] = {}
         self._nonces: OrderedDict[str, int] = OrderedDict()
         self._rng = random.SystemRandom()
         self._lease_seq = 0
         self._next_prune = 0
-        self._next_checkpoint = 0
         self._deferred: list[tuple[int, str, str, dict[str, Any]]] = []  # journal when idle
-        self.stats = {"malformed": 0, "dispatched": 0, "decided": 0, "refused": 0}
+        self.stats = {
+            "malformed": 0,
+            "dispatched": 0,
+            "decided": 0,
+            "refused": 0,
+            "internal_errors": 0,
+        }
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -223,24 +235,29 @@ class Broker:
                             frames = sock.recv_multipart(zmq.NOBLOCK)
                         except zmq.Again:
                             break
-                        self._on_frames(frames)
+                        self._guarded(self._on_frames, frames)
                     last_rx = now_ms()
                 at = now_ms()
                 if at - last_rx >= IDLE_MS:
-                    # quiet: write what could wait, and checkpoint the journal's WAL
-                    self._flush_deferred()
-                    if at >= self._next_checkpoint:
-                        self.journal.checkpoint()
-                        self._next_checkpoint = at + 5_000
-                elif at >= self._next_checkpoint + 25_000:
-                    self.journal.checkpoint()  # never let the WAL grow without bound
-                    self._next_checkpoint = at + 5_000
-                self._on_timers(at)
+                    self._guarded(self._flush_deferred)  # quiet: write what could wait
+                self._guarded(self._on_timers, at)
         finally:
             self._flush_deferred()
             sock.close(linger=500)
             self._socket = None
             self.journal.close()
+
+    def _guarded(self, step: Any, *args: Any) -> None:
+        """Run one step of the loop; a failure is logged and costs that step, not the broker.
+
+        State changes are journaled before they are applied, so a step that failed (a full
+        disk, a bug) leaves the state as it was and is tried again by the next message or tick.
+        """
+        try:
+            step(*args)
+        except Exception:
+            self.stats["internal_errors"] += 1
+            log.exception("broker step failed; carrying on")
 
     # --- sending -------------------------------------------------------------------------
 
@@ -346,6 +363,8 @@ class Broker:
             self._reply(identity, request, [self._submit_ack(existing)])
             return
         blobs = request.body[1:]
+        if len(blobs) > len(msg.evidence):
+            raise ProtocolError(ErrorCode.EVIDENCE_MISMATCH, "more images than evidence entries")
         wanted = {e.sha256: e for e in msg.evidence}
         received: dict[str, tuple[str, bytes]] = {}
         for blob in blobs:
@@ -366,6 +385,7 @@ class Broker:
         at = now_ms()
         entry = Entry(msg, raw, digest, enqueued_at=at, deadline_at=at + msg.wait_s * 1000)
         self.entries[msg.request_id] = entry
+        self.active[msg.request_id] = entry
         # The item goes to a free authorizer first; the request is committed while it travels,
         # and the teller is acked only after the commit. If the broker dies in between, the
         # teller (never acked) resubmits the same id and the first lease's decision is refused.
@@ -386,7 +406,7 @@ class Broker:
         return hashlib.sha256(blob).hexdigest()
 
     def _queue(self) -> list[Entry]:
-        pending = [e for e in self.entries.values() if e.state == "pending"]
+        pending = [e for e in self.active.values() if e.state == "pending"]
         pending.sort(key=lambda e: (not e.request.urgent, e.enqueued_at))
         return pending
 
@@ -495,7 +515,7 @@ class Broker:
         queue = self._queue()
         return QueueStatus(
             waiting=len(queue),
-            in_review=sum(1 for e in self.entries.values() if e.state == "in_review"),
+            in_review=sum(1 for e in self.active.values() if e.state == "in_review"),
             oldest_enqueued_at=min((e.enqueued_at for e in queue), default=None),
             authorizers_available=sum(
                 1 for w in self.workers.values() if w.ready and w.presence == "available"
@@ -554,12 +574,15 @@ class Broker:
             raise ProtocolError(ErrorCode.EVIDENCE_MISMATCH, "decision covers other evidence")
         check_reason(decision.verdict, decision.reason_code, decision.reason_text)
         self._check_fresh(decision.decided_at, decision.nonce)
-        entry.decision = decision
+        try:
+            self._finish(entry, VERDICT_STATE[decision.verdict], "", None, decision)
+        except sqlite3.Error as exc:
+            log.error("journal write failed for the decision on %s: %s", decision.request_id, exc)
+            raise ProtocolError(ErrorCode.STORAGE, "the broker could not record it") from exc
         self.stats["decided"] += 1
         log.info(
             "decision %s: %s by %s", decision.request_id, decision.verdict, decision.authorizer_id
         )
-        self._finish(entry, VERDICT_STATE[decision.verdict], "", None)
         return "accepted"
 
     # --- worker protocol -------------------------------------------------------------------
@@ -572,7 +595,11 @@ class Broker:
                 log.warning("READY for unknown service %r", message.service)
                 self._send(
                     identity,
-                    mdp.worker_frames(mdp.WorkerCommand.DISCONNECT, version=message.version),
+                    mdp.worker_frames(
+                        mdp.WorkerCommand.DISCONNECT,
+                        version=message.version,
+                        delimited=message.delimited,
+                    ),
                 )
                 return
             worker = self._worker_for(identity)
@@ -586,7 +613,12 @@ class Broker:
         elif worker is None:
             # MDP: a worker we do not know must re-register
             self._send(
-                identity, mdp.worker_frames(mdp.WorkerCommand.DISCONNECT, version=message.version)
+                identity,
+                mdp.worker_frames(
+                    mdp.WorkerCommand.DISCONNECT,
+                    version=message.version,
+                    delimited=message.delimited,
+                ),
             )
         elif cmd is mdp.WorkerCommand.HEARTBEAT:
             pass  # liveness was refreshed on receipt
@@ -611,7 +643,9 @@ class Broker:
             if entry is not None and entry.lease is lease and entry.state == "in_review":
                 entry.lease = None
                 entry.state = "pending"
-                self._journal(lease.request_id, "requeued", {"why": why})
+                # not critical: a lost "requeued" record leaves a lease that the restored
+                # broker treats as abandoned anyway
+                self._deferred.append((now_ms(), lease.request_id, "requeued", {"why": why}))
                 log.info("requeued %s: %s", lease.request_id, why)
                 self._notify_waiters(entry, final_only=False)
         self._dispatch()
@@ -624,6 +658,11 @@ class Broker:
         ]
         if not idle:
             return
+        self.directory.refresh()  # a revoked key or a changed level counts from now on
+        for worker in idle:
+            assert worker.profile is not None
+            worker.profile = self.directory.cached(worker.profile.authorizer_id)
+        idle = [w for w in idle if w.profile is not None and not w.profile.revoked]
         for entry in self._queue():
             candidates = [
                 w
@@ -685,6 +724,7 @@ class Broker:
     def _abandon(self, entry: Entry) -> None:
         """Forget a request that could not be recorded; take it back from its authorizer."""
         self.entries.pop(entry.request.request_id, None)
+        self.active.pop(entry.request.request_id, None)
         lease, entry.lease = entry.lease, None
         worker = self.workers.get(lease.worker) if lease else None
         if lease is not None and worker is not None and worker.lease is lease:
@@ -700,14 +740,24 @@ class Broker:
             )
         self._deferred = [d for d in self._deferred if d[1] != entry.request.request_id]
 
-    def _finish(self, entry: Entry, state: str, detail: str, revoke: str | None) -> None:
+    def _finish(
+        self,
+        entry: Entry,
+        state: str,
+        detail: str,
+        revoke: str | None,
+        decision: Decision | None = None,
+    ) -> None:
         """Move an entry to a final state, free its worker, answer every waiting teller call."""
+        record: dict[str, Any] = {"detail": detail}
+        if decision is not None:
+            record["decision"] = decision.to_dict()
+        self._journal(entry.request.request_id, state, record)  # committed, then applied
         lease, entry.lease = entry.lease, None
         entry.state, entry.detail = state, detail
-        record: dict[str, Any] = {"detail": detail}
-        if entry.decision is not None:
-            record["decision"] = entry.decision.to_dict()
-        self._journal(entry.request.request_id, state, record)  # committed before anyone hears
+        if decision is not None:
+            entry.decision = decision
+        self.active.pop(entry.request.request_id, None)
         if lease is not None:
             worker = self.workers.get(lease.worker)
             if worker is not None and worker.lease is lease:
@@ -758,9 +808,7 @@ class Broker:
             elif worker.ready and worker.next_heartbeat <= at:
                 self._to_worker(worker, mdp.WorkerCommand.HEARTBEAT)
                 worker.next_heartbeat = at + self.config.heartbeat_ms
-        for entry in list(self.entries.values()):
-            if entry.state in FINAL_STATES:
-                continue
+        for entry in list(self.active.values()):
             if entry.deadline_at <= at:
                 self._finish(entry, "timed_out", "the teller's wait ran out", "timed_out")
             elif entry.lease is not None and entry.lease.expires_at <= at:
@@ -776,8 +824,10 @@ class Broker:
 
     def _finish_lease_expired(self, entry: Entry, lease: Lease) -> None:
         worker = self.workers.get(lease.worker)
+        self._deferred.append(
+            (now_ms(), entry.request.request_id, "requeued", {"why": "lease expired"})
+        )
         entry.lease, entry.state = None, "pending"
-        self._journal(entry.request.request_id, "requeued", {"why": "lease expired"})
         self._notify_waiters(entry, final_only=False)
         if worker is not None and worker.lease is lease:
             worker.lease = None

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
+
+CHECKPOINT_EVERY_S = 2.0
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS journal ("
@@ -33,10 +36,26 @@ class Journal:
         self._db = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        # the broker checkpoints when it is quiet (checkpoint()), not in the middle of a burst
+        # Checkpoints run on a thread of their own (below), never on the broker's: copying a
+        # WAL full of images into the database takes tens of milliseconds.
         self._db.execute("PRAGMA wal_autocheckpoint=0")
         for ddl in _SCHEMA:
             self._db.execute(ddl)
+        self._stop = threading.Event()
+        self._checkpointer: threading.Thread | None = None
+        if path is not None:
+            self._checkpointer = threading.Thread(
+                target=self._checkpoint_loop, args=(path,), name="journal-checkpoint", daemon=True
+            )
+            self._checkpointer.start()
+
+    def _checkpoint_loop(self, path: Path) -> None:
+        db = sqlite3.connect(path, isolation_level=None)
+        try:
+            while not self._stop.wait(CHECKPOINT_EVERY_S):
+                db.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never blocks the writer
+        finally:
+            db.close()
 
     def _insert(self, at_ms: int, request_id: str, event: str, body: dict[str, Any]) -> None:
         self._db.execute(
@@ -79,10 +98,6 @@ class Journal:
             self._db.execute("ROLLBACK")
             raise
 
-    def checkpoint(self) -> None:
-        """Copy the WAL into the database file (passive: never blocks a reader)."""
-        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
     def has_evidence(self, sha256: str) -> bool:
         row = self._db.execute("SELECT 1 FROM evidence WHERE sha256 = ?", (sha256,)).fetchone()
         return row is not None
@@ -104,4 +119,8 @@ class Journal:
         return [(event, json.loads(body)) for event, body in rows]
 
     def close(self) -> None:
+        self._stop.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join(10)
+            self._checkpointer = None
         self._db.close()

@@ -70,6 +70,14 @@ CITIES = (
     ("110105", "北京市朝阳区建国路"),
     ("440305", "广东省深圳市南山区科技园路"),
 )
+# how each element is labelled on the paper voucher (data printed on the image, not UI text)
+VOUCHER_LABELS = {
+    "payee_name": "收款人",
+    "payee_account": "收款账号",
+    "purpose": "用途",
+    "original_txn": "原交易流水号",
+    "original_time": "原交易时间",
+}
 OUTLETS = (
     ("O3201001", "南京新街口支行"),
     ("O3201002", "南京鼓楼支行"),
@@ -160,7 +168,7 @@ def make_request(
                 id_number=id_number,
                 outlet_name=f"中国XX银行{outlet_name}",
                 teller_id=teller_id,
-                extra=tuple((k, v) for k, v in elements.items()),
+                extra=tuple((VOUCHER_LABELS.get(k, k), v) for k, v in elements.items()),
                 seed=rng.getrandbits(32),
             ),
             written_amount_fen=written if kind.monetary else None,

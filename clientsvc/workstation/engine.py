@@ -353,19 +353,8 @@ class WorkstationEngine:
             lease_expires_at=item.lease_expires_at,
             attempt=item.attempt,
         )
-        try:
-            self._audit_append(
-                "item_received",
-                {"lease_id": item.lease_id, "digest": item.request_digest, "request": raw},
-                request.request_id,
-            )
-        except ProtocolError as err:
-            # an item that cannot be recorded is not shown: give it back and stop taking work
-            self.events.failed(err.code.value, err.detail)
-            self._presence = "away"
-            self._send(mdp.worker_frames(mdp.WorkerCommand.DISCONNECT))
-            self._reconnect("the audit cache cannot be written")
-            return
+        # Shown first, recorded right after, on this thread: any decision on it is a command
+        # this thread runs later, so the record always precedes the decision (and its send).
         self._items[request.request_id] = received
         self.events.item_received(received)
         for ref in request.evidence:
@@ -376,6 +365,21 @@ class WorkstationEngine:
             else:
                 self._evidence_waiting[ref.sha256] = request.request_id
                 self._send_client("evidence.get", [EvidenceGet(sha256=ref.sha256).to_frame()])
+        try:
+            self._audit_append(
+                "item_received",
+                {"lease_id": item.lease_id, "digest": item.request_digest, "request": raw},
+                request.request_id,
+            )
+        except ProtocolError as err:
+            # an item that cannot be recorded cannot be decided: take it off the screen, give
+            # it back to the broker and stop taking work until the disk is fixed
+            del self._items[request.request_id]
+            self.events.item_revoked(request.request_id, "not_recorded")
+            self.events.failed(err.code.value, err.detail)
+            self._presence = "away"
+            self._send(mdp.worker_frames(mdp.WorkerCommand.DISCONNECT))
+            self._reconnect("the audit cache cannot be written")
 
     def _on_revoke(self, revoke: Revoke) -> None:
         item = self._items.get(revoke.request_id)
@@ -432,9 +436,12 @@ class WorkstationEngine:
     # --- commands -------------------------------------------------------------------------
 
     def _do_presence(self, state: str) -> None:
-        self._presence = state
+        previous, self._presence = self._presence, state
         self._audit_append("presence", {"state": state})
-        self._send_client("authz.presence", [self._presence_frame(state)])
+        if previous == "signed_out" and state != "signed_out":
+            self._reconnect("signing in again")  # a fresh session: presence, then READY
+        else:
+            self._send_client("authz.presence", [self._presence_frame(state)])
 
     def _do_decide(
         self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
