@@ -512,3 +512,47 @@ def test_sign_out_drops_the_worker_without_a_reconnect(broker: Broker, ids: Iden
 
 
 _ = zmq  # the module is used through helpers
+
+
+def test_an_invalid_request_id_in_a_refused_body_does_not_stop_the_broker(
+    broker: Broker, teller: TellerClient
+) -> None:
+    peer = Peer(broker.bound_endpoint, broker._ctx)
+    error, _ = peer.call(
+        "authz.wait", [b'{"v":1,"type":"wait","request_id":"a b","teller_id":"T1"}']
+    )
+    assert error.code == "E_MALFORMED" and error.request_id is None  # type: ignore[attr-defined]
+    req, blobs = request("R1")
+    assert teller.submit(req, blobs).state in ("pending", "in_review")
+    assert broker.stats["internal_errors"] == 0
+    peer.close()
+
+
+def test_a_revoked_authorizer_gets_no_new_items(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    import json
+
+    w = worker(broker, ids, "A1")
+    path = ids.directory.path / "A1.json"
+    profile = json.loads(path.read_text())
+    profile["revoked"] = True
+    path.write_text(json.dumps(profile))
+    os.utime(path, ns=(1, 1))
+    req, blobs = request("R1")
+    teller.submit(req, blobs)
+    assert w.next_work(timeout_ms=600) is None
+    other = worker(broker, ids, "A2")
+    assert other.next_work().request["request_id"] == "R1"
+    w.close()
+    other.close()
+
+
+def test_disconnect_to_an_unknown_worker_mirrors_its_framing(broker: Broker) -> None:
+    peer = Peer(broker.bound_endpoint, broker._ctx)
+    peer.send_raw(mdp.worker_frames(mdp.WorkerCommand.HEARTBEAT, version=2, delimited=False))
+    assert peer.sock.poll(2000)
+    assert peer.sock.recv_multipart() == mdp.worker_frames(
+        mdp.WorkerCommand.DISCONNECT, version=2, delimited=False
+    )
+    peer.close()

@@ -188,3 +188,18 @@ def test_an_incomplete_reason_is_caught_before_signing(
         assert (request_id, accepted, code) == ("R1", False, "E_REASON_REQUIRED")
         eng.decide("R1", "reject", "R08", "")
         assert rec.next("decision_settled")[:2] == ("R1", True)
+
+
+def test_signing_out_and_back_in_on_the_same_engine_gets_items_again(
+    engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
+) -> None:
+    eng, rec = engine
+    eng.set_presence("signed_out")
+    assert rec.next("presence_changed") == ("signed_out",)
+    eng.set_presence("available")
+    assert rec.next("presence_changed") == ("available",)
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        req, blobs = request("R1")
+        teller.submit(req, blobs)
+        (item,) = rec.next("item_received")
+        assert item.request.request_id == "R1"

@@ -33,7 +33,9 @@ print(len(received), after[0] - before[0], after[1] - before[1])
 
 
 def test_tens_of_thousands_of_signals_keep_reference_counts() -> None:
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, f"the Qt binding aborted: {result.stderr[-500:]}"
     delivered, true_drift, none_drift = (int(x) for x in result.stdout.split())
     assert delivered == 60_000
