@@ -556,3 +556,23 @@ def test_disconnect_to_an_unknown_worker_mirrors_its_framing(broker: Broker) -> 
         mdp.WorkerCommand.DISCONNECT, version=2, delimited=False
     )
     peer.close()
+
+
+def test_a_full_disk_at_the_broker_refuses_the_request_and_loses_nothing_acked(broker: Broker, ids: Identities, teller: TellerClient) -> None:
+    from clientsvc.protocol.errors import ErrorCode, ProtocolError
+
+    first, blobs = request("R1")
+    teller.submit(first, blobs)
+    pages = broker.journal._db.execute("PRAGMA page_count").fetchone()[0]
+    broker.journal._db.execute(f"PRAGMA max_page_count={pages}")  # the disk is now full
+    w = worker(broker, ids, "A1")
+    item = w.next_work()  # R1 goes out; R2 will be refused and taken back
+    assert item.request["request_id"] == "R1"
+    big, big_blobs = request("R2", blobs=[b"\xff\xd8\xff" + os.urandom(300_000)])
+    with pytest.raises(ProtocolError) as info:
+        teller.submit(big, big_blobs)
+    assert info.value.code is ErrorCode.STORAGE
+    assert "R2" not in broker.entries
+    assert teller.status("R1").state == "in_review"  # what was acked is still there
+    assert broker.stats["internal_errors"] == 0
+    w.close()

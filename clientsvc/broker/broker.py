@@ -344,6 +344,10 @@ class Broker:
             handler(identity, request)
         except ProtocolError as err:
             self._reply_error(identity, request, err, _request_id_of(request.body[0]))
+        except sqlite3.Error as exc:  # the journal: nothing was applied (journaled first)
+            log.error("journal write failed in %s: %s", request.service, exc)
+            storage = ProtocolError(ErrorCode.STORAGE, "the broker could not record it")
+            self._reply_error(identity, request, storage, _request_id_of(request.body[0]))
         except Exception as exc:  # a bug must cost one reply, never the broker
             log.exception("internal error in %s", request.service)
             internal = ProtocolError(ErrorCode.MALFORMED, f"internal error: {type(exc).__name__}")
