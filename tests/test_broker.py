@@ -558,7 +558,9 @@ def test_disconnect_to_an_unknown_worker_mirrors_its_framing(broker: Broker) -> 
     peer.close()
 
 
-def test_a_full_disk_at_the_broker_refuses_the_request_and_loses_nothing_acked(broker: Broker, ids: Identities, teller: TellerClient) -> None:
+def test_a_full_disk_at_the_broker_refuses_the_request_and_loses_nothing_acked(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
     from clientsvc.protocol.errors import ErrorCode, ProtocolError
 
     first, blobs = request("R1")
