@@ -213,10 +213,6 @@ class Directory:
         """The profile as last read (call ``refresh`` first when it must be current)."""
         return self._profiles.get(authorizer_id)
 
-    def all(self) -> list[AuthorizerProfile]:
-        self.refresh()
-        return list(self._profiles.values())
-
     def publish(self, profile: AuthorizerProfile) -> Path:
         self.path.mkdir(parents=True, exist_ok=True)
         target = self.path / f"{profile.authorizer_id}.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import socket
 import subprocess
@@ -50,6 +51,15 @@ def make_identities(
         )
         keys[authorizer_id] = keystore.unlock(authorizer_id, "1234")
     return Identities(root, directory, keystore, keys)
+
+
+def revoke(ids: Identities, authorizer_id: str) -> None:
+    """What branch IT does to revoke a key: mark the profile file revoked."""
+    path = ids.directory.path / f"{authorizer_id}.json"
+    profile = json.loads(path.read_text(encoding="utf-8"))
+    profile["revoked"] = True
+    path.write_text(json.dumps(profile), encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # a different mtime even within the clock's resolution
 
 
 def start_broker(ids: Identities, **overrides: Any) -> Broker:

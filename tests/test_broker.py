@@ -13,7 +13,7 @@ from clientsvc.broker import Broker
 from clientsvc.protocol import mdp
 from clientsvc.protocol.messages import Cancel, Decision, EvidenceGet, Wait
 from clientsvc.teller.client import TellerClient, verify_outcome
-from tests.helpers import Identities, Peer, Worker, request, start_broker
+from tests.helpers import Identities, Peer, Worker, request, revoke, start_broker
 
 
 @pytest.fixture
@@ -531,14 +531,8 @@ def test_an_invalid_request_id_in_a_refused_body_does_not_stop_the_broker(
 def test_a_revoked_authorizer_gets_no_new_items(
     broker: Broker, ids: Identities, teller: TellerClient
 ) -> None:
-    import json
-
     w = worker(broker, ids, "A1")
-    path = ids.directory.path / "A1.json"
-    profile = json.loads(path.read_text())
-    profile["revoked"] = True
-    path.write_text(json.dumps(profile))
-    os.utime(path, ns=(1, 1))
+    revoke(ids, "A1")
     req, blobs = request("R1")
     teller.submit(req, blobs)
     assert w.next_work(timeout_ms=600) is None

@@ -15,7 +15,7 @@ from clientsvc.broker import Broker
 from clientsvc.protocol.errors import ProtocolError
 from clientsvc.teller.client import TellerClient, verify_outcome
 from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
-from tests.helpers import Identities, request, start_broker
+from tests.helpers import Identities, request, revoke, start_broker
 
 
 class Recorder:
@@ -152,19 +152,12 @@ def test_a_full_disk_blocks_the_decision_and_nothing_is_sent(
 def test_a_decision_refused_by_the_broker_is_settled_once(
     engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
 ) -> None:
-    import json
-    import os
-
     eng, rec = engine
     with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
         req, blobs = request("R1")
         teller.submit(req, blobs)
         rec.next("item_received")
-        profile = ids.directory.path / "A1.json"
-        data = json.loads(profile.read_text())
-        data["revoked"] = True  # branch IT revokes the key while the item is on screen
-        profile.write_text(json.dumps(data))
-        os.utime(profile, ns=(1, 1))
+        revoke(ids, "A1")  # branch IT revokes the key while the item is on screen
         eng.decide("R1", "approve", None, "")
         assert rec.next("decision_settled") == (
             "R1",

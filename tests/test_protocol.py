@@ -228,15 +228,9 @@ def test_a_decision_signed_by_an_unknown_key_is_refused(tmp_path, ids: Identitie
 
 
 def test_a_revoked_key_is_refused(ids: Identities) -> None:
-    import json as _json
+    from tests.helpers import revoke
 
-    path = ids.directory.path / "A1.json"
-    profile = _json.loads(path.read_text())
-    profile["revoked"] = True
-    path.write_text(_json.dumps(profile))
-    import os
-
-    os.utime(path, ns=(1, 1))  # a different mtime: the directory re-reads
+    revoke(ids, "A1")
     with pytest.raises(ProtocolError) as info:
         verify_decision(_decision(ids), ids.directory)
     assert info.value.code is ErrorCode.UNKNOWN_KEY

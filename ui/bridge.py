@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 
 from clientsvc.protocol.messages import QueueStatus
 from clientsvc.workstation.engine import ReceivedItem
@@ -56,7 +56,3 @@ class EngineBridge(QObject):
 
     def failed(self, code: str, detail: str) -> None:
         self.sig_failed.emit(code, detail)
-
-
-def connect_queued(signal: Signal, slot: object) -> None:  # type: ignore[valid-type]
-    signal.connect(slot, Qt.ConnectionType.QueuedConnection)  # type: ignore[attr-defined]

@@ -63,10 +63,6 @@ class Journal:
             (at_ms, request_id, event, json.dumps(body, ensure_ascii=False, sort_keys=True)),
         )
 
-    def record(self, at_ms: int, request_id: str, event: str, body: dict[str, Any]) -> None:
-        """One state change, committed."""
-        self._insert(at_ms, request_id, event, body)
-
     def record_many(self, records: list[tuple[int, str, str, dict[str, Any]]]) -> None:
         """Several state changes in one commit."""
         self._db.execute("BEGIN IMMEDIATE")
