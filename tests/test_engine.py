@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,15 @@ class Recorder:
         self.calls: queue.Queue[tuple[str, tuple[Any, ...]]] = queue.Queue()
         self.audit_path = audit_path
         self.recorded_in_order: list[bool] = []
+        self.on_item: Callable[[Any], None] | None = None
 
     def __getattr__(self, name: str) -> Any:
         return lambda *args: self.calls.put((name, args))
+
+    def item_received(self, item: Any) -> None:
+        if self.on_item is not None:
+            self.on_item(item)
+        self.calls.put(("item_received", (item,)))
 
     def decision_settled(self, request_id: str, *args: Any) -> None:
         """Checks, when the broker has answered, that the item and the decision were recorded first."""
@@ -139,6 +145,7 @@ def test_a_full_disk_blocks_the_decision_and_nothing_is_sent(
         req, blobs = request("R1")
         teller.submit(req, blobs)
         rec.next("item_received")
+        eng.item_displayed("R1")  # as the window does: the item's row is written now
         done: queue.Queue[bool] = queue.Queue()
         eng.run_on_engine_thread(lambda: (_fill_the_disk(eng._audit), done.put(True)))  # type: ignore[arg-type]
         done.get(timeout=10)
@@ -146,6 +153,29 @@ def test_a_full_disk_blocks_the_decision_and_nothing_is_sent(
         request_id, accepted, code, detail = rec.next("decision_settled")
         assert (request_id, accepted, code) == ("R1", False, "E_STORAGE") and "full" in detail
         assert teller.status("R1").state == "in_review"  # the broker never saw a decision
+        assert broker.stats["decided"] == 0
+
+
+def test_an_item_that_cannot_be_recorded_is_taken_off_screen_and_given_back(
+    engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
+) -> None:
+    """Full disk between the item's arrival and its record: it can't be decided, nothing is
+    lost — the broker gets it back for another authorizer."""
+    eng, rec = engine
+    done: queue.Queue[bool] = queue.Queue()
+    eng.run_on_engine_thread(lambda: (_fill_the_disk(eng._audit), done.put(True)))  # type: ignore[arg-type]
+    done.get(timeout=10)
+    # decided the moment it arrives (queued on the engine thread before it is next idle), so
+    # the decision itself finds that the item's row can't be written
+    rec.on_item = lambda item: eng.decide(item.request.request_id, "approve", None, "")
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        req, blobs = request("R1")
+        teller.submit(req, blobs)
+        rec.next("item_received")
+        assert rec.next("item_revoked") == ("R1", "not_recorded")
+        request_id, accepted, code, _ = rec.next("decision_settled")
+        assert (request_id, accepted, code) == ("R1", False, "E_STORAGE")
+        assert teller.status("R1").state == "pending"  # back in the queue, not lost
         assert broker.stats["decided"] == 0
 
 

@@ -25,6 +25,7 @@ class FakeService:
 
     decisions: list[tuple[str, str, str | None, str]] = field(default_factory=list)
     presence: list[str] = field(default_factory=list)
+    displayed: list[str] = field(default_factory=list)
 
     def decide(
         self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
@@ -33,6 +34,9 @@ class FakeService:
 
     def set_presence(self, state: str) -> None:
         self.presence.append(state)
+
+    def item_displayed(self, request_id: str) -> None:
+        self.displayed.append(request_id)
 
 
 class Clock:

@@ -44,6 +44,7 @@ class DecisionService(Protocol):
         self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
     ) -> None: ...
     def set_presence(self, state: str) -> None: ...
+    def item_displayed(self, request_id: str) -> None: ...
 
 
 def _repolish(widget: QWidget) -> None:
@@ -408,6 +409,7 @@ class MainWindow(QMainWindow):
         self._close_reason()
         self._show_item(item)
         self._update_state()
+        self.service.item_displayed(item.request.request_id)
         self.sig_item_shown.emit(item.request.request_id)
 
     def _show_item(self, item: ReceivedItem) -> None:

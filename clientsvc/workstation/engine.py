@@ -129,6 +129,7 @@ class WorkstationEngine:
         self._items: dict[str, ReceivedItem] = {}
         self._pending: dict[str, tuple[Decision, int]] = {}  # request id → (decision, resend at)
         self._deferred: list[tuple[str, str, str]] = []  # settlements to record when idle
+        self._unrecorded: list[tuple[str, dict[str, Any]]] = []  # items shown, not yet recorded
         self._evidence_waiting: dict[str, str] = {}  # sha256 → request id
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._cache_bytes = 0
@@ -168,6 +169,10 @@ class WorkstationEngine:
         self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
     ) -> None:
         self._submit(lambda: self._do_decide(request_id, verdict, reason_code, reason_text))
+
+    def item_displayed(self, request_id: str) -> None:
+        """The window has the item on screen: record its arrival now, off the path to it."""
+        self._submit(self._record_items_owed)
 
     def run_on_engine_thread(self, command: Callable[[], None]) -> None:
         """Run a callable on the engine thread (after the commands before it)."""
@@ -220,7 +225,7 @@ class WorkstationEngine:
                 if self._sock is not sock:
                     poller.unregister(sock)
                     sock.close(linger=0)
-                elif self._deferred and self._quiet_for_ms() >= IDLE_MS:
+                elif (self._deferred or self._unrecorded) and self._quiet_for_ms() >= IDLE_MS:
                     self._flush_deferred()  # idle: write what could wait
                 self._on_timers()
         except Exception as exc:  # the engine must report, never die silently
@@ -236,7 +241,7 @@ class WorkstationEngine:
             self._audit.close()
 
     def _poll_timeout(self) -> int:
-        longest = IDLE_MS if self._deferred else 250
+        longest = IDLE_MS if self._deferred or self._unrecorded else 250
         return max(1, min(self.config.heartbeat_ms // 2, longest))
 
     def _drain_commands(self) -> None:
@@ -305,6 +310,7 @@ class WorkstationEngine:
         self, kind: str, payload: dict[str, Any], request_id: str | None = None
     ) -> None:
         assert self._audit is not None
+        self._record_items()  # the rows stay in the order things happened
         self._audit.append(
             kind, payload, request_id=request_id, authorizer_id=self.key.authorizer_id
         )
@@ -353,9 +359,16 @@ class WorkstationEngine:
             lease_expires_at=item.lease_expires_at,
             attempt=item.attempt,
         )
-        # Shown first, recorded right after, on this thread: any decision on it is a command
-        # this thread runs later, so the record always precedes the decision (and its send).
+        # Shown first, recorded once the window has it on screen (or when this thread is next
+        # idle): the write and the GUI's painting never compete for the interpreter. Every
+        # decision records the items before it is signed, so the record always precedes it.
         self._items[request.request_id] = received
+        self._unrecorded.append(
+            (
+                request.request_id,
+                {"lease_id": item.lease_id, "digest": item.request_digest, "request": raw},
+            )
+        )
         self.events.item_received(received)
         for ref in request.evidence:
             cached = self._cache.get(ref.sha256)
@@ -365,21 +378,35 @@ class WorkstationEngine:
             else:
                 self._evidence_waiting[ref.sha256] = request.request_id
                 self._send_client("evidence.get", [EvidenceGet(sha256=ref.sha256).to_frame()])
-        try:
-            self._audit_append(
-                "item_received",
-                {"lease_id": item.lease_id, "digest": item.request_digest, "request": raw},
-                request.request_id,
-            )
-        except ProtocolError as err:
-            # an item that cannot be recorded cannot be decided: take it off the screen, give
-            # it back to the broker and stop taking work until the disk is fixed
-            del self._items[request.request_id]
-            self.events.item_revoked(request.request_id, "not_recorded")
-            self.events.failed(err.code.value, err.detail)
-            self._presence = "away"
-            self._send(mdp.worker_frames(mdp.WorkerCommand.DISCONNECT))
-            self._reconnect("the audit cache cannot be written")
+
+    def _record_items_owed(self) -> None:
+        self._record_items()
+
+    def _record_items(self) -> ProtocolError | None:
+        """Write the item_received rows still owed; the error when the disk refused them."""
+        while self._unrecorded:
+            request_id, payload = self._unrecorded[0]
+            try:
+                assert self._audit is not None
+                self._audit.append(
+                    "item_received",
+                    payload,
+                    request_id=request_id,
+                    authorizer_id=self.key.authorizer_id,
+                )
+            except ProtocolError as err:
+                # an item that cannot be recorded cannot be decided: take it off the screen,
+                # give it back to the broker and stop taking work until the disk is fixed
+                self._unrecorded.clear()
+                if self._items.pop(request_id, None) is not None:
+                    self.events.item_revoked(request_id, "not_recorded")
+                self.events.failed(err.code.value, err.detail)
+                self._presence = "away"
+                self._send(mdp.worker_frames(mdp.WorkerCommand.DISCONNECT))
+                self._reconnect("the audit cache cannot be written")
+                return err
+            self._unrecorded.pop(0)
+        return None
 
     def _on_revoke(self, revoke: Revoke) -> None:
         item = self._items.get(revoke.request_id)
@@ -446,6 +473,10 @@ class WorkstationEngine:
     def _do_decide(
         self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
     ) -> None:
+        refused = self._record_items()
+        if refused is not None:  # the item was taken back: the disk cannot hold its record
+            self.events.decision_settled(request_id, False, refused.code.value, refused.detail)
+            return
         item = self._items.get(request_id)
         if item is None:
             raise ProtocolError(ErrorCode.NOT_LEASED, "this item is no longer yours")
@@ -487,6 +518,7 @@ class WorkstationEngine:
 
     def _flush_deferred(self) -> None:
         assert self._audit is not None
+        self._record_items()
         while self._deferred:
             request_id, state, detail = self._deferred[0]
             try:
