@@ -284,7 +284,10 @@ def run_workstation(
             qapp.exit(3)
 
         run_in_background(
-            lambda: session.keystore.unlock(authorizer_id, pin), session.on_signed_in, failed
+            lambda: session.keystore.unlock(authorizer_id, pin),
+            session.on_signed_in,
+            failed,
+            owner=qapp,
         )
     else:
         session.show_sign_in(default_id, hint)

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.allocator import keep_image_buffers_in_heap
 from app.config import Settings
 from clientsvc.identity import Directory, SigningKey
 from clientsvc.keystore import KeyStore, memory_keyring_from_file, os_keyring
@@ -118,6 +119,7 @@ class WorkstationApp:
 
 
 def make_qapplication(argv: list[str] | None = None) -> QApplication:
+    keep_image_buffers_in_heap()  # this is the process that decodes and paints evidence
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("AuthDesk")
     app.setOrganizationName("AuthDesk")

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from clientsvc.imaging import decode_for_display, image_size
+from clientsvc.imaging import decode_for_display, fit_within, image_size
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 
 
@@ -31,16 +31,33 @@ def _png_header(width: int, height: int) -> bytes:
     )
 
 
-def test_a_real_jpeg_decodes_to_rgb() -> None:
-    data = _jpeg(640, 480)
-    assert image_size(data) == (640, 480)
-    assert decode_for_display(data).shape == (480, 640, 3)
+def test_a_real_jpeg_decodes_to_bgra_with_its_colours() -> None:
+    image = np.zeros((480, 640, 3), np.uint8)
+    image[:, :320] = (255, 0, 0)  # blue on the left (OpenCV is BGR), red on the right
+    image[:, 320:] = (0, 0, 255)
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 95])
+    assert ok and image_size(bytes(data)) == (640, 480)
+    decoded = decode_for_display(bytes(data))
+    assert decoded.pixels.shape == (480, 640, 4) and decoded.reduction == 1
+    b, _g, r, a = (int(v) for v in decoded.pixels[240, 100])
+    assert b > 200 and r < 50 and a == 255  # Qt's RGB32 byte order: B, G, R, 255
+    b, _g, r, a = (int(v) for v in decoded.pixels[240, 500])
+    assert r > 200 and b < 50
 
 
 def test_a_large_scan_is_reduced_at_decode_time() -> None:
     data = _jpeg(2480, 3508)  # A4 at 300 dpi
-    assert decode_for_display(data, max_side=1000).shape == (1754, 1240, 3)  # never below max_side
-    assert decode_for_display(data, max_side=800).shape == (877, 620, 3)
+    half = decode_for_display(data, max_side=1000)  # never below max_side
+    assert half.pixels.shape[:2] == (1754, 1240) and half.reduction == 2
+    assert (half.width, half.height) == (2480, 3508)
+    quarter = decode_for_display(data, max_side=800)
+    assert quarter.pixels.shape[:2] == (877, 620) and quarter.reduction == 4
+
+
+def test_fitting_keeps_the_aspect_and_never_enlarges() -> None:
+    pixels = np.zeros((3508, 2480, 4), np.uint8)
+    assert fit_within(pixels, 800, 600).shape == (600, 424, 4)
+    assert fit_within(pixels, 5000, 5000) is pixels
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from clientsvc.teller.simulator import make_request
 from clientsvc.workstation.engine import ReceivedItem
 from ui.actions import ACTIONS
 from ui.bridge import EngineBridge
+from ui.image_view import fit_size
 from ui.main_window import MainWindow
 
 
@@ -121,13 +122,44 @@ def test_approve_waits_for_verified_evidence_then_f9_decides(
     with qtbot.waitSignal(win.sig_evidence_shown, timeout=10_000):
         for sha, data in blobs.items():
             bridge.sig_evidence_loaded.emit(item.request.request_id, sha, data)
-    assert win.image_view.pixmap() is not None and not win.image_view.pixmap().isNull()
+    shot = win.image_view.grab().toImage()
+    colours = {
+        shot.pixel(x, y) for x in range(0, shot.width(), 7) for y in range(0, shot.height(), 7)
+    }
+    assert len(colours) > 50  # the voucher is painted, not a blank widget
     qtbot.keyClick(win, Qt.Key.Key_F9)
     assert service.decisions == [(item.request.request_id, "approve", None, "")]
     qtbot.keyClick(win, Qt.Key.Key_F9)  # while it is being sent, a second press does nothing
     assert len(service.decisions) == 1
     bridge.sig_decision_settled.emit(item.request.request_id, True, "", "accepted")
-    assert win.item is None and win.stack.currentIndex() == 0 and "next item" in win.empty.text()
+    # delivered: the item stays a moment, locked, so that a queued next item replaces it
+    # without the empty screen flashing in between
+    assert item.request.request_id in win.lbl_last_decision.text()
+    assert "Delivered" in win.lbl_decision_hint.text()
+    qtbot.keyClick(win, Qt.Key.Key_F10)
+    assert not win.reason_panel.isVisible() and len(service.decisions) == 1
+    qtbot.waitUntil(lambda: win.item is None, timeout=5_000)
+    assert win.stack.currentIndex() == 0 and "next item" in win.empty.text()
+
+
+def test_the_next_item_replaces_a_delivered_one_without_the_empty_screen(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, _service, bridge = window
+    first, blobs = _item(seed=3)
+    bridge.sig_item_received.emit(first)
+    with qtbot.waitSignal(win.sig_evidence_shown, timeout=10_000):
+        for sha, data in blobs.items():
+            bridge.sig_evidence_loaded.emit(first.request.request_id, sha, data)
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    pages: list[int] = []
+    win.stack.currentChanged.connect(pages.append)
+    bridge.sig_decision_settled.emit(first.request.request_id, True, "", "accepted")
+    second, _ = _item(seed=4)
+    bridge.sig_item_received.emit(second)
+    assert win.item is second and pages == []
+    assert win.actions_by_id["reject"].isEnabled()  # the new item is live at once
+    assert not win._settled_hold.isActive()  # nothing will clear the new item later
 
 
 def test_reject_from_the_keyboard_with_a_reason_code(
@@ -316,3 +348,33 @@ def test_the_readme_lists_every_key() -> None:
         assert any(part in readme for part in parts), (
             f"README does not list {spec.shortcut} ({spec.id})"
         )
+
+
+def test_the_image_is_fitted_again_off_the_gui_thread_after_a_resize(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, _service, bridge = window
+    item, blobs = _item()
+    bridge.sig_item_received.emit(item)
+    with qtbot.waitSignal(win.sig_evidence_shown, timeout=10_000):
+        for sha, data in blobs.items():
+            bridge.sig_evidence_loaded.emit(item.request.request_id, sha, data)
+    view = win.image_view
+    prepared = view.prepared()
+    assert prepared is not None
+    before = view._fitted.size()  # type: ignore[union-attr]
+    assert before == fit_size(prepared.full.size(), view.size())
+    win.resize(900, 700)
+    with qtbot.waitSignal(view.sig_refit_requested, timeout=5_000):
+        pass
+    want = fit_size(prepared.full.size(), view.size())
+    qtbot.waitUntil(lambda: view._fitted.size() == want, timeout=5_000)  # type: ignore[union-attr]
+    assert want.width() < before.width()
+
+
+def test_large_image_buffers_are_kept_in_the_heap_on_linux() -> None:
+    import sys
+
+    from app.allocator import keep_image_buffers_in_heap
+
+    assert keep_image_buffers_in_heap() is sys.platform.startswith("linux")

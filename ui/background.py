@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
@@ -37,18 +38,23 @@ def run_in_background(
     fn: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None],
+    owner: QObject,
     pool: QThreadPool | None = None,
 ) -> None:
+    """Run ``fn`` on the pool; ``on_done(result)`` or ``on_error(exc)`` runs on the GUI thread,
+    unless ``owner`` (the widget that asked) has been deleted by then."""
     relay = _Relay()  # created on the GUI thread: its signals are delivered there
     _live.add(relay)
 
     def done(result: Any) -> None:
         _live.discard(relay)
-        on_done(result)
+        if shiboken6.isValid(owner):
+            on_done(result)
 
     def error(exc: BaseException) -> None:
         _live.discard(relay)
-        on_error(exc)
+        if shiboken6.isValid(owner):
+            on_error(exc)
 
     relay.sig_done.connect(done)
     relay.sig_error.connect(error)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
-import numpy as np
 from PySide6.QtCore import QDateTime, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap, QResizeEvent
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
-from clientsvc.imaging import decode_for_display
 from clientsvc.protocol.messages import QueueStatus
 from clientsvc.teller.evidence_render import amount_in_figures, amount_in_words
 from clientsvc.workstation.engine import ReceivedItem
@@ -35,6 +33,9 @@ from ui import texts
 from ui.actions import ACTIONS
 from ui.background import run_in_background
 from ui.bridge import EngineBridge
+from ui.image_view import THUMB_SIZE, ImageView, PreparedImage, ShownImage, prepare
+
+log = logging.getLogger("authdesk.ui")
 
 
 class DecisionService(Protocol):
@@ -52,47 +53,8 @@ def _repolish(widget: QWidget) -> None:
     widget.style().polish(widget)
 
 
-def to_qimage(rgb: np.ndarray[Any, Any]) -> QImage:
-    """A QImage that owns its pixels (safe to hand across threads)."""
-    height, width, _ = rgb.shape
-    rgb = np.ascontiguousarray(rgb)
-    return QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888).copy()
-
-
-def decode_to_qimage(data: bytes) -> QImage:
-    return to_qimage(decode_for_display(data))
-
-
-class ImageView(QLabel):
-    """Shows one image fitted to the widget (the full viewer is the evidence workspace)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumSize(320, 240)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self._image: QImage | None = None
-
-    def set_image(self, image: QImage | None, placeholder: str = "") -> None:
-        self._image = image
-        if image is None:
-            self.setPixmap(QPixmap())
-            self.setText(placeholder)
-        else:
-            self._rescale()
-
-    def _rescale(self) -> None:
-        if self._image is not None and self.width() > 0 and self.height() > 0:
-            scaled = self._image.scaled(
-                self.size(),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            self.setPixmap(QPixmap.fromImage(scaled))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._rescale()
+# How long a delivered decision's item stays on screen, locked, before the empty state shows.
+SETTLED_HOLD_MS = 400
 
 
 class MainWindow(QMainWindow):
@@ -120,10 +82,11 @@ class MainWindow(QMainWindow):
         self._clock = clock
         self.item: ReceivedItem | None = None
         self._received_mono = 0.0
-        self._images: dict[str, QImage | None] = {}
+        self._images: dict[str, PreparedImage | None] = {}
         self._failed: dict[str, str] = {}
         self._current_image = 0
         self._sending = False
+        self._settled = False  # the item on screen was decided and delivered
         self._reason_verdict: str | None = None
         self._presence = "available"
         self._connected = False
@@ -138,6 +101,11 @@ class MainWindow(QMainWindow):
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._on_tick_timeout)
         self._tick.start(1000)
+        self._on_tick_timeout()
+        # After a decision is delivered its item stays on screen, greyed and locked, this long:
+        # a queued item replaces it directly instead of flashing the empty screen in between.
+        self._settled_hold = QTimer(self, singleShot=True, interval=SETTLED_HOLD_MS)
+        self._settled_hold.timeout.connect(self._on_settled_hold_timeout)
         self._update_state()
 
     # --- construction ----------------------------------------------------------------------
@@ -158,6 +126,7 @@ class MainWindow(QMainWindow):
         self.lbl_my_count = QLabel()
         self.lbl_my_avg = QLabel()
         self.lbl_clock = QLabel()
+        self.lbl_last_decision = QLabel(objectName="LastDecision")
         self.lbl_user = QLabel(f"{authorizer_name}  {authorizer_id}")
         for widget in (
             self.lbl_connection,
@@ -170,6 +139,8 @@ class MainWindow(QMainWindow):
             widget.setProperty("role", "value")
             row.addWidget(widget)
         row.addStretch(1)
+        row.addWidget(self.lbl_last_decision)
+        row.addSpacing(16)
         row.addWidget(self.lbl_user)
         row.addWidget(self.lbl_clock)
         outer.addWidget(strip)
@@ -228,13 +199,14 @@ class MainWindow(QMainWindow):
         self.lbl_image_caption = QLabel(objectName="FieldLabel")
         ev_layout.addWidget(self.lbl_image_caption)
         self.image_view = ImageView()
+        self.image_view.sig_refit_requested.connect(self._on_image_view_refit_requested)
         ev_layout.addWidget(self.image_view, 1)
         self.thumbs = QListWidget()
         self.thumbs.setViewMode(QListWidget.ViewMode.IconMode)
         self.thumbs.setFlow(QListWidget.Flow.LeftToRight)
         self.thumbs.setWrapping(False)
         self.thumbs.setFixedHeight(128)
-        self.thumbs.setIconSize(QSize(140, 90))
+        self.thumbs.setIconSize(THUMB_SIZE)
         self.thumbs.setGridSize(QSize(160, 118))
         self.thumbs.setWordWrap(True)
         self.thumbs.setMovement(QListWidget.Movement.Static)
@@ -352,7 +324,7 @@ class MainWindow(QMainWindow):
         return all(self._images.get(s) is not None for s in wanted) and not self._failed
 
     def _state(self) -> dict[str, bool]:
-        has_item = self.item is not None and not self._sending
+        has_item = self.item is not None and not self._sending and not self._settled
         return {
             "always": True,
             "item": has_item and self._reason_verdict is None,
@@ -366,6 +338,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(state[self._enabled_when[action_id]])
         if self.item is None:
             hint = ""
+        elif self._settled:
+            hint = self.tr("Delivered. Waiting for the next item…")
         elif self._sending:
             hint = self.tr("Signing and sending…")
         elif self._failed:
@@ -396,7 +370,6 @@ class MainWindow(QMainWindow):
         self.lbl_presence.setText(
             self.tr("Available") if self._presence == "available" else self.tr("Away (F12)")
         )
-        self.lbl_clock.setText(QDateTime.currentDateTime().toString("HH:mm:ss"))
 
     # --- showing an item ---------------------------------------------------------------------
 
@@ -405,8 +378,9 @@ class MainWindow(QMainWindow):
         self._received_mono = self._clock()
         self._images = {e.sha256: None for e in item.request.evidence}
         self._failed = {}
-        self._sending = False
-        self._close_reason()
+        self._sending = self._settled = False
+        self._settled_hold.stop()
+        self._hide_reason()
         self._show_item(item)
         self._update_state()
         self.service.item_displayed(item.request.request_id)
@@ -498,30 +472,40 @@ class MainWindow(QMainWindow):
     def _on_bridge_evidence_loaded(self, request_id: str, sha256: str, data: bytes) -> None:
         if self.item is None or self.item.request.request_id != request_id:
             return
+        fit = self.image_view.size()  # read here: the pool never touches a widget
         run_in_background(
-            lambda: decode_to_qimage(data),
-            lambda image: self._on_image_decoded(request_id, sha256, image),
+            lambda: prepare(data, fit),
+            lambda image: self._on_image_prepared(request_id, sha256, image),
             lambda exc: self._on_image_failed(request_id, sha256, exc),
+            owner=self,
         )
 
-    def _on_image_decoded(self, request_id: str, sha256: str, image: QImage) -> None:
+    def _on_image_prepared(self, request_id: str, sha256: str, image: PreparedImage) -> None:
         if self.item is None or self.item.request.request_id != request_id:
             return
         self._images[sha256] = image
         for row in range(self.thumbs.count()):
             entry = self.thumbs.item(row)
             if entry.data(Qt.ItemDataRole.UserRole) == sha256:
-                thumb = image.scaled(
-                    140,
-                    90,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-                entry.setIcon(QPixmap.fromImage(thumb))
+                entry.setIcon(QIcon(QPixmap.fromImage(image.thumb.image)))
         self._show_current_image()
         self._update_state()
         if self.evidence_complete():
             self.sig_evidence_shown.emit(request_id)
+
+    def _on_image_view_refit_requested(self, size: QSize) -> None:
+        prepared = self.image_view.prepared()
+        if prepared is None:
+            return
+        run_in_background(
+            lambda: prepared.refit(size),
+            lambda fitted: self._on_image_refitted(prepared, fitted),
+            lambda exc: log.warning("could not refit an image: %s", exc),  # stretched stays
+            owner=self,
+        )
+
+    def _on_image_refitted(self, prepared: PreparedImage, fitted: ShownImage) -> None:
+        self.image_view.set_fitted(prepared, fitted)
 
     def _on_image_failed(self, request_id: str, sha256: str, exc: BaseException) -> None:
         code = getattr(getattr(exc, "code", None), "value", "E_MALFORMED")
@@ -570,8 +554,9 @@ class MainWindow(QMainWindow):
     def _clear_item(self) -> None:
         self.item = None
         self._images, self._failed = {}, {}
-        self._sending = False
-        self._close_reason()
+        self._sending = self._settled = False
+        self._settled_hold.stop()
+        self._hide_reason()
         self.image_view.set_image(None)
         self.thumbs.clear()
         self._update_state()
@@ -604,9 +589,12 @@ class MainWindow(QMainWindow):
         self._update_state()
 
     def _close_reason(self) -> None:
+        self._hide_reason()
+        self._update_state()
+
+    def _hide_reason(self) -> None:
         self._reason_verdict = None
         self.reason_panel.hide()
-        self._update_state()
 
     def _on_reason_list_activated(self, _entry: QListWidgetItem) -> None:
         self._send_reason()
@@ -630,9 +618,9 @@ class MainWindow(QMainWindow):
 
     def _send_decision(self, verdict: str, code: str | None, text: str) -> None:
         assert self.item is not None
-        self._sending = True
-        self._update_state()
+        self._sending = True  # locks every decision key before anything else can run
         self.service.decide(self.item.request.request_id, verdict, code, text)
+        self._update_state()  # the engine is already signing meanwhile
 
     def _on_bridge_decision_settled(
         self, request_id: str, accepted: bool, code: str, detail: str
@@ -640,18 +628,24 @@ class MainWindow(QMainWindow):
         if self.item is None or self.item.request.request_id != request_id:
             return
         if accepted:
-            self._clear_item()
-            self._present(
-                "ok",
-                self.tr("Decision on %1 signed and delivered.").replace("%1", request_id),
-                4000,
+            self._settled = True
+            self.lbl_last_decision.setText(
+                self.tr("✓ %1 delivered %2")
+                .replace("%1", request_id)
+                .replace("%2", QDateTime.currentDateTime().toString("HH:mm:ss"))
             )
+            self._update_state()
+            self._settled_hold.start()
         else:
             self._sending = False
             self._present("error", texts.error(code))
             if code in ("E_NOT_LEASED", "E_ALREADY_DECIDED", "E_INVALID_STATE"):
                 self._clear_item()
             self._update_state()
+
+    def _on_settled_hold_timeout(self) -> None:
+        if self._settled:
+            self._clear_item()
 
     # --- presence, queue, errors ---------------------------------------------------------------
 
@@ -730,7 +724,7 @@ class MainWindow(QMainWindow):
 
     def _on_tick_timeout(self) -> None:
         self._update_wait_clock()
-        self._update_strip()
+        self.lbl_clock.setText(QDateTime.currentDateTime().toString("HH:mm:ss"))
 
 
 def _mmss(seconds: float) -> str:

@@ -52,7 +52,10 @@ class SignInDialog(QDialog):
         self.button.setEnabled(False)
         self.message.setText(self.tr("Checking…"))
         run_in_background(
-            lambda: self._unlock(authorizer_id, pin), self._on_unlock_done, self._on_unlock_error
+            lambda: self._unlock(authorizer_id, pin),
+            self._on_unlock_done,
+            self._on_unlock_error,
+            owner=self,
         )
 
     def _on_unlock_done(self, key: SigningKey) -> None:
