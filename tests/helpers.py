@@ -19,7 +19,7 @@ from clientsvc.broker import Broker, BrokerConfig
 from clientsvc.identity import Directory, SigningKey
 from clientsvc.keystore import KeyStore, MemoryKeyring
 from clientsvc.protocol import mdp
-from clientsvc.protocol.messages import AuthRequest, EvidenceRef, Message, parse
+from clientsvc.protocol.messages import AuthRequest, EvidenceRef, Message, WorkerOptions, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -186,6 +186,11 @@ class Worker(Peer):
         )
         assert ack.type == "presence_ack", ack  # type: ignore[attr-defined]
         self.send_raw(mdp.worker_frames(mdp.WorkerCommand.READY, service="authz"))
+
+    def ask_prefetch(self, count: int = 1) -> int:
+        """Ask the broker to hold ``count`` next items for this workstation; what it granted."""
+        ack, _ = self.call("authz.options", [WorkerOptions(prefetch=count).to_frame()])
+        return int(ack.prefetch)  # type: ignore[attr-defined]
 
     def next_work(self, timeout_ms: int = 5000) -> Any:
         """The next REQUEST body (item or revoke), answering heartbeats on the way."""

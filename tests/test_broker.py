@@ -572,3 +572,102 @@ def test_a_full_disk_at_the_broker_refuses_the_request_and_loses_nothing_acked(
     assert teller.status("R1").state == "in_review"  # what was acked is still there
     assert broker.stats["internal_errors"] == 0
     w.close()
+
+
+def test_prefetch_holds_the_next_item_so_deciding_moves_straight_on(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    w = worker(broker, ids, "A1")
+    assert w.ask_prefetch(3) == 1  # the broker grants one held item, never more
+    for i in range(3):
+        req, blobs = request(f"R{i}")
+        teller.submit(req, blobs)
+    first, second = w.next_work(), w.next_work()
+    assert [first.request["request_id"], second.request["request_id"]] == ["R0", "R1"]
+    assert w.next_work(timeout_ms=300) is None  # one on screen, one held: no third
+    assert teller.status("R1").state == "in_review"  # held is leased: nobody else gets it
+    reply, _ = w.decide(first)
+    assert reply.status == "accepted"  # type: ignore[attr-defined]
+    third = w.next_work()  # R1 is now on screen; R2 becomes the held one
+    assert third.request["request_id"] == "R2"
+    for item in (second, third):
+        reply, _ = w.decide(item)
+        assert reply.status == "accepted"  # type: ignore[attr-defined]
+    w.close()
+
+
+def test_without_options_a_worker_gets_one_item_at_a_time_as_in_mdp(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    w = worker(broker, ids, "A1")
+    for i in range(2):
+        req, blobs = request(f"R{i}")
+        teller.submit(req, blobs)
+    first = w.next_work()
+    assert w.next_work(timeout_ms=300) is None
+    w.decide(first)
+    assert w.next_work().request["request_id"] == "R1"
+    w.close()
+
+
+def test_an_idle_authorizer_takes_over_an_item_another_only_holds(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    busy = worker(broker, ids, "A1")
+    busy.ask_prefetch(1)
+    for i in range(2):
+        req, blobs = request(f"R{i}")
+        teller.submit(req, blobs)
+    on_screen, held = busy.next_work(), busy.next_work()
+    assert held.request["request_id"] == "R1"
+    idle = worker(broker, ids, "A2")  # signs in with nothing to do while R1 only waits
+    taken = idle.next_work()
+    assert taken.type == "item" and taken.request["request_id"] == "R1"
+    assert taken.lease_id != held.lease_id
+    revoke = busy.next_work()
+    assert (revoke.type, revoke.reason, revoke.lease_id) == ("revoke", "reassigned", held.lease_id)
+    error, _ = busy.decide(held)  # the old lease no longer counts
+    assert error.code == "E_NOT_LEASED"  # type: ignore[attr-defined]
+    reply, _ = busy.decide(on_screen)
+    assert reply.status == "accepted"  # type: ignore[attr-defined]
+    busy.close()
+    idle.close()
+
+
+def test_going_away_gives_back_the_held_item_but_keeps_the_one_on_screen(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    w = worker(broker, ids, "A1")
+    w.ask_prefetch(1)
+    for i in range(2):
+        req, blobs = request(f"R{i}")
+        teller.submit(req, blobs)
+    on_screen, held = w.next_work(), w.next_work()
+    ack, _ = w.call(
+        "authz.presence", [w.key.sign_presence(terminal_id="WS-A1", state="away").to_frame()]
+    )
+    assert ack.state == "away"  # type: ignore[attr-defined]
+    revoke = w.next_work()
+    assert (revoke.reason, revoke.request_id) == ("reassigned", "R1")
+    assert teller.status("R1").state == "pending"
+    reply, _ = w.decide(on_screen)  # the item they were looking at can still be decided
+    assert reply.status == "accepted"  # type: ignore[attr-defined]
+    assert w.next_work(timeout_ms=300) is None  # away: nothing new
+    w.close()
+
+
+def test_a_dead_workstation_loses_both_its_items_to_the_queue(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    first = worker(broker, ids, "A1")
+    first.ask_prefetch(1)
+    for i in range(2):
+        req, blobs = request(f"R{i}")
+        teller.submit(req, blobs)
+    first.next_work(), first.next_work()
+    first.close()  # dies without a word
+    second = worker(broker, ids, "A2")
+    second.ask_prefetch(1)
+    got = {second.next_work(timeout_ms=5000).request["request_id"] for _ in range(2)}
+    assert got == {"R0", "R1"}
+    second.close()

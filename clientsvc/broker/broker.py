@@ -46,6 +46,8 @@ from clientsvc.protocol.messages import (
     Revoke,
     SubmitAck,
     Wait,
+    WorkerOptions,
+    WorkerOptionsAck,
     decode_json,
     error_frame,
     parse,
@@ -66,10 +68,12 @@ CLIENT_SERVICES = frozenset(
         "authz.decide",
         "authz.presence",
         "authz.queue",
+        "authz.options",
         "evidence.get",
         "mmi.service",
     }
 )
+MAX_PREFETCH = 1
 
 
 def now_ms() -> int:
@@ -158,7 +162,10 @@ class Worker:
     profile: AuthorizerProfile | None = None
     terminal_id: str = ""
     presence: str = "signed_out"
-    lease: Lease | None = None
+    # in the order dispatched: leases[0] is on the authorizer's screen, the rest are held as
+    # their next item (prefetch, when the worker asked for it with ``worker_options``)
+    leases: list[Lease] = field(default_factory=list)
+    prefetch: int = 0
 
 
 class Broker:
@@ -329,6 +336,7 @@ class Broker:
             "authz.decide": self._on_decide,
             "authz.presence": self._on_presence,
             "authz.queue": self._on_queue,
+            "authz.options": self._on_options,
             "evidence.get": self._on_evidence_get,
             "mmi.service": self._on_mmi_service,
         }.get(request.service)
@@ -509,11 +517,22 @@ class Broker:
         if msg.state == "signed_out":
             self._drop_worker(worker, "signed out", notify=False)
         else:
+            if msg.state == "away":  # "stop sending me items": what they have not seen goes back
+                for lease in worker.leases[1:]:
+                    self._take_back(lease, "reassigned")
             self._dispatch()
 
     def _on_queue(self, identity: bytes, request: mdp.ClientRequest) -> None:
         parse(request.body[0], QueueStatusGet)
         self._reply(identity, request, [self.queue_status().to_frame()])
+
+    def _on_options(self, identity: bytes, request: mdp.ClientRequest) -> None:
+        msg, _ = parse(request.body[0], WorkerOptions)
+        worker = self._worker_for(identity)
+        worker.prefetch = min(msg.prefetch, MAX_PREFETCH)
+        ack = WorkerOptionsAck(prefetch=worker.prefetch, server_time=now_ms())
+        self._reply(identity, request, [ack.to_frame()])
+        self._dispatch()
 
     def queue_status(self) -> QueueStatus:
         queue = self._queue()
@@ -636,13 +655,14 @@ class Broker:
                 self.stats["refused"] += 1
                 log.warning("refused worker REPLY: %s %s", err.code, err.detail)
 
-    def _drop_worker(self, worker: Worker, why: str, notify: bool = True) -> None:
+    def _drop_worker(
+        self, worker: Worker, why: str, notify: bool = True, dispatch: bool = True
+    ) -> None:
         self.workers.pop(worker.identity, None)
         if notify:
             self._to_worker(worker, mdp.WorkerCommand.DISCONNECT)
-        lease = worker.lease
-        worker.lease = None
-        if lease is not None:
+        leases, worker.leases = worker.leases, []
+        for lease in leases:
             entry = self.entries.get(lease.request_id)
             if entry is not None and entry.lease is lease and entry.state == "in_review":
                 entry.lease = None
@@ -652,34 +672,87 @@ class Broker:
                 self._deferred.append((now_ms(), lease.request_id, "requeued", {"why": why}))
                 log.info("requeued %s: %s", lease.request_id, why)
                 self._notify_waiters(entry, final_only=False)
-        self._dispatch()
+        if dispatch:
+            self._dispatch()
+
+    def _take_back(self, lease: Lease, reason: str) -> None:
+        """Revoke a lease and put its item back in the queue (the caller dispatches)."""
+        worker = self.workers.get(lease.worker)
+        entry = self.entries.get(lease.request_id)
+        if worker is not None and lease in worker.leases:
+            worker.leases.remove(lease)
+            self._send_revoke(worker, lease, reason)
+        if entry is not None and entry.lease is lease and entry.state == "in_review":
+            entry.lease, entry.state = None, "pending"
+            self._deferred.append((now_ms(), lease.request_id, "requeued", {"why": reason}))
+            log.info("requeued %s: %s", lease.request_id, reason)
+            self._notify_waiters(entry, final_only=False)
+
+    def _send_revoke(self, worker: Worker, lease: Lease, reason: str) -> None:
+        body = Revoke(
+            request_id=lease.request_id,
+            lease_id=lease.lease_id,
+            reason=reason,  # type: ignore[arg-type]
+        ).to_frame()
+        self._to_worker(
+            worker, mdp.WorkerCommand.REQUEST, client=lease.lease_id.encode(), body=[body]
+        )
 
     def _dispatch(self) -> None:
-        idle = [
-            w
-            for w in self.workers.values()
-            if w.ready and w.lease is None and w.presence == "available" and w.profile
-        ]
-        if not idle:
+        """Give queued items to authorizers, at random among the eligible (背对背).
+
+        An authorizer with nothing on screen comes first; then one whose workstation asked to
+        hold a next item gets it as that (prefetch). An authorizer left with nothing while
+        another merely holds a next item they could decide takes that item over.
+        """
+        ready = [w for w in self.workers.values() if w.ready and w.presence == "available"]
+        if not ready or not any(w.profile for w in ready):
             return
         self.directory.refresh()  # a revoked key or a changed level counts from now on
-        for worker in idle:
-            assert worker.profile is not None
-            worker.profile = self.directory.cached(worker.profile.authorizer_id)
-        idle = [w for w in idle if w.profile is not None and not w.profile.revoked]
+        for worker in ready:
+            if worker.profile is not None:
+                worker.profile = self.directory.cached(worker.profile.authorizer_id)
+        ready = [w for w in ready if w.profile is not None and not w.profile.revoked]
+        lost = False
         for entry in self._queue():
-            candidates = [
+            eligible_now = [
                 w
-                for w in idle
+                for w in ready
                 if w.profile and eligible(w.profile, entry.request, self.config.policy)
             ]
-            if not candidates:
+            idle = [w for w in eligible_now if not w.leases]
+            spare = [w for w in eligible_now if 0 < len(w.leases) <= w.prefetch]
+            pool = idle or spare
+            if not pool:
                 continue
-            worker = self._rng.choice(candidates)
+            chosen = self._rng.choice(pool)
+            if not self._lease(entry, chosen):
+                ready.remove(chosen)  # gone: its send failed, its items are queued again
+                lost = True
+        self._reassign_held(ready)
+        if lost:
+            self._dispatch()
+
+    def _reassign_held(self, ready: list[Worker]) -> None:
+        """An idle authorizer takes over an item another one only holds as their next."""
+        for worker in [w for w in ready if not w.leases]:
+            held = [
+                (self.entries[lease.request_id], lease)
+                for other in ready
+                if other is not worker
+                for lease in other.leases[1:]
+                if lease.request_id in self.entries
+            ]
+            held = [
+                (e, lease)
+                for e, lease in held
+                if worker.profile and eligible(worker.profile, e.request, self.config.policy)
+            ]
+            if not held:
+                continue
+            entry, lease = min(held, key=lambda h: (not h[0].request.urgent, h[0].enqueued_at))
+            self._take_back(lease, "reassigned")
             self._lease(entry, worker)
-            idle.remove(worker)  # leased, or gone (its send failed)
-            if not idle:
-                return
 
     def _lease(self, entry: Entry, worker: Worker) -> bool:
         assert worker.profile is not None
@@ -707,10 +780,11 @@ class Broker:
             client=lease.lease_id.encode(),
             body=[item.to_frame()],
         ):
-            self.workers.pop(worker.identity, None)
+            self._drop_worker(worker, "unreachable", notify=False, dispatch=False)
             return False
         entry.attempts += 1
-        entry.lease, worker.lease, entry.state = lease, lease, "in_review"
+        entry.lease, entry.state = lease, "in_review"
+        worker.leases.append(lease)
         self.stats["dispatched"] += 1
         # journaled after sending: if this record is lost in a crash, the item is dispatched
         # again and the first lease's decision is refused (E_NOT_LEASED) — never applied twice
@@ -731,17 +805,9 @@ class Broker:
         self.active.pop(entry.request.request_id, None)
         lease, entry.lease = entry.lease, None
         worker = self.workers.get(lease.worker) if lease else None
-        if lease is not None and worker is not None and worker.lease is lease:
-            worker.lease = None
-            revoke = Revoke(
-                request_id=entry.request.request_id, lease_id=lease.lease_id, reason="cancelled"
-            )
-            self._to_worker(
-                worker,
-                mdp.WorkerCommand.REQUEST,
-                client=lease.lease_id.encode(),
-                body=[revoke.to_frame()],
-            )
+        if lease is not None and worker is not None and lease in worker.leases:
+            worker.leases.remove(lease)
+            self._send_revoke(worker, lease, "cancelled")
         self._deferred = [d for d in self._deferred if d[1] != entry.request.request_id]
 
     def _finish(
@@ -764,20 +830,10 @@ class Broker:
         self.active.pop(entry.request.request_id, None)
         if lease is not None:
             worker = self.workers.get(lease.worker)
-            if worker is not None and worker.lease is lease:
-                worker.lease = None
+            if worker is not None and lease in worker.leases:
+                worker.leases.remove(lease)
                 if revoke is not None:
-                    body = Revoke(
-                        request_id=entry.request.request_id,
-                        lease_id=lease.lease_id,
-                        reason=revoke,  # type: ignore[arg-type]
-                    ).to_frame()
-                    self._to_worker(
-                        worker,
-                        mdp.WorkerCommand.REQUEST,
-                        client=lease.lease_id.encode(),
-                        body=[body],
-                    )
+                    self._send_revoke(worker, lease, revoke)
         self._notify_waiters(entry, final_only=True)
         self._dispatch()
 
@@ -833,14 +889,9 @@ class Broker:
         )
         entry.lease, entry.state = None, "pending"
         self._notify_waiters(entry, final_only=False)
-        if worker is not None and worker.lease is lease:
-            worker.lease = None
-            body = Revoke(
-                request_id=entry.request.request_id, lease_id=lease.lease_id, reason="lease_expired"
-            ).to_frame()
-            self._to_worker(
-                worker, mdp.WorkerCommand.REQUEST, client=lease.lease_id.encode(), body=[body]
-            )
+        if worker is not None and lease in worker.leases:
+            worker.leases.remove(lease)
+            self._send_revoke(worker, lease, "lease_expired")
         self._dispatch()
 
     def _journal(self, request_id: str, event: str, body: dict[str, Any]) -> None:

@@ -37,6 +37,12 @@ class ErrorCode(StrEnum):
     STORAGE = "E_STORAGE"
     KEYRING = "E_KEYRING"
     BAD_CREDENTIALS = "E_BAD_CREDENTIALS"
+    # evidence images that cannot be shown (local: the bytes matched their hash)
+    IMAGE_EMPTY = "E_IMAGE_EMPTY"
+    IMAGE_FORMAT = "E_IMAGE_FORMAT"
+    IMAGE_TRUNCATED = "E_IMAGE_TRUNCATED"
+    IMAGE_CORRUPT = "E_IMAGE_CORRUPT"
+    IMAGE_TOO_LARGE = "E_IMAGE_TOO_LARGE"
 
 
 class ProtocolError(Exception):

@@ -214,7 +214,24 @@ class Revoke(Message):
     type: Literal["revoke"] = "revoke"
     request_id: Id
     lease_id: Id
-    reason: Literal["cancelled", "timed_out", "lease_expired", "decided_elsewhere"]
+    reason: Literal["cancelled", "timed_out", "lease_expired", "decided_elsewhere", "reassigned"]
+
+
+class WorkerOptions(Message):
+    """Workstation → broker (``authz.options``): how this worker wants items dispatched.
+
+    ``prefetch``: how many items it will hold as "next" besides the one on screen (the broker
+    grants at most 1). A worker that never sends this gets one item at a time, as in MDP.
+    """
+
+    type: Literal["worker_options"] = "worker_options"
+    prefetch: Annotated[int, Field(ge=0, le=4)] = 0
+
+
+class WorkerOptionsAck(Message):
+    type: Literal["worker_options_ack"] = "worker_options_ack"
+    prefetch: Annotated[int, Field(ge=0)]
+    server_time: Millis
 
 
 class DecisionAck(Message):
@@ -273,6 +290,8 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         PresenceAck,
         Item,
         Revoke,
+        WorkerOptions,
+        WorkerOptionsAck,
         DecisionAck,
         EvidenceGet,
         EvidenceBlob,

@@ -1,0 +1,203 @@
+"""Counter cameras: publish JPEG frames of a teller's counter to the broker's video relay.
+
+A ``CameraPublisher`` connects an XPUB socket to the relay: subscriptions come back up to it,
+so it encodes frames only for cameras somebody is watching. Its frames come from a
+``SimulatedCounter`` (the demo and tests: any camera id asked for) or from a real camera through
+OpenCV ``VideoCapture`` (one configured camera id).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import cv2
+import numpy as np
+import zmq
+
+from clientsvc.video.frames import CAMERA_ID, FrameHeader, pack
+
+log = logging.getLogger("authdesk.camera")
+
+WIDTH, HEIGHT, FPS = 1280, 720, 25
+
+
+class FrameSource(Protocol):
+    def read(self, at_us: int) -> np.ndarray[Any, Any] | None:
+        """A BGR frame for this moment, or None if the camera gave none."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class SimulatedCounter:
+    """A teller's counter as a camera sees it: desk, customer, and a burnt-in clock that moves
+    every frame, so a frozen or late picture is visible at a glance."""
+
+    def __init__(self, camera_id: str, width: int = WIDTH, height: int = HEIGHT) -> None:
+        self.camera_id = camera_id
+        self.width, self.height = width, height
+        seed = sum(camera_id.encode()) % 255
+        rng = np.random.default_rng(seed)
+        y = np.linspace(0, 1, height, dtype=np.float32)[:, None]
+        base = np.empty((height, width, 3), np.uint8)
+        base[..., 0] = (150 + 40 * y).astype(np.uint8)  # a wall, lighter towards the desk
+        base[..., 1] = (140 + 30 * y).astype(np.uint8)
+        base[..., 2] = (120 + 20 * y).astype(np.uint8)
+        desk_top = int(height * 0.72)
+        base[desk_top:] = (60, 90, 140)  # the counter
+        cv2.rectangle(base, (0, desk_top), (width, desk_top + 6), (40, 60, 100), -1)
+        noise = rng.integers(0, 12, (height, width, 1), dtype=np.uint8)
+        self._base = cv2.add(base, np.repeat(noise, 3, axis=2))
+        self._skin = (int(rng.integers(140, 190)), int(rng.integers(160, 200)), 215)
+        self._shirt = tuple(int(v) for v in rng.integers(40, 200, 3))
+
+    def read(self, at_us: int) -> np.ndarray[Any, Any]:
+        t = at_us / 1e6
+        frame = self._base.copy()
+        w, h = self.width, self.height
+        cx = int(w * 0.5 + w * 0.06 * math.sin(t * 0.7))  # the customer sways a little
+        cy = int(h * 0.38 + h * 0.01 * math.sin(t * 2.1))
+        cv2.ellipse(frame, (cx, cy + 230), (190, 120), 0, 180, 360, self._shirt, -1)  # shoulders
+        cv2.ellipse(frame, (cx, cy), (78, 100), 0, 0, 360, self._skin, -1)  # face
+        cv2.ellipse(frame, (cx, cy - 60), (84, 52), 0, 180, 360, (30, 30, 35), -1)  # hair
+        for dx in (-28, 28):
+            cv2.circle(frame, (cx + dx, cy - 10), 8, (40, 40, 40), -1)
+        cv2.ellipse(frame, (cx, cy + 45), (26, 10), 0, 0, 180, (60, 60, 150), 3)
+        stamp = (
+            time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) + f".{int(t * 1000) % 1000:03d}"
+        )
+        cv2.rectangle(frame, (0, 0), (w, 54), (0, 0, 0), -1)
+        cv2.putText(frame, stamp, (18, 40), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (255, 255, 255), 2)
+        cv2.putText(
+            frame, self.camera_id, (w - 420, 40), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (200, 230, 255), 2
+        )
+        sweep = int((t * 200) % w)  # a bar that crosses the picture every few seconds
+        cv2.rectangle(frame, (sweep, h - 10), (sweep + 40, h), (0, 200, 255), -1)
+        return frame
+
+    def close(self) -> None:
+        pass
+
+
+class CapturedCamera:
+    """A real camera through OpenCV (a device index or a stream URL)."""
+
+    def __init__(self, source: str) -> None:
+        self._capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
+        if not self._capture.isOpened():
+            raise OSError(f"camera {source!r} cannot be opened")
+        self._capture.set(cv2.CAP_PROP_FRAME_WIDTH, WIDTH)
+        self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, HEIGHT)
+
+    def read(self, at_us: int) -> np.ndarray[Any, Any] | None:
+        ok, frame = self._capture.read()
+        return frame if ok else None
+
+    def close(self) -> None:
+        self._capture.release()
+
+
+class CameraPublisher:
+    """Publishes frames at ``fps`` for every camera id somebody subscribes to.
+
+    ``open_source(camera_id)`` makes the source for a camera, or returns None for a camera this
+    publisher does not serve. Run with ``run()`` (blocking) or ``start()``; ``stop()`` ends it.
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        open_source: Callable[[str], FrameSource | None],
+        *,
+        fps: float = FPS,
+        quality: int = 80,
+        context: zmq.Context[Any] | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.open_source = open_source
+        self.fps = fps
+        self.quality = quality
+        self._ctx = context or zmq.Context.instance()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._sources: dict[str, FrameSource] = {}
+        self._seq: dict[str, int] = {}
+        self.sent = 0
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run, name="camera", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+
+    def _on_subscription(self, message: bytes) -> None:
+        if not message:
+            return
+        wanted, name = message[0] == 1, message[1:].rstrip(b"\x00")
+        if not CAMERA_ID.fullmatch(name):
+            return
+        camera_id = name.decode("ascii")
+        if wanted and camera_id not in self._sources:
+            source = self.open_source(camera_id)
+            if source is not None:
+                self._sources[camera_id] = source
+                log.info("camera %s: watched, publishing", camera_id)
+        elif not wanted and camera_id in self._sources:
+            self._sources.pop(camera_id).close()
+            log.info("camera %s: nobody watches, stopped", camera_id)
+
+    def run(self) -> None:
+        sock = self._ctx.socket(zmq.XPUB)
+        sock.setsockopt(zmq.SNDHWM, 2)  # a frame that cannot leave at once is dropped
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.connect(self.endpoint)
+        period = 1.0 / self.fps
+        next_at = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                timeout = max(0, int((next_at - time.monotonic()) * 1000))
+                while sock.poll(timeout):
+                    self._on_subscription(sock.recv())
+                    timeout = 0
+                if time.monotonic() < next_at:
+                    continue
+                next_at += period
+                if next_at < time.monotonic():  # fell behind: skip, never catch up in a burst
+                    next_at = time.monotonic() + period
+                for camera_id, source in list(self._sources.items()):
+                    self._publish(sock, camera_id, source)
+        finally:
+            for source in self._sources.values():
+                source.close()
+            self._sources.clear()
+            sock.close(linger=0)
+
+    def _publish(self, sock: zmq.Socket[Any], camera_id: str, source: FrameSource) -> None:
+        at_us = time.time_ns() // 1000
+        frame = source.read(at_us)
+        if frame is None:
+            return
+        ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, self.quality])
+        if not ok:
+            return
+        seq = self._seq.get(camera_id, 0) + 1
+        self._seq[camera_id] = seq
+        header = FrameHeader(camera_id, seq, at_us, frame.shape[1], frame.shape[0])
+        try:
+            sock.send(pack(header, jpeg.tobytes()), zmq.NOBLOCK)
+            self.sent += 1
+        except zmq.Again:
+            pass  # nobody keeps up: the frame is gone, the next one is newer anyway
+
+
+def simulated_counters(camera_id: str) -> FrameSource:
+    return SimulatedCounter(camera_id)
