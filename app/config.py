@@ -27,6 +27,10 @@ class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     broker_endpoint: str = "tcp://127.0.0.1:5555"
     center_endpoint: str = "tcp://127.0.0.1:5556"
+    # live counter video, relayed by the broker: workstations subscribe here, cameras publish
+    # to the camera endpoint ("" turns the video off)
+    video_endpoint: str = "tcp://127.0.0.1:5557"
+    camera_endpoint: str = "tcp://127.0.0.1:5558"
     terminal_id: str = field(default_factory=lambda: socket.gethostname()[:64] or "terminal")
     # "os": the OS keyring, secure backends only. "memory": demo and tests only.
     keyring: str = "os"

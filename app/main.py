@@ -55,6 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
     _common(br)
     br.add_argument("--endpoint", help="bind address (default from the configuration)")
     br.add_argument("--heartbeat-ms", type=int)
+    br.add_argument("--video-endpoint", help="where workstations subscribe to counter video")
+    br.add_argument("--camera-endpoint", help="where counter cameras publish their frames")
+
+    cam = sub.add_parser("camera", help="a counter camera publishing to the broker's video relay")
+    _common(cam)
+    cam.add_argument("--camera-endpoint", help="the broker's camera endpoint")
+    cam.add_argument(
+        "--source",
+        default="simulate",
+        help="'simulate' (any camera id asked for, drawn) or an OpenCV source: a device "
+        "number or a stream URL (then --camera-id is required)",
+    )
+    cam.add_argument("--camera-id", help="the camera id a real source publishes as")
+    cam.add_argument("--fps", type=float, default=25.0)
 
     te = sub.add_parser("teller", help="submit a request, or simulate a stream of them")
     tsub = te.add_subparsers(dest="teller_command", required=True)
@@ -114,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         handler = {
             "workstation": run_workstation,
             "broker": run_broker,
+            "camera": run_camera,
             "teller": run_teller,
             "center": run_center,
             "admin": run_admin,
@@ -141,8 +156,19 @@ def _stop_on_signals(stop: Any) -> None:
 
 def run_broker(args: argparse.Namespace) -> int:
     from clientsvc.broker import Broker, BrokerConfig
+    from clientsvc.video.relay import VideoRelay
 
-    settings = _settings(args, broker_endpoint=args.endpoint, heartbeat_ms=args.heartbeat_ms)
+    settings = _settings(
+        args,
+        broker_endpoint=args.endpoint,
+        heartbeat_ms=args.heartbeat_ms,
+        video_endpoint=args.video_endpoint,
+        camera_endpoint=args.camera_endpoint,
+    )
+    relay = None
+    if settings.video_endpoint and settings.camera_endpoint:
+        relay = VideoRelay(settings.camera_endpoint, settings.video_endpoint)
+        relay.start()
     broker = Broker(
         BrokerConfig(
             endpoint=settings.broker_endpoint,
@@ -152,7 +178,40 @@ def run_broker(args: argparse.Namespace) -> int:
         )
     )
     _stop_on_signals(broker._stop.set)
-    broker.serve_forever()
+    try:
+        broker.serve_forever()
+    finally:
+        if relay is not None:
+            relay.stop()
+    return 0
+
+
+def run_camera(args: argparse.Namespace) -> int:
+    from clientsvc.video.camera import (
+        CameraPublisher,
+        CapturedCamera,
+        FrameSource,
+        SimulatedCounter,
+    )
+
+    settings = _settings(args, camera_endpoint=args.camera_endpoint)
+    if args.source == "simulate":
+
+        def open_source(camera_id: str) -> FrameSource | None:
+            return SimulatedCounter(camera_id)
+
+    else:
+        if not args.camera_id:
+            print("authdesk: --camera-id is required with a real camera", file=sys.stderr)
+            return 2
+        source = CapturedCamera(args.source)
+
+        def open_source(camera_id: str) -> FrameSource | None:
+            return source if camera_id == args.camera_id else None
+
+    publisher = CameraPublisher(settings.camera_endpoint, open_source, fps=args.fps)
+    _stop_on_signals(publisher._stop.set)
+    publisher.run()
     return 0
 
 
@@ -326,6 +385,8 @@ def run_demo(args: argparse.Namespace) -> int:
         demo_secrets_file=data / "demo-secrets.json",
         broker_endpoint=f"tcp://127.0.0.1:{_free_port()}",
         center_endpoint=f"tcp://127.0.0.1:{_free_port()}",
+        video_endpoint=f"tcp://127.0.0.1:{_free_port()}",
+        camera_endpoint=f"tcp://127.0.0.1:{_free_port()}",
         terminal_id="DEMO-WS-01",
     )
     ensure_demo_identities(settings)
@@ -333,7 +394,20 @@ def run_demo(args: argparse.Namespace) -> int:
     env = {**os.environ, "AUTHDESK_DATA_DIR": str(data), "PYTHONUNBUFFERED": "1"}
     exe = [sys.executable, "-m", "app.main"]
     children = [
-        subprocess.Popen([*exe, "broker", "--endpoint", settings.broker_endpoint], env=env),
+        subprocess.Popen(
+            [
+                *exe,
+                "broker",
+                "--endpoint",
+                settings.broker_endpoint,
+                "--video-endpoint",
+                settings.video_endpoint,
+                "--camera-endpoint",
+                settings.camera_endpoint,
+            ],
+            env=env,
+        ),
+        subprocess.Popen([*exe, "camera", "--camera-endpoint", settings.camera_endpoint], env=env),
         subprocess.Popen([*exe, "center", "--endpoint", settings.center_endpoint], env=env),
         subprocess.Popen(
             [

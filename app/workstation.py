@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.allocator import keep_image_buffers_in_heap
 from app.config import Settings
 from clientsvc.identity import Directory, SigningKey
 from clientsvc.keystore import KeyStore, memory_keyring_from_file, os_keyring
+from clientsvc.video.subscriber import VideoSubscriber
 from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
 from ui import theme
 from ui.background import wait_for_background
 from ui.bridge import EngineBridge
+from ui.evidence.library import EvidenceLibrary
+from ui.evidence.video_pane import VideoBridge
+from ui.evidence.workspace import EvidenceWorkspace
+from ui.evidence_window import EvidenceWindow
 from ui.main_window import MainWindow
+from ui.placement import Placement, evidence_screen
 from ui.signin import SignInDialog
 
 log = logging.getLogger("authdesk.app")
@@ -34,17 +42,22 @@ def make_keystore(settings: Settings) -> KeyStore:
 
 @dataclass
 class WorkstationApp:
-    """Everything one signed-in session owns; built by ``start`` and torn down by ``close``."""
+    """Everything one signed-in session owns; built by ``on_signed_in`` and torn down by
+    ``close``."""
 
     settings: Settings
     keystore: KeyStore
     screenshot_dir: Path | None = None
     signin_dialog: SignInDialog | None = None
     window: MainWindow | None = None
+    evidence_window: EvidenceWindow | None = None
     engine: WorkstationEngine | None = None
     bridge: EngineBridge | None = None
+    video: VideoSubscriber | None = None
+    placement: Placement | None = None
     extra_windows: list[QWidget] = field(default_factory=list)
     _shot_taken: bool = False
+    _shot_deadline: float = 0.0
 
     def show_sign_in(self, authorizer_id: str = "", hint: str = "") -> SignInDialog:
         dialog = SignInDialog(self.keystore.unlock, authorizer_id=authorizer_id, hint=hint)
@@ -66,17 +79,39 @@ class WorkstationApp:
             key,
             bridge,
         )
+        library = EvidenceLibrary()
+        video_bridge = VideoBridge()
+        workspace = EvidenceWorkspace(library, video_bridge, key.authorizer_id)
         window = MainWindow(
             engine,
             bridge,
             authorizer_id=key.authorizer_id,
             authorizer_name=profile.name if profile else key.authorizer_id,
             wait_target_s=self.settings.wait_target_s,
+            library=library,
+            workspace=workspace,
+            language=self.settings.language,
         )
+        library.setParent(window)
         window.sig_sign_out_requested.connect(self.sign_out)
         if self.screenshot_dir is not None:
             window.sig_evidence_shown.connect(self._on_window_evidence_shown)
-        window.resize(1600, 960)
+        if self.settings.video_endpoint:
+            self.video = VideoSubscriber(self.settings.video_endpoint, video_bridge)
+            workspace.sig_camera_changed.connect(self.video.watch)
+            self.video.start()
+        self.placement = Placement()
+        second = evidence_screen()
+        primary = QGuiApplication.primaryScreen()
+        if second is None:
+            window.embed_workspace(True)
+        else:
+            window.embed_workspace(False)
+            self.evidence_window = EvidenceWindow(workspace, window.windowTitle())
+            self.extra_windows = [self.evidence_window]
+            self.placement.restore(self.evidence_window, "evidence", second)
+            self.evidence_window.show()
+        self.placement.restore(window, "main", primary)
         window.show()
         self.bridge, self.engine, self.window = bridge, engine, window
         engine.start()
@@ -86,17 +121,26 @@ class WorkstationApp:
         if self._shot_taken or self.screenshot_dir is None or self.window is None:
             return
         self._shot_taken = True
-        # let the layout settle for one event-loop turn, then grab every window
-        QTimer.singleShot(0, self.take_screenshots)
+        self._shot_deadline = time.monotonic() + 5.0
+        self._shoot_when_settled()
+
+    def _shoot_when_settled(self) -> None:
+        """Grab the windows once the counter video (if the item has a camera) is live too, or
+        after a few seconds at most: a screenshot should show what the authorizer sees."""
+        window = self.window
+        video = window.workspace.video if window is not None else None
+        waiting = video is not None and video.camera_id is not None and video.frame is None
+        if waiting and time.monotonic() < self._shot_deadline:
+            QTimer.singleShot(100, self._shoot_when_settled)
+        else:
+            QTimer.singleShot(0, self.take_screenshots)
 
     def take_screenshots(self) -> list[Path]:
         assert self.screenshot_dir is not None
         self.screenshot_dir.mkdir(parents=True, exist_ok=True)
         saved = []
-        for name, widget in (
-            ("main", self.window),
-            *((f"window{i}", w) for i, w in enumerate(self.extra_windows)),
-        ):
+        named = [("main", self.window), *(("evidence", w) for w in self.extra_windows)]
+        for name, widget in named:
             if widget is None:
                 continue
             path = self.screenshot_dir / f"{name}.png"
@@ -110,10 +154,19 @@ class WorkstationApp:
         QApplication.instance().quit()  # type: ignore[union-attr]
 
     def close(self) -> None:
+        if self.placement is not None and self.window is not None:
+            self.placement.save(self.window, "main")
+            if self.evidence_window is not None:
+                self.placement.save(self.evidence_window, "evidence")
+        if self.video is not None:
+            self.video.stop()
+            self.video = None
         if self.engine is not None:
             self.engine.stop()
             self.engine = None
         wait_for_background()
+        if self.evidence_window is not None:
+            self.evidence_window.close()
         if self.window is not None:
             self.window.close()
 

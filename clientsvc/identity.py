@@ -81,6 +81,7 @@ class SigningKey:
         reason_text: str,
         decided_at: int | None = None,
         nonce: str | None = None,
+        captures: list[str] | None = None,
     ) -> Decision:
         fields: dict[str, Any] = {
             "v": 1,
@@ -97,6 +98,8 @@ class SigningKey:
             "decided_at": now_ms() if decided_at is None else decided_at,
             "nonce": nonce or new_nonce(),
         }
+        if captures:
+            fields["captures"] = sorted(captures)
         fields["signature"] = self.private.sign(decision_signed_bytes(fields)).hex()
         return Decision.model_validate(fields)
 

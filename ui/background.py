@@ -40,9 +40,11 @@ def run_in_background(
     on_error: Callable[[BaseException], None],
     owner: QObject,
     pool: QThreadPool | None = None,
+    priority: int = 0,
 ) -> None:
     """Run ``fn`` on the pool; ``on_done(result)`` or ``on_error(exc)`` runs on the GUI thread,
-    unless ``owner`` (the widget that asked) has been deleted by then."""
+    unless ``owner`` (the widget that asked) has been deleted by then. Tasks of a higher
+    ``priority`` start first."""
     relay = _Relay()  # created on the GUI thread: its signals are delivered there
     _live.add(relay)
 
@@ -58,7 +60,7 @@ def run_in_background(
 
     relay.sig_done.connect(done)
     relay.sig_error.connect(error)
-    (pool or QThreadPool.globalInstance()).start(_Task(fn, relay))
+    (pool or QThreadPool.globalInstance()).start(_Task(fn, relay), priority)
 
 
 def wait_for_background(timeout_ms: int = 10_000) -> bool:

@@ -25,6 +25,8 @@ class EngineBridge(QObject):
     """An image could not be fetched or failed its hash (request id, sha256, code)."""
     sig_decision_settled = Signal(str, bool, str, str)
     """The broker accepted or refused a decision (request id, accepted, code, detail)."""
+    sig_capture_recorded = Signal(str, str)
+    """A grabbed camera frame was recorded with the item (request id, sha256)."""
     sig_queue_status = Signal(object, int, int)
     """Queue figures (QueueStatus) and my decisions today (count, total ms)."""
     sig_failed = Signal(str, str)
@@ -50,6 +52,9 @@ class EngineBridge(QObject):
 
     def decision_settled(self, request_id: str, accepted: bool, code: str, detail: str) -> None:
         self.sig_decision_settled.emit(request_id, accepted, code, detail)
+
+    def capture_recorded(self, request_id: str, sha256: str) -> None:
+        self.sig_capture_recorded.emit(request_id, sha256)
 
     def queue_status(self, status: QueueStatus, my_count: int, my_total_ms: int) -> None:
         self.sig_queue_status.emit(status, my_count, my_total_ms)

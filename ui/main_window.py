@@ -1,4 +1,10 @@
-"""The authorizer's main window: status strip, the item in hand, its evidence, the decision."""
+"""The authorizer's main window: status strip, the item in hand, its checklist, the decision.
+
+The evidence (images, video) is in an ``EvidenceWorkspace``: in the evidence window on the second
+monitor, or embedded here when there is one screen. The window holds the item on screen and the
+items the broker hands on as "next" (prefetch): deciding shows the next one at once, its images
+already decoded.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,8 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QDateTime, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -26,14 +32,17 @@ from PySide6.QtWidgets import (
 )
 
 from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
+from clientsvc.checklist import ChecklistRow, checklist_for
 from clientsvc.protocol.messages import QueueStatus
 from clientsvc.teller.evidence_render import amount_in_figures, amount_in_words
 from clientsvc.workstation.engine import ReceivedItem
 from ui import texts
-from ui.actions import ACTIONS
-from ui.background import run_in_background
+from ui.actions import ACTIONS, label
 from ui.bridge import EngineBridge
-from ui.image_view import THUMB_SIZE, ImageView, PreparedImage, ShownImage, prepare
+from ui.checklist_panel import ChecklistPanel
+from ui.evidence.library import EvidenceLibrary
+from ui.evidence.workspace import EvidenceWorkspace
+from ui.help_overlay import HelpOverlay
 
 log = logging.getLogger("authdesk.ui")
 
@@ -42,10 +51,18 @@ class DecisionService(Protocol):
     """What the window needs from the engine (thread-safe, non-blocking calls)."""
 
     def decide(
-        self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
+        self,
+        request_id: str,
+        verdict: str,
+        reason_code: str | None,
+        reason_text: str,
+        checklist: dict[str, str] | None = None,
     ) -> None: ...
     def set_presence(self, state: str) -> None: ...
     def item_displayed(self, request_id: str) -> None: ...
+    def grab_frame(
+        self, request_id: str, camera_id: str, captured_at_us: int, jpeg: bytes
+    ) -> None: ...
 
 
 def _repolish(widget: QWidget) -> None:
@@ -53,7 +70,8 @@ def _repolish(widget: QWidget) -> None:
     widget.style().polish(widget)
 
 
-# How long a delivered decision's item stays on screen, locked, before the empty state shows.
+# How long a delivered decision's item stays on screen, locked, before the empty state shows,
+# when no next item is in hand.
 SETTLED_HOLD_MS = 400
 
 
@@ -63,7 +81,7 @@ class MainWindow(QMainWindow):
     sig_item_shown = Signal(str)
     """An item's elements are on screen (request id)."""
     sig_evidence_shown = Signal(str)
-    """Every image of the item in hand is decoded and verified (request id)."""
+    """Every image of the item in hand is verified and painted (request id)."""
 
     def __init__(
         self,
@@ -74,22 +92,33 @@ class MainWindow(QMainWindow):
         authorizer_name: str,
         wait_target_s: int = 60,
         clock: Callable[[], float] = time.monotonic,
+        library: EvidenceLibrary | None = None,
+        workspace: EvidenceWorkspace | None = None,
+        language: str = "en",
     ) -> None:
         super().__init__()
         self.service = service
         self.bridge = bridge
         self.wait_target_s = wait_target_s
         self._clock = clock
+        self.library = library or EvidenceLibrary(self)
+        if workspace is None:
+            from ui.evidence.video_pane import VideoBridge
+
+            workspace = EvidenceWorkspace(self.library, VideoBridge(), authorizer_id)
+        self.workspace = workspace
         self.item: ReceivedItem | None = None
+        self.upcoming: list[ReceivedItem] = []  # held as "next", in the order received
+        self._arrived: dict[str, float] = {}  # request id → when it reached this window
         self._received_mono = 0.0
-        self._images: dict[str, PreparedImage | None] = {}
-        self._failed: dict[str, str] = {}
-        self._current_image = 0
+        self._hash_failed: dict[str, str] = {}  # sha256 → code, for every item in hand
+        self._evidence_announced: str | None = None
         self._sending = False
         self._settled = False  # the item on screen was decided and delivered
         self._reason_verdict: str | None = None
         self._presence = "available"
         self._connected = False
+        self._language = language
         self.setWindowTitle(
             self.tr("AuthDesk — Remote authorization — %1 (%2)")
             .replace("%1", authorizer_name)
@@ -98,14 +127,16 @@ class MainWindow(QMainWindow):
         self._build(authorizer_id, authorizer_name)
         self._build_actions()
         self._connect_bridge()
+        self.library.sig_image_changed.connect(self._on_library_image_changed)
+        self.workspace.sig_state_changed.connect(self._update_state)
+        self.workspace.sig_frame_grabbed.connect(self._on_workspace_frame_grabbed)
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._on_tick_timeout)
         self._tick.start(1000)
         self._on_tick_timeout()
-        # After a decision is delivered its item stays on screen, greyed and locked, this long:
-        # a queued item replaces it directly instead of flashing the empty screen in between.
         self._settled_hold = QTimer(self, singleShot=True, interval=SETTLED_HOLD_MS)
         self._settled_hold.timeout.connect(self._on_settled_hold_timeout)
+        self._grabs: dict[str, tuple[bytes, int]] = {}  # sha256 → (jpeg, captured_at) in flight
         self._update_state()
 
     # --- construction ----------------------------------------------------------------------
@@ -166,7 +197,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_item_view(self) -> QWidget:
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.item_splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QSplitter(Qt.Orientation.Vertical)
+        self.left_column = left
         card = QFrame(objectName="Card")
         grid = QVBoxLayout(card)
         head = QHBoxLayout()
@@ -177,6 +210,7 @@ class MainWindow(QMainWindow):
         grid.addLayout(head)
         self.lbl_origin = QLabel(objectName="FieldLabel")
         self.lbl_origin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.lbl_origin.setWordWrap(True)
         grid.addWidget(self.lbl_origin)
         self.lbl_amount = QLabel(objectName="AmountFigures")
         self.lbl_amount_words = QLabel(objectName="AmountWords")
@@ -191,31 +225,31 @@ class MainWindow(QMainWindow):
         self.fields.setVerticalSpacing(8)
         self._field_rows: list[tuple[QLabel, QLabel]] = []
         grid.addLayout(self.fields)
+        self.lbl_next = QLabel(objectName="FieldLabel")
         grid.addStretch(1)
-        splitter.addWidget(card)
+        grid.addWidget(self.lbl_next)
+        left.addWidget(card)
+        self.checklist = ChecklistPanel(self._language)
+        self.checklist.sig_row_selected.connect(self._on_checklist_row_selected)
+        left.addWidget(self.checklist)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+        self.item_splitter.addWidget(left)
+        return self.item_splitter
 
-        evidence = QFrame(objectName="Card")
-        ev_layout = QVBoxLayout(evidence)
-        self.lbl_image_caption = QLabel(objectName="FieldLabel")
-        ev_layout.addWidget(self.lbl_image_caption)
-        self.image_view = ImageView()
-        self.image_view.sig_refit_requested.connect(self._on_image_view_refit_requested)
-        ev_layout.addWidget(self.image_view, 1)
-        self.thumbs = QListWidget()
-        self.thumbs.setViewMode(QListWidget.ViewMode.IconMode)
-        self.thumbs.setFlow(QListWidget.Flow.LeftToRight)
-        self.thumbs.setWrapping(False)
-        self.thumbs.setFixedHeight(128)
-        self.thumbs.setIconSize(THUMB_SIZE)
-        self.thumbs.setGridSize(QSize(160, 118))
-        self.thumbs.setWordWrap(True)
-        self.thumbs.setMovement(QListWidget.Movement.Static)
-        self.thumbs.currentRowChanged.connect(self._on_thumbs_row_changed)
-        ev_layout.addWidget(self.thumbs)
-        splitter.addWidget(evidence)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        return splitter
+    def embed_workspace(self, embedded: bool) -> None:
+        """One screen: the evidence workspace sits beside the elements. Two: it is elsewhere,
+        and the elements and the checklist share this window side by side."""
+        if embedded:
+            self.left_column.setOrientation(Qt.Orientation.Vertical)
+            self.item_splitter.addWidget(self.workspace)
+            self.item_splitter.setStretchFactor(0, 2)
+            self.item_splitter.setStretchFactor(1, 5)
+            self.workspace.show()
+        else:
+            self.left_column.setOrientation(Qt.Orientation.Horizontal)
+            if self.workspace.parent() is self.item_splitter:
+                self.workspace.setParent(None)
 
     def _build_decision_bar(self) -> QWidget:
         bar = QWidget()
@@ -260,35 +294,54 @@ class MainWindow(QMainWindow):
         return bar
 
     def _build_actions(self) -> None:
-        handlers = {
+        ws = self.workspace
+        handlers: dict[str, Callable[[], object]] = {
             "approve": self._on_action_approve,
             "reject": lambda: self._open_reason("reject"),
             "return": lambda: self._open_reason("return"),
             "send_reason": self._send_reason,
             "cancel_reason": self._close_reason,
+            "checklist": self.checklist.focus_list,
+            "next_image": lambda: ws.step_image(1),
+            "previous_image": lambda: ws.step_image(-1),
+            "fit": ws.fit,
+            "actual_size": ws.actual_size,
+            "zoom_in": lambda: ws.zoom(1),
+            "zoom_out": lambda: ws.zoom(-1),
+            "pan_left": lambda: ws.pan(-1, 0),
+            "pan_right": lambda: ws.pan(1, 0),
+            "pan_up": lambda: ws.pan(0, -1),
+            "pan_down": lambda: ws.pan(0, 1),
+            "rotate_right": lambda: ws.rotate(90),
+            "rotate_left": lambda: ws.rotate(-90),
+            "flip_horizontal": lambda: ws.flip(True),
+            "flip_vertical": lambda: ws.flip(False),
+            "brighter": lambda: ws.adjust(brightness=15),
+            "darker": lambda: ws.adjust(brightness=-15),
+            "more_contrast": lambda: ws.adjust(contrast=15),
+            "less_contrast": lambda: ws.adjust(contrast=-15),
+            "sharpen": lambda: ws.adjust(sharpen=True),
+            "magnifier": ws.toggle_magnifier,
+            "compare": ws.toggle_compare,
+            "switch_pane": ws.switch_pane,
+            "reset_view": ws.reset_view,
+            "grab_frame": ws.grab,
+            "help": self._on_action_help,
             "toggle_away": self._on_action_toggle_away,
-            "next_image": lambda: self._step_image(1),
-            "previous_image": lambda: self._step_image(-1),
             "sign_out": self.sig_sign_out_requested.emit,
-        }
-        labels = {
-            "approve": self.tr("Approve"),
-            "reject": self.tr("Reject…"),
-            "return": self.tr("Return for correction…"),
-            "send_reason": self.tr("Sign and send"),
-            "cancel_reason": self.tr("Cancel"),
-            "toggle_away": self.tr("Away / available"),
-            "next_image": self.tr("Next image"),
-            "previous_image": self.tr("Previous image"),
-            "sign_out": self.tr("Sign out"),
         }
         self.actions_by_id: dict[str, QAction] = {}
         self._enabled_when: dict[str, str] = {}
         for spec in ACTIONS:
-            action = QAction(labels[spec.id], self)
-            action.setShortcut(QKeySequence(spec.shortcut))
+            if spec.scope != "window":
+                continue
+            action = QAction(label(spec.id), self)
+            action.setShortcuts(
+                [QKeySequence(spec.shortcut), *(QKeySequence(k) for k in spec.alternates)]
+            )
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-            action.triggered.connect(handlers[spec.id])
+            handler = handlers[spec.id]
+            action.triggered.connect(lambda _=False, handler=handler: handler())
             self.addAction(action)
             self.actions_by_id[spec.id] = action
             self._enabled_when[spec.id] = spec.enabled_when
@@ -302,6 +355,13 @@ class MainWindow(QMainWindow):
             action = self.actions_by_id[action_id]
             button.setText(f"{action.text()}   [{action.shortcut().toString()}]")
             button.clicked.connect(action.trigger)
+        self.help = HelpOverlay(self)
+
+    def _on_action_help(self) -> None:
+        """F1: the keys, over the evidence (and over this window when it is on its own)."""
+        self.workspace.toggle_help()
+        if self.workspace.window() is not self:
+            self.help.toggle()
 
     def _connect_bridge(self) -> None:
         b = self.bridge
@@ -312,16 +372,26 @@ class MainWindow(QMainWindow):
         b.sig_evidence_loaded.connect(self._on_bridge_evidence_loaded)
         b.sig_evidence_failed.connect(self._on_bridge_evidence_failed)
         b.sig_decision_settled.connect(self._on_bridge_decision_settled)
+        b.sig_capture_recorded.connect(self._on_bridge_capture_recorded)
         b.sig_queue_status.connect(self._on_bridge_queue_status)
         b.sig_failed.connect(self._on_bridge_failed)
 
     # --- state -----------------------------------------------------------------------------
 
+    def evidence_problem(self, sha256: str) -> str:
+        """Why an image cannot be shown (an error code), or ""."""
+        image = self.library.get(sha256)
+        return self._hash_failed.get(sha256) or (image.error if image is not None else "")
+
     def evidence_complete(self) -> bool:
+        """Every image of the item on screen is verified and decoded, none failed."""
         if self.item is None:
             return False
-        wanted = [e.sha256 for e in self.item.request.evidence]
-        return all(self._images.get(s) is not None for s in wanted) and not self._failed
+        for ref in self.item.request.evidence:
+            image = self.library.get(ref.sha256)
+            if self.evidence_problem(ref.sha256) or image is None or not image.ready:
+                return False
+        return True
 
     def _state(self) -> dict[str, bool]:
         has_item = self.item is not None and not self._sending and not self._settled
@@ -330,6 +400,8 @@ class MainWindow(QMainWindow):
             "item": has_item and self._reason_verdict is None,
             "decidable": has_item and self._reason_verdict is None and self.evidence_complete(),
             "reason_open": has_item and self._reason_verdict is not None,
+            "image": self.item is not None and self.workspace.has_image(),
+            "video": has_item and self.workspace.has_video(),
         }
 
     def _update_state(self) -> None:
@@ -342,8 +414,8 @@ class MainWindow(QMainWindow):
             hint = self.tr("Delivered. Waiting for the next item…")
         elif self._sending:
             hint = self.tr("Signing and sending…")
-        elif self._failed:
-            hint = self.tr("An image failed verification: approval is blocked.")
+        elif any(self.evidence_problem(r.sha256) for r in self.item.request.evidence):
+            hint = self.tr("An image failed verification or cannot be shown: approval is blocked.")
         elif not self.evidence_complete():
             hint = self.tr("Loading evidence…")
         else:
@@ -361,7 +433,26 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(0)
         else:
             self.stack.setCurrentIndex(1)
+        self.lbl_next.setText(
+            self.tr("Next item ready: %1").replace(
+                "%1", texts.txn_type(self.upcoming[0].request.txn_type)
+            )
+            if self.upcoming
+            else ""
+        )
         self._update_strip()
+        if (
+            state["decidable"]
+            and self.item is not None
+            and self._evidence_announced != self.item.request.request_id
+        ):
+            self._evidence_announced = self.item.request.request_id
+            QTimer.singleShot(0, lambda rid=self.item.request.request_id: self._announce(rid))
+
+    def _announce(self, request_id: str) -> None:
+        """After the paint that showed the last image: the evidence is on screen."""
+        if self.item is not None and self.item.request.request_id == request_id:
+            self.sig_evidence_shown.emit(request_id)
 
     def _update_strip(self) -> None:
         self.lbl_connection.setText(
@@ -371,20 +462,52 @@ class MainWindow(QMainWindow):
             self.tr("Available") if self._presence == "available" else self.tr("Away (F12)")
         )
 
-    # --- showing an item ---------------------------------------------------------------------
+    # --- the items in hand -------------------------------------------------------------------
+
+    def _in_hand(self) -> list[ReceivedItem]:
+        return ([self.item] if self.item is not None else []) + self.upcoming
 
     def _on_bridge_item_received(self, item: ReceivedItem) -> None:
+        for ref in item.request.evidence:
+            self.library.expect(ref.sha256, ref.label or ref.kind, ref.kind)
+        self._arrived[item.request.request_id] = self._clock()
+        self.upcoming.append(item)  # held as next while one is on screen: its images load
+        if self.item is None or self._settled:
+            self._next()
+        else:
+            self._update_state()
+
+    def _show(self, item: ReceivedItem) -> None:
         self.item = item
-        self._received_mono = self._clock()
-        self._images = {e.sha256: None for e in item.request.evidence}
-        self._failed = {}
+        # the teller has waited since the item reached this workstation, shown or not
+        self._received_mono = self._arrived.pop(item.request.request_id, self._clock())
         self._sending = self._settled = False
         self._settled_hold.stop()
         self._hide_reason()
         self._show_item(item)
+        self.workspace.set_item(item)
+        for sha, code in self._hash_failed.items():
+            if any(ref.sha256 == sha for ref in item.request.evidence):
+                self.workspace.set_failed(sha, code)
+        self.checklist.set_rows(checklist_for(item.request.txn_type))
         self._update_state()
         self.service.item_displayed(item.request.request_id)
         self.sig_item_shown.emit(item.request.request_id)
+
+    def _next(self) -> None:
+        """The item on screen is done: show the next one in hand, or nothing."""
+        self.item = None
+        self._evidence_announced = None
+        if self.upcoming:
+            self._show(self.upcoming.pop(0))
+        else:
+            self._clear_item()
+        self.library.keep_only({r.sha256 for i in self._in_hand() for r in i.request.evidence})
+        self._hash_failed = {
+            sha: code
+            for sha, code in self._hash_failed.items()
+            if any(r.sha256 == sha for i in self._in_hand() for r in i.request.evidence)
+        }
 
     def _show_item(self, item: ReceivedItem) -> None:
         r = item.request
@@ -421,15 +544,6 @@ class MainWindow(QMainWindow):
         if r.summary:
             rows.append((self.tr("Teller's note"), r.summary, False))
         self._fill_fields(rows)
-        self.thumbs.clear()
-        for ref in r.evidence:
-            entry = QListWidgetItem(ref.label or ref.kind)
-            entry.setData(Qt.ItemDataRole.UserRole, ref.sha256)
-            self.thumbs.addItem(entry)
-        self._current_image = 0
-        if r.evidence:
-            self.thumbs.setCurrentRow(0)
-        self._show_current_image()
         self._update_wait_clock()
 
     def _fill_fields(self, rows: list[tuple[str, str, bool]]) -> None:
@@ -470,95 +584,58 @@ class MainWindow(QMainWindow):
         return ""
 
     def _on_bridge_evidence_loaded(self, request_id: str, sha256: str, data: bytes) -> None:
-        if self.item is None or self.item.request.request_id != request_id:
-            return
-        fit = self.image_view.size()  # read here: the pool never touches a widget
-        run_in_background(
-            lambda: prepare(data, fit),
-            lambda image: self._on_image_prepared(request_id, sha256, image),
-            lambda exc: self._on_image_failed(request_id, sha256, exc),
-            owner=self,
-        )
+        if any(i.request.request_id == request_id for i in self._in_hand()):
+            self.library.load(sha256, data)
 
-    def _on_image_prepared(self, request_id: str, sha256: str, image: PreparedImage) -> None:
-        if self.item is None or self.item.request.request_id != request_id:
-            return
-        self._images[sha256] = image
-        for row in range(self.thumbs.count()):
-            entry = self.thumbs.item(row)
-            if entry.data(Qt.ItemDataRole.UserRole) == sha256:
-                entry.setIcon(QIcon(QPixmap.fromImage(image.thumb.image)))
-        self._show_current_image()
-        self._update_state()
-        if self.evidence_complete():
-            self.sig_evidence_shown.emit(request_id)
-
-    def _on_image_view_refit_requested(self, size: QSize) -> None:
-        prepared = self.image_view.prepared()
-        if prepared is None:
-            return
-        run_in_background(
-            lambda: prepared.refit(size),
-            lambda fitted: self._on_image_refitted(prepared, fitted),
-            lambda exc: log.warning("could not refit an image: %s", exc),  # stretched stays
-            owner=self,
-        )
-
-    def _on_image_refitted(self, prepared: PreparedImage, fitted: ShownImage) -> None:
-        self.image_view.set_fitted(prepared, fitted)
-
-    def _on_image_failed(self, request_id: str, sha256: str, exc: BaseException) -> None:
-        code = getattr(getattr(exc, "code", None), "value", "E_MALFORMED")
-        self._on_bridge_evidence_failed(request_id, sha256, code)
+    def _on_library_image_changed(self, sha256: str) -> None:
+        if self.item is not None and any(r.sha256 == sha256 for r in self.item.request.evidence):
+            self._update_state()
 
     def _on_bridge_evidence_failed(self, request_id: str, sha256: str, code: str) -> None:
-        if self.item is None or self.item.request.request_id != request_id:
+        if not any(i.request.request_id == request_id for i in self._in_hand()):
             return
-        self._failed[sha256] = code
-        self._present("error", texts.error(code) + f"  ({sha256[:12]}…)")
-        self._show_current_image()
-        self._update_state()
+        self._hash_failed[sha256] = code
+        if self.item is not None and self.item.request.request_id == request_id:
+            self.workspace.set_failed(sha256, code)
+            self._present("error", texts.error(code) + f"  ({sha256[:12]}…)")
+            self._update_state()
 
-    def _on_thumbs_row_changed(self, row: int) -> None:
-        if row >= 0:
-            self._current_image = row
-            self._show_current_image()
+    def _on_checklist_row_selected(self, row: ChecklistRow) -> None:
+        self.workspace.zoom_to_row(row)
 
-    def _step_image(self, delta: int) -> None:
-        count = self.thumbs.count()
-        if count:
-            self.thumbs.setCurrentRow((self._current_image + delta) % count)
-
-    def _show_current_image(self) -> None:
-        if self.item is None or not self.item.request.evidence:
-            self.image_view.set_image(None, self.tr("No images attached"))
-            self.lbl_image_caption.setText("")
+    def _on_workspace_frame_grabbed(self, camera_id: str, captured_at_us: int, jpeg: bytes) -> None:
+        if self.item is None:
             return
-        refs = self.item.request.evidence
-        ref = refs[min(self._current_image, len(refs) - 1)]
-        position = f"({self._current_image + 1}/{len(refs)})"
-        caption = f"{ref.label or ref.kind}   {position}   SHA-256 {ref.sha256[:12]}…"
-        if ref.sha256 in self._failed:
-            self.image_view.set_image(
-                None, self.tr("⚠ This image failed verification and is not shown.")
-            )
-        else:
-            self.image_view.set_image(self._images.get(ref.sha256), self.tr("Loading…"))
-        self.lbl_image_caption.setText(caption)
+        import hashlib
+
+        self._grabs[hashlib.sha256(jpeg).hexdigest()] = (jpeg, captured_at_us)
+        self.service.grab_frame(self.item.request.request_id, camera_id, captured_at_us, jpeg)
+
+    def _on_bridge_capture_recorded(self, request_id: str, sha256: str) -> None:
+        grabbed = self._grabs.pop(sha256, None)
+        if grabbed is None or self.item is None or self.item.request.request_id != request_id:
+            return
+        jpeg, captured_at_us = grabbed
+        self.workspace.add_capture(sha256, jpeg, captured_at_us)
 
     def _on_bridge_item_revoked(self, request_id: str, reason: str) -> None:
+        for held in self.upcoming:
+            if held.request.request_id == request_id:  # never shown: it just goes
+                self.upcoming.remove(held)
+                self._arrived.pop(request_id, None)
+                self._update_state()
+                return
         if self.item is not None and self.item.request.request_id == request_id:
-            self._clear_item()
             self._present("warn", texts.revoke_reason(reason))
+            self._next()
 
     def _clear_item(self) -> None:
         self.item = None
-        self._images, self._failed = {}, {}
         self._sending = self._settled = False
         self._settled_hold.stop()
         self._hide_reason()
-        self.image_view.set_image(None)
-        self.thumbs.clear()
+        self.workspace.set_item(None)
+        self.checklist.set_rows(())
         self._update_state()
 
     # --- deciding ----------------------------------------------------------------------------
@@ -582,8 +659,11 @@ class MainWindow(QMainWindow):
             entry = QListWidgetItem(f"{i}   {code}   {texts.reason(code)}")
             entry.setData(Qt.ItemDataRole.UserRole, code)
             self.reason_list.addItem(entry)
-        self.reason_list.setCurrentRow(0)
-        self.reason_text.clear()
+        failing = [row for row in self.checklist.failing() if row.fail_verdict == verdict]
+        codes = list(reasons_for(verdict))
+        self.reason_list.setCurrentRow(codes.index(failing[0].fail_reason) if failing else 0)
+        # a failing checklist row says what is wrong, in the teller's language
+        self.reason_text.setText("；".join(row.label("zh") for row in failing)[:200])
         self.reason_panel.show()
         self.reason_list.setFocus()
         self._update_state()
@@ -619,7 +699,9 @@ class MainWindow(QMainWindow):
     def _send_decision(self, verdict: str, code: str | None, text: str) -> None:
         assert self.item is not None
         self._sending = True  # locks every decision key before anything else can run
-        self.service.decide(self.item.request.request_id, verdict, code, text)
+        self.service.decide(
+            self.item.request.request_id, verdict, code, text, self.checklist.results()
+        )
         self._update_state()  # the engine is already signing meanwhile
 
     def _on_bridge_decision_settled(
@@ -628,24 +710,29 @@ class MainWindow(QMainWindow):
         if self.item is None or self.item.request.request_id != request_id:
             return
         if accepted:
-            self._settled = True
             self.lbl_last_decision.setText(
                 self.tr("✓ %1 delivered %2")
                 .replace("%1", request_id)
                 .replace("%2", QDateTime.currentDateTime().toString("HH:mm:ss"))
             )
+            if self.upcoming:
+                self._next()  # decided → the next item, its images already decoded
+                return
+            # nothing in hand: the item stays a moment, locked, so that one arriving right
+            # now replaces it without the empty screen flashing in between
+            self._settled = True
             self._update_state()
             self._settled_hold.start()
         else:
             self._sending = False
             self._present("error", texts.error(code))
             if code in ("E_NOT_LEASED", "E_ALREADY_DECIDED", "E_INVALID_STATE"):
-                self._clear_item()
+                self._next()
             self._update_state()
 
     def _on_settled_hold_timeout(self) -> None:
         if self._settled:
-            self._clear_item()
+            self._next()
 
     # --- presence, queue, errors ---------------------------------------------------------------
 

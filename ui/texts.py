@@ -85,3 +85,23 @@ def revoke_reason(reason: str) -> str:
             "This item could not be recorded in the local audit cache and was given back."
         ),
     }.get(reason, reason)
+
+
+def image_problem(code: str) -> str:
+    """Why an evidence image is not shown, in words for the authorizer."""
+    return {
+        "E_EVIDENCE_MISMATCH": _t(
+            "⚠ This image failed its integrity check (SHA-256): it may have been altered. "
+            "It is not shown and the item cannot be approved."
+        ),
+        "E_EVIDENCE_MISSING": _t("⚠ The broker no longer has this image."),
+        "E_IMAGE_EMPTY": _t("⚠ The teller sent an empty image file. Return for a rescan."),
+        "E_IMAGE_FORMAT": _t("⚠ This file is not a JPEG or PNG image. Return for a rescan."),
+        "E_IMAGE_TRUNCATED": _t(
+            "⚠ This image file is cut short: part of the scan is missing. Return for a rescan."
+        ),
+        "E_IMAGE_CORRUPT": _t("⚠ This image file is damaged and cannot be shown."),
+        "E_IMAGE_TOO_LARGE": _t(
+            "⚠ This image is too large to open safely (more than 60 million pixels)."
+        ),
+    }.get(code, _t("⚠ This image cannot be shown (%1).").replace("%1", code))

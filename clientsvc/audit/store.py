@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     Column,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -64,6 +65,16 @@ outbox = Table(
     Column("detail", Text, nullable=False, default=""),
     Column("created_at", Integer, nullable=False),
     Column("updated_at", Integer, nullable=False),
+)
+
+captures = Table(
+    "captures",
+    metadata,
+    Column("sha256", String(64), primary_key=True),  # of the JPEG, as the camera sent it
+    Column("request_id", String(64), nullable=False, index=True),
+    Column("camera_id", String(64), nullable=False),
+    Column("captured_at_us", Integer, nullable=False),
+    Column("jpeg", LargeBinary, nullable=False),
 )
 
 meta = Table(
@@ -176,14 +187,86 @@ class AuditStore:
         self._head = (row["seq"], row["hash"])
         return int(row["seq"])
 
-    def record_decision(self, decision: Decision) -> int:
-        """The decision event and its outbox entry, in one transaction, before it is sent."""
-        data = decision.to_dict()
-        row = self._row("decision", data, decision.request_id, decision.authorizer_id)
-        at = row["at_ms"]
+    def append_all(
+        self, rows: list[tuple[str, dict[str, Any], str | None]], authorizer_id: str | None
+    ) -> None:
+        """Append several events (kind, payload, request id) in one commit."""
+        built = []
+        for kind, payload, request_id in rows:
+            row = self._row(kind, payload, request_id, authorizer_id)
+            built.append(row)
+            self._head = (row["seq"], row["hash"])  # the next row chains onto this one
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(events), built)
+        except SQLAlchemyError as exc:
+            self._head = self._load_head()
+            raise _storage_error(exc) from exc
+
+    def record_capture(
+        self,
+        *,
+        request_id: str,
+        authorizer_id: str,
+        camera_id: str,
+        captured_at_us: int,
+        jpeg: bytes,
+    ) -> str:
+        """A frame grabbed from the counter camera: the event and the JPEG, in one commit.
+        Returns its SHA-256, which the decision then carries."""
+        sha = hashlib.sha256(jpeg).hexdigest()
+        payload = {
+            "sha256": sha,
+            "camera_id": camera_id,
+            "captured_at_us": captured_at_us,
+            "size": len(jpeg),
+        }
+        row = self._row("frame_grabbed", payload, request_id, authorizer_id)
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(events), row)
+                exists = conn.execute(
+                    select(captures.c.sha256).where(captures.c.sha256 == sha)
+                ).first()
+                if exists is None:
+                    conn.execute(
+                        insert(captures),
+                        {
+                            "sha256": sha,
+                            "request_id": request_id,
+                            "camera_id": camera_id,
+                            "captured_at_us": captured_at_us,
+                            "jpeg": jpeg,
+                        },
+                    )
+        except SQLAlchemyError as exc:
+            raise _storage_error(exc) from exc
+        self._head = (row["seq"], row["hash"])
+        return sha
+
+    def capture(self, sha256: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(captures.c.jpeg).where(captures.c.sha256 == sha256)).first()
+        return None if row is None else bytes(row.jpeg)
+
+    def record_decision(self, decision: Decision, checklist: dict[str, str] | None = None) -> int:
+        """The decision event and its outbox entry, in one transaction, before it is sent;
+        with the checklist as the authorizer ticked it (row id → pass / fail / ""), if any."""
+        data = decision.to_dict()
+        rows = []
+        if checklist:
+            rows.append(
+                self._row(
+                    "checklist", {"rows": checklist}, decision.request_id, decision.authorizer_id
+                )
+            )
+            self._head = (rows[-1]["seq"], rows[-1]["hash"])
+        row = self._row("decision", data, decision.request_id, decision.authorizer_id)
+        rows.append(row)
+        at = row["at_ms"]
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(events), rows)
                 conn.execute(
                     insert(outbox),
                     {
@@ -198,6 +281,7 @@ class AuditStore:
                     },
                 )
         except SQLAlchemyError as exc:
+            self._head = self._load_head()
             raise _storage_error(exc) from exc
         self._head = (row["seq"], row["hash"])
         return int(row["seq"])
@@ -248,23 +332,30 @@ class AuditStore:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def count_today(self, authorizer_id: str, since_ms: int) -> tuple[int, int]:
-        """(decisions accepted by the broker, total decided-after-received ms) since a time."""
+        """(decisions accepted by the broker, total ms from on screen to decided) since a time.
+
+        An item held as "next" is counted from when it was shown (``item_shown``), not from
+        when it arrived."""
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(events.c.request_id, events.c.kind, events.c.at_ms).where(
+                select(events.c.request_id, events.c.kind, events.c.at_ms)
+                .where(
                     events.c.authorizer_id == authorizer_id,
                     events.c.at_ms >= since_ms,
-                    events.c.kind.in_(("item_received", "decision_acked")),
+                    events.c.kind.in_(("item_received", "item_shown", "decision_acked")),
                 )
+                .order_by(events.c.seq)
             ).all()
-        received: dict[str, int] = {}
+        shown: dict[str, int] = {}
         count = total = 0
         for r in rows:
             if r.kind == "item_received":
-                received[r.request_id] = r.at_ms
-            elif r.request_id in received:
+                shown.setdefault(r.request_id, r.at_ms)
+            elif r.kind == "item_shown":
+                shown[r.request_id] = r.at_ms
+            elif r.request_id in shown:
                 count += 1
-                total += r.at_ms - received[r.request_id]
+                total += r.at_ms - shown.pop(r.request_id)
         return count, total
 
     def verify_chain(self) -> list[ChainProblem]:

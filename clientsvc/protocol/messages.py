@@ -21,6 +21,7 @@ MAX_IMAGE_BYTES = 16 * 1024 * 1024
 MAX_EVIDENCE_PER_REQUEST = 16
 MAX_WAIT_MS = 30_000
 MAX_AMOUNT_FEN = 10**15
+MAX_CAPTURES = 8
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -117,6 +118,7 @@ class AuthRequest(Message):
     wait_s: Annotated[int, Field(ge=10, le=3600)] = 300
     urgent: bool = False
     supersedes: Id | None = None
+    camera_id: Id | None = None  # the counter camera at this teller's position (live video)
 
 
 class SubmitAck(Message):
@@ -162,6 +164,15 @@ class Decision(Message):
     decided_at: Millis
     nonce: Nonce
     signature: Signature
+    # frames grabbed from the counter camera while deciding (SHA-256 of each JPEG, sorted);
+    # omitted from the encoding, and so from what is signed, when there are none
+    captures: Annotated[list[Sha256], Field(max_length=MAX_CAPTURES)] = []
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        if not data["captures"]:
+            del data["captures"]
+        return data
 
 
 class Outcome(Message):

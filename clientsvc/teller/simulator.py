@@ -212,6 +212,7 @@ def make_request(
         submitted_at=time.time_ns() // 1_000_000,
         wait_s=600,
         urgent=rng.random() < 0.05,
+        camera_id=f"CAM-{outlet_id}-{teller_id}",  # the counter camera at this teller's place
     )
     return SimulatedRequest(request, blobs)
 

@@ -30,6 +30,7 @@ from clientsvc.identity import SigningKey
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import (
+    MAX_CAPTURES,
     AuthRequest,
     Decision,
     DecisionAck,
@@ -41,6 +42,8 @@ from clientsvc.protocol.messages import (
     QueueStatus,
     QueueStatusGet,
     Revoke,
+    WorkerOptions,
+    WorkerOptionsAck,
     parse,
     parse_any,
     request_digest,
@@ -82,6 +85,7 @@ class WorkstationEvents(Protocol):
     def evidence_loaded(self, request_id: str, sha256: str, data: bytes) -> None: ...
     def evidence_failed(self, request_id: str, sha256: str, code: str) -> None: ...
     def decision_settled(self, request_id: str, accepted: bool, code: str, detail: str) -> None: ...
+    def capture_recorded(self, request_id: str, sha256: str) -> None: ...
     def queue_status(self, status: QueueStatus, my_count: int, my_total_ms: int) -> None: ...
     def failed(self, code: str, detail: str) -> None: ...
 
@@ -96,6 +100,7 @@ class EngineConfig:
     decision_retry_ms: int = 3000
     queue_poll_ms: int = 2000
     evidence_cache_bytes: int = 256 * 1024 * 1024
+    prefetch: int = 1  # items held as "next" besides the one on screen (0: one at a time)
     audit_max_pages: int | None = None  # tests: simulate a full disk
 
 
@@ -129,7 +134,8 @@ class WorkstationEngine:
         self._items: dict[str, ReceivedItem] = {}
         self._pending: dict[str, tuple[Decision, int]] = {}  # request id → (decision, resend at)
         self._deferred: list[tuple[str, str, str]] = []  # settlements to record when idle
-        self._unrecorded: list[tuple[str, dict[str, Any]]] = []  # items shown, not yet recorded
+        self._unrecorded: list[tuple[str, dict[str, Any]]] = []  # items arrived, not yet recorded
+        self._captures: dict[str, list[str]] = {}  # request id → frames grabbed (sha256)
         self._evidence_waiting: dict[str, str] = {}  # sha256 → request id
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._cache_bytes = 0
@@ -166,13 +172,26 @@ class WorkstationEngine:
         self._submit(lambda: self._do_presence(state))
 
     def decide(
-        self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
+        self,
+        request_id: str,
+        verdict: str,
+        reason_code: str | None,
+        reason_text: str,
+        checklist: dict[str, str] | None = None,
     ) -> None:
-        self._submit(lambda: self._do_decide(request_id, verdict, reason_code, reason_text))
+        """Sign, record (with the checklist as ticked) and send a decision."""
+        self._submit(
+            lambda: self._do_decide(request_id, verdict, reason_code, reason_text, checklist)
+        )
 
     def item_displayed(self, request_id: str) -> None:
-        """The window has the item on screen: record its arrival now, off the path to it."""
-        self._submit(self._record_items_owed)
+        """The window has the item on screen: record that (and its arrival, if still owed)."""
+        self._submit(lambda: self._do_item_displayed(request_id))
+
+    def grab_frame(self, request_id: str, camera_id: str, captured_at_us: int, jpeg: bytes) -> None:
+        """Keep a frame of the counter camera with the item: recorded, then carried (by its
+        hash) in the decision's signed ``captures``."""
+        self._submit(lambda: self._do_grab(request_id, camera_id, captured_at_us, jpeg))
 
     def run_on_engine_thread(self, command: Callable[[], None]) -> None:
         """Run a callable on the engine thread (after the commands before it)."""
@@ -266,6 +285,10 @@ class WorkstationEngine:
         self._next_heartbeat = 0
         self._send_client("authz.presence", [self._presence_frame(self._presence)])
         self._send(mdp.worker_frames(mdp.WorkerCommand.READY, service="authz"))
+        if self.config.prefetch:
+            self._send_client(
+                "authz.options", [WorkerOptions(prefetch=self.config.prefetch).to_frame()]
+            )
 
     def _reconnect(self, why: str) -> None:
         log.warning("reconnecting to the broker: %s", why)
@@ -379,40 +402,60 @@ class WorkstationEngine:
                 self._evidence_waiting[ref.sha256] = request.request_id
                 self._send_client("evidence.get", [EvidenceGet(sha256=ref.sha256).to_frame()])
 
-    def _record_items_owed(self) -> None:
-        self._record_items()
+    def _do_item_displayed(self, request_id: str) -> None:
+        if request_id in self._items:
+            self._record_items([("item_shown", {}, request_id)])
 
-    def _record_items(self) -> ProtocolError | None:
-        """Write the item_received rows still owed; the error when the disk refused them."""
-        while self._unrecorded:
-            request_id, payload = self._unrecorded[0]
-            try:
-                assert self._audit is not None
-                self._audit.append(
-                    "item_received",
-                    payload,
-                    request_id=request_id,
-                    authorizer_id=self.key.authorizer_id,
-                )
-            except ProtocolError as err:
-                # an item that cannot be recorded cannot be decided: take it off the screen,
-                # give it back to the broker and stop taking work until the disk is fixed
-                self._unrecorded.clear()
-                if self._items.pop(request_id, None) is not None:
-                    self.events.item_revoked(request_id, "not_recorded")
-                self.events.failed(err.code.value, err.detail)
-                self._presence = "away"
-                self._send(mdp.worker_frames(mdp.WorkerCommand.DISCONNECT))
-                self._reconnect("the audit cache cannot be written")
-                return err
-            self._unrecorded.pop(0)
+    def _record_items(
+        self, also: list[tuple[str, dict[str, Any], str | None]] | None = None
+    ) -> ProtocolError | None:
+        """Write the item_received rows still owed (and ``also``) in one commit; the error
+        when the disk refused them."""
+        if not self._unrecorded and not also:
+            return None
+        rows = [("item_received", payload, rid) for rid, payload in self._unrecorded]
+        assert self._audit is not None
+        try:
+            self._audit.append_all([*rows, *(also or [])], self.key.authorizer_id)
+        except ProtocolError as err:
+            # an item that cannot be recorded cannot be decided: take it off the screen,
+            # give it back to the broker and stop taking work until the disk is fixed
+            for rid, _ in self._unrecorded:
+                if self._items.pop(rid, None) is not None:
+                    self.events.item_revoked(rid, "not_recorded")
+            self._unrecorded.clear()
+            self.events.failed(err.code.value, err.detail)
+            self._presence = "away"
+            self._send(mdp.worker_frames(mdp.WorkerCommand.DISCONNECT))
+            self._reconnect("the audit cache cannot be written")
+            return err
+        self._unrecorded.clear()
         return None
+
+    def _do_grab(self, request_id: str, camera_id: str, captured_at_us: int, jpeg: bytes) -> None:
+        if request_id not in self._items:
+            raise ProtocolError(ErrorCode.NOT_LEASED, "the item is no longer on screen")
+        if self._record_items() is not None:
+            return
+        assert self._audit is not None
+        sha = self._audit.record_capture(
+            request_id=request_id,
+            authorizer_id=self.key.authorizer_id,
+            camera_id=camera_id,
+            captured_at_us=captured_at_us,
+            jpeg=jpeg,
+        )
+        grabbed = self._captures.setdefault(request_id, [])
+        if sha not in grabbed and len(grabbed) < MAX_CAPTURES:
+            grabbed.append(sha)
+        self.events.capture_recorded(request_id, sha)
 
     def _on_revoke(self, revoke: Revoke) -> None:
         item = self._items.get(revoke.request_id)
         if item is None or item.lease_id != revoke.lease_id:
             return  # a stale revoke for an older lease: the item in hand stays
         del self._items[revoke.request_id]
+        self._captures.pop(revoke.request_id, None)
         self._audit_append("item_revoked", {"reason": revoke.reason}, revoke.request_id)
         self.events.item_revoked(revoke.request_id, revoke.reason)
 
@@ -425,6 +468,8 @@ class WorkstationEngine:
         elif isinstance(msg, PresenceAck):
             self._set_connected(True)
             self.events.presence_changed(msg.state)
+        elif isinstance(msg, WorkerOptionsAck):
+            log.info("the broker holds up to %d next item(s) for this workstation", msg.prefetch)
         elif isinstance(msg, DecisionAck):
             self._settle(msg.request_id, True, "", msg.status)
         elif isinstance(msg, QueueStatus):
@@ -471,7 +516,12 @@ class WorkstationEngine:
             self._send_client("authz.presence", [self._presence_frame(state)])
 
     def _do_decide(
-        self, request_id: str, verdict: str, reason_code: str | None, reason_text: str
+        self,
+        request_id: str,
+        verdict: str,
+        reason_code: str | None,
+        reason_text: str,
+        checklist: dict[str, str] | None = None,
     ) -> None:
         refused = self._record_items()
         if refused is not None:  # the item was taken back: the disk cannot hold its record
@@ -493,10 +543,11 @@ class WorkstationEngine:
             verdict=verdict,
             reason_code=reason_code,
             reason_text=reason_text,
+            captures=self._captures.get(request_id),
         )
         assert self._audit is not None
         try:
-            self._audit.record_decision(decision)  # written before it is sent
+            self._audit.record_decision(decision, checklist)  # written before it is sent
         except ProtocolError as err:
             self.events.decision_settled(request_id, False, err.code.value, err.detail)
             return
@@ -514,6 +565,7 @@ class WorkstationEngine:
         self._deferred.append((request_id, state, code or detail))
         if accepted:
             self._items.pop(request_id, None)
+            self._captures.pop(request_id, None)
         self.events.decision_settled(request_id, accepted, code, detail)
 
     def _flush_deferred(self) -> None:

@@ -1,0 +1,117 @@
+"""The review checklist (审核要点) of the item in hand: tick rows from the keyboard; selecting a
+row zooms the evidence to the place it is about; a failing row pre-fills the reason."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
+
+from clientsvc.checklist import ChecklistRow
+from ui.actions import ACTIONS
+
+MARKS = {"": "☐", "pass": "✓", "fail": "✗"}
+
+
+class ChecklistPanel(QFrame):
+    sig_row_selected = Signal(object)
+    """A row was selected or asked to zoom (ChecklistRow): show its place on the image."""
+    sig_results_changed = Signal()
+    """A row was ticked as fine or failing, or cleared."""
+
+    def __init__(self, language: str = "en") -> None:
+        super().__init__(objectName="Card")
+        self.language = "zh" if language.startswith("zh") else "en"
+        layout = QVBoxLayout(self)
+        self.title = QLabel(objectName="SectionTitle")
+        layout.addWidget(self.title)
+        self.hint = QLabel(objectName="FieldLabel")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        self.list = QListWidget(objectName="Checklist")
+        self.list.currentRowChanged.connect(self._on_list_current_row_changed)
+        self.list.installEventFilter(self)
+        layout.addWidget(self.list, 1)
+        self._rows: tuple[ChecklistRow, ...] = ()
+        self._results: dict[str, str] = {}
+        self._keys = {
+            spec.id: QKeySequence(spec.shortcut) for spec in ACTIONS if spec.scope == "checklist"
+        }
+        self.title.setText(self.tr("Checklist"))
+        self.hint.setText(
+            self.tr("F2 to start · ↑↓ rows · %1 fine · %2 fails · %3 zoom to it")
+            .replace(
+                "%1", self._keys["check_pass"].toString(QKeySequence.SequenceFormat.NativeText)
+            )
+            .replace(
+                "%2", self._keys["check_fail"].toString(QKeySequence.SequenceFormat.NativeText)
+            )
+            .replace(
+                "%3", self._keys["check_zoom"].toString(QKeySequence.SequenceFormat.NativeText)
+            )
+        )
+
+    def set_rows(self, rows: tuple[ChecklistRow, ...]) -> None:
+        self._rows = rows
+        self._results = {row.id: "" for row in rows}
+        self.list.blockSignals(True)
+        self.list.clear()
+        for row in rows:
+            entry = QListWidgetItem()
+            entry.setData(Qt.ItemDataRole.UserRole, row.id)
+            self.list.addItem(entry)
+            self._render(self.list.count() - 1)
+        self.list.blockSignals(False)
+
+    def rows(self) -> tuple[ChecklistRow, ...]:
+        return self._rows
+
+    def results(self) -> dict[str, str]:
+        """Row id → "pass", "fail" or "" (not ticked)."""
+        return dict(self._results)
+
+    def failing(self) -> list[ChecklistRow]:
+        return [row for row in self._rows if self._results.get(row.id) == "fail"]
+
+    def focus_list(self) -> None:
+        if self.list.count() and self.list.currentRow() < 0:
+            self.list.setCurrentRow(0)
+        self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def mark(self, index: int, result: str) -> None:
+        """Tick row ``index`` as "pass" or "fail"; the same again clears it."""
+        if not 0 <= index < len(self._rows):
+            return
+        row = self._rows[index]
+        self._results[row.id] = "" if self._results[row.id] == result else result
+        self._render(index)
+        self.sig_results_changed.emit()
+
+    def _render(self, index: int) -> None:
+        row = self._rows[index]
+        result = self._results.get(row.id, "")
+        entry = self.list.item(index)
+        entry.setText(f"{MARKS[result]}  {row.label(self.language)}")
+        entry.setData(Qt.ItemDataRole.AccessibleDescriptionRole, result or "unchecked")
+        entry.setForeground(QColor({"pass": "#1e7a45", "fail": "#b3261e"}.get(result, "#1d2530")))
+
+    def _on_list_current_row_changed(self, index: int) -> None:
+        if 0 <= index < len(self._rows):
+            self.sig_row_selected.emit(self._rows[index])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.list and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            pressed = QKeySequence(event.keyCombination())
+            index = self.list.currentRow()
+            if pressed.matches(self._keys["check_pass"]) == QKeySequence.SequenceMatch.ExactMatch:
+                self.mark(index, "pass")
+                return True
+            if pressed.matches(self._keys["check_fail"]) == QKeySequence.SequenceMatch.ExactMatch:
+                self.mark(index, "fail")
+                return True
+            if pressed.matches(self._keys["check_zoom"]) == QKeySequence.SequenceMatch.ExactMatch:
+                if 0 <= index < len(self._rows):
+                    self.sig_row_selected.emit(self._rows[index])
+                return True
+        return super().eventFilter(watched, event)

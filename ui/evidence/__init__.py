@@ -1,0 +1,1 @@
+"""The evidence workspace: voucher and ID images, live counter video, frame grabs."""

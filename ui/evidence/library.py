@@ -1,0 +1,194 @@
+"""Evidence images for the items in hand, decoded and scaled on the pool, kept ready to paint.
+
+One ``EvidenceLibrary`` per window set. Bytes arrive (already checked against their SHA-256 by
+the engine); a large scan is first decoded reduced (``IMREAD_REDUCED_*``) so that a legible
+picture paints at once, then in full. Each image becomes a pyramid of exact halvings that the
+viewers paint from. Display adjustments (brightness, contrast, sharpen) are computed here too.
+Images of items no longer in hand are dropped (``keep_only``), so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Signal
+from PySide6.QtGui import QImage
+
+from clientsvc.imaging import Adjustment, adjust, check_image, decode, halvings, preview_reduction
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+from ui.background import run_in_background
+
+log = logging.getLogger("authdesk.ui")
+
+PREVIEW_SIDE = 900  # a reduced first decode keeps at least this many pixels on the long side
+PRIORITY_PREVIEW, PRIORITY_FULL, PRIORITY_ADJUST = 3, 1, 2
+
+
+class ShownImage:
+    """A QImage over BGRA pixels it keeps alive (Qt's RGB32 layout: no conversion, no copy)."""
+
+    __slots__ = ("image", "pixels")
+
+    def __init__(self, pixels: np.ndarray[Any, Any]) -> None:
+        self.pixels = np.ascontiguousarray(pixels)
+        height, width = self.pixels.shape[:2]
+        self.image = QImage(
+            self.pixels.data, width, height, self.pixels.strides[0], QImage.Format.Format_RGB32
+        )
+
+    def size(self) -> QSize:
+        return self.image.size()
+
+
+@dataclass
+class EvidenceImage:
+    """One image and what is known of it. ``levels[0]`` is the most detailed decoded so far;
+    each next level is half the size. ``width`` × ``height`` is the image's own size."""
+
+    sha256: str
+    label: str
+    kind: str
+    width: int = 0
+    height: int = 0
+    levels: list[ShownImage] = field(default_factory=list)
+    full: bool = False  # levels[0] is the whole resolution (not a preview)
+    error: str = ""  # an error code when the image cannot be shown
+    adjusted: dict[Adjustment, list[ShownImage]] = field(default_factory=dict)
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.levels)
+
+    def rect(self) -> QRectF:
+        return QRectF(0, 0, self.width, self.height)
+
+    def level_for(
+        self, scale: float, adjustment: Adjustment | None = None
+    ) -> tuple[ShownImage, float]:
+        """The least detailed level still at least as detailed as ``scale`` display pixels per
+        image pixel, and that level's own scale."""
+        levels = self.levels
+        if (
+            adjustment is not None
+            and not adjustment.is_identity()
+            and self.adjusted.get(adjustment)
+        ):
+            levels = self.adjusted[adjustment]
+        chosen = levels[0]
+        for level in levels:
+            if level.image.width() / self.width >= scale:
+                chosen = level
+        return chosen, chosen.image.width() / self.width
+
+    def region_rect(self, region: tuple[int, ...]) -> QRectF:
+        """A region in 1/10000 of width and height, in image pixels."""
+        x, y, w, h = region
+        return QRectF(
+            QPointF(x * self.width / 10_000, y * self.height / 10_000),
+            QPointF((x + w) * self.width / 10_000, (y + h) * self.height / 10_000),
+        )
+
+
+def _prepare(data: bytes, reduction: int) -> tuple[int, int, list[ShownImage]]:
+    decoded = decode(data, reduction)
+    return decoded.width, decoded.height, [ShownImage(p) for p in halvings(decoded.pixels)]
+
+
+class EvidenceLibrary(QObject):
+    sig_image_changed = Signal(str)
+    """An image got a preview, its full resolution, an adjustment, or failed (sha256)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._images: dict[str, EvidenceImage] = {}
+
+    def get(self, sha256: str) -> EvidenceImage | None:
+        return self._images.get(sha256)
+
+    def expect(self, sha256: str, label: str, kind: str) -> EvidenceImage:
+        """Announce an image (its bytes come later): it shows as loading meanwhile."""
+        image = self._images.get(sha256)
+        if image is None:
+            image = self._images[sha256] = EvidenceImage(sha256, label, kind)
+        return image
+
+    def keep_only(self, wanted: set[str]) -> None:
+        """Forget the images of items no longer in hand."""
+        for sha in [s for s in self._images if s not in wanted]:
+            del self._images[sha]
+
+    def fail(self, sha256: str, code: str) -> None:
+        image = self._images.get(sha256)
+        if image is not None:
+            image.error, image.levels, image.adjusted = code, [], {}
+            self.sig_image_changed.emit(sha256)
+
+    def load(self, sha256: str, data: bytes) -> None:
+        """Decode on the pool: a reduced preview first when the scan is large, then the whole."""
+        image = self._images.get(sha256)
+        if image is None or image.ready or image.error:
+            return
+        try:
+            size = check_image(data)
+        except ProtocolError as err:
+            log.warning("image %s refused: %s", sha256[:12], err)
+            self.fail(sha256, err.code.value)
+            return
+        reduction = preview_reduction(size, PREVIEW_SIDE)
+        if reduction > 1:
+            self._decode(image, data, reduction, PRIORITY_PREVIEW)
+        self._decode(image, data, 1, PRIORITY_FULL)
+
+    def _decode(self, image: EvidenceImage, data: bytes, reduction: int, priority: int) -> None:
+        def done(result: tuple[int, int, list[ShownImage]]) -> None:
+            if self._images.get(image.sha256) is not image or image.error:
+                return
+            if image.full and reduction > 1:
+                return  # the whole image won the race: the preview is not needed
+            image.width, image.height, image.levels = result
+            image.full = reduction == 1
+            image.adjusted = {}
+            self.sig_image_changed.emit(image.sha256)
+
+        def failed(exc: BaseException) -> None:
+            code = (
+                exc.code.value if isinstance(exc, ProtocolError) else ErrorCode.IMAGE_CORRUPT.value
+            )
+            log.warning("image %s could not be decoded: %s", image.sha256[:12], exc)
+            if self._images.get(image.sha256) is image:
+                self.fail(image.sha256, code)
+
+        run_in_background(
+            lambda: _prepare(data, reduction), done, failed, owner=self, priority=priority
+        )
+
+    def request_adjusted(self, sha256: str, how: Adjustment) -> bool:
+        """True if the adjusted levels are ready; otherwise they are computed and
+        ``sig_image_changed`` follows."""
+        image = self._images.get(sha256)
+        if image is None or not image.ready or how.is_identity():
+            return True
+        if how in image.adjusted:
+            return True
+        source = list(image.levels)
+        image.adjusted[how] = []  # in progress: asked once
+
+        def done(levels: list[ShownImage]) -> None:
+            if self._images.get(sha256) is image and image.levels and image.levels[0] is source[0]:
+                image.adjusted[how] = levels
+                self.sig_image_changed.emit(sha256)
+
+        def failed(exc: BaseException) -> None:
+            log.warning("adjustment failed for %s: %s", sha256[:12], exc)
+
+        run_in_background(
+            lambda: [ShownImage(adjust(level.pixels, how)) for level in source],
+            done,
+            failed,
+            owner=self,
+            priority=PRIORITY_ADJUST,
+        )
+        return False

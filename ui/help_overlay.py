@@ -1,0 +1,73 @@
+"""The keys, shown over a window (F1): read from the one action table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from ui.actions import ACTIONS, group_title, label
+
+GROUPS = ("decide", "checklist", "evidence", "video", "session")
+
+
+def key_text(spec_shortcut: str, alternates: tuple[str, ...] = ()) -> str:
+    keys = [
+        QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
+        for k in (spec_shortcut, *alternates)
+    ]
+    return "  /  ".join(keys)
+
+
+class HelpOverlay(QWidget):
+    """Covers its parent; F1 or Escape hides it again (the window's actions do that)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("HelpOverlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, False)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 30, 40, 30)
+        title = QLabel(self.tr("Keys  (F1 closes)"), objectName="HelpTitle")
+        outer.addWidget(title)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(2)
+        column = 0
+        row = 0
+        for group in GROUPS:
+            specs = [a for a in ACTIONS if a.group == group]
+            if row + len(specs) + 1 > 22:
+                column += 2
+                row = 0
+            heading = QLabel(group_title(group), objectName="HelpGroup")
+            grid.addWidget(heading, row, column, 1, 2)
+            row += 1
+            for spec in specs:
+                key = QLabel(key_text(spec.shortcut, spec.alternates), objectName="HelpKey")
+                what = QLabel(label(spec.id), objectName="HelpText")
+                grid.addWidget(key, row, column, Qt.AlignmentFlag.AlignRight)
+                grid.addWidget(what, row, column + 1)
+                row += 1
+            row += 1
+        outer.addLayout(grid)
+        outer.addStretch(1)
+        parent.installEventFilter(self)
+        self.hide()
+
+    def toggle(self) -> None:
+        if self.isVisible():
+            self.hide()
+        else:
+            self.setGeometry(self.parentWidget().rect())
+            self.raise_()
+            self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(16, 24, 36, 232))
