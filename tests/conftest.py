@@ -12,7 +12,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.helpers import Identities, make_identities
 
-OUR_THREADS = ("broker", "ws-engine", "center", "journal-checkpoint", "video", "video-relay", "camera")
+OUR_THREADS = (
+    "broker",
+    "ws-engine",
+    "center",
+    "journal-checkpoint",
+    "video",
+    "video-relay",
+    "camera",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -643,6 +643,7 @@ def test_going_away_gives_back_the_held_item_but_keeps_the_one_on_screen(
         req, blobs = request(f"R{i}")
         teller.submit(req, blobs)
     on_screen, held = w.next_work(), w.next_work()
+    assert held.request["request_id"] == "R1"
     ack, _ = w.call(
         "authz.presence", [w.key.sign_presence(terminal_id="WS-A1", state="away").to_frame()]
     )

@@ -26,6 +26,7 @@ class Recorder:
         self.audit_path = audit_path
         self.recorded_in_order: list[bool] = []
         self.on_item: Callable[[Any], None] | None = None
+        self.skipped: list[tuple[str, tuple[Any, ...]]] = []
 
     def __getattr__(self, name: str) -> Any:
         return lambda *args: self.calls.put((name, args))
@@ -48,10 +49,16 @@ class Recorder:
         self.calls.put(("decision_settled", (request_id, *args)))
 
     def next(self, name: str, timeout: float = 10) -> tuple[Any, ...]:
+        """The next call of ``name``; calls of other names are kept for later, in order."""
+        for i, (got, args) in enumerate(self.skipped):
+            if got == name:
+                del self.skipped[i]
+                return args
         while True:
             got, args = self.calls.get(timeout=timeout)
             if got == name:
                 return args
+            self.skipped.append((got, args))
 
 
 @pytest.fixture
@@ -226,3 +233,82 @@ def test_signing_out_and_back_in_on_the_same_engine_gets_items_again(
         teller.submit(req, blobs)
         (item,) = rec.next("item_received")
         assert item.request.request_id == "R1"
+
+
+def test_a_grabbed_frame_is_recorded_and_carried_signed_in_the_decision(
+    engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
+) -> None:
+    import hashlib
+
+    eng, rec = engine
+    frame = b"\xff\xd8\xff\xe0 a counter camera frame \xff\xd9"
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        req, blobs = request("R1")
+        teller.submit(req, blobs)
+        rec.next("item_received")
+        eng.grab_frame("R1", "CAM-O1-T1", 1_764_000_000_000_000, frame)
+        sha = hashlib.sha256(frame).hexdigest()
+        assert rec.next("capture_recorded") == ("R1", sha)
+        eng.decide("R1", "approve", None, "", {"face": "pass"})
+        assert rec.next("decision_settled")[:2] == ("R1", True)
+        outcome = teller.wait("R1", 5)
+        verified = verify_outcome(outcome, req.to_dict(), ids.directory)
+        assert verified.outcome.decision.captures == [sha]  # type: ignore[union-attr]
+    eng.stop()
+    store = AuditStore(rec.audit_path)
+    assert store.capture(sha) == frame
+    kinds = [e["kind"] for e in store.events()]
+    assert kinds.index("frame_grabbed") < kinds.index("checklist") < kinds.index("decision")
+    assert store.verify_chain() == []
+    store.close()
+
+
+def test_a_tampered_capture_list_is_refused_by_the_teller(
+    engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
+) -> None:
+    """The captures are signed: a decision whose frame hashes were swapped does not verify."""
+    eng, rec = engine
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        req, blobs = request("R1")
+        teller.submit(req, blobs)
+        rec.next("item_received")
+        eng.grab_frame("R1", "CAM-O1-T1", 1, b"\xff\xd8\xff frame \xff\xd9")
+        rec.next("capture_recorded")
+        eng.decide("R1", "approve", None, "")
+        rec.next("decision_settled")
+        outcome = teller.wait("R1", 5)
+    assert outcome.decision is not None
+    forged = outcome.model_copy(
+        update={"decision": outcome.decision.model_copy(update={"captures": ["0" * 64]})}
+    )
+    with pytest.raises(ProtocolError) as info:
+        verify_outcome(forged, req.to_dict(), ids.directory)
+    assert info.value.code.value == "E_BAD_SIGNATURE"
+
+
+def test_the_engine_holds_the_next_item_with_its_images_fetched(
+    engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
+) -> None:
+    eng, rec = engine
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        for rid in ("R1", "R2", "R3"):
+            req, blobs = request(rid)
+            teller.submit(req, blobs)
+        received = [rec.next("item_received")[0].request.request_id for _ in range(2)]
+        fetched = {rec.next("evidence_loaded")[0] for _ in range(2)}
+        assert received == ["R1", "R2"]
+        assert fetched == {"R1", "R2"}  # the held item's image came without being shown
+        assert teller.status("R3").state == "pending"  # one on screen, one held: no more
+        eng.item_displayed("R1")
+        eng.decide("R1", "approve", None, "")
+        assert rec.next("decision_settled")[:2] == ("R1", True)
+        third = rec.next("item_received")[0]
+        assert third.request.request_id == "R3"
+        eng.item_displayed("R2")
+        eng.decide("R2", "approve", None, "")
+        assert rec.next("decision_settled")[:2] == ("R2", True)
+    eng.stop()
+    store = AuditStore(rec.audit_path)
+    shown = [e["request_id"] for e in store.events("item_shown")]
+    assert shown == ["R1", "R2"]
+    store.close()

@@ -55,13 +55,11 @@ class HelpOverlay(QWidget):
         parent.installEventFilter(self)
         self.hide()
 
-    def toggle(self) -> None:
-        if self.isVisible():
-            self.hide()
-        else:
+    def set_shown(self, shown: bool) -> None:
+        if shown:
             self.setGeometry(self.parentWidget().rect())
             self.raise_()
-            self.show()
+        self.setVisible(shown)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:

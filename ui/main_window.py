@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self._presence = "available"
         self._connected = False
         self._language = language
+        self._help_on = False
         self.setWindowTitle(
             self.tr("AuthDesk — Remote authorization — %1 (%2)")
             .replace("%1", authorizer_name)
@@ -358,10 +359,15 @@ class MainWindow(QMainWindow):
         self.help = HelpOverlay(self)
 
     def _on_action_help(self) -> None:
-        """F1: the keys, over the evidence (and over this window when it is on its own)."""
-        self.workspace.toggle_help()
-        if self.workspace.window() is not self:
-            self.help.toggle()
+        """F1: the keys, over the evidence (wherever it is) and over this window unless the
+        evidence is on screen in it."""
+        self._help_on = not self._help_on
+        self._place_help()
+
+    def _place_help(self) -> None:
+        here = self.workspace.window() is self and self.workspace.isVisible()
+        self.workspace.help.set_shown(self._help_on)
+        self.help.set_shown(self._help_on and not here)
 
     def _connect_bridge(self) -> None:
         b = self.bridge
@@ -441,6 +447,8 @@ class MainWindow(QMainWindow):
             else ""
         )
         self._update_strip()
+        if self._help_on:
+            self._place_help()
         if (
             state["decidable"]
             and self.item is not None

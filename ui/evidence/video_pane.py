@@ -56,6 +56,8 @@ class VideoBridge(QObject):
 class VideoPane(QWidget):
     sig_frame_painted = Signal(object)
     """A frame reached the screen (its FrameHeader): for the glass-to-glass measurement."""
+    sig_live_changed = Signal(bool)
+    """A current picture is on screen (True), or no longer (False): a grab is possible or not."""
 
     def __init__(self, bridge: VideoBridge) -> None:
         super().__init__()
@@ -107,15 +109,26 @@ class VideoPane(QWidget):
         frame = self.bridge.take()
         if frame is None or frame.header.camera_id != self.camera_id:
             return
+        was_live = self.is_live()
         self.frame = frame
         self._shown = ShownImage(frame.pixels)
         self._fresh = True
+        if self.state in ("waiting", "stalled", "bad_frames"):
+            self.state = "live"  # a good frame is proof enough
         self.repaint()  # now: a frame late by one event-loop turn is a frame late
+        if not was_live:
+            self.sig_live_changed.emit(True)
+
+    def is_live(self) -> bool:
+        return self.frame is not None and self.state == "live"
 
     def _on_bridge_state_changed(self, camera_id: str | None, state: str, detail: str) -> None:
         if camera_id == self.camera_id:
+            was_live = self.is_live()
             self.state, self.detail = state, detail
             self.update()
+            if was_live != self.is_live():
+                self.sig_live_changed.emit(self.is_live())
 
     def _on_bridge_frame_dropped(self, reason: str) -> None:
         self.dropped += 1

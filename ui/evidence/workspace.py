@@ -88,7 +88,7 @@ class EvidenceWorkspace(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         self.video = VideoPane(video)
-        video.sig_state_changed.connect(lambda *_: self.sig_state_changed.emit())
+        self.video.sig_live_changed.connect(lambda _live: self.sig_state_changed.emit())
         side_layout.addWidget(self.video)
         self.grab_hint = QLabel(objectName="FieldLabel")
         self.grab_hint.setWordWrap(True)
@@ -226,7 +226,7 @@ class EvidenceWorkspace(QWidget):
         return image is not None and image.ready
 
     def has_video(self) -> bool:
-        return self.item is not None and self.video.frame is not None and self.video.state == "live"
+        return self.item is not None and self.video.is_live()
 
     def step_image(self, delta: int) -> None:
         if self._entries:
@@ -297,15 +297,12 @@ class EvidenceWorkspace(QWidget):
         if image is not None and image.ready:
             self.active_viewer().zoom_to(image.region_rect(region))
 
-    def toggle_help(self) -> None:
-        self.help.toggle()
-
     # --- video and grabs -----------------------------------------------------------------------
 
     def grab(self) -> bool:
         """Grab the frame on screen (the caller records it; ``add_capture`` shows it)."""
         frame = self.video.frame
-        if self.item is None or frame is None or self.video.state != "live":
+        if self.item is None or frame is None or not self.video.is_live():
             return False
         self.sig_frame_grabbed.emit(frame.header.camera_id, frame.header.captured_at_us, frame.jpeg)
         return True
