@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -174,6 +174,9 @@ class WorkstationApp:
 def make_qapplication(argv: list[str] | None = None) -> QApplication:
     keep_image_buffers_in_heap()  # this is the process that decodes and paints evidence
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    # Items come a minute apart: pool threads that expired in between would be re-created
+    # for each, and a new thread's first large decode costs 2-3× (a fresh malloc arena).
+    QThreadPool.globalInstance().setExpiryTimeout(-1)
     app.setApplicationName("AuthDesk")
     app.setOrganizationName("AuthDesk")
     theme.apply(app)  # type: ignore[arg-type]

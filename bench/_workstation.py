@@ -26,6 +26,9 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--broker", required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--think-ms", type=int, default=0, help="wait this long after the paint before F9"
+    )
     args = parser.parse_args()
     settings = load_settings(
         None,
@@ -34,6 +37,7 @@ def main() -> int:
         demo_secrets_file=args.data_dir / "demo-secrets.json",
         broker_endpoint=args.broker,
         terminal_id="BENCH-WS",
+        video_endpoint="",
     )
     qapp = make_qapplication()
     session = WorkstationApp(settings, make_keystore(settings))
@@ -41,6 +45,8 @@ def main() -> int:
     shown: dict[str, int] = {}
     pressed: dict[str, int] = {}
     received: dict[str, int] = {}  # when the engine thread had it (ms resolution)
+    evidence: dict[str, int] = {}  # when every image was decoded and painted
+    order: list[str] = []
 
     def on_shown(request_id: str) -> None:
         shown[request_id] = time.time_ns()
@@ -54,17 +60,21 @@ def main() -> int:
 
     def press() -> None:
         request_id = ready.pop()
+        if window.item is None or window.item.request.request_id != request_id:
+            return
         pressed[request_id] = time.time_ns()
         QTest.keyClick(window, Qt.Key.Key_F9)
 
     class PaintWatch(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and ready:
-                QTimer.singleShot(0, press)  # right after this paint
+            if event.type() == QEvent.Type.Paint and ready and ready[0] not in evidence:
+                evidence[ready[0]] = time.time_ns()
+                order.append(ready[0])
+                QTimer.singleShot(args.think_ms, press)  # right after this paint (+ thinking)
             return False
 
     watch = PaintWatch()
-    window.image_view.installEventFilter(watch)
+    window.workspace.viewers[0].installEventFilter(watch)
     window.sig_item_shown.connect(on_shown)
     window.sig_evidence_shown.connect(on_evidence)
     signal.signal(signal.SIGTERM, lambda *_: qapp.quit())
@@ -73,7 +83,17 @@ def main() -> int:
     keepalive.start(100)
     qapp.exec()
     session.close()
-    args.out.write_text(json.dumps({"shown": shown, "pressed": pressed, "received": received}))
+    args.out.write_text(
+        json.dumps(
+            {
+                "shown": shown,
+                "pressed": pressed,
+                "received": received,
+                "evidence": evidence,
+                "order": order,
+            }
+        )
+    )
     return 0
 
 

@@ -1,8 +1,10 @@
 """Evidence images for display (OpenCV), decoded off the GUI thread, with hard limits.
 
-Pixels are BGRA, H×W×4 uint8: the byte order of Qt's ``Format_RGB32`` on a little-endian
-machine, so the UI wraps them without converting. Every function here releases the GIL while
-OpenCV works, so running them on a thread pool never holds up the GUI thread.
+Pixels are BGRA, H×W×4 uint8 (the byte order of Qt's ``Format_RGB32`` on a little-endian
+machine, so the UI wraps them without converting), or BGR, H×W×3, as the decoder gives them
+(Qt's ``Format_BGR888``), where converting a whole large scan would cost more than it saves.
+Every function here releases the GIL while OpenCV works, so running them on a thread pool never
+holds up the GUI thread.
 """
 
 from __future__ import annotations
@@ -99,9 +101,10 @@ class Decoded:
         return max(1, round(self.width / int(self.pixels.shape[1])))
 
 
-def decode(data: bytes, reduction: int = 1) -> Decoded:
-    """Decode to BGRA, optionally reduced at decode time (``IMREAD_REDUCED_COLOR_*``: the
-    JPEG decoder skips the work, a quarter-size A4 decodes in a third of the time)."""
+def decode(data: bytes, reduction: int = 1, *, bgra: bool = True) -> Decoded:
+    """Decode to BGRA (or to BGR with ``bgra=False``), optionally reduced at decode time
+    (``IMREAD_REDUCED_COLOR_*``: the JPEG decoder skips the work, a quarter-size A4 decodes in
+    a third of the time)."""
     width, height = check_image(data)
     flag = REDUCTIONS.get(reduction, cv2.IMREAD_COLOR)
     try:
@@ -111,8 +114,12 @@ def decode(data: bytes, reduction: int = 1) -> Decoded:
     if image is None:
         raise ProtocolError(ErrorCode.IMAGE_CORRUPT, "the image data cannot be decoded")
     if image.ndim == 2:
-        return Decoded(cv2.cvtColor(image, cv2.COLOR_GRAY2BGRA), width, height)
-    return Decoded(cv2.cvtColor(image, cv2.COLOR_BGR2BGRA), width, height)
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    return Decoded(cv2.cvtColor(image, cv2.COLOR_BGR2BGRA) if bgra else image, width, height)
+
+
+def to_bgra(pixels: Pixels) -> Pixels:
+    return pixels if pixels.shape[2] == 4 else cv2.cvtColor(pixels, cv2.COLOR_BGR2BGRA)
 
 
 def preview_reduction(size: tuple[int, int], side: int) -> int:
@@ -187,5 +194,6 @@ def adjust(pixels: Pixels, how: Adjustment) -> Pixels:
     if how.sharpen:  # unsharp mask
         blurred = cv2.GaussianBlur(out, (0, 0), 1.5)
         out = cv2.addWeighted(out, 1.8, blurred, -0.8, 0)
-    out[..., 3] = 255
+    if out.shape[2] == 4:
+        out[..., 3] = 255
     return out

@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
         self._settled_hold = QTimer(self, singleShot=True, interval=SETTLED_HOLD_MS)
         self._settled_hold.timeout.connect(self._on_settled_hold_timeout)
         self._grabs: dict[str, tuple[bytes, int]] = {}  # sha256 → (jpeg, captured_at) in flight
+        self._held_images: list[tuple[str, str, bytes]] = []  # of held items, to decode later
+        self._held_timer = QTimer(self, singleShot=True, interval=300)
+        self._held_timer.timeout.connect(self._load_held_images)
         self._update_state()
 
     # --- construction ----------------------------------------------------------------------
@@ -461,6 +464,7 @@ class MainWindow(QMainWindow):
         """After the paint that showed the last image: the evidence is on screen."""
         if self.item is not None and self.item.request.request_id == request_id:
             self.sig_evidence_shown.emit(request_id)
+            self._load_held_images()
 
     def _update_strip(self) -> None:
         self.lbl_connection.setText(
@@ -592,8 +596,22 @@ class MainWindow(QMainWindow):
         return ""
 
     def _on_bridge_evidence_loaded(self, request_id: str, sha256: str, data: bytes) -> None:
-        if any(i.request.request_id == request_id for i in self._in_hand()):
+        if self.item is not None and self.item.request.request_id == request_id:
             self.library.load(sha256, data)
+        elif any(i.request.request_id == request_id for i in self.upcoming):
+            # a held item's images decode once the one on screen is painted, not against it
+            self._held_images.append((request_id, sha256, data))
+            if self.item is None or self._evidence_announced == self.item.request.request_id:
+                self._load_held_images()
+            else:
+                self._held_timer.start()
+
+    def _load_held_images(self) -> None:
+        held, self._held_images = self._held_images, []
+        upcoming = {i.request.request_id for i in self.upcoming}
+        for request_id, sha256, data in held:
+            if request_id in upcoming:
+                self.library.load(sha256, data)
 
     def _on_library_image_changed(self, sha256: str) -> None:
         if self.item is not None and any(r.sha256 == sha256 for r in self.item.request.evidence):

@@ -17,27 +17,35 @@ import numpy as np
 from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Signal
 from PySide6.QtGui import QImage
 
-from clientsvc.imaging import Adjustment, adjust, check_image, decode, halvings, preview_reduction
+from clientsvc.imaging import (
+    Adjustment,
+    adjust,
+    check_image,
+    decode,
+    halvings,
+    preview_reduction,
+    to_bgra,
+)
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from ui.background import run_in_background
 
 log = logging.getLogger("authdesk.ui")
 
-PREVIEW_SIDE = 900  # a reduced first decode keeps at least this many pixels on the long side
+PREVIEW_SIDE = 800  # a reduced first decode keeps at least this many pixels on the long side
 PRIORITY_PREVIEW, PRIORITY_FULL, PRIORITY_ADJUST = 3, 1, 2
 
 
 class ShownImage:
-    """A QImage over BGRA pixels it keeps alive (Qt's RGB32 layout: no conversion, no copy)."""
+    """A QImage over pixels it keeps alive, without a copy: BGRA as Qt's RGB32, or BGR as
+    Qt's BGR888."""
 
     __slots__ = ("image", "pixels")
 
     def __init__(self, pixels: np.ndarray[Any, Any]) -> None:
         self.pixels = np.ascontiguousarray(pixels)
-        height, width = self.pixels.shape[:2]
-        self.image = QImage(
-            self.pixels.data, width, height, self.pixels.strides[0], QImage.Format.Format_RGB32
-        )
+        height, width, channels = self.pixels.shape
+        fmt = QImage.Format.Format_RGB32 if channels == 4 else QImage.Format.Format_BGR888
+        self.image = QImage(self.pixels.data, width, height, self.pixels.strides[0], fmt)
 
     def size(self) -> QSize:
         return self.image.size()
@@ -92,9 +100,22 @@ class EvidenceImage:
         )
 
 
+BGRA_MAX_PIXELS = 4_000_000
+
+
+def _shown(pixels: np.ndarray[Any, Any]) -> ShownImage:
+    """BGRA, Qt's fastest to paint, for every level up to 4 megapixels; a larger one (a
+    300 dpi A4 scan) stays BGR as decoded. Converting it would cost a third of its decode and a
+    fresh 35 MB buffer, which the kernel hands out slowly (page faults; here 50-80 ms); a view
+    paints from it only when zoomed in, and then only the part on screen."""
+    if pixels.shape[0] * pixels.shape[1] <= BGRA_MAX_PIXELS:
+        pixels = to_bgra(pixels)
+    return ShownImage(pixels)
+
+
 def _prepare(data: bytes, reduction: int) -> tuple[int, int, list[ShownImage]]:
-    decoded = decode(data, reduction)
-    return decoded.width, decoded.height, [ShownImage(p) for p in halvings(decoded.pixels)]
+    decoded = decode(data, reduction, bgra=False)
+    return decoded.width, decoded.height, [_shown(level) for level in halvings(decoded.pixels)]
 
 
 class EvidenceLibrary(QObject):

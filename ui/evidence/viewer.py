@@ -284,7 +284,7 @@ class ImageViewer(QWidget):
                 QColor("#e8eef6") if image is None or not image.error else QColor("#ffb4ab")
             )
             font = QFont(painter.font())
-            font.setPointSizeF(font.pointSizeF() * 1.3)
+            font.setPixelSize(20)
             painter.setFont(font)
             painter.drawText(
                 self.rect().adjusted(20, 20, -20, -20),
