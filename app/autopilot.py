@@ -1,7 +1,8 @@
 """Decides items by simulated key presses, as an authorizer would (demo checks, benchmarks).
 
 It approves, or rejects with "amount does not match" when the voucher disagrees with the
-request — through the same shortcuts a person uses, so the whole keyboard path is exercised.
+request, or "ID invalid or expired" for an expired ID card — through the same shortcuts a
+person uses, so the whole keyboard path is exercised.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
+
+from clientsvc.crosscheck import crosscheck
 
 
 class Autopilot:
@@ -37,9 +40,12 @@ class Autopilot:
         window = self.session.window
         if window is None or window.item is None or window.item.request.request_id != request_id:
             return
-        if window.lbl_mismatch.text():
-            QTest.keyClick(window, Qt.Key.Key_F10)
-            QTest.keyClicks(window.reason_list, "2")  # "2  R02 amount does not match"
-            QTest.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        else:
+        codes = {f.code for f in crosscheck(window.item.request)}
+        reason = "2" if "amount" in codes else "5" if "id_expired" in codes else None
+        if reason is None:
             QTest.keyClick(window, Qt.Key.Key_F9)
+            return
+        # "2  R02 amount does not match", "5  R05 ID document invalid or expired"
+        QTest.keyClick(window, Qt.Key.Key_F10)
+        QTest.keyClicks(window.reason_list, reason)
+        QTest.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

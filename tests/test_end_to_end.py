@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from app.admin import ensure_demo_identities
 from app.config import load_settings
 from app.workstation import WorkstationApp, make_keystore
-from tests.helpers import authdesk, free_port, wait_for_broker
+from tests.helpers import ROOT, authdesk, free_port, wait_for_broker
 
 pytestmark = pytest.mark.slow
 
@@ -109,11 +109,14 @@ def test_demo_runs_headless_and_saves_a_screenshot(
         "--autopilot",
         "--rate",
         "2",
+        env={"QT_QPA_PLATFORM": f"offscreen:configfile={ROOT / 'resources' / 'screens-two.json'}"},
     )
     spawned.append(demo)
     output, _ = demo.communicate(timeout=120)
     assert demo.returncode == 0, output[-3000:]
     assert (shots / "main.png").stat().st_size > 50_000
+    assert (shots / "evidence.png").stat().st_size > 50_000  # the second monitor's window
+    assert "watched, publishing" in output  # the live video of the item's counter camera
     verified = [
         line
         for line in output.splitlines()

@@ -11,24 +11,67 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
 class _Relay(QObject):
+    """Carries one task's result to the GUI thread, then lets go of everything it held.
+
+    The callbacks are dropped as soon as the result is delivered: a relay kept alive by Qt
+    (its connections, the finished runnable) must not keep the result alive with them. Before
+    this, every decoded image stayed in memory for good."""
+
     sig_done = Signal(object)
     """The callable returned (its result)."""
     sig_error = Signal(object)
     """The callable raised (the exception)."""
 
+    def __init__(
+        self,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        owner: QObject,
+    ) -> None:
+        super().__init__()  # created on the GUI thread: its signals are delivered there
+        self._callbacks: tuple[Callable[[Any], None], Callable[[BaseException], None]] | None = (
+            on_done,
+            on_error,
+        )
+        self._owner: QObject | None = owner
+        self.sig_done.connect(self._on_sig_done)
+        self.sig_error.connect(self._on_sig_error)
+
+    def _take(self) -> tuple[Callable[[Any], None], Callable[[BaseException], None]] | None:
+        callbacks, owner = self._callbacks, self._owner
+        self._callbacks = self._owner = None
+        _live.discard(self)
+        if callbacks is None or owner is None or not shiboken6.isValid(owner):
+            return None  # delivered already, or the widget that asked has gone
+        return callbacks
+
+    def _on_sig_done(self, result: Any) -> None:
+        callbacks = self._take()
+        if callbacks is not None:
+            callbacks[0](result)
+
+    def _on_sig_error(self, exc: BaseException) -> None:
+        callbacks = self._take()
+        if callbacks is not None:
+            callbacks[1](exc)
+
 
 class _Task(QRunnable):
     def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
-        self.fn, self.relay = fn, relay
+        self.fn: Callable[[], Any] | None = fn
+        self.relay: _Relay | None = relay
 
     def run(self) -> None:
+        fn, relay = self.fn, self.relay
+        self.fn = self.relay = None  # nothing of the task outlives its run
+        assert fn is not None and relay is not None
         try:
-            result = self.fn()
+            result = fn()
         except Exception as exc:  # delivered to the caller's error handler
-            self.relay.sig_error.emit(exc)
+            relay.sig_error.emit(exc)
         else:
-            self.relay.sig_done.emit(result)
+            relay.sig_done.emit(result)
 
 
 _live: set[_Relay] = set()
@@ -45,21 +88,8 @@ def run_in_background(
     """Run ``fn`` on the pool; ``on_done(result)`` or ``on_error(exc)`` runs on the GUI thread,
     unless ``owner`` (the widget that asked) has been deleted by then. Tasks of a higher
     ``priority`` start first."""
-    relay = _Relay()  # created on the GUI thread: its signals are delivered there
-    _live.add(relay)
-
-    def done(result: Any) -> None:
-        _live.discard(relay)
-        if shiboken6.isValid(owner):
-            on_done(result)
-
-    def error(exc: BaseException) -> None:
-        _live.discard(relay)
-        if shiboken6.isValid(owner):
-            on_error(exc)
-
-    relay.sig_done.connect(done)
-    relay.sig_error.connect(error)
+    relay = _Relay(on_done, on_error, owner)
+    _live.add(relay)  # kept until its result is delivered
     (pool or QThreadPool.globalInstance()).start(_Task(fn, relay), priority)
 
 

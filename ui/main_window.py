@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
 from clientsvc.checklist import ChecklistRow, checklist_for
+from clientsvc.crosscheck import crosscheck
 from clientsvc.protocol.messages import QueueStatus
 from clientsvc.teller.evidence_render import amount_in_figures, amount_in_words
 from clientsvc.workstation.engine import ReceivedItem
@@ -580,20 +581,8 @@ class MainWindow(QMainWindow):
             value.setVisible(i < len(rows))
 
     def _mismatch_text(self, item: ReceivedItem) -> str:
-        for ref in item.request.evidence:
-            written = ref.meta.get("amount_fen")
-            if (
-                ref.kind == "voucher"
-                and written
-                and written.isdigit()
-                and int(written) != item.request.amount_fen
-            ):
-                return (
-                    self.tr("⚠ The voucher shows %1, the request says %2.")
-                    .replace("%1", amount_in_figures(int(written)))
-                    .replace("%2", amount_in_figures(item.request.amount_fen))
-                )
-        return ""
+        """Every disagreement the software can see, one line each (``clientsvc.crosscheck``)."""
+        return "\n".join("⚠ " + texts.finding(f) for f in crosscheck(item.request))
 
     def _on_bridge_evidence_loaded(self, request_id: str, sha256: str, data: bytes) -> None:
         if self.item is not None and self.item.request.request_id == request_id:

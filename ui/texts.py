@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from clientsvc.crosscheck import Finding
+from clientsvc.teller.evidence_render import amount_in_figures
+
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("texts", text)
@@ -105,3 +108,32 @@ def image_problem(code: str) -> str:
             "⚠ This image is too large to open safely (more than 60 million pixels)."
         ),
     }.get(code, _t("⚠ This image cannot be shown (%1).").replace("%1", code))
+
+
+def finding(f: Finding) -> str:
+    """A disagreement between the request and what is written on its images."""
+    image = {"voucher": _t("The voucher"), "id_front": _t("The ID card")}.get(f.where, f.where)
+    if f.code == "amount":
+        return (
+            _t("%1 shows %2, the request says %3.")
+            .replace("%1", image)
+            .replace("%2", amount_in_figures(int(f.seen)))
+            .replace("%3", amount_in_figures(int(f.expected)))
+        )
+    if f.code == "id_expired":
+        return _t("The ID card expired on %1.").replace("%1", f.seen)
+    if f.code == "voucher_date":
+        return _t("The voucher is dated %1, not today.").replace("%1", f.seen)
+    what = {
+        "account": _t("account number"),
+        "name": _t("name"),
+        "id_number": _t("ID number"),
+        "teller": _t("teller"),
+    }.get(f.code, f.code)
+    return (
+        _t("%1 shows %2 %3, the request says %4.")
+        .replace("%1", image)
+        .replace("%2", what)
+        .replace("%3", f.seen)
+        .replace("%4", f.expected)
+    )

@@ -168,7 +168,7 @@ class EvidenceLibrary(QObject):
             if self._images.get(image.sha256) is not image or image.error:
                 return
             if image.full and reduction > 1:
-                return  # the whole image won the race: the preview is not needed
+                return  # the whole image came first: the preview is not needed
             image.width, image.height, image.levels = result
             image.full = reduction == 1
             image.adjusted = {}
