@@ -8,7 +8,7 @@ already decoded.
 
 from __future__ import annotations
 
-import logging
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -42,10 +42,9 @@ from ui.actions import ACTIONS, label
 from ui.bridge import EngineBridge
 from ui.checklist_panel import ChecklistPanel
 from ui.evidence.library import EvidenceLibrary
+from ui.evidence.video_pane import VideoBridge
 from ui.evidence.workspace import EvidenceWorkspace
 from ui.help_overlay import HelpOverlay
-
-log = logging.getLogger("authdesk.ui")
 
 
 class DecisionService(Protocol):
@@ -103,9 +102,7 @@ class MainWindow(QMainWindow):
         self.wait_target_s = wait_target_s
         self._clock = clock
         self.library = library or EvidenceLibrary(self)
-        if workspace is None:
-            from ui.evidence.video_pane import VideoBridge
-
+        if workspace is None:  # tests: a workspace of its own, without video
             workspace = EvidenceWorkspace(self.library, VideoBridge(), authorizer_id)
         self.workspace = workspace
         self.item: ReceivedItem | None = None
@@ -621,8 +618,6 @@ class MainWindow(QMainWindow):
     def _on_workspace_frame_grabbed(self, camera_id: str, captured_at_us: int, jpeg: bytes) -> None:
         if self.item is None:
             return
-        import hashlib
-
         self._grabs[hashlib.sha256(jpeg).hexdigest()] = (jpeg, captured_at_us)
         self.service.grab_frame(self.item.request.request_id, camera_id, captured_at_us, jpeg)
 
@@ -714,8 +709,13 @@ class MainWindow(QMainWindow):
     def _send_decision(self, verdict: str, code: str | None, text: str) -> None:
         assert self.item is not None
         self._sending = True  # locks every decision key before anything else can run
+        ticked = self.checklist.results()
         self.service.decide(
-            self.item.request.request_id, verdict, code, text, self.checklist.results()
+            self.item.request.request_id,
+            verdict,
+            code,
+            text,
+            ticked if any(ticked.values()) else None,  # recorded when the checklist was used
         )
         self._update_state()  # the engine is already signing meanwhile
 
