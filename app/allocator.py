@@ -4,8 +4,9 @@ glibc serves allocations above its mmap threshold with a fresh ``mmap`` and retu
 ``munmap``. Every evidence image decoded, fitted and painted allocates a few such buffers (a
 1654 × 952 BGRA voucher is 6 MB), so each item costs page faults, zeroed pages and, with
 several threads, TLB shoot-downs on every ``munmap``. Measured here on the workstation's item
-cycle: 47 ms of CPU per item by default, 23 ms with these settings. The heap then keeps
-up to ``TRIM_BYTES`` of freed memory for reuse rather than handing it back.
+cycle: 47 ms of CPU per item by default, 23 ms with these settings (with the other changes of
+that day, fitting images on the pool among them, 60 → 21 ms: see docs/BENCHMARKS.md). The heap
+then keeps up to ``TRIM_BYTES`` of freed memory for reuse rather than handing it back.
 
 Threads get malloc arenas of their own, whose heaps glibc trims regardless of the threshold:
 a 300 dpi A4 scan decoded on a pool thread while another decodes took 90 ms instead of 25.

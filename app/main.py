@@ -204,10 +204,11 @@ def run_camera(args: argparse.Namespace) -> int:
         if not args.camera_id:
             print("authdesk: --camera-id is required with a real camera", file=sys.stderr)
             return 2
-        source = CapturedCamera(args.source)
+        CapturedCamera(args.source).close()  # fails now, with its reason, if it cannot open
 
         def open_source(camera_id: str) -> FrameSource | None:
-            return source if camera_id == args.camera_id else None
+            # opened while somebody watches, released when nobody does
+            return CapturedCamera(args.source) if camera_id == args.camera_id else None
 
     publisher = CameraPublisher(settings.camera_endpoint, open_source, fps=args.fps)
     _stop_on_signals(publisher._stop.set)

@@ -58,6 +58,7 @@ class WorkstationApp:
     extra_windows: list[QWidget] = field(default_factory=list)
     _shot_taken: bool = False
     _shot_deadline: float = 0.0
+    _closing: bool = False
 
     def show_sign_in(self, authorizer_id: str = "", hint: str = "") -> SignInDialog:
         dialog = SignInDialog(self.keystore.unlock, authorizer_id=authorizer_id, hint=hint)
@@ -108,6 +109,7 @@ class WorkstationApp:
         else:
             window.embed_workspace(False)
             self.evidence_window = EvidenceWindow(workspace, window.windowTitle())
+            self.evidence_window.sig_closing.connect(self._on_evidence_window_closing)
             self.extra_windows = [self.evidence_window]
             self.placement.restore(self.evidence_window, "evidence", second)
             self.evidence_window.show()
@@ -149,11 +151,28 @@ class WorkstationApp:
             print(f"screenshot: {path}", flush=True)
         return saved
 
+    def _on_evidence_window_closing(self) -> None:
+        """The evidence window was closed: its layout is kept, and the evidence moves into the
+        main window rather than disappearing while items keep coming."""
+        evidence, window = self.evidence_window, self.window
+        if evidence is None or window is None or self._closing:
+            return
+        if self.placement is not None:
+            self.placement.save(evidence, "evidence")
+        evidence.release_workspace()
+        window.embed_workspace(True)
+        self.evidence_window, self.extra_windows = None, []
+
     def sign_out(self) -> None:
+        if self._closing:
+            return
         self.close()
         QApplication.instance().quit()  # type: ignore[union-attr]
 
     def close(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
         if self.placement is not None and self.window is not None:
             self.placement.save(self.window, "main")
             if self.evidence_window is not None:

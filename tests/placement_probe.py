@@ -59,6 +59,14 @@ def main() -> int:
         qapp.processEvents()
         report["restored"] = where(again)
         again.close()
+    elif action == "close-evidence":
+        assert session.evidence_window is not None and session.window is not None
+        session.evidence_window.close()  # the authorizer closes the second window
+        qapp.processEvents()
+        report["after_close"] = where(session)
+        report["after_close"]["visible"] = session.window.workspace.isVisibleTo(session.window)  # type: ignore[index]
+        session.window.close()  # closing the main window signs out
+        report["signed_out"] = session.engine is None  # type: ignore[assignment]
     else:
         session.close()
     print("PLACEMENT " + json.dumps(report), flush=True)

@@ -312,3 +312,19 @@ def test_the_engine_holds_the_next_item_with_its_images_fetched(
     shown = [e["request_id"] for e in store.events("item_shown")]
     assert shown == ["R1", "R2"]
     store.close()
+
+
+def test_a_decision_on_an_item_sent_again_since_it_was_shown_is_not_signed(
+    engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
+) -> None:
+    eng, rec = engine
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        req, blobs = request("R1")
+        teller.submit(req, blobs)
+        (item,) = rec.next("item_received")
+        eng.decide("R1", "approve", None, "", None, "L-an-older-lease")
+        request_id, accepted, code, _ = rec.next("decision_settled")
+        assert (request_id, accepted, code) == ("R1", False, "E_ITEM_CHANGED")
+        assert teller.status("R1").state == "in_review"  # nothing was sent
+        eng.decide("R1", "approve", None, "", None, item.lease_id)
+        assert rec.next("decision_settled")[:2] == ("R1", True)

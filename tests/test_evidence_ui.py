@@ -72,6 +72,7 @@ def desk(qtbot: Any) -> tuple[MainWindow, FakeService, EngineBridge]:
     service, bridge = FakeService(), EngineBridge()
     win = MainWindow(service, bridge, authorizer_id="A1001", authorizer_name="李娜")
     win.embed_workspace(True)
+    win.workspace._watermark_timer.stop()  # the watermark's minute must not turn mid-comparison
     qtbot.addWidget(win)
     win.resize(1500, 950)
     win.show()
@@ -136,13 +137,16 @@ def test_each_viewer_key_changes_what_is_painted_and_home_restores_it(
     show(qtbot, win, bridge, item, blobs)
     viewer = win.workspace.viewers[0]
     before = pixels(viewer)
+    size_before = (viewer.size(), viewer.scale, viewer.center)
     press(qtbot, win, key, modifier)
     assert pixels(viewer) != before, f"{action} changed nothing on screen"
     if action == "next_image":
         press(qtbot, win, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     else:
         press(qtbot, win, Qt.Key.Key_Home)
-    assert pixels(viewer) == before
+    after = pixels(viewer)
+    assert (viewer.size(), viewer.scale, viewer.center) == size_before
+    assert after == before
 
 
 @pytest.mark.parametrize(
@@ -578,3 +582,62 @@ def test_background_work_lets_go_of_its_result_once_delivered(qtbot: Any) -> Non
     ref = weakref.ref(got.pop())
     gc.collect()
     assert ref() is None
+    from ui.background import _live
+
+    qtbot.waitUntil(lambda: not _live, timeout=5_000)  # the relay itself is deleted too
+
+
+def test_the_id_photo_sits_under_the_live_video_for_the_face_check(
+    qtbot: Any, desk: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, _, bridge = desk
+    item, blobs = make_item()
+    show(qtbot, win, bridge, item, blobs)
+    face = win.workspace.face
+    card = item.request.evidence[1]
+    assert card.kind == "id_front" and face.sha256 == card.sha256 and face.isVisible()
+    image = win.library.get(card.sha256)
+    assert image is not None
+    photo = image.region_rect(tuple(card.regions["photo"]))
+    assert abs(face.center.x() - photo.center().x()) < 1 and face.scale > face.fit_scale()
+    cashbox, cashbox_blobs = make_item(seed=5, txn_type="cashbox_override")  # no ID card
+    bridge.sig_item_revoked.emit(item.request.request_id, "cancelled")
+    show(qtbot, win, bridge, cashbox, cashbox_blobs)
+    assert not face.isVisible()
+
+
+def test_the_same_request_sent_again_replaces_the_one_in_hand(
+    qtbot: Any, desk: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    """After a lost connection the broker may lease an item again: the window keeps one copy,
+    and the decision names the lease of what is on screen."""
+    import dataclasses
+
+    win, service, bridge = desk
+    item, blobs = make_item(seed=3)
+    show(qtbot, win, bridge, item, blobs)
+    held, _ = make_item(seed=9)
+    bridge.sig_item_received.emit(held)
+    bridge.sig_item_received.emit(dataclasses.replace(held, lease_id="L2"))
+    assert [h.lease_id for h in win.upcoming] == ["L2"]  # one copy, the newest lease
+    again = dataclasses.replace(item, lease_id="L3")
+    bridge.sig_item_received.emit(again)  # the same content under a new lease
+    assert win.item is again and not win.banner.isVisible()
+    press(qtbot, win, Qt.Key.Key_F9)
+    assert service.leases[-1] == "L3"
+
+
+def test_a_request_whose_content_changed_is_shown_afresh(
+    qtbot: Any, desk: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    import dataclasses
+
+    win, _, bridge = desk
+    item, blobs = make_item(seed=3)
+    show(qtbot, win, bridge, item, blobs)
+    press(qtbot, win, Qt.Key.Key_F2)
+    qtbot.keyClick(win.checklist.list, Qt.Key.Key_Space)
+    changed = dataclasses.replace(item, lease_id="L4", digest="f" * 64)
+    bridge.sig_item_received.emit(changed)
+    assert win.item is changed and "changed" in win.banner.text()
+    assert not any(win.checklist.results().values())  # what was ticked no longer counts

@@ -73,3 +73,9 @@ def test_placement_is_remembered_per_screen_arrangement(tmp_path: Path) -> None:
     # another arrangement (one monitor) does not inherit the two-monitor layout
     single = probe(tmp_path, ONE)["first"]
     assert single["main"]["rect"][2] >= 1800 and single["embedded"]
+
+
+def test_closing_the_evidence_window_brings_the_evidence_into_the_main_one(tmp_path: Path) -> None:
+    report = probe(tmp_path, TWO, "close-evidence")
+    assert report["after_close"]["evidence"] is None and report["after_close"]["embedded"]
+    assert report["signed_out"] is True  # and closing the main window signs out

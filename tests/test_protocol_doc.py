@@ -62,3 +62,29 @@ def test_the_presence_vector_is_what_the_code_signs() -> None:
     assert signed == PRESENCE_TAG + text.encode("utf-8")
     assert hashlib.sha256(signed).hexdigest() == digest
     assert KEY.sign(signed).hex() == signature
+
+
+def test_an_outcome_carries_the_decision_as_it_was_signed() -> None:
+    """A teller that verifies the decision inside an outcome from its bytes, as §6.2 says,
+    must see exactly the fields that were signed: no empty ``captures`` added on the way."""
+    from clientsvc.protocol.messages import Outcome
+
+    key = SigningKey("A001", KEY)
+    for captures in (None, ["ab" * 32]):
+        decision = key.sign_decision(
+            request_id="R1",
+            lease_id="L1",
+            request_digest="0" * 64,
+            evidence=[],
+            verdict="approve",
+            reason_code=None,
+            reason_text="",
+            captures=captures,
+        )
+        frame = Outcome(
+            request_id="R1", state="approved", decision=decision, server_time=1
+        ).to_frame()
+        sent = json.loads(frame)["decision"]
+        assert ("captures" in sent) == bool(captures)
+        signed = decision_signed_bytes(sent)
+        KEY.public_key().verify(bytes.fromhex(sent["signature"]), signed)  # raises if altered

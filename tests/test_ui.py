@@ -25,6 +25,7 @@ class FakeService:
 
     decisions: list[tuple[str, str, str | None, str]] = field(default_factory=list)
     checklists: list[dict[str, str] | None] = field(default_factory=list)
+    leases: list[str | None] = field(default_factory=list)
     presence: list[str] = field(default_factory=list)
     displayed: list[str] = field(default_factory=list)
     grabs: list[tuple[str, str, int, bytes]] = field(default_factory=list)
@@ -36,9 +37,11 @@ class FakeService:
         reason_code: str | None,
         reason_text: str,
         checklist: dict[str, str] | None = None,
+        lease_id: str | None = None,
     ) -> None:
         self.decisions.append((request_id, verdict, reason_code, reason_text))
         self.checklists.append(checklist)
+        self.leases.append(lease_id)
 
     def grab_frame(self, request_id: str, camera_id: str, captured_at_us: int, jpeg: bytes) -> None:
         self.grabs.append((request_id, camera_id, captured_at_us, jpeg))

@@ -3,6 +3,7 @@ error comes back on the GUI thread through a queued signal."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -36,11 +37,12 @@ class _Relay(QObject):
         self._owner: QObject | None = owner
         self.sig_done.connect(self._on_sig_done)
         self.sig_error.connect(self._on_sig_error)
+        self.destroyed.connect(functools.partial(_live.pop, id(self), None))
 
     def _take(self) -> tuple[Callable[[Any], None], Callable[[BaseException], None]] | None:
         callbacks, owner = self._callbacks, self._owner
         self._callbacks = self._owner = None
-        _live.discard(self)
+        self.deleteLater()  # here, on the GUI thread; ``_live`` lets go when it is gone
         if callbacks is None or owner is None or not shiboken6.isValid(owner):
             return None  # delivered already, or the widget that asked has gone
         return callbacks
@@ -74,7 +76,7 @@ class _Task(QRunnable):
             relay.sig_done.emit(result)
 
 
-_live: set[_Relay] = set()
+_live: dict[int, _Relay] = {}  # relays whose task has not delivered yet
 
 
 def run_in_background(
@@ -89,7 +91,7 @@ def run_in_background(
     unless ``owner`` (the widget that asked) has been deleted by then. Tasks of a higher
     ``priority`` start first."""
     relay = _Relay(on_done, on_error, owner)
-    _live.add(relay)  # kept until its result is delivered
+    _live[id(relay)] = relay  # kept until its result is delivered and it is deleted
     (pool or QThreadPool.globalInstance()).start(_Task(fn, relay), priority)
 
 

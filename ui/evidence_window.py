@@ -19,6 +19,11 @@ class EvidenceWindow(QMainWindow):
         self.workspace = workspace
         self.setCentralWidget(workspace)
 
+    def release_workspace(self) -> EvidenceWorkspace:
+        """Hand the workspace back (the main window shows it when this window is closed)."""
+        self.takeCentralWidget()
+        return self.workspace
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.sig_closing.emit()
         super().closeEvent(event)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -57,6 +58,7 @@ class DecisionService(Protocol):
         reason_code: str | None,
         reason_text: str,
         checklist: dict[str, str] | None = None,
+        lease_id: str | None = None,
     ) -> None: ...
     def set_presence(self, state: str) -> None: ...
     def item_displayed(self, request_id: str) -> None: ...
@@ -228,7 +230,12 @@ class MainWindow(QMainWindow):
         self._field_rows: list[tuple[QLabel, QLabel]] = []
         grid.addLayout(self.fields)
         self.lbl_next = QLabel(objectName="FieldLabel")
+        self.lbl_evidence = QLabel(objectName="EvidenceStatus")
+        for changing in (self.lbl_next, self.lbl_evidence, self.lbl_title):
+            # texts that change while an item is on screen must not move the panes
+            changing.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         grid.addStretch(1)
+        grid.addWidget(self.lbl_evidence)
         grid.addWidget(self.lbl_next)
         left.addWidget(card)
         self.checklist = ChecklistPanel(self._language)
@@ -359,6 +366,12 @@ class MainWindow(QMainWindow):
             button.clicked.connect(action.trigger)
         self.help = HelpOverlay(self)
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the main window signs out: a workstation left "available" with nobody
+        looking would hold items for the lease time."""
+        self.sig_sign_out_requested.emit()
+        super().closeEvent(event)
+
     def _on_action_help(self) -> None:
         """F1: the keys, over the evidence (wherever it is) and over this window unless the
         evidence is on screen in it."""
@@ -440,6 +453,7 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(0)
         else:
             self.stack.setCurrentIndex(1)
+        self._update_evidence_status()
         self.lbl_next.setText(
             self.tr("Next item ready: %1").replace(
                 "%1", texts.txn_type(self.upcoming[0].request.txn_type)
@@ -457,6 +471,33 @@ class MainWindow(QMainWindow):
         ):
             self._evidence_announced = self.item.request.request_id
             QTimer.singleShot(0, lambda rid=self.item.request.request_id: self._announce(rid))
+
+    def _update_evidence_status(self) -> None:
+        """The images, counted, on this screen too: they may be on the other monitor."""
+        if self.item is None or not self.item.request.evidence:
+            self.lbl_evidence.setText("")
+            return
+        refs = self.item.request.evidence
+        failed = sum(1 for r in refs if self.evidence_problem(r.sha256))
+        ready = sum(1 for r in refs if (i := self.library.get(r.sha256)) is not None and i.ready)
+        if failed:
+            text, level = (
+                self.tr("⚠ %1 of %2 images cannot be shown or failed their check"),
+                "error",
+            )
+            count = failed
+        elif ready < len(refs):
+            text, level, count = self.tr("Images: %1 of %2 loaded…"), "warn", ready
+        else:
+            text, level, count = (
+                self.tr("Images: %1 of %2 verified (SHA-256) and shown ✓"),
+                "ok",
+                ready,
+            )
+        self.lbl_evidence.setText(text.replace("%1", str(count)).replace("%2", str(len(refs))))
+        if self.lbl_evidence.property("level") != level:
+            self.lbl_evidence.setProperty("level", level)
+            _repolish(self.lbl_evidence)
 
     def _announce(self, request_id: str) -> None:
         """After the paint that showed the last image: the evidence is on screen."""
@@ -478,6 +519,17 @@ class MainWindow(QMainWindow):
         return ([self.item] if self.item is not None else []) + self.upcoming
 
     def _on_bridge_item_received(self, item: ReceivedItem) -> None:
+        rid = item.request.request_id
+        if self.item is not None and self.item.request.request_id == rid:
+            # the item on screen, sent again under a new lease (the broker requeued it while
+            # the connection was down, or the teller resubmitted it)
+            if item.digest == self.item.digest:
+                self.item = item  # the same content: carry on, under the new lease
+            else:
+                self._show(item)  # other content: everything looked at so far is void
+                self._present("warn", self.tr("The teller's request changed: look at it again."))
+            return
+        self.upcoming = [held for held in self.upcoming if held.request.request_id != rid]
         for ref in item.request.evidence:
             self.library.expect(ref.sha256, ref.label or ref.kind, ref.kind)
         self._arrived[item.request.request_id] = self._clock()
@@ -489,6 +541,7 @@ class MainWindow(QMainWindow):
 
     def _show(self, item: ReceivedItem) -> None:
         self.item = item
+        self._grabs.clear()  # a grab not yet recorded belongs to the item before
         # the teller has waited since the item reached this workstation, shown or not
         self._received_mono = self._arrived.pop(item.request.request_id, self._clock())
         self._sending = self._settled = False
@@ -716,6 +769,7 @@ class MainWindow(QMainWindow):
             code,
             text,
             ticked if any(ticked.values()) else None,  # recorded when the checklist was used
+            self.item.lease_id,  # the item as shown: a re-sent one is refused, not signed
         )
         self._update_state()  # the engine is already signing meanwhile
 

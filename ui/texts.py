@@ -75,6 +75,9 @@ def error(code: str) -> str:
         "E_KEYRING": _t("The key store is not available or not secure."),
         "E_BAD_CREDENTIALS": _t("Unknown authorizer or wrong PIN."),
         "E_UNREACHABLE": _t("The broker cannot be reached."),
+        "E_ITEM_CHANGED": _t(
+            "This item was sent to you again while you decided: look at it again. Nothing was sent."
+        ),
     }.get(code, _t("Refused by the broker: %1").replace("%1", code))
 
 

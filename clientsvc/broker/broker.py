@@ -729,30 +729,39 @@ class Broker:
             if not self._lease(entry, chosen):
                 ready.remove(chosen)  # gone: its send failed, its items are queued again
                 lost = True
-        self._reassign_held(ready)
-        if lost:
-            self._dispatch()
+        if self._reassign_held(ready) or lost:
+            self._dispatch()  # a send failed: its items are queued again
 
-    def _reassign_held(self, ready: list[Worker]) -> None:
-        """An idle authorizer takes over an item another one only holds as their next."""
-        for worker in [w for w in ready if not w.leases]:
-            held = [
+    def _reassign_held(self, ready: list[Worker]) -> bool:
+        """An idle authorizer takes over an item another one only holds as their next: the
+        oldest such item first (urgent before), to an idle eligible authorizer chosen at random.
+        True when a lease could not be sent (the caller dispatches again)."""
+        held = sorted(
+            (
                 (self.entries[lease.request_id], lease)
-                for other in ready
-                if other is not worker
-                for lease in other.leases[1:]
+                for holder in ready
+                for lease in holder.leases[1:]
                 if lease.request_id in self.entries
+            ),
+            key=lambda h: (not h[0].request.urgent, h[0].enqueued_at),
+        )
+        lost = False
+        for entry, lease in held:
+            idle = [
+                w
+                for w in ready
+                if not w.leases
+                and w.profile
+                and eligible(w.profile, entry.request, self.config.policy)
             ]
-            held = [
-                (e, lease)
-                for e, lease in held
-                if worker.profile and eligible(worker.profile, e.request, self.config.policy)
-            ]
-            if not held:
+            if not idle:
                 continue
-            entry, lease = min(held, key=lambda h: (not h[0].request.urgent, h[0].enqueued_at))
             self._take_back(lease, "reassigned")
-            self._lease(entry, worker)
+            chosen = self._rng.choice(idle)
+            if not self._lease(entry, chosen):
+                ready.remove(chosen)
+                lost = True
+        return lost
 
     def _lease(self, entry: Entry, worker: Worker) -> bool:
         assert worker.profile is not None

@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     STORAGE = "E_STORAGE"
     KEYRING = "E_KEYRING"
     BAD_CREDENTIALS = "E_BAD_CREDENTIALS"
+    ITEM_CHANGED = "E_ITEM_CHANGED"  # the item was sent again since the authorizer saw it
     # evidence images that cannot be shown (local: the bytes matched their hash)
     IMAGE_EMPTY = "E_IMAGE_EMPTY"
     IMAGE_FORMAT = "E_IMAGE_FORMAT"

@@ -185,6 +185,12 @@ class Outcome(Message):
     detail: Text = ""
     server_time: Millis
 
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        if self.decision is not None:  # encoded as the authorizer signed it (§4.5)
+            data["decision"] = self.decision.to_dict()
+        return data
+
 
 class Presence(Message):
     """Workstation → broker (``authz.presence``): sign-in (available), away, sign-out. Signed."""

@@ -128,6 +128,11 @@ class CameraPublisher:
         self._sources: dict[str, FrameSource] = {}
         self._seq: dict[str, int] = {}
         self.sent = 0
+        self.changed = threading.Event()  # set whenever the set of watched cameras changes
+
+    def watched(self) -> set[str]:
+        """The cameras somebody subscribes to: the only ones encoded."""
+        return set(self._sources)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run, name="camera", daemon=True)
@@ -151,9 +156,11 @@ class CameraPublisher:
             if source is not None:
                 self._sources[camera_id] = source
                 log.info("camera %s: watched, publishing", camera_id)
+                self.changed.set()
         elif not wanted and camera_id in self._sources:
             self._sources.pop(camera_id).close()
             log.info("camera %s: nobody watches, stopped", camera_id)
+            self.changed.set()
 
     def run(self) -> None:
         sock = self._ctx.socket(zmq.XPUB)

@@ -54,6 +54,8 @@ log = logging.getLogger("authdesk.workstation")
 # Records that may wait are written once the engine has been quiet this long, so that their
 # fsync does not land on the path of the next item.
 IDLE_MS = 40
+# refusals after which the item is no longer this authorizer's to decide
+GONE = frozenset({"E_NOT_LEASED", "E_ALREADY_DECIDED", "E_INVALID_STATE"})
 
 
 def now_ms() -> int:
@@ -178,10 +180,15 @@ class WorkstationEngine:
         reason_code: str | None,
         reason_text: str,
         checklist: dict[str, str] | None = None,
+        lease_id: str | None = None,
     ) -> None:
-        """Sign, record (with the checklist as ticked) and send a decision."""
+        """Sign, record (with the checklist as ticked) and send a decision. ``lease_id`` is the
+        lease of the item the authorizer looked at: if the item was sent again since (another
+        lease, perhaps other content), nothing is signed and the decision is refused."""
         self._submit(
-            lambda: self._do_decide(request_id, verdict, reason_code, reason_text, checklist)
+            lambda: self._do_decide(
+                request_id, verdict, reason_code, reason_text, checklist, lease_id
+            )
         )
 
     def item_displayed(self, request_id: str) -> None:
@@ -522,6 +529,7 @@ class WorkstationEngine:
         reason_code: str | None,
         reason_text: str,
         checklist: dict[str, str] | None = None,
+        lease_id: str | None = None,
     ) -> None:
         refused = self._record_items()
         if refused is not None:  # the item was taken back: the disk cannot hold its record
@@ -530,6 +538,10 @@ class WorkstationEngine:
         item = self._items.get(request_id)
         if item is None:
             raise ProtocolError(ErrorCode.NOT_LEASED, "this item is no longer yours")
+        if lease_id is not None and item.lease_id != lease_id:
+            detail = "the item was sent again since it was shown: look at it again"
+            self.events.decision_settled(request_id, False, ErrorCode.ITEM_CHANGED.value, detail)
+            return
         try:
             check_reason(verdict, reason_code, reason_text)
         except ProtocolError as err:
@@ -563,7 +575,7 @@ class WorkstationEngine:
         # in a crash, the outbox entry is still pending: the decision is resent at start-up and
         # the broker answers "duplicate" — settled then, never applied twice.
         self._deferred.append((request_id, state, code or detail))
-        if accepted:
+        if accepted or code in GONE:
             self._items.pop(request_id, None)
             self._captures.pop(request_id, None)
         self.events.decision_settled(request_id, accepted, code, detail)

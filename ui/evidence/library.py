@@ -195,15 +195,18 @@ class EvidenceLibrary(QObject):
         if how in image.adjusted:
             return True
         source = list(image.levels)
-        image.adjusted[how] = []  # in progress: asked once
+        image.adjusted = {how: []}  # in progress: asked once; only the latest is kept
 
         def done(levels: list[ShownImage]) -> None:
-            if self._images.get(sha256) is image and image.levels and image.levels[0] is source[0]:
+            current = self._images.get(sha256) is image and image.levels[0] is source[0]
+            if current and how in image.adjusted:  # still the adjustment wanted
                 image.adjusted[how] = levels
                 self.sig_image_changed.emit(sha256)
 
         def failed(exc: BaseException) -> None:
             log.warning("adjustment failed for %s: %s", sha256[:12], exc)
+            if image.adjusted.get(how) == []:
+                del image.adjusted[how]  # asked again, it is tried again
 
         run_in_background(
             lambda: [ShownImage(adjust(level.pixels, how)) for level in source],

@@ -137,7 +137,7 @@ class VideoPane(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#1b1f24"))
         shown = self._shown
-        if shown is not None and self.state != "stalled":
+        if shown is not None and self.state == "live":  # never a frozen picture
             size = shown.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRectF(0, 0, size.width(), size.height())
             target.moveCenter(QRectF(self.rect()).center())

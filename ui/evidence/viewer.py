@@ -62,6 +62,7 @@ class ImageViewer(QWidget):
         self.adjustment = Adjustment()
         self.magnifier = False
         self._lens: QPointF | None = None
+        self._kept_region: QRectF | None = None
         self._drag: QPointF | None = None
         library.sig_image_changed.connect(self._on_library_image_changed)
 
@@ -135,6 +136,7 @@ class ImageViewer(QWidget):
     # --- actions ---------------------------------------------------------------------------
 
     def reset(self) -> None:
+        self._kept_region = None
         self.rotation, self.flip_h, self.flip_v = 0, False, False
         self.adjustment = Adjustment()
         self.magnifier = False
@@ -204,8 +206,10 @@ class ImageViewer(QWidget):
         self.magnifier = not self.magnifier
         self._changed()
 
-    def zoom_to(self, region: QRectF) -> None:
-        """Show a region of the image (image pixels) as large as the view allows."""
+    def zoom_to(self, region: QRectF, keep: bool = False) -> None:
+        """Show a region of the image (image pixels) as large as the view allows; with
+        ``keep``, again whenever the view is resized."""
+        self._kept_region = QRectF(region) if keep else None
         image = self.image()
         if image is None or region.isEmpty():
             return
@@ -238,7 +242,9 @@ class ImageViewer(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.fit_mode:
+        if self._kept_region is not None:
+            self.zoom_to(self._kept_region, keep=True)
+        elif self.fit_mode:
             self._fit()
 
     def wheelEvent(self, event: QWheelEvent) -> None:

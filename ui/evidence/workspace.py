@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -75,6 +76,8 @@ class EvidenceWorkspace(QWidget):
         outer.setContentsMargins(6, 6, 6, 6)
         outer.setSpacing(6)
         self.caption = QLabel(objectName="EvidenceCaption")
+        # the caption's text changes with every zoom step: it must never resize the panes
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         outer.addWidget(self.caption)
         body = QSplitter(Qt.Orientation.Horizontal)
         self.panes = QSplitter(Qt.Orientation.Horizontal)
@@ -93,7 +96,12 @@ class EvidenceWorkspace(QWidget):
         self.grab_hint = QLabel(objectName="FieldLabel")
         self.grab_hint.setWordWrap(True)
         side_layout.addWidget(self.grab_hint)
-        side_layout.addStretch(1)
+        # the ID card's photo under the live picture: the face check at a glance
+        self.face_title = QLabel(self.tr("ID photo"), objectName="FieldLabel")
+        side_layout.addWidget(self.face_title)
+        self.face = ImageViewer(self.library)
+        self.face.setMinimumSize(200, 200)
+        side_layout.addWidget(self.face, 1)
         body.addWidget(side)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 1)
@@ -132,6 +140,7 @@ class EvidenceWorkspace(QWidget):
         self.viewers[1].hide()
         self._rebuild_thumbs()
         self._show_entries()
+        self._show_face()
         camera = None if item is None else item.request.camera_id
         if camera != self.video.camera_id:
             self.video.watch(camera)
@@ -204,7 +213,25 @@ class EvidenceWorkspace(QWidget):
             if entry.sha256 == sha256:
                 self._update_thumb(row)
         self._show_entries()
+        self._show_face()
         self.sig_state_changed.emit()
+
+    def _show_face(self) -> None:
+        """The ID card zoomed to its photo region, when the item has one."""
+        card = next(
+            (e for e in self._entries if e.kind == "id_front" and "photo" in e.regions), None
+        )
+        image = None if card is None else self.library.get(card.sha256)
+        ready = image is not None and image.ready and not self.problem(card.sha256)  # type: ignore[union-attr]
+        self.face.watermark = self._watermark
+        self.face.setVisible(card is not None)
+        self.face_title.setVisible(card is not None)
+        if card is None:
+            self.face.show_image(None)
+            return
+        self.face.show_image(card.sha256 if ready else None, self.tr("Loading…"))
+        if ready and image is not None:
+            self.face.zoom_to(image.region_rect(tuple(card.regions["photo"])), keep=True)
 
     def _on_thumbs_item_clicked(self, item: QListWidgetItem) -> None:
         self._current[self._active] = self.thumbs.row(item)
@@ -344,7 +371,7 @@ class EvidenceWorkspace(QWidget):
     def _update_watermark(self) -> None:
         self._watermark = f"{self.authorizer_id}  {time.strftime('%Y-%m-%d %H:%M')}"
         self.video.watermark = self._watermark
-        for viewer in self.viewers:
+        for viewer in (*self.viewers, self.face):
             viewer.watermark = self._watermark
             viewer.update()
         self.video.update()
