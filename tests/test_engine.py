@@ -328,3 +328,44 @@ def test_a_decision_on_an_item_sent_again_since_it_was_shown_is_not_signed(
         assert teller.status("R1").state == "in_review"  # nothing was sent
         eng.decide("R1", "approve", None, "", None, item.lease_id)
         assert rec.next("decision_settled")[:2] == ("R1", True)
+
+
+def test_my_count_and_average_today_come_from_the_audit_cache_and_stay_current(
+    broker: Broker, ids: Identities, tmp_path: Path
+) -> None:
+    """The strip's figures: read from the cache once at sign-in (so a restart keeps them),
+    then counted as decisions are acknowledged, from when each item was on screen."""
+    audit = tmp_path / "ws" / "audit.sqlite3"
+
+    def session() -> tuple[WorkstationEngine, Recorder]:
+        rec = Recorder(audit)
+        config = EngineConfig(
+            endpoint=broker.bound_endpoint,
+            terminal_id="WS1",
+            audit_path=audit,
+            heartbeat_ms=200,
+            queue_poll_ms=100,
+        )
+        eng = WorkstationEngine(config, ids.keys["A1"], rec, broker._ctx)
+        eng.start()
+        return eng, rec
+
+    eng, rec = session()
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        for rid in ("R1", "R2"):
+            req, blobs = request(rid)
+            teller.submit(req, blobs)
+            rec.next("item_received")
+            eng.item_displayed(rid)
+            eng.decide(rid, "approve", None, "")
+            assert rec.next("decision_settled")[:2] == (rid, True)
+    while True:
+        _status, count, total = rec.next("queue_status")
+        if count == 2:
+            break
+    assert total >= 0
+    eng.stop()
+    again, rec2 = session()  # signed in again: the day's figures are still there
+    _status, count, total_again = rec2.next("queue_status")
+    assert count == 2 and total_again == total
+    again.stop()

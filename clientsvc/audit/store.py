@@ -84,7 +84,8 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
-_TRIGGERS = (
+_DDL = (
+    "CREATE INDEX IF NOT EXISTS events_by_authorizer_time ON events(authorizer_id, at_ms)",
     "CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events "
     "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events "
@@ -133,13 +134,14 @@ class AuditStore:
             event.listen(self.engine, "connect", _limit)
         with self.engine.begin() as conn:
             metadata.create_all(conn)
-            for ddl in _TRIGGERS:
+            for ddl in _DDL:
                 conn.execute(text(ddl))
             conn.execute(
                 text("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', :v)"),
                 {"v": str(SCHEMA_VERSION)},
             )
         self._head = self._load_head()
+        self.last_at_ms = 0
 
     def _load_head(self) -> tuple[int, str]:
         with self.engine.connect() as conn:
@@ -167,6 +169,7 @@ class AuditStore:
             "prev_hash": prev,
         }
         row["hash"] = event_hash(prev, row)
+        self.last_at_ms = row["at_ms"]  # the time of the latest event built (and then written)
         return row
 
     def append(
@@ -335,27 +338,33 @@ class AuditStore:
         """(decisions accepted by the broker, total ms from on screen to decided) since a time.
 
         An item held as "next" is counted from when it was shown (``item_shown``), not from
-        when it arrived."""
+        when it arrived; it is decided when its decision was signed (the ``decision`` event),
+        and counted once the broker accepted it (``decision_acked``)."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(events.c.request_id, events.c.kind, events.c.at_ms)
                 .where(
                     events.c.authorizer_id == authorizer_id,
                     events.c.at_ms >= since_ms,
-                    events.c.kind.in_(("item_received", "item_shown", "decision_acked")),
+                    events.c.kind.in_(
+                        ("item_received", "item_shown", "decision", "decision_acked")
+                    ),
                 )
                 .order_by(events.c.seq)
             ).all()
         shown: dict[str, int] = {}
+        decided: dict[str, int] = {}
         count = total = 0
         for r in rows:
             if r.kind == "item_received":
                 shown.setdefault(r.request_id, r.at_ms)
             elif r.kind == "item_shown":
                 shown[r.request_id] = r.at_ms
-            elif r.request_id in shown:
+            elif r.kind == "decision":
+                decided[r.request_id] = r.at_ms
+            elif r.request_id in shown and r.request_id in decided:
                 count += 1
-                total += r.at_ms - shown.pop(r.request_id)
+                total += decided.pop(r.request_id) - shown.pop(r.request_id)
         return count, total
 
     def verify_chain(self) -> list[ChainProblem]:

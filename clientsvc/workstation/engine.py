@@ -142,6 +142,11 @@ class WorkstationEngine:
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._cache_bytes = 0
         self._day_start_ms = 0
+        # my decisions today (count, ms from on screen to decided): read once from the audit
+        # cache, then kept here; the queue figures every few seconds must not scan the file
+        self._today = (0, 0)
+        self._shown_at: dict[str, int] = {}
+        self._decided_at: dict[str, int] = {}
 
     # --- thread-safe API (any thread) ---------------------------------------------------------
 
@@ -224,6 +229,7 @@ class WorkstationEngine:
             wake_rx.close(linger=0)
             return
         self._day_start_ms = _local_midnight_ms()
+        self._today = self._audit.count_today(self.key.authorizer_id, self._day_start_ms)
         self._connect()
         self._started.set()
         try:
@@ -410,8 +416,10 @@ class WorkstationEngine:
                 self._send_client("evidence.get", [EvidenceGet(sha256=ref.sha256).to_frame()])
 
     def _do_item_displayed(self, request_id: str) -> None:
-        if request_id in self._items:
-            self._record_items([("item_shown", {}, request_id)])
+        shown: list[tuple[str, dict[str, Any], str | None]] = [("item_shown", {}, request_id)]
+        if request_id in self._items and self._record_items(shown) is None:
+            assert self._audit is not None
+            self._shown_at[request_id] = self._audit.last_at_ms  # as recorded
 
     def _record_items(
         self, also: list[tuple[str, dict[str, Any], str | None]] | None = None
@@ -560,6 +568,7 @@ class WorkstationEngine:
         assert self._audit is not None
         try:
             self._audit.record_decision(decision, checklist)  # written before it is sent
+            self._decided_at[request_id] = self._audit.last_at_ms
         except ProtocolError as err:
             self.events.decision_settled(request_id, False, err.code.value, err.detail)
             return
@@ -575,9 +584,16 @@ class WorkstationEngine:
         # in a crash, the outbox entry is still pending: the decision is resent at start-up and
         # the broker answers "duplicate" — settled then, never applied twice.
         self._deferred.append((request_id, state, code or detail))
+        if accepted:
+            shown, decided = self._shown_at.get(request_id), self._decided_at.get(request_id)
+            if shown is not None and decided is not None:
+                count, total = self._today
+                self._today = (count + 1, total + decided - shown)
         if accepted or code in GONE:
             self._items.pop(request_id, None)
             self._captures.pop(request_id, None)
+            self._shown_at.pop(request_id, None)
+            self._decided_at.pop(request_id, None)
         self.events.decision_settled(request_id, accepted, code, detail)
 
     def _flush_deferred(self) -> None:
@@ -593,9 +609,10 @@ class WorkstationEngine:
             self._deferred.pop(0)
 
     def _my_stats(self) -> tuple[int, int]:
-        assert self._audit is not None
-        self._flush_deferred()
-        return self._audit.count_today(self.key.authorizer_id, self._day_start_ms)
+        midnight = _local_midnight_ms()
+        if midnight != self._day_start_ms:  # a new day
+            self._day_start_ms, self._today = midnight, (0, 0)
+        return self._today
 
     def _sign_out_quietly(self) -> None:
         if self._sock is None:

@@ -113,9 +113,14 @@ def _shown(pixels: np.ndarray[Any, Any]) -> ShownImage:
     return ShownImage(pixels)
 
 
-def _prepare(data: bytes, reduction: int) -> tuple[int, int, list[ShownImage]]:
+def _prepare(data: bytes, reduction: int, above: int = 0) -> tuple[int, int, list[ShownImage]]:
+    """Decode and build the pyramid, stopping at levels longer than ``above`` pixels: the
+    preview decoded beside it provides the smaller ones."""
     decoded = decode(data, reduction, bgra=False)
-    return decoded.width, decoded.height, [_shown(level) for level in halvings(decoded.pixels)]
+    levels = halvings(decoded.pixels)
+    if above:
+        levels = [levels[0], *(level for level in levels[1:] if max(level.shape[:2]) > above)]
+    return decoded.width, decoded.height, [_shown(level) for level in levels]
 
 
 class EvidenceLibrary(QObject):
@@ -161,15 +166,24 @@ class EvidenceLibrary(QObject):
         reduction = preview_reduction(size, PREVIEW_SIDE)
         if reduction > 1:
             self._decode(image, data, reduction, PRIORITY_PREVIEW)
-        self._decode(image, data, 1, PRIORITY_FULL)
+            # the whole at the same time, without the small levels the preview brings
+            self._decode(image, data, 1, PRIORITY_FULL, above=max(size) // reduction + 1)
+        else:
+            self._decode(image, data, 1, PRIORITY_FULL)
 
-    def _decode(self, image: EvidenceImage, data: bytes, reduction: int, priority: int) -> None:
+    def _decode(
+        self, image: EvidenceImage, data: bytes, reduction: int, priority: int, above: int = 0
+    ) -> None:
         def done(result: tuple[int, int, list[ShownImage]]) -> None:
             if self._images.get(image.sha256) is not image or image.error:
                 return
-            if image.full and reduction > 1:
+            if image.full:
                 return  # the whole image came first: the preview is not needed
-            image.width, image.height, image.levels = result
+            width, height, levels = result
+            if reduction == 1 and above:  # the preview's levels complete the pyramid
+                smaller = [lv for lv in image.levels if lv.image.width() < levels[-1].image.width()]
+                levels = [*levels, *smaller]
+            image.width, image.height, image.levels = width, height, levels
             image.full = reduction == 1
             image.adjusted = {}
             self.sig_image_changed.emit(image.sha256)
@@ -183,7 +197,7 @@ class EvidenceLibrary(QObject):
                 self.fail(image.sha256, code)
 
         run_in_background(
-            lambda: _prepare(data, reduction), done, failed, owner=self, priority=priority
+            lambda: _prepare(data, reduction, above), done, failed, owner=self, priority=priority
         )
 
     def request_adjusted(self, sha256: str, how: Adjustment) -> bool:
