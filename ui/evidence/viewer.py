@@ -83,7 +83,10 @@ class ImageViewer(QWidget):
         if sha256 == self.sha256:
             if self.fit_mode:
                 self._fit()
-            self.update()
+            if self.isVisible():
+                self.repaint()  # now: the picture the authorizer waits for, not a turn later
+            else:
+                self.update()
 
     # --- the view transform --------------------------------------------------------------------
 
