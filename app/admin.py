@@ -11,7 +11,11 @@ from clientsvc.identity import Directory
 from clientsvc.keystore import KeyStore, memory_keyring_from_file
 
 # Throwaway identities for the demo only: (id, name, level, PIN)
-DEMO_AUTHORIZERS = (("A1001", "李娜", 3, "123456"), ("A1002", "陈伟", 1, "123456"))
+DEMO_AUTHORIZERS = (
+    ("A1001", "李娜", 3, "123456"),
+    ("A1002", "陈伟", 1, "123456"),
+    ("A1003", "王强", 3, "123456"),  # the demo's simulated colleague (dual authorization)
+)
 
 
 def ensure_demo_identities(settings: Settings) -> None:

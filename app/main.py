@@ -84,6 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--rate", type=float, default=0.2, help="requests per second (0: all at once)")
     sim.add_argument("--count", type=int, default=50)
 
+    co = sub.add_parser(
+        "colleague", help="a simulated second authorizer without a screen (demo, tests)"
+    )
+    _common(co)
+    co.add_argument("--broker", help="broker endpoint")
+    co.add_argument("--signin", default="A1003:123456", metavar="ID:PIN")
+    co.add_argument("--think", type=float, default=4.0, help="seconds before each decision")
+
     ce = sub.add_parser("center", help="the center service")
     _common(ce)
     ce.add_argument("--endpoint")
@@ -129,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             "workstation": run_workstation,
             "broker": run_broker,
             "camera": run_camera,
+            "colleague": run_colleague,
             "teller": run_teller,
             "center": run_center,
             "admin": run_admin,
@@ -183,6 +192,40 @@ def run_broker(args: argparse.Namespace) -> int:
     finally:
         if relay is not None:
             relay.stop()
+    return 0
+
+
+def run_colleague(args: argparse.Namespace) -> int:
+    import threading
+
+    from app.workstation import make_keystore
+    from clientsvc.workstation.colleague import Colleague
+    from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
+
+    settings = _settings(args, broker_endpoint=args.broker)
+    authorizer_id, _, pin = args.signin.partition(":")
+    key = make_keystore(settings).unlock(authorizer_id, pin)
+    colleague = Colleague(think_s=args.think)
+    engine = WorkstationEngine(
+        EngineConfig(
+            endpoint=settings.broker_endpoint,
+            terminal_id=f"{settings.terminal_id}-{authorizer_id}",
+            audit_path=settings.data_dir / f"audit-{authorizer_id}.sqlite3",
+            heartbeat_ms=settings.heartbeat_ms,
+            prefetch=0,
+        ),
+        key,
+        colleague,
+    )
+    colleague.attach(engine)
+    stop = threading.Event()
+    _stop_on_signals(stop.set)
+    engine.start()
+    print(f"colleague {authorizer_id} signed in", flush=True)
+    while not stop.wait(0.5):
+        pass
+    engine.stop()
+    print(f"colleague {authorizer_id}: {colleague.decided} decisions", flush=True)
     return 0
 
 
@@ -409,6 +452,7 @@ def run_demo(args: argparse.Namespace) -> int:
             env=env,
         ),
         subprocess.Popen([*exe, "camera", "--camera-endpoint", settings.camera_endpoint], env=env),
+        subprocess.Popen([*exe, "colleague", "--broker", settings.broker_endpoint], env=env),
         subprocess.Popen([*exe, "center", "--endpoint", settings.center_endpoint], env=env),
         subprocess.Popen(
             [

@@ -70,6 +70,8 @@ def test_teller_to_screen_to_signed_decision(
                     endpoint,
                     "--seed",
                     str(seed),
+                    "--type",
+                    "password_reset",  # one approval (dual authorization has its own tests)
                     "--wait",
                     "120",
                 )

@@ -221,9 +221,13 @@ class MainWindow(QMainWindow):
         self.lbl_amount_words.setWordWrap(True)
         self.lbl_mismatch = QLabel(objectName="Mismatch")
         self.lbl_mismatch.setWordWrap(True)
+        self.lbl_dual = QLabel(objectName="Dual")
+        self.lbl_dual.setWordWrap(True)
+        self.lbl_dual.hide()
         grid.addWidget(self.lbl_amount)
         grid.addWidget(self.lbl_amount_words)
         grid.addWidget(self.lbl_mismatch)
+        grid.addWidget(self.lbl_dual)
         self.fields = QGridLayout()
         self.fields.setColumnStretch(1, 1)
         self.fields.setVerticalSpacing(8)
@@ -596,6 +600,8 @@ class MainWindow(QMainWindow):
             self.lbl_amount.hide()
             self.lbl_amount_words.hide()
         self.lbl_mismatch.setText(self._mismatch_text(item))
+        self.lbl_dual.setText(self._dual_text(item))
+        self.lbl_dual.setVisible(item.approvals_needed > 1)
         rows = [
             (self.tr("Account"), _group_digits(r.account_no), True),
             (self.tr("Account name"), r.account_name, True),
@@ -629,6 +635,25 @@ class MainWindow(QMainWindow):
                     _repolish(value)
             label.setVisible(i < len(rows))
             value.setVisible(i < len(rows))
+
+    def _dual_text(self, item: ReceivedItem) -> str:
+        if item.approvals_needed < 2:
+            return ""
+        if not item.prior_approvals:
+            return self.tr(
+                "双人授权 · Two approvals needed: you are the first; "
+                "another authorizer approves after you."
+            )
+        first = item.prior_approvals[0]
+        when = QDateTime.fromMSecsSinceEpoch(first.decided_at).toString("HH:mm:ss")
+        return (
+            self.tr(
+                "双人授权 · Second approval: %1 approved at %2. "
+                "A reject or a return by you ends it."
+            )
+            .replace("%1", first.authorizer_id)
+            .replace("%2", when)
+        )
 
     def _mismatch_text(self, item: ReceivedItem) -> str:
         """Every disagreement the software can see, one line each (``clientsvc.crosscheck``)."""

@@ -24,6 +24,7 @@ import zmq
 
 from clientsvc.broker.journal import Journal
 from clientsvc.catalogue import check_reason
+from clientsvc.dual import DualPolicy, Verdicts
 from clientsvc.identity import AuthorizerProfile, Directory, verify_decision, verify_presence
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
@@ -114,6 +115,7 @@ class BrokerConfig:
     # taken as a new request; tellers retry within minutes)
     retain_final_ms: int = 7 * 24 * 3600_000
     policy: AuthorityPolicy = field(default_factory=AuthorityPolicy)
+    dual: DualPolicy = field(default_factory=DualPolicy)
 
 
 @dataclass
@@ -145,6 +147,7 @@ class Entry:
     attempts: int = 0
     detail: str = ""
     waiters: list[Waiter] = field(default_factory=list)
+    verdicts: Verdicts = field(default_factory=Verdicts)  # dual authorization
 
     @property
     def evidence(self) -> list[str]:
@@ -395,7 +398,14 @@ class Broker:
         if missing:
             raise ProtocolError(ErrorCode.EVIDENCE_MISSING, f"{len(missing)} image(s) not sent")
         at = now_ms()
-        entry = Entry(msg, raw, digest, enqueued_at=at, deadline_at=at + msg.wait_s * 1000)
+        entry = Entry(
+            msg,
+            raw,
+            digest,
+            enqueued_at=at,
+            deadline_at=at + msg.wait_s * 1000,
+            verdicts=Verdicts(needed=self.config.dual.approvals_needed(msg)),
+        )
         self.entries[msg.request_id] = entry
         self.active[msg.request_id] = entry
         # The item goes to a free authorizer first; the request is committed while it travels,
@@ -438,6 +448,7 @@ class Broker:
             request_id=entry.request.request_id,
             state=entry.state,  # type: ignore[arg-type]
             decision=entry.decision,
+            approvals=entry.verdicts.approvals if entry.verdicts.needed > 1 else [],
             detail=entry.detail,
             server_time=now_ms(),
         ).to_frame()
@@ -577,11 +588,10 @@ class Broker:
         entry = self.entries.get(decision.request_id)
         if entry is None:
             raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, decision.request_id)
-        verify_decision(decision, self.directory)
-        if entry.decision is not None:
-            if entry.decision.signature == decision.signature:
-                return "duplicate"  # a retry after a lost ack: answered, not applied again
-            raise ProtocolError(ErrorCode.ALREADY_DECIDED, entry.state)
+        profile = verify_decision(decision, self.directory)
+        if entry.verdicts.is_duplicate(decision):
+            return "duplicate"  # a retry after a lost ack: answered, not applied again
+        entry.verdicts.check(decision)  # over, or this authorizer approved it already
         if entry.state in FINAL_STATES:
             raise ProtocolError(ErrorCode.INVALID_STATE, f"request is {entry.state}")
         lease = entry.lease
@@ -595,8 +605,14 @@ class Broker:
             raise ProtocolError(ErrorCode.WRONG_REQUEST, "request digest does not match")
         if sorted(decision.evidence) != entry.evidence:
             raise ProtocolError(ErrorCode.EVIDENCE_MISMATCH, "decision covers other evidence")
+        if not eligible(profile, entry.request, self.config.policy):  # changed since the lease
+            raise ProtocolError(ErrorCode.FORBIDDEN, "outside your authority for this request")
         check_reason(decision.verdict, decision.reason_code, decision.reason_text)
         self._check_fresh(decision.decided_at, decision.nonce)
+        approvals = len(entry.verdicts.approvals)
+        if decision.verdict == "approve" and approvals + 1 < entry.verdicts.needed:
+            self._first_approval(entry, decision)
+            return "accepted"
         try:
             self._finish(entry, VERDICT_STATE[decision.verdict], "", None, decision)
         except sqlite3.Error as exc:
@@ -607,6 +623,27 @@ class Broker:
             "decision %s: %s by %s", decision.request_id, decision.verdict, decision.authorizer_id
         )
         return "accepted"
+
+    def _first_approval(self, entry: Entry, decision: Decision) -> None:
+        """Dual authorization: recorded, then back to the queue for a second authorizer."""
+        try:
+            self._journal(
+                entry.request.request_id, "approved_once", {"decision": decision.to_dict()}
+            )
+        except sqlite3.Error as exc:
+            raise ProtocolError(ErrorCode.STORAGE, "the broker could not record it") from exc
+        entry.verdicts.apply(decision)
+        lease, entry.lease, entry.state = entry.lease, None, "pending"
+        worker = self.workers.get(lease.worker) if lease else None
+        if lease is not None and worker is not None and lease in worker.leases:
+            worker.leases.remove(lease)
+        log.info(
+            "first approval of %s by %s: a second authorizer must approve",
+            decision.request_id,
+            decision.authorizer_id,
+        )
+        self._notify_waiters(entry, final_only=False)
+        self._dispatch()
 
     # --- worker protocol -------------------------------------------------------------------
 
@@ -718,7 +755,9 @@ class Broker:
             eligible_now = [
                 w
                 for w in ready
-                if w.profile and eligible(w.profile, entry.request, self.config.policy)
+                if w.profile
+                and eligible(w.profile, entry.request, self.config.policy)
+                and w.profile.authorizer_id not in entry.verdicts.approvers()
             ]
             idle = [w for w in eligible_now if not w.leases]
             spare = [w for w in eligible_now if 0 < len(w.leases) <= w.prefetch]
@@ -753,6 +792,7 @@ class Broker:
                 if not w.leases
                 and w.profile
                 and eligible(w.profile, entry.request, self.config.policy)
+                and w.profile.authorizer_id not in entry.verdicts.approvers()
             ]
             if not idle:
                 continue
@@ -782,6 +822,8 @@ class Broker:
             dispatched_at=at,
             lease_expires_at=lease.expires_at,
             attempt=entry.attempts + 1,
+            approvals_needed=entry.verdicts.needed,
+            prior_approvals=list(entry.verdicts.approvals),
         )
         if not self._to_worker(
             worker,
@@ -836,6 +878,7 @@ class Broker:
         entry.state, entry.detail = state, detail
         if decision is not None:
             entry.decision = decision
+            entry.verdicts.apply(decision)
         self.active.pop(entry.request.request_id, None)
         if lease is not None:
             worker = self.workers.get(lease.worker)

@@ -184,11 +184,18 @@ class Outcome(Message):
     decision: Decision | None = None
     detail: Text = ""
     server_time: Millis
+    # dual authorization: every approval, each signed by a different authorizer; omitted when
+    # the request needed one
+    approvals: Annotated[list[Decision], Field(max_length=2)] = []
 
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
         if self.decision is not None:  # encoded as the authorizer signed it (§4.5)
             data["decision"] = self.decision.to_dict()
+        if self.approvals:
+            data["approvals"] = [d.to_dict() for d in self.approvals]
+        else:
+            del data["approvals"]
         return data
 
 
@@ -223,6 +230,20 @@ class Item(Message):
     dispatched_at: Millis
     lease_expires_at: Millis
     attempt: Annotated[int, Field(ge=1)]
+    # dual authorization: how many approvals the request needs (omitted when 1) and the one
+    # already given by another authorizer (omitted when none)
+    approvals_needed: Annotated[int, Field(ge=1, le=2)] = 1
+    prior_approvals: Annotated[list[Decision], Field(max_length=1)] = []
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        if self.prior_approvals:
+            data["prior_approvals"] = [d.to_dict() for d in self.prior_approvals]
+        else:
+            del data["prior_approvals"]
+        if self.approvals_needed == 1:
+            del data["approvals_needed"]
+        return data
 
 
 class Revoke(Message):

@@ -66,7 +66,31 @@ def verify_outcome(
     expected = {"approve": "approved", "reject": "rejected", "return": "returned"}[decision.verdict]
     if outcome.state != expected:
         raise ProtocolError(ErrorCode.BAD_SIGNATURE, "outcome state contradicts the signed verdict")
+    if outcome.approvals:  # dual authorization: two approvals, two different people
+        _verify_approvals(outcome, raw_request, sent, directory)
     return VerifiedOutcome(outcome, profile)
+
+
+def _verify_approvals(
+    outcome: Outcome, raw_request: dict[str, Any], evidence: list[str], directory: Directory
+) -> None:
+    approvals = outcome.approvals
+    digest = request_digest(raw_request)
+    for approval in approvals:
+        if approval.request_id != outcome.request_id or approval.request_digest != digest:
+            raise ProtocolError(ErrorCode.WRONG_REQUEST, "an approval is for another request")
+        if sorted(approval.evidence) != evidence or approval.verdict != "approve":
+            raise ProtocolError(ErrorCode.BAD_SIGNATURE, "an approval covers something else")
+        verify_decision(approval, directory)
+    if len({a.authorizer_id for a in approvals}) != len(approvals):
+        raise ProtocolError(ErrorCode.BAD_SIGNATURE, "one person approved twice")
+    if outcome.state == "approved" and len(approvals) < 2:
+        raise ProtocolError(ErrorCode.BAD_SIGNATURE, "dual authorization needs two people")
+    final = outcome.decision
+    if outcome.state == "approved" and (
+        final is None or all(a.signature != final.signature for a in approvals)
+    ):
+        raise ProtocolError(ErrorCode.BAD_SIGNATURE, "the final approval is not among them")
 
 
 def _code(code: str) -> ErrorCode:

@@ -75,6 +75,8 @@ class ReceivedItem:
     received_at: int
     lease_expires_at: int
     attempt: int
+    approvals_needed: int = 1  # dual authorization: 2 above the amount for the type
+    prior_approvals: tuple[Decision, ...] = ()  # the first approval, by another authorizer
 
 
 class WorkstationEvents(Protocol):
@@ -394,6 +396,8 @@ class WorkstationEngine:
             received_at=now_ms(),
             lease_expires_at=item.lease_expires_at,
             attempt=item.attempt,
+            approvals_needed=item.approvals_needed,
+            prior_approvals=tuple(item.prior_approvals),
         )
         # Shown first, recorded once the window has it on screen (or when this thread is next
         # idle): the write and the GUI's painting never compete for the interpreter. Every
