@@ -320,7 +320,11 @@ def _describe(request_id: str, outcome: Any, verdict: str) -> str:
         f" {decision.reason_code} {decision.reason_text}".rstrip() if decision.reason_code else ""
     )
     check = "signature verified" if verdict == "verified" else f"REFUSED {verdict}"
-    return f"teller: {request_id} {outcome.state} by {decision.authorizer_id}{reason} ({check})"
+    who = decision.authorizer_id
+    if outcome.approvals and outcome.state == "approved":  # dual authorization
+        who = " + ".join(a.authorizer_id for a in outcome.approvals) + ", dual"
+        check = "signatures verified" if verdict == "verified" else check
+    return f"teller: {request_id} {outcome.state} by {who}{reason} ({check})"
 
 
 def run_admin(args: argparse.Namespace) -> int:
@@ -435,7 +439,14 @@ def run_demo(args: argparse.Namespace) -> int:
     )
     ensure_demo_identities(settings)
     print(f"demo data: {data}", flush=True)
-    env = {**os.environ, "AUTHDESK_DATA_DIR": str(data), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "AUTHDESK_DATA_DIR": str(data),
+        "PYTHONUNBUFFERED": "1",
+        # the demo's throwaway identities (the simulated colleague signs in with one)
+        "AUTHDESK_KEYRING": "memory",
+        "AUTHDESK_DEMO_SECRETS_FILE": str(settings.demo_secrets_file),
+    }
     exe = [sys.executable, "-m", "app.main"]
     children = [
         subprocess.Popen(

@@ -122,7 +122,8 @@ def test_demo_runs_headless_and_saves_a_screenshot(
     verified = [
         line
         for line in output.splitlines()
-        if line.startswith("teller: ") and "signature verified" in line
+        if line.startswith("teller: ")
+        and ("signature verified" in line or "signatures verified" in line)
     ]
     assert len(verified) >= 3, output[-3000:]
     assert "REFUSED" not in output
