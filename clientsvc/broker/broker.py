@@ -24,6 +24,7 @@ import zmq
 
 from clientsvc.broker.journal import Journal
 from clientsvc.catalogue import check_reason
+from clientsvc.curve import Transport, start_authenticator
 from clientsvc.dual import DualPolicy, Verdicts
 from clientsvc.identity import AuthorizerProfile, Directory, verify_decision, verify_presence
 from clientsvc.protocol import mdp
@@ -116,6 +117,8 @@ class BrokerConfig:
     retain_final_ms: int = 7 * 24 * 3600_000
     policy: AuthorityPolicy = field(default_factory=AuthorityPolicy)
     dual: DualPolicy = field(default_factory=DualPolicy)
+    # CURVE and ZAP on the socket, or plain (an explicit choice: one machine, tests)
+    transport: Transport = field(default_factory=Transport.plain)
 
 
 @dataclass
@@ -181,6 +184,7 @@ class Broker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._bound = threading.Event()
+        self._auth: Any = None  # the ZAP handler, with CURVE
         self.bound_endpoint = ""
         self.directory = Directory(config.directory)
         self.journal = Journal(config.journal)
@@ -203,7 +207,11 @@ class Broker:
     # --- lifecycle ---------------------------------------------------------------------
 
     def bind(self) -> str:
+        transport = self.config.transport
+        if transport.curve and transport.known is not None and self._auth is None:
+            self._auth = start_authenticator(self._ctx, transport.known)
         sock = self._ctx.socket(zmq.ROUTER)
+        transport.secure_server(sock)
         sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
         sock.setsockopt(zmq.MAXMSGSIZE, self.config.max_message_bytes)
         sock.setsockopt(zmq.LINGER, 1000)
@@ -256,6 +264,9 @@ class Broker:
             sock.close(linger=500)
             self._socket = None
             self.journal.close()
+            if self._auth is not None:
+                self._auth.stop()
+                self._auth = None
 
     def _guarded(self, step: Any, *args: Any) -> None:
         """Run one step of the loop; a failure is logged and costs that step, not the broker.

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import zmq
 
+from clientsvc.curve import Transport
 from clientsvc.identity import AuthorizerProfile, Directory, verify_decision
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
@@ -113,7 +114,9 @@ class TellerClient:
         context: zmq.Context[Any] | None = None,
         reply_timeout_ms: int = 3000,
         retries: int = 3,
+        transport: Transport | None = None,
     ) -> None:
+        self.transport = transport or Transport.plain()
         self.endpoint = endpoint
         self.teller_id = teller_id
         self.directory = directory
@@ -127,6 +130,7 @@ class TellerClient:
         if self._socket is not None:
             self._socket.close(linger=0)
         sock = self._ctx.socket(zmq.DEALER)
+        self.transport.secure_client(sock)
         sock.setsockopt(zmq.LINGER, 0)
         sock.connect(self.endpoint)
         self._socket = sock

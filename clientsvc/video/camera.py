@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 import zmq
 
+from clientsvc.curve import Transport
 from clientsvc.video.frames import CAMERA_ID, FrameHeader, pack
 
 log = logging.getLogger("authdesk.camera")
@@ -117,7 +118,9 @@ class CameraPublisher:
         fps: float = FPS,
         quality: int = 80,
         context: zmq.Context[Any] | None = None,
+        transport: Transport | None = None,
     ) -> None:
+        self.transport = transport or Transport.plain()
         self.endpoint = endpoint
         self.open_source = open_source
         self.fps = fps
@@ -164,6 +167,7 @@ class CameraPublisher:
 
     def run(self) -> None:
         sock = self._ctx.socket(zmq.XPUB)
+        self.transport.secure_client(sock)
         sock.setsockopt(zmq.SNDHWM, 2)  # a frame that cannot leave at once is dropped
         sock.setsockopt(zmq.LINGER, 0)
         sock.connect(self.endpoint)

@@ -13,6 +13,7 @@ from typing import Any
 
 import zmq
 
+from clientsvc.curve import Transport
 from clientsvc.video.frames import MAX_FRAME_BYTES
 
 log = logging.getLogger("authdesk.video")
@@ -27,7 +28,9 @@ class VideoRelay:
         publish_endpoint: str,
         subscribe_endpoint: str,
         context: zmq.Context[Any] | None = None,
+        transport: Transport | None = None,
     ) -> None:
+        self.transport = transport or Transport.plain()
         self._ctx = context or zmq.Context.instance()
         self._publish_endpoint = publish_endpoint
         self._subscribe_endpoint = subscribe_endpoint
@@ -40,11 +43,13 @@ class VideoRelay:
 
     def start(self) -> None:
         xsub = self._ctx.socket(zmq.XSUB)
+        self.transport.secure_server(xsub)  # the process's ZAP handler checks the keys
         xsub.setsockopt(zmq.MAXMSGSIZE, MAX_FRAME_BYTES + 1024)
         xsub.setsockopt(zmq.RCVHWM, 4)
         xsub.setsockopt(zmq.LINGER, 0)
         xsub.bind(self._publish_endpoint)
         xpub = self._ctx.socket(zmq.XPUB)
+        self.transport.secure_server(xpub)
         xpub.setsockopt(zmq.SNDHWM, 4)
         xpub.setsockopt(zmq.LINGER, 0)
         xpub.bind(self._subscribe_endpoint)

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 import zmq
 
+from clientsvc.curve import Transport
 from clientsvc.imaging import decode
 from clientsvc.protocol.errors import ProtocolError
 from clientsvc.video.frames import BadFrame, FrameHeader, topic, unpack
@@ -58,7 +59,9 @@ class VideoSubscriber:
         context: zmq.Context[Any] | None = None,
         reduction: int = 2,
         stall_ms: int = 2000,
+        transport: Transport | None = None,
     ) -> None:
+        self.transport = transport or Transport.plain()
         self.endpoint = endpoint
         self.events = events
         self.reduction = reduction
@@ -136,6 +139,7 @@ class VideoSubscriber:
             self._set_state("bad_frames", "not a camera id")
             return
         sock = self._ctx.socket(zmq.SUB)
+        self.transport.secure_client(sock)
         sock.setsockopt(zmq.CONFLATE, 1)  # the newest frame only
         sock.setsockopt(zmq.RCVHWM, 1)
         sock.setsockopt(zmq.LINGER, 0)

@@ -18,7 +18,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,6 +26,7 @@ import zmq
 
 from clientsvc.audit import AuditStore
 from clientsvc.catalogue import check_reason
+from clientsvc.curve import Transport
 from clientsvc.identity import SigningKey
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
@@ -105,6 +106,7 @@ class EngineConfig:
     queue_poll_ms: int = 2000
     evidence_cache_bytes: int = 256 * 1024 * 1024
     prefetch: int = 1  # items held as "next" besides the one on screen (0: one at a time)
+    transport: Transport = field(default_factory=Transport.plain)
     audit_max_pages: int | None = None  # tests: simulate a full disk
 
 
@@ -292,6 +294,7 @@ class WorkstationEngine:
 
     def _connect(self) -> None:
         sock = self._ctx.socket(zmq.DEALER)
+        self.config.transport.secure_client(sock)
         sock.setsockopt(zmq.LINGER, 0)
         sock.setsockopt(zmq.MAXMSGSIZE, 64 * 1024 * 1024)
         sock.connect(self.config.endpoint)
