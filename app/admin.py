@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 from app.config import Settings
+from clientsvc.curve import generate as generate_curve
+from clientsvc.curve import write_public, write_server_secret
 from clientsvc.identity import Directory
 from clientsvc.keystore import KeyStore, memory_keyring_from_file
 
@@ -18,11 +20,18 @@ DEMO_AUTHORIZERS = (
 )
 
 
-def ensure_demo_identities(settings: Settings) -> None:
-    """Provision the demo authorizers once, with an in-memory keyring seeded from a demo file.
+# The demo's terminals: each has a CURVE key pair, as a real one would (admin add-terminal)
+DEMO_TERMINALS = ("DEMO-WS-01", "DEMO-TELLER", "DEMO-CAMERA", "DEMO-COLLEAGUE")
+DEMO_SERVERS = ("broker",)
 
-    The demo secrets file holds key passphrases in plain text: it exists only for the demo's
-    throwaway identities and is never read unless ``keyring = "memory"`` is configured.
+
+def ensure_demo_identities(settings: Settings) -> None:
+    """Provision the demo's authorizers, terminals and server keys once, with an in-memory
+    keyring seeded from a demo file.
+
+    The demo secrets file holds key passphrases and terminal keys in plain text: it exists only
+    for the demo's throwaway identities and is never read unless ``keyring = "memory"`` is
+    configured.
     """
     assert settings.demo_secrets_file is not None
     secrets_file = settings.demo_secrets_file
@@ -35,9 +44,25 @@ def ensure_demo_identities(settings: Settings) -> None:
         if have_key and directory.get(authorizer_id) is not None:
             continue
         keystore.provision(directory, authorizer_id=authorizer_id, name=name, level=level, pin=pin)
+    for terminal in DEMO_TERMINALS:
+        has_secret = keystore.backend.get_password("authdesk", keystore.curve_name(terminal))
+        if has_secret is None or not (settings.terminals / f"{terminal}.key").exists():
+            keystore.provision_terminal(settings.terminals, terminal)
+    for server in DEMO_SERVERS:
+        if not settings.server_secret(server).exists():
+            provision_server(settings, server)
     secrets_file.parent.mkdir(parents=True, exist_ok=True)
-    secrets_file.write_text(json.dumps(keystore.export_secrets(ids), indent=2), "utf-8")
+    exported = keystore.export_secrets(ids, DEMO_TERMINALS)
+    secrets_file.write_text(json.dumps(exported, indent=2), "utf-8")
     os.chmod(secrets_file, 0o600)
+
+
+def provision_server(settings: Settings, name: str) -> Path:
+    """A server's CURVE key pair: the secret certificate stays on this server (0600); the
+    public one goes to ``directory/servers`` for the terminals to pin."""
+    keys = generate_curve()
+    write_server_secret(settings.server_secret(name), keys, name)
+    return write_public(settings.servers / f"{name}.key", keys.public, name)
 
 
 def add_authorizer(

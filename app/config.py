@@ -31,6 +31,10 @@ class Settings:
     # to the camera endpoint ("" turns the video off)
     video_endpoint: str = "tcp://127.0.0.1:5557"
     camera_endpoint: str = "tcp://127.0.0.1:5558"
+    # "curve": CurveZMQ with known keys on every socket between machines. "plain": no
+    # encryption, no authentication: only for one machine (tests), never a fallback
+    transport: str = "curve"
+    broker_key: str = "broker"  # the broker's public key, pinned: directory/servers/<name>.key
     terminal_id: str = field(default_factory=lambda: socket.gethostname()[:64] or "terminal")
     # "os": the OS keyring, secure backends only. "memory": demo and tests only.
     keyring: str = "os"
@@ -47,6 +51,20 @@ class Settings:
     @property
     def audit_path(self) -> Path:
         return self.data_dir / "audit.sqlite3"
+
+    @property
+    def terminals(self) -> Path:
+        """Public CURVE keys of the terminals a server lets in (distributed by branch IT)."""
+        return self.directory / "terminals"
+
+    @property
+    def servers(self) -> Path:
+        """Public CURVE keys of the servers the terminals pin."""
+        return self.directory / "servers"
+
+    def server_secret(self, name: str) -> Path:
+        """A server's secret CURVE certificate (on that server only, mode 0600)."""
+        return self.data_dir / "curve" / f"{name}.key_secret"
 
 
 class ConfigError(ValueError):
@@ -90,6 +108,8 @@ def load_settings(
     settings = replace(settings, **coerced)
     if settings.keyring not in ("os", "memory"):
         raise ConfigError(f"keyring: {settings.keyring!r} is not 'os' or 'memory'")
+    if settings.transport not in ("curve", "plain"):
+        raise ConfigError(f"transport: {settings.transport!r} is not 'curve' or 'plain'")
     if settings.schema_version != SCHEMA_VERSION:
         raise ConfigError(f"schema_version {settings.schema_version} is not {SCHEMA_VERSION}")
     return settings

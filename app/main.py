@@ -164,6 +164,7 @@ def _stop_on_signals(stop: Any) -> None:
 
 
 def run_broker(args: argparse.Namespace) -> int:
+    from app.keys import server_transport
     from clientsvc.broker import Broker, BrokerConfig
     from clientsvc.video.relay import VideoRelay
 
@@ -174,18 +175,21 @@ def run_broker(args: argparse.Namespace) -> int:
         video_endpoint=args.video_endpoint,
         camera_endpoint=args.camera_endpoint,
     )
-    relay = None
-    if settings.video_endpoint and settings.camera_endpoint:
-        relay = VideoRelay(settings.camera_endpoint, settings.video_endpoint)
-        relay.start()
+    transport = server_transport(settings, settings.broker_key)
     broker = Broker(
         BrokerConfig(
             endpoint=settings.broker_endpoint,
             directory=settings.directory,
             journal=settings.data_dir / "broker" / "journal.sqlite3",
             heartbeat_ms=settings.heartbeat_ms,
+            transport=transport,
         )
     )
+    broker.bind()  # first: with CURVE this starts the ZAP handler the relay relies on too
+    relay = None
+    if settings.video_endpoint and settings.camera_endpoint:
+        relay = VideoRelay(settings.camera_endpoint, settings.video_endpoint, transport=transport)
+        relay.start()
     _stop_on_signals(broker._stop.set)
     try:
         broker.serve_forever()
@@ -198,21 +202,23 @@ def run_broker(args: argparse.Namespace) -> int:
 def run_colleague(args: argparse.Namespace) -> int:
     import threading
 
-    from app.workstation import make_keystore
+    from app.keys import client_transport, make_keystore
     from clientsvc.workstation.colleague import Colleague
     from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
 
     settings = _settings(args, broker_endpoint=args.broker)
     authorizer_id, _, pin = args.signin.partition(":")
-    key = make_keystore(settings).unlock(authorizer_id, pin)
+    keystore = make_keystore(settings)
+    key = keystore.unlock(authorizer_id, pin)
     colleague = Colleague(think_s=args.think)
     engine = WorkstationEngine(
         EngineConfig(
             endpoint=settings.broker_endpoint,
-            terminal_id=f"{settings.terminal_id}-{authorizer_id}",
+            terminal_id=settings.terminal_id,
             audit_path=settings.data_dir / f"audit-{authorizer_id}.sqlite3",
             heartbeat_ms=settings.heartbeat_ms,
             prefetch=0,
+            transport=client_transport(settings, keystore),
         ),
         key,
         colleague,
@@ -253,7 +259,14 @@ def run_camera(args: argparse.Namespace) -> int:
             # opened while somebody watches, released when nobody does
             return CapturedCamera(args.source) if camera_id == args.camera_id else None
 
-    publisher = CameraPublisher(settings.camera_endpoint, open_source, fps=args.fps)
+    from app.keys import client_transport
+
+    publisher = CameraPublisher(
+        settings.camera_endpoint,
+        open_source,
+        fps=args.fps,
+        transport=client_transport(settings),
+    )
     _stop_on_signals(publisher._stop.set)
     publisher.run()
     return 0
@@ -272,6 +285,7 @@ def run_center(args: argparse.Namespace) -> int:
 
 
 def run_teller(args: argparse.Namespace) -> int:
+    from app.keys import client_transport
     from clientsvc.identity import Directory
     from clientsvc.protocol.errors import ProtocolError
     from clientsvc.teller.client import TellerClient
@@ -279,11 +293,14 @@ def run_teller(args: argparse.Namespace) -> int:
 
     settings = _settings(args, broker_endpoint=args.broker)
     directory = Directory(settings.directory)
+    transport = client_transport(settings)
     if args.teller_command == "submit":
         sim = make_request(
             random.Random(args.seed), teller_id=args.teller_id, txn_type=args.txn_type
         )
-        with TellerClient(settings.broker_endpoint, args.teller_id, directory) as client:
+        with TellerClient(
+            settings.broker_endpoint, args.teller_id, directory, transport=transport
+        ) as client:
             try:
                 verified = client.submit_and_wait(sim.request, sim.evidence, args.wait)
             except ProtocolError as err:
@@ -301,6 +318,7 @@ def run_teller(args: argparse.Namespace) -> int:
     totals = simulate(
         settings.broker_endpoint,
         directory,
+        transport=transport,
         rate_per_s=args.rate,
         count=args.count,
         seed=args.seed,
@@ -329,7 +347,7 @@ def _describe(request_id: str, outcome: Any, verdict: str) -> str:
 
 def run_admin(args: argparse.Namespace) -> int:
     from app.admin import add_authorizer, ensure_demo_identities
-    from app.workstation import make_keystore
+    from app.keys import make_keystore
 
     if args.admin_command == "demo-identities":
         data = args.data_dir or default_data_dir() / "demo"
@@ -376,7 +394,8 @@ def run_workstation(
     from PySide6.QtCore import QTimer
 
     from app.autopilot import Autopilot
-    from app.workstation import WorkstationApp, make_keystore, make_qapplication
+    from app.keys import make_keystore
+    from app.workstation import WorkstationApp, make_qapplication
     from ui.background import run_in_background
 
     settings = settings or _settings(args, broker_endpoint=getattr(args, "broker", None))
@@ -462,8 +481,14 @@ def run_demo(args: argparse.Namespace) -> int:
             ],
             env=env,
         ),
-        subprocess.Popen([*exe, "camera", "--camera-endpoint", settings.camera_endpoint], env=env),
-        subprocess.Popen([*exe, "colleague", "--broker", settings.broker_endpoint], env=env),
+        subprocess.Popen(
+            [*exe, "camera", "--camera-endpoint", settings.camera_endpoint],
+            env={**env, "AUTHDESK_TERMINAL_ID": "DEMO-CAMERA"},
+        ),
+        subprocess.Popen(
+            [*exe, "colleague", "--broker", settings.broker_endpoint],
+            env={**env, "AUTHDESK_TERMINAL_ID": "DEMO-COLLEAGUE"},
+        ),
         subprocess.Popen([*exe, "center", "--endpoint", settings.center_endpoint], env=env),
         subprocess.Popen(
             [
@@ -479,7 +504,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 "--seed",
                 str(args.seed),
             ],
-            env=env,
+            env={**env, "AUTHDESK_TERMINAL_ID": "DEMO-TELLER"},
         ),
     ]
     authorizer_id, name, _, pin = DEMO_AUTHORIZERS[0]

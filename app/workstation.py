@@ -14,8 +14,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.allocator import keep_image_buffers_in_heap
 from app.config import Settings
+from app.keys import client_transport
+from clientsvc.curve import Transport
 from clientsvc.identity import Directory, SigningKey
-from clientsvc.keystore import KeyStore, memory_keyring_from_file, os_keyring
+from clientsvc.keystore import KeyStore
 from clientsvc.video.subscriber import VideoSubscriber
 from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
 from ui import theme
@@ -30,14 +32,6 @@ from ui.placement import Placement, evidence_screen
 from ui.signin import SignInDialog
 
 log = logging.getLogger("authdesk.app")
-
-
-def make_keystore(settings: Settings) -> KeyStore:
-    if settings.keyring == "memory":
-        backend = memory_keyring_from_file(settings.demo_secrets_file)
-    else:
-        backend = os_keyring()
-    return KeyStore(settings.data_dir, backend)
 
 
 @dataclass
@@ -67,6 +61,11 @@ class WorkstationApp:
         self.signin_dialog = dialog
         return dialog
 
+    @property
+    def transport(self) -> Transport:
+        """This terminal's CURVE keys (from its key store) and the broker's pinned key."""
+        return client_transport(self.settings, self.keystore)
+
     def on_signed_in(self, key: SigningKey) -> MainWindow:
         profile = Directory(self.settings.directory).get(key.authorizer_id)
         bridge = EngineBridge()
@@ -76,6 +75,7 @@ class WorkstationApp:
                 terminal_id=self.settings.terminal_id,
                 audit_path=self.settings.audit_path,
                 heartbeat_ms=self.settings.heartbeat_ms,
+                transport=self.transport,
             ),
             key,
             bridge,
@@ -98,7 +98,9 @@ class WorkstationApp:
         if self.screenshot_dir is not None:
             window.sig_evidence_shown.connect(self._on_window_evidence_shown)
         if self.settings.video_endpoint:
-            self.video = VideoSubscriber(self.settings.video_endpoint, video_bridge)
+            self.video = VideoSubscriber(
+                self.settings.video_endpoint, video_bridge, transport=self.transport
+            )
             workspace.sig_camera_changed.connect(self.video.watch)
             self.video.start()
         self.placement = Placement()

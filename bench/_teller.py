@@ -12,6 +12,7 @@ import time
 import uuid
 from pathlib import Path
 
+from clientsvc.dual import DualPolicy
 from clientsvc.identity import Directory
 from clientsvc.protocol.messages import AuthRequest
 from clientsvc.teller.client import TellerClient, verify_outcome
@@ -25,9 +26,12 @@ def unique_jpeg(data: bytes, tag: bytes) -> bytes:
 
 def prepare(count: int, pool_size: int, seed: int) -> list[SimulatedRequest]:
     rng = random.Random(seed)
-    pool = [
-        make_request(rng, txn_type="cash_withdrawal", mismatch_rate=0.0) for _ in range(pool_size)
-    ]
+    dual = DualPolicy()
+    pool: list[SimulatedRequest] = []
+    while len(pool) < pool_size:  # single-approval items only: a dual one waits for a colleague
+        made = make_request(rng, txn_type="cash_withdrawal", mismatch_rate=0.0)
+        if dual.approvals_needed(made.request) == 1:
+            pool.append(made)
     out = []
     for i in range(count):
         base = pool[i % pool_size]

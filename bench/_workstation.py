@@ -18,7 +18,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 from app.config import load_settings
-from app.workstation import WorkstationApp, make_keystore, make_qapplication
+from app.keys import make_keystore
+from app.workstation import WorkstationApp, make_qapplication
 
 
 def main() -> int:

@@ -32,7 +32,15 @@ def spawn(
     *args: str, env: dict[str, str] | None = None, quiet: bool = True, log: Path | None = None
 ) -> subprocess.Popen[bytes]:
     """Start ``python ARGS``; output to the terminal, to a log file, or nowhere (quiet)."""
-    full = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1", **(env or {})}
+    # plain transport: the raw limits beside them are plain ZeroMQ (CURVE would add its
+    # encryption to the project's side only)
+    full = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONUNBUFFERED": "1",
+        "AUTHDESK_TRANSPORT": "plain",
+        **(env or {}),
+    }
     out: Any = subprocess.DEVNULL if quiet else None
     if log is not None:
         out = log.open("ab")

@@ -16,6 +16,8 @@ import keyring
 import keyring.backend
 import keyring.errors
 
+from clientsvc.curve import CurveKeys, read_public, write_public
+from clientsvc.curve import generate as generate_curve
 from clientsvc.identity import (
     AuthorizerProfile,
     Directory,
@@ -159,11 +161,35 @@ class KeyStore:
         )
         return SigningKey(authorizer_id, private)
 
-    def export_secrets(self, ids: list[str]) -> dict[str, str]:
-        """The keyring entries for these authorizers (to seed a demo's in-memory keyring)."""
+    def export_secrets(self, ids: list[str], terminals: tuple[str, ...] = ()) -> dict[str, str]:
+        """The keyring entries for these authorizers and terminals (to seed a demo's in-memory
+        keyring)."""
+        names = [self.secret_name(a) for a in ids] + [self.curve_name(t) for t in terminals]
         out: dict[str, str] = {}
-        for authorizer_id in ids:
-            value = self.backend.get_password(SERVICE, self.secret_name(authorizer_id))
+        for name in names:
+            value = self.backend.get_password(SERVICE, name)
             if value is not None:
-                out[self.secret_name(authorizer_id)] = value
+                out[name] = value
         return out
+
+    # --- the terminal's CURVE key (transport) ---------------------------------------------
+
+    @staticmethod
+    def curve_name(terminal_id: str) -> str:
+        return f"curve-secret:{terminal_id}"
+
+    def provision_terminal(self, terminals: Path, terminal_id: str) -> Path:
+        """A CURVE key pair for this terminal: the secret into the keyring, the public key to
+        ``terminals/<id>.key`` for branch IT to copy to the broker and the center."""
+        keys = generate_curve()
+        self.backend.set_password(SERVICE, self.curve_name(terminal_id), keys.secret.decode())
+        return write_public(terminals / f"{terminal_id}.key", keys.public, terminal_id)
+
+    def terminal_keys(self, terminals: Path, terminal_id: str) -> CurveKeys:
+        secret = self.backend.get_password(SERVICE, self.curve_name(terminal_id))
+        if secret is None:
+            raise ProtocolError(
+                ErrorCode.KEYRING,
+                f"terminal {terminal_id} has no CURVE key: run admin add-terminal",
+            )
+        return CurveKeys(read_public(terminals / f"{terminal_id}.key"), secret.encode())

@@ -127,9 +127,13 @@ def request(
 class Peer:
     """A raw DEALER peer speaking MDP by hand: for tests that need exact control."""
 
-    def __init__(self, endpoint: str, ctx: zmq.Context[Any] | None = None) -> None:
+    def __init__(
+        self, endpoint: str, ctx: zmq.Context[Any] | None = None, transport: Any = None
+    ) -> None:
         self.ctx = ctx or zmq.Context.instance()
         self.sock = self.ctx.socket(zmq.DEALER)
+        if transport is not None:
+            transport.secure_client(self.sock)
         self.sock.setsockopt(zmq.LINGER, 0)
         self.sock.connect(endpoint)
         self.backlog: list[list[bytes]] = []  # worker traffic seen while waiting for a reply
@@ -249,9 +253,9 @@ def authdesk(*args: str, env: dict[str, str] | None = None, **kw: Any) -> subpro
     )
 
 
-def wait_for_broker(endpoint: str, timeout_ms: int = 20_000) -> None:
+def wait_for_broker(endpoint: str, timeout_ms: int = 20_000, transport: Any = None) -> None:
     """Block until a broker answers mmi.service at endpoint (ZeroMQ queues the request)."""
-    peer = Peer(endpoint, zmq.Context.instance())
+    peer = Peer(endpoint, zmq.Context.instance(), transport)
     try:
         peer.sock.send_multipart(mdp.client_request("mmi.service", [b"authz"]))
         if not peer.sock.poll(timeout_ms):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from app.admin import ensure_demo_identities
 from app.config import load_settings
-from app.workstation import WorkstationApp, make_keystore, make_qapplication
+from app.keys import make_keystore
+from app.workstation import WorkstationApp, make_qapplication
 
 
 def where(session: WorkstationApp) -> dict[str, object]:
@@ -39,6 +40,7 @@ def main() -> int:
         demo_secrets_file=data / "demo-secrets.json",
         broker_endpoint="tcp://127.0.0.1:9",  # nothing there: placement needs no broker
         video_endpoint="",
+        transport="plain",
     )
     ensure_demo_identities(settings)
     qapp = make_qapplication()

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 
 from app.admin import ensure_demo_identities
 from app.config import load_settings
-from app.workstation import WorkstationApp, make_keystore
+from app.keys import make_keystore
+from app.workstation import WorkstationApp
 from tests.helpers import ROOT, authdesk, free_port, wait_for_broker
 
 pytestmark = pytest.mark.slow
@@ -42,15 +43,28 @@ def test_teller_to_screen_to_signed_decision(
         demo_secrets_file=tmp_path / "demo-secrets.json",
         broker_endpoint=endpoint,
         heartbeat_ms=300,
-        terminal_id="WS-E2E",
+        terminal_id="DEMO-WS-01",
+        video_endpoint="",
     )
-    ensure_demo_identities(settings)
+    ensure_demo_identities(settings)  # with CURVE keys for the broker and the demo terminals
+    keys = {
+        "AUTHDESK_KEYRING": "memory",
+        "AUTHDESK_DEMO_SECRETS_FILE": str(settings.demo_secrets_file),
+        "AUTHDESK_VIDEO_ENDPOINT": "",
+    }
     broker = authdesk(
-        "broker", "--data-dir", str(tmp_path), "--endpoint", endpoint, "--heartbeat-ms", "300"
+        "broker",
+        "--data-dir",
+        str(tmp_path),
+        "--endpoint",
+        endpoint,
+        "--heartbeat-ms",
+        "300",
+        env=keys,
     )
     spawned.append(broker)
-    wait_for_broker(endpoint)
     session = WorkstationApp(settings, make_keystore(settings))
+    wait_for_broker(endpoint, transport=session.transport)  # over CURVE, as the workstation
     window = session.on_signed_in(session.keystore.unlock("A1001", "123456"))
     qtbot.addWidget(window)
     expected = {
@@ -74,6 +88,7 @@ def test_teller_to_screen_to_signed_decision(
                     "password_reset",  # one approval (dual authorization has its own tests)
                     "--wait",
                     "120",
+                    env={**keys, "AUTHDESK_TERMINAL_ID": "DEMO-TELLER"},
                 )
                 spawned.append(teller)
             _decide(qtbot, window, verdict)

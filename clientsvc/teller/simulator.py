@@ -16,6 +16,7 @@ from typing import Any
 import zmq
 
 from clientsvc.catalogue import TXN_KINDS
+from clientsvc.curve import Transport
 from clientsvc.identity import Directory
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ProtocolError
@@ -237,6 +238,7 @@ def simulate(
     should_stop: Callable[[], bool] = lambda: False,
     context: zmq.Context[Any] | None = None,
     reply_timeout_s: float = 15.0,
+    transport: Transport | None = None,
 ) -> dict[str, int]:
     """Submit ``count`` requests at ``rate_per_s`` (0: all at once) and wait for every outcome.
 
@@ -246,6 +248,7 @@ def simulate(
     rng = random.Random(seed)
     ctx = context or zmq.Context.instance()
     sock = ctx.socket(zmq.DEALER)
+    (transport or Transport.plain()).secure_client(sock)
     sock.setsockopt(zmq.LINGER, 0)
     sock.connect(endpoint)
     outstanding: dict[str, Outstanding] = {}

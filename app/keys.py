@@ -1,0 +1,40 @@
+"""Key material each process needs, from the settings: the key store (signing keys and the
+terminal's CURVE key) and the transport that secures its sockets.
+
+Kept free of Qt so the headless processes (broker, teller, camera, colleague) can use it, and
+lazy about the key store so a process on a plain transport never touches the OS keyring."""
+
+from __future__ import annotations
+
+from app.config import Settings
+from clientsvc.curve import KnownKeys, Transport, read_public, read_server_secret
+from clientsvc.keystore import KeyStore, memory_keyring_from_file, os_keyring
+
+
+def make_keystore(settings: Settings) -> KeyStore:
+    """The key store: the OS keyring (allow-listed secure backends) in production, the
+    in-memory demo keyring when the settings say ``keyring = "memory"``."""
+    if settings.keyring == "memory":
+        backend = memory_keyring_from_file(settings.demo_secrets_file)
+    else:
+        backend = os_keyring()
+    return KeyStore(settings.data_dir, backend)
+
+
+def server_transport(settings: Settings, name: str) -> Transport:
+    """A server (the broker, the center): its secret certificate, the terminals it lets in."""
+    if settings.transport == "plain":
+        return Transport.plain()
+    keys = read_server_secret(settings.server_secret(name))
+    return Transport(curve=True, keys=keys, known=KnownKeys(settings.terminals))
+
+
+def client_transport(settings: Settings, keystore: KeyStore | None = None) -> Transport:
+    """A terminal: its own key from the key store, the broker's public key pinned. The key
+    store is built only when the transport is CURVE and none was given."""
+    if settings.transport == "plain":
+        return Transport.plain()
+    store = keystore if keystore is not None else make_keystore(settings)
+    keys = store.terminal_keys(settings.terminals, settings.terminal_id)
+    pinned = read_public(settings.servers / f"{settings.broker_key}.key")
+    return Transport(curve=True, keys=keys, server_public=pinned)
