@@ -2,7 +2,8 @@
 
 It approves, or rejects with "amount does not match" when the voucher disagrees with the
 request, or "ID invalid or expired" for an expired ID card — through the same shortcuts a
-person uses, so the whole keyboard path is exercised.
+person uses, so the whole keyboard path is exercised. An item at the top authority level asks
+for the PIN again: the autopilot types it, as the authorizer would.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from clientsvc.crosscheck import crosscheck
 
 
 class Autopilot:
-    def __init__(self, session: Any, think_ms: int = 1200) -> None:
+    def __init__(self, session: Any, think_ms: int = 1200, pin: str | None = None) -> None:
         self.session = session
         self.think_ms = think_ms
+        self.pin = pin
         self._hooked: Any = None
         self._poll = QTimer()
         self._poll.timeout.connect(self._on_poll_timeout)
@@ -44,8 +46,11 @@ class Autopilot:
         reason = "2" if "amount" in codes else "5" if "id_expired" in codes else None
         if reason is None:
             QTest.keyClick(window, Qt.Key.Key_F9)
-            return
-        # "2  R02 amount does not match", "5  R05 ID document invalid or expired"
-        QTest.keyClick(window, Qt.Key.Key_F10)
-        QTest.keyClicks(window.reason_list, reason)
-        QTest.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        else:
+            # "2  R02 amount does not match", "5  R05 ID document invalid or expired"
+            QTest.keyClick(window, Qt.Key.Key_F10)
+            QTest.keyClicks(window.reason_list, reason)
+            QTest.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        if window.pin_prompt.isVisible() and self.pin is not None:  # top level: the PIN again
+            QTest.keyClicks(window.pin_prompt.field, self.pin)
+            QTest.keyClick(window.pin_prompt.field, Qt.Key.Key_Return)

@@ -42,6 +42,12 @@ class Settings:
     heartbeat_ms: int = 2500
     wait_target_s: int = 60  # the center's target for a teller's wait; colours the wait clock
     language: str = "en"
+    # the session locks after this many minutes without a key or the mouse (0: never)
+    lock_after_min: float = 5.0
+    # wrong PINs in a row (sign-in and re-entry alike) before the authorizer is locked out of
+    # this terminal, and for how long
+    pin_attempts: int = 3
+    pin_lockout_min: float = 15.0
 
     @property
     def directory(self) -> Path:
@@ -75,6 +81,8 @@ def _coerce(name: str, kind: Any, value: Any) -> Any:
     try:
         if kind in (int, "int"):
             return int(value)
+        if kind in (float, "float"):
+            return float(value)
         if kind in (Path, "Path", "Path | None"):
             return None if value in (None, "") else Path(str(value)).expanduser()
         return str(value)
@@ -110,6 +118,10 @@ def load_settings(
         raise ConfigError(f"keyring: {settings.keyring!r} is not 'os' or 'memory'")
     if settings.transport not in ("curve", "plain"):
         raise ConfigError(f"transport: {settings.transport!r} is not 'curve' or 'plain'")
+    if settings.lock_after_min < 0 or settings.pin_lockout_min < 0:
+        raise ConfigError("lock_after_min and pin_lockout_min cannot be negative")
+    if settings.pin_attempts < 1:
+        raise ConfigError(f"pin_attempts: {settings.pin_attempts} is below 1")
     if settings.schema_version != SCHEMA_VERSION:
         raise ConfigError(f"schema_version {settings.schema_version} is not {SCHEMA_VERSION}")
     return settings

@@ -18,7 +18,12 @@ def make_keystore(settings: Settings) -> KeyStore:
         backend = memory_keyring_from_file(settings.demo_secrets_file)
     else:
         backend = os_keyring()
-    return KeyStore(settings.data_dir, backend)
+    return KeyStore(
+        settings.data_dir,
+        backend,
+        max_wrong_pins=settings.pin_attempts,
+        lockout_s=settings.pin_lockout_min * 60,
+    )
 
 
 def server_transport(settings: Settings, name: str) -> Transport:

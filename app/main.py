@@ -210,7 +210,9 @@ def run_colleague(args: argparse.Namespace) -> int:
     authorizer_id, _, pin = args.signin.partition(":")
     keystore = make_keystore(settings)
     key = keystore.unlock(authorizer_id, pin)
-    colleague = Colleague(think_s=args.think)
+    colleague = Colleague(
+        think_s=args.think, confirm_pin=lambda: keystore.check_pin(authorizer_id, pin)
+    )
     engine = WorkstationEngine(
         EngineConfig(
             endpoint=settings.broker_endpoint,
@@ -417,7 +419,11 @@ def run_workstation(
         )
     else:
         session.show_sign_in(default_id, hint)
-    pilot = Autopilot(session) if args.autopilot else None
+    pilot = (
+        Autopilot(session, pin=signin.partition(":")[2] if signin else None)
+        if args.autopilot
+        else None
+    )
     if args.quit_after:
         QTimer.singleShot(int(args.quit_after * 1000), qapp.quit)
     _stop_on_signals(qapp.quit)

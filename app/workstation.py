@@ -27,6 +27,7 @@ from ui.evidence.library import EvidenceLibrary
 from ui.evidence.video_pane import VideoBridge
 from ui.evidence.workspace import EvidenceWorkspace
 from ui.evidence_window import EvidenceWindow
+from ui.lock import IdleWatch
 from ui.main_window import MainWindow
 from ui.placement import Placement, evidence_screen
 from ui.signin import SignInDialog
@@ -49,6 +50,7 @@ class WorkstationApp:
     bridge: EngineBridge | None = None
     video: VideoSubscriber | None = None
     placement: Placement | None = None
+    idle: IdleWatch | None = None
     extra_windows: list[QWidget] = field(default_factory=list)
     _shot_taken: bool = False
     _shot_deadline: float = 0.0
@@ -92,9 +94,15 @@ class WorkstationApp:
             library=library,
             workspace=workspace,
             language=self.settings.language,
+            check_pin=lambda pin: self.keystore.check_pin(key.authorizer_id, pin),
         )
         library.setParent(window)
         window.sig_sign_out_requested.connect(self.sign_out)
+        window.sig_locked_out.connect(self.end_session)
+        window.sig_locked_changed.connect(self._on_window_locked_changed)
+        if self.settings.lock_after_min > 0:
+            self.idle = IdleWatch(self.settings.lock_after_min * 60, window)
+            self.idle.sig_idle.connect(lambda: window.lock("idle"))
         if self.screenshot_dir is not None:
             window.sig_evidence_shown.connect(self._on_window_evidence_shown)
         if self.settings.video_endpoint:
@@ -165,11 +173,29 @@ class WorkstationApp:
         window.embed_workspace(True)
         self.evidence_window, self.extra_windows = None, []
 
+    def _on_window_locked_changed(self, locked: bool) -> None:
+        if self.evidence_window is not None:
+            self.evidence_window.set_locked(locked)
+        if not locked and self.idle is not None:
+            self.idle.reset()
+
     def sign_out(self) -> None:
         if self._closing:
             return
         self.close()
         QApplication.instance().quit()  # type: ignore[union-attr]
+
+    def end_session(self, hint: str) -> SignInDialog:
+        """End the session but not the application (too many wrong PINs): the sign-in comes
+        back, saying why, and everything of the session goes."""
+        authorizer_id = self.engine.key.authorizer_id if self.engine is not None else ""
+        dialog = self.show_sign_in(authorizer_id, hint)  # first: a window stays open
+        self.close()
+        self.window = self.evidence_window = None
+        self.engine, self.bridge, self.placement, self.idle = None, None, None, None
+        self.extra_windows = []
+        self._closing = False
+        return dialog
 
     def close(self) -> None:
         if self._closing:
@@ -179,6 +205,8 @@ class WorkstationApp:
             self.placement.save(self.window, "main")
             if self.evidence_window is not None:
                 self.placement.save(self.evidence_window, "evidence")
+        if self.idle is not None:
+            self.idle.stop()
         if self.video is not None:
             self.video.stop()
             self.video = None

@@ -82,6 +82,7 @@ class SigningKey:
         decided_at: int | None = None,
         nonce: str | None = None,
         captures: list[str] | None = None,
+        reauth_at: int | None = None,
     ) -> Decision:
         fields: dict[str, Any] = {
             "v": 1,
@@ -100,6 +101,8 @@ class SigningKey:
         }
         if captures:
             fields["captures"] = sorted(captures)
+        if reauth_at is not None:
+            fields["reauth_at"] = reauth_at
         fields["signature"] = self.private.sign(decision_signed_bytes(fields)).hex()
         return Decision.model_validate(fields)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,20 @@ from clientsvc.identity import (
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 
 SERVICE = "authdesk"
+
+
+class PinRefused(ProtocolError):
+    """A wrong PIN (``tries_left`` before the lock-out) or a lock-out (``locked_until``)."""
+
+    def __init__(self, *, tries_left: int = 0, locked_until: float = 0.0) -> None:
+        if locked_until:
+            clock = time.strftime("%H:%M", time.localtime(locked_until))
+            super().__init__(ErrorCode.PIN_LOCKED, f"too many wrong PINs: locked until {clock}")
+        else:
+            super().__init__(ErrorCode.BAD_CREDENTIALS, f"wrong PIN: {tries_left} left")
+        self.tries_left = tries_left
+        self.locked_until = locked_until
+
 
 # Backends that store secrets encrypted by the operating system.
 SECURE_BACKENDS = frozenset(
@@ -89,10 +104,16 @@ def memory_keyring_from_file(path: Path | None) -> MemoryKeyring:
 
 @dataclass(frozen=True)
 class KeyStore:
-    """Where one terminal keeps authorizers' encrypted keys and PIN records."""
+    """Where one terminal keeps authorizers' encrypted keys and PIN records.
+
+    Wrong PINs are counted per authorizer in a file beside the PIN record, at sign-in and when
+    a session asks for the PIN again alike: ``max_wrong_pins`` in a row lock the authorizer out
+    of this terminal for ``lockout_s`` (a restart does not reset the count)."""
 
     root: Path
     backend: keyring.backend.KeyringBackend
+    max_wrong_pins: int = 3
+    lockout_s: float = 900.0
 
     def _identity_file(self, authorizer_id: str) -> Path:
         return self.root / "identities" / f"{authorizer_id}.json"
@@ -142,14 +163,59 @@ class KeyStore:
         directory.publish(profile)
         return profile
 
-    def unlock(self, authorizer_id: str, pin: str) -> SigningKey:
-        """Check the PIN and unlock the authorizer's key for this session."""
+    def _attempts_file(self, authorizer_id: str) -> Path:
+        return self.root / "identities" / f"{authorizer_id}.attempts.json"
+
+    def _attempts(self, authorizer_id: str) -> tuple[int, float]:
+        """(wrong PINs in a row, locked until: epoch seconds, 0 when not locked)."""
+        try:
+            data = json.loads(self._attempts_file(authorizer_id).read_text(encoding="utf-8"))
+            return int(data["wrong"]), float(data["locked_until"])
+        except FileNotFoundError:
+            return 0, 0.0
+        except (ValueError, KeyError, TypeError):  # damaged: counted as at the limit
+            return self.max_wrong_pins, time.time() + self.lockout_s
+
+    def _set_attempts(self, authorizer_id: str, wrong: int, locked_until: float) -> None:
+        path = self._attempts_file(authorizer_id)
+        try:
+            if wrong == 0 and locked_until == 0.0:
+                path.unlink(missing_ok=True)
+                return
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"wrong": wrong, "locked_until": locked_until}), "utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:  # a PIN check that cannot be counted is not accepted
+            raise ProtocolError(ErrorCode.STORAGE, f"cannot record the PIN attempt: {exc}") from exc
+
+    def check_pin(self, authorizer_id: str, pin: str) -> None:
+        """Check an authorizer's PIN, counting wrong ones. Raises ``E_BAD_CREDENTIALS`` (the
+        detail says how many tries are left) or ``E_PIN_LOCKED`` (until when)."""
         identity = self._identity_file(authorizer_id)
         if not identity.exists():
             raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "unknown authorizer or wrong PIN")
+        wrong, locked_until = self._attempts(authorizer_id)
+        now = time.time()
+        if locked_until > now:
+            raise PinRefused(locked_until=locked_until)
+        if locked_until:  # the lock-out is over: a fresh count
+            wrong = 0
         record = json.loads(identity.read_text(encoding="utf-8"))
-        if not check_pin(pin, record["pin"]):
-            raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "unknown authorizer or wrong PIN")
+        if check_pin(pin, record["pin"]):
+            if wrong or locked_until:
+                self._set_attempts(authorizer_id, 0, 0.0)
+            return
+        wrong += 1
+        if wrong >= self.max_wrong_pins:
+            until = now + self.lockout_s
+            self._set_attempts(authorizer_id, wrong, until)
+            raise PinRefused(locked_until=until)
+        self._set_attempts(authorizer_id, wrong, 0.0)
+        raise PinRefused(tries_left=self.max_wrong_pins - wrong)
+
+    def unlock(self, authorizer_id: str, pin: str) -> SigningKey:
+        """Check the PIN (counted) and unlock the authorizer's key for this session."""
+        self.check_pin(authorizer_id, pin)
         try:
             passphrase = self.backend.get_password(SERVICE, self.secret_name(authorizer_id))
         except keyring.errors.KeyringError as exc:

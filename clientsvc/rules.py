@@ -1,4 +1,5 @@
-"""Who may decide what: the eligibility rules the broker dispatches by (extended in issue 4)."""
+"""Who may decide what: the eligibility rules the broker dispatches by and re-checks on every
+decision."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from clientsvc.identity import AuthorizerProfile
 from clientsvc.protocol.messages import AuthRequest
 
 YUAN = 100
+# A decision on a top-level item must come with the PIN entered again at most this long before
+# it was signed.
+REAUTH_WINDOW_MS = 120_000
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,15 @@ class AuthorityPolicy:
                 break
         floor = dict(self.type_floor).get(request.txn_type, 1)
         return max(level, floor)
+
+    def needs_reauth(self, request: AuthRequest) -> bool:
+        """Items at the top authority level are decided only after the PIN is entered again."""
+        return self.required_level(request) >= self.top_level
+
+
+def reauth_is_fresh(reauth_at: int | None, decided_at: int) -> bool:
+    """The PIN was entered again for this decision: shortly before it was signed."""
+    return reauth_at is not None and decided_at - REAUTH_WINDOW_MS <= reauth_at <= decided_at
 
 
 def eligible(profile: AuthorizerProfile, request: AuthRequest, policy: AuthorityPolicy) -> bool:

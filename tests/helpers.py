@@ -220,6 +220,8 @@ class Worker(Peer):
     def decide(
         self, item: Any, verdict: str = "approve", reason_code: str | None = None, **kw: Any
     ) -> tuple[Message, Any]:
+        if getattr(item, "reauth_required", False):  # the PIN entered again, as the UI does
+            kw.setdefault("reauth_at", kw.get("decided_at") or time.time_ns() // 1_000_000)
         decision = self.key.sign_decision(
             request_id=item.request["request_id"],
             lease_id=item.lease_id,

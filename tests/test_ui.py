@@ -29,6 +29,8 @@ class FakeService:
     presence: list[str] = field(default_factory=list)
     displayed: list[str] = field(default_factory=list)
     grabs: list[tuple[str, str, int, bytes]] = field(default_factory=list)
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    reauths: list[int | None] = field(default_factory=list)
 
     def decide(
         self,
@@ -38,10 +40,15 @@ class FakeService:
         reason_text: str,
         checklist: dict[str, str] | None = None,
         lease_id: str | None = None,
+        reauth_at: int | None = None,
     ) -> None:
         self.decisions.append((request_id, verdict, reason_code, reason_text))
         self.checklists.append(checklist)
         self.leases.append(lease_id)
+        self.reauths.append(reauth_at)
+
+    def note(self, kind: str, payload: dict[str, Any], request_id: str | None = None) -> None:
+        self.notes.append((kind, payload))
 
     def grab_frame(self, request_id: str, camera_id: str, captured_at_us: int, jpeg: bytes) -> None:
         self.grabs.append((request_id, camera_id, captured_at_us, jpeg))

@@ -13,7 +13,8 @@ from PySide6.QtCore import QCoreApplication
 class ActionSpec:
     id: str
     shortcut: str
-    # a state name the window evaluates: always, item, decidable, reason_open, image, video
+    # a state name the window evaluates: always, unlocked, item, decidable, reason_open, image,
+    # video
     enabled_when: str
     group: str  # decide, checklist, evidence, video, session
     alternates: tuple[str, ...] = ()
@@ -57,7 +58,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("reset_view", "Home", "image", "evidence"),
     ActionSpec("grab_frame", "G", "video", "video"),
     ActionSpec("help", "F1", "always", "session"),
-    ActionSpec("toggle_away", "F12", "always", "session"),
+    ActionSpec("toggle_away", "F12", "unlocked", "session"),
+    ActionSpec("lock", "Ctrl+L", "unlocked", "session"),
     ActionSpec("sign_out", "Ctrl+Shift+Q", "always", "session"),
 )
 
@@ -106,6 +108,7 @@ def label(action_id: str) -> str:
         "grab_frame": _t("Grab the camera frame and put it beside the ID photo"),
         "help": _t("Show / hide these keys"),
         "toggle_away": _t("Away / available"),
+        "lock": _t("Lock the screen (your items go back to the queue)"),
         "sign_out": _t("Sign out"),
     }[action_id]
 

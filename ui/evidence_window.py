@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from ui.evidence.workspace import EvidenceWorkspace
 
@@ -18,6 +18,27 @@ class EvidenceWindow(QMainWindow):
         self.setWindowTitle(self.tr("AuthDesk — Evidence — %1").replace("%1", authorizer))
         self.workspace = workspace
         self.setCentralWidget(workspace)
+        self._cover = QLabel(
+            self.tr("🔒 Locked: no customer images are shown."), objectName="EmptyState"
+        )
+        self._cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._cover.hide()
+
+    def set_locked(self, locked: bool) -> None:
+        """Cover the window while the session is locked (the workspace is empty then too)."""
+        self._cover.setParent(self if locked else None)
+        if locked:
+            self._cover.setGeometry(self.rect())
+            self._cover.setAutoFillBackground(True)
+            self._cover.show()
+            self._cover.raise_()
+        else:
+            self._cover.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._cover.isVisible():
+            self._cover.setGeometry(self.rect())
 
     def release_workspace(self) -> EvidenceWorkspace:
         """Hand the workspace back (the main window shows it when this window is closed)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -40,12 +40,14 @@ from clientsvc.teller.evidence_render import amount_in_figures, amount_in_words
 from clientsvc.workstation.engine import ReceivedItem
 from ui import texts
 from ui.actions import ACTIONS, label
+from ui.background import run_in_background
 from ui.bridge import EngineBridge
 from ui.checklist_panel import ChecklistPanel
 from ui.evidence.library import EvidenceLibrary
 from ui.evidence.video_pane import VideoBridge
 from ui.evidence.workspace import EvidenceWorkspace
 from ui.help_overlay import HelpOverlay
+from ui.lock import LockScreen, PinPrompt
 
 
 class DecisionService(Protocol):
@@ -59,8 +61,10 @@ class DecisionService(Protocol):
         reason_text: str,
         checklist: dict[str, str] | None = None,
         lease_id: str | None = None,
+        reauth_at: int | None = None,
     ) -> None: ...
     def set_presence(self, state: str) -> None: ...
+    def note(self, kind: str, payload: dict[str, Any], request_id: str | None = None) -> None: ...
     def item_displayed(self, request_id: str) -> None: ...
     def grab_frame(
         self, request_id: str, camera_id: str, captured_at_us: int, jpeg: bytes
@@ -84,6 +88,10 @@ class MainWindow(QMainWindow):
     """An item's elements are on screen (request id)."""
     sig_evidence_shown = Signal(str)
     """Every image of the item in hand is verified and painted (request id)."""
+    sig_locked_changed = Signal(bool)
+    """The session locked (True: no customer data on any screen) or unlocked."""
+    sig_locked_out = Signal(str)
+    """Too many wrong PINs: the session must end (the words to show at sign-in)."""
 
     def __init__(
         self,
@@ -97,6 +105,7 @@ class MainWindow(QMainWindow):
         library: EvidenceLibrary | None = None,
         workspace: EvidenceWorkspace | None = None,
         language: str = "en",
+        check_pin: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__()
         self.service = service
@@ -120,6 +129,12 @@ class MainWindow(QMainWindow):
         self._connected = False
         self._language = language
         self._help_on = False
+        # the PIN, checked (and counted) by the key store, on the thread pool
+        self._check_pin = check_pin
+        self._locked = False
+        self._presence_before_lock = "available"
+        self._pin_busy = False  # a PIN is being checked
+        self._reauth_pending: tuple[str, str | None, str] | None = None  # verdict, code, text
         self.setWindowTitle(
             self.tr("AuthDesk — Remote authorization — %1 (%2)")
             .replace("%1", authorizer_name)
@@ -198,7 +213,12 @@ class MainWindow(QMainWindow):
         body_layout.addWidget(self.stack, 1)
         body_layout.addWidget(self._build_decision_bar())
         outer.addWidget(body, 1)
-        self.setCentralWidget(central)
+        self.pages = QStackedWidget()  # the work, or the lock screen
+        self.pages.addWidget(central)
+        self.lock_screen = LockScreen(authorizer_id, authorizer_name)
+        self.lock_screen.field.sig_submitted.connect(self._on_lock_pin_submitted)
+        self.pages.addWidget(self.lock_screen)
+        self.setCentralWidget(self.pages)
 
     def _build_item_view(self) -> QWidget:
         self.item_splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -304,6 +324,10 @@ class MainWindow(QMainWindow):
         reason_layout.addLayout(side, 1)
         self.reason_panel.hide()
         layout.addWidget(self.reason_panel)
+        self.pin_prompt = PinPrompt()
+        self.pin_prompt.field.sig_submitted.connect(self._on_reauth_pin_submitted)
+        self.pin_prompt.field.sig_cancelled.connect(self._close_reason)
+        layout.addWidget(self.pin_prompt)
         return bar
 
     def _build_actions(self) -> None:
@@ -341,6 +365,7 @@ class MainWindow(QMainWindow):
             "grab_frame": ws.grab,
             "help": self._on_action_help,
             "toggle_away": self._on_action_toggle_away,
+            "lock": lambda: self.lock("manual"),
             "sign_out": self.sig_sign_out_requested.emit,
         }
         self.actions_by_id: dict[str, QAction] = {}
@@ -419,11 +444,13 @@ class MainWindow(QMainWindow):
 
     def _state(self) -> dict[str, bool]:
         has_item = self.item is not None and not self._sending and not self._settled
+        panel_open = self._reason_verdict is not None or self._reauth_pending is not None
         return {
             "always": True,
-            "item": has_item and self._reason_verdict is None,
-            "decidable": has_item and self._reason_verdict is None and self.evidence_complete(),
-            "reason_open": has_item and self._reason_verdict is not None,
+            "unlocked": not self._locked,
+            "item": has_item and not panel_open,
+            "decidable": has_item and not panel_open and self.evidence_complete(),
+            "reason_open": has_item and panel_open,
             "image": self.item is not None and self.workspace.has_image(),
             "video": has_item and self.workspace.has_video(),
         }
@@ -523,6 +550,8 @@ class MainWindow(QMainWindow):
         return ([self.item] if self.item is not None else []) + self.upcoming
 
     def _on_bridge_item_received(self, item: ReceivedItem) -> None:
+        if self._locked:  # sent before the broker knew: it takes it back
+            return
         rid = item.request.request_id
         if self.item is not None and self.item.request.request_id == rid:
             # the item on screen, sent again under a new lease (the broker requeued it while
@@ -763,11 +792,16 @@ class MainWindow(QMainWindow):
     def _hide_reason(self) -> None:
         self._reason_verdict = None
         self.reason_panel.hide()
+        self._reauth_pending = None
+        self.pin_prompt.hide()
 
     def _on_reason_list_activated(self, _entry: QListWidgetItem) -> None:
         self._send_reason()
 
     def _send_reason(self) -> None:
+        if self._reauth_pending is not None:  # the PIN prompt is open: Ctrl+Enter is its Enter
+            self.pin_prompt.field.returnPressed.emit()
+            return
         if self._reason_verdict is None or self.item is None or self._sending:
             return
         entry = self.reason_list.currentItem()
@@ -784,8 +818,13 @@ class MainWindow(QMainWindow):
         self._reason_verdict = None
         self._send_decision(verdict, code, text)
 
-    def _send_decision(self, verdict: str, code: str | None, text: str) -> None:
+    def _send_decision(
+        self, verdict: str, code: str | None, text: str, reauth_at: int | None = None
+    ) -> None:
         assert self.item is not None
+        if self.item.reauth_required and reauth_at is None:
+            self._ask_pin_again(verdict, code, text)
+            return
         self._sending = True  # locks every decision key before anything else can run
         ticked = self.checklist.results()
         self.service.decide(
@@ -795,8 +834,134 @@ class MainWindow(QMainWindow):
             text,
             ticked if any(ticked.values()) else None,  # recorded when the checklist was used
             self.item.lease_id,  # the item as shown: a re-sent one is refused, not signed
+            reauth_at,
         )
         self._update_state()  # the engine is already signing meanwhile
+
+    # --- the PIN again, for items at the top authority level ---------------------------------
+
+    def _ask_pin_again(self, verdict: str, code: str | None, text: str) -> None:
+        if self._check_pin is None:  # nothing to check it with: never decided without it
+            self._present("error", texts.error("E_REAUTH_REQUIRED"))
+            return
+        self._reauth_pending = (verdict, code, text)
+        what = {
+            "approve": self.tr("approve"),
+            "reject": self.tr("reject"),
+            "return": self.tr("return"),
+        }[verdict]
+        self.pin_prompt.ask(
+            self.tr(
+                "Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]"
+            ).replace("%1", what)
+        )
+        self._update_state()
+
+    def _on_reauth_pin_submitted(self, pin: str) -> None:
+        if self._reauth_pending is None or self._pin_busy or self.item is None:
+            return
+        request_id = self.item.request.request_id
+        self._verify_pin(
+            pin,
+            lambda: self._on_reauth_pin_accepted(request_id),
+            self._on_reauth_pin_refused,
+        )
+        self.pin_prompt.field.setEnabled(False)
+        self.pin_prompt.message.setText(self.tr("Checking…"))
+
+    def _on_reauth_pin_accepted(self, request_id: str) -> None:
+        pending, self._reauth_pending = self._reauth_pending, None
+        self.pin_prompt.hide()
+        if pending is None or self.item is None or self.item.request.request_id != request_id:
+            self._update_state()  # the item went while the PIN was checked: nothing to sign
+            return
+        verdict, code, text = pending
+        self._send_decision(verdict, code, text, reauth_at=time.time_ns() // 1_000_000)
+
+    def _on_reauth_pin_refused(self, message: str) -> None:
+        self.pin_prompt.field.setEnabled(True)
+        self.pin_prompt.field.setFocus()
+        self.pin_prompt.message.setText(message)
+
+    def _verify_pin(
+        self, pin: str, on_ok: Callable[[], None], on_wrong: Callable[[str], None]
+    ) -> None:
+        """Check the PIN off the GUI thread; a wrong one is audited and said, the last one
+        allowed ends the session."""
+        assert self._check_pin is not None
+        check = self._check_pin
+        self._pin_busy = True
+
+        def done(_: object) -> None:
+            self._pin_busy = False
+            on_ok()
+
+        def refused(exc: BaseException) -> None:
+            self._pin_busy = False
+            code = getattr(getattr(exc, "code", None), "value", "E_BAD_CREDENTIALS")
+            message = texts.pin_refused(exc)
+            self.service.note("pin_refused", {"code": code, "detail": str(exc)})
+            if code == "E_PIN_LOCKED":
+                self.sig_locked_out.emit(message)
+            else:
+                on_wrong(message)
+
+        run_in_background(lambda: check(pin), done, refused, owner=self)
+
+    # --- locking ---------------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
+    def lock(self, why: str) -> None:
+        """Lock: every customer image and field leaves the screens, what this workstation held
+        goes back to the queue, and only the PIN unlocks. ``why``: "idle" or "manual"."""
+        if self._locked:
+            return
+        self._locked = True
+        self._presence_before_lock = self._presence if self._presence != "locked" else "available"
+        self._reauth_pending = None
+        self.pin_prompt.hide()
+        self.upcoming.clear()
+        self._arrived.clear()
+        self._held_images.clear()
+        self._grabs.clear()
+        self._clear_item()
+        self.library.keep_only(set())
+        self._hash_failed.clear()
+        self.banner.hide()
+        self.service.set_presence("locked")
+        self.service.note("locked", {"why": why})
+        self.lock_screen.show_locked(
+            self.tr("Locked after a while without input.")
+            if why == "idle"
+            else self.tr("You locked the screen.")
+        )
+        self.pages.setCurrentWidget(self.lock_screen)
+        self._update_state()
+        self.sig_locked_changed.emit(True)
+
+    def _on_lock_pin_submitted(self, pin: str) -> None:
+        if not self._locked or self._pin_busy:
+            return
+        self.lock_screen.set_checking(True)
+        self._verify_pin(pin, self._unlock, self._on_lock_pin_refused)
+
+    def _on_lock_pin_refused(self, message: str) -> None:
+        self.lock_screen.set_checking(False)
+        self.lock_screen.message.setText(message)
+
+    def _unlock(self) -> None:
+        if not self._locked:
+            return
+        self._locked = False
+        self.lock_screen.set_checking(False)
+        self.pages.setCurrentIndex(0)
+        self.service.set_presence(self._presence_before_lock)
+        self.service.note("unlocked", {})
+        self._update_state()
+        self.sig_locked_changed.emit(False)
 
     def _on_bridge_decision_settled(
         self, request_id: str, accepted: bool, code: str, detail: str

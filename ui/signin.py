@@ -66,5 +66,4 @@ class SignInDialog(QDialog):
     def _on_unlock_error(self, exc: BaseException) -> None:
         self.button.setEnabled(True)
         self.pin.clear()
-        code = getattr(getattr(exc, "code", None), "value", "E_BAD_CREDENTIALS")
-        self.message.setText(texts.error(code))
+        self.message.setText(texts.pin_refused(exc))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QCoreApplication
 
 from clientsvc.crosscheck import Finding
@@ -74,11 +76,38 @@ def error(code: str) -> str:
         "E_STORAGE": _t("The local audit cache cannot be written (disk full?). Nothing was sent."),
         "E_KEYRING": _t("The key store is not available or not secure."),
         "E_BAD_CREDENTIALS": _t("Unknown authorizer or wrong PIN."),
+        "E_PIN_LOCKED": _t("Too many wrong PINs: signing in is locked for a while."),
+        "E_REAUTH_REQUIRED": _t(
+            "This item is at the top authority level: enter your PIN again to decide it."
+        ),
+        "E_FORBIDDEN": _t(
+            "This item is outside your authority (level, type or amount limit). Nothing was sent."
+        ),
+        "E_WRONG_REQUEST": _t(
+            "The request changed after it was shown to you: the decision was refused."
+        ),
+        "E_UNKNOWN_REQUEST": _t("The broker does not know this item any more."),
+        "E_NOT_SIGNED_IN": _t("You are not signed in at the broker: sign in again."),
         "E_UNREACHABLE": _t("The broker cannot be reached."),
         "E_ITEM_CHANGED": _t(
             "This item was sent to you again while you decided: look at it again. Nothing was sent."
         ),
     }.get(code, _t("Refused by the broker: %1").replace("%1", code))
+
+
+def pin_refused(exc: BaseException) -> str:
+    """Why a PIN was not accepted, with the tries left or the end of the lock-out."""
+    locked_until = float(getattr(exc, "locked_until", 0.0) or 0.0)
+    if locked_until:
+        clock = time.strftime("%H:%M", time.localtime(locked_until))
+        return _t(
+            "Too many wrong PINs: locked until %1. Ask the center lead if it is urgent."
+        ).replace("%1", clock)
+    tries = getattr(exc, "tries_left", None)
+    if tries:
+        return _t("Wrong PIN. %1 more wrong and you are locked out.").replace("%1", str(tries))
+    code = getattr(getattr(exc, "code", None), "value", "E_BAD_CREDENTIALS")
+    return error(code)
 
 
 def revoke_reason(reason: str) -> str:
@@ -87,6 +116,8 @@ def revoke_reason(reason: str) -> str:
         "timed_out": _t("The teller's wait ran out; the request timed out."),
         "lease_expired": _t("You held this item too long; it went back to the queue."),
         "decided_elsewhere": _t("This item was decided elsewhere."),
+        "reassigned": _t("This item went to another authorizer."),
+        "locked": _t("Your screen locked: the item went back to the queue."),
         "not_recorded": _t(
             "This item could not be recorded in the local audit cache and was given back."
         ),

@@ -55,7 +55,7 @@ from clientsvc.protocol.messages import (
     parse,
     request_digest,
 )
-from clientsvc.rules import AuthorityPolicy, eligible
+from clientsvc.rules import AuthorityPolicy, eligible, reauth_is_fresh
 
 log = logging.getLogger("authdesk.broker")
 
@@ -542,6 +542,9 @@ class Broker:
             if msg.state == "away":  # "stop sending me items": what they have not seen goes back
                 for lease in worker.leases[1:]:
                     self._take_back(lease, "reassigned")
+            elif msg.state == "locked":  # the screen is locked: nobody is looking at anything
+                for lease in list(worker.leases):
+                    self._take_back(lease, "locked")
             self._dispatch()
 
     def _on_queue(self, identity: bytes, request: mdp.ClientRequest) -> None:
@@ -618,6 +621,10 @@ class Broker:
             raise ProtocolError(ErrorCode.EVIDENCE_MISMATCH, "decision covers other evidence")
         if not eligible(profile, entry.request, self.config.policy):  # changed since the lease
             raise ProtocolError(ErrorCode.FORBIDDEN, "outside your authority for this request")
+        if self.config.policy.needs_reauth(entry.request) and not reauth_is_fresh(
+            decision.reauth_at, decision.decided_at
+        ):
+            raise ProtocolError(ErrorCode.REAUTH_REQUIRED, "top-level item: PIN not re-entered")
         check_reason(decision.verdict, decision.reason_code, decision.reason_text)
         self._check_fresh(decision.decided_at, decision.nonce)
         approvals = len(entry.verdicts.approvals)
@@ -835,6 +842,7 @@ class Broker:
             attempt=entry.attempts + 1,
             approvals_needed=entry.verdicts.needed,
             prior_approvals=list(entry.verdicts.approvals),
+            reauth_required=self.config.policy.needs_reauth(entry.request),
         )
         if not self._to_worker(
             worker,

@@ -32,11 +32,13 @@ class ErrorCode(StrEnum):
     CLOCK_SKEW = "E_CLOCK_SKEW"
     NOT_SIGNED_IN = "E_NOT_SIGNED_IN"
     REASON_REQUIRED = "E_REASON_REQUIRED"
+    REAUTH_REQUIRED = "E_REAUTH_REQUIRED"  # a top-level item decided without the PIN again
     # local failures
     UNREACHABLE = "E_UNREACHABLE"
     STORAGE = "E_STORAGE"
     KEYRING = "E_KEYRING"
     BAD_CREDENTIALS = "E_BAD_CREDENTIALS"
+    PIN_LOCKED = "E_PIN_LOCKED"  # too many wrong PINs: no sign-in until the lock-out ends
     ITEM_CHANGED = "E_ITEM_CHANGED"  # the item was sent again since the authorizer saw it
     # evidence images that cannot be shown (local: the bytes matched their hash)
     IMAGE_EMPTY = "E_IMAGE_EMPTY"

@@ -44,6 +44,8 @@ TxnType = Literal[
     "cashbox_override",
 ]
 TXN_TYPES: tuple[str, ...] = TxnType.__args__  # type: ignore[attr-defined]
+# "locked": the workstation locked its screen: nothing is sent, and what it holds goes back
+PresenceState = Literal["available", "away", "locked", "signed_out"]
 Verdict = Literal["approve", "reject", "return"]
 RequestState = Literal[
     "pending",  # queued at the broker
@@ -167,11 +169,16 @@ class Decision(Message):
     # frames grabbed from the counter camera while deciding (SHA-256 of each JPEG, sorted);
     # omitted from the encoding, and so from what is signed, when there are none
     captures: Annotated[list[Sha256], Field(max_length=MAX_CAPTURES)] = []
+    # when the authorizer entered the PIN again for this decision (items at the top authority
+    # level); omitted, and so not signed, when the item did not ask for it
+    reauth_at: Millis | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
         if not data["captures"]:
             del data["captures"]
+        if data["reauth_at"] is None:
+            del data["reauth_at"]
         return data
 
 
@@ -205,7 +212,7 @@ class Presence(Message):
     type: Literal["presence"] = "presence"
     authorizer_id: Id
     terminal_id: Id
-    state: Literal["available", "away", "signed_out"]
+    state: PresenceState
     at: Millis
     nonce: Nonce
     key_id: KeyId
@@ -215,7 +222,7 @@ class Presence(Message):
 class PresenceAck(Message):
     type: Literal["presence_ack"] = "presence_ack"
     authorizer_id: Id
-    state: Literal["available", "away", "signed_out"]
+    state: PresenceState
     server_time: Millis
 
 
@@ -234,9 +241,14 @@ class Item(Message):
     # already given by another authorizer (omitted when none)
     approvals_needed: Annotated[int, Field(ge=1, le=2)] = 1
     prior_approvals: Annotated[list[Decision], Field(max_length=1)] = []
+    # the item is at the top authority level: the decision must carry ``reauth_at`` (omitted
+    # when false)
+    reauth_required: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
+        if not self.reauth_required:
+            del data["reauth_required"]
         if self.prior_approvals:
             data["prior_approvals"] = [d.to_dict() for d in self.prior_approvals]
         else:
@@ -252,7 +264,9 @@ class Revoke(Message):
     type: Literal["revoke"] = "revoke"
     request_id: Id
     lease_id: Id
-    reason: Literal["cancelled", "timed_out", "lease_expired", "decided_elsewhere", "reassigned"]
+    reason: Literal[
+        "cancelled", "timed_out", "lease_expired", "decided_elsewhere", "reassigned", "locked"
+    ]
 
 
 class WorkerOptions(Message):

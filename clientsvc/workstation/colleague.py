@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 
 from clientsvc.crosscheck import crosscheck
 from clientsvc.protocol.messages import QueueStatus
@@ -23,8 +25,10 @@ log = logging.getLogger("authdesk.colleague")
 class Colleague:
     """``WorkstationEvents`` that decide. Attach with ``attach(engine)`` before starting it."""
 
-    def __init__(self, think_s: float = 3.0) -> None:
+    def __init__(self, think_s: float = 3.0, confirm_pin: Callable[[], None] | None = None) -> None:
         self.think_s = think_s
+        # enters the PIN again for a top-level item (the key store checks it and counts it)
+        self.confirm_pin = confirm_pin
         self.engine: WorkstationEngine | None = None
         self._lock = threading.Lock()
         self._waiting: dict[str, tuple[ReceivedItem, set[str]]] = {}
@@ -64,10 +68,15 @@ class Colleague:
             return
         item = entry[0]
         self.engine.item_displayed(request_id)
+        reauth_at = None
+        if item.reauth_required and self.confirm_pin is not None:
+            self.confirm_pin()
+            reauth_at = time.time_ns() // 1_000_000
         if any(f.code == "amount" for f in crosscheck(item.request)):
-            self.engine.decide(request_id, "reject", "R02", "", None, item.lease_id)
+            verdict, code = "reject", "R02"
         else:
-            self.engine.decide(request_id, "approve", None, "", None, item.lease_id)
+            verdict, code = "approve", None
+        self.engine.decide(request_id, verdict, code, "", None, item.lease_id, reauth_at)
 
     def item_revoked(self, request_id: str, reason: str) -> None:
         with self._lock:
@@ -88,8 +97,18 @@ class Colleague:
         with self._lock:
             entry = self._waiting.pop(request_id, None)
         if entry is not None and self.engine is not None:  # as a person would: ask for a rescan
+            reauth_at = None
+            if entry[0].reauth_required and self.confirm_pin is not None:
+                self.confirm_pin()
+                reauth_at = time.time_ns() // 1_000_000
             self.engine.decide(
-                request_id, "return", "T02", "影像无法查看，请重新扫描", None, entry[0].lease_id
+                request_id,
+                "return",
+                "T02",
+                "影像无法查看，请重新扫描",
+                None,
+                entry[0].lease_id,
+                reauth_at,
             )
 
     def capture_recorded(self, request_id: str, sha256: str) -> None:

@@ -78,6 +78,7 @@ class ReceivedItem:
     attempt: int
     approvals_needed: int = 1  # dual authorization: 2 above the amount for the type
     prior_approvals: tuple[Decision, ...] = ()  # the first approval, by another authorizer
+    reauth_required: bool = False  # top authority level: the PIN again before deciding
 
 
 class WorkstationEvents(Protocol):
@@ -190,15 +191,21 @@ class WorkstationEngine:
         reason_text: str,
         checklist: dict[str, str] | None = None,
         lease_id: str | None = None,
+        reauth_at: int | None = None,
     ) -> None:
         """Sign, record (with the checklist as ticked) and send a decision. ``lease_id`` is the
         lease of the item the authorizer looked at: if the item was sent again since (another
-        lease, perhaps other content), nothing is signed and the decision is refused."""
+        lease, perhaps other content), nothing is signed and the decision is refused.
+        ``reauth_at``: when the PIN was entered again, for an item that asks for it."""
         self._submit(
             lambda: self._do_decide(
-                request_id, verdict, reason_code, reason_text, checklist, lease_id
+                request_id, verdict, reason_code, reason_text, checklist, lease_id, reauth_at
             )
         )
+
+    def note(self, kind: str, payload: dict[str, Any], request_id: str | None = None) -> None:
+        """Record a session event (a wrong PIN, a lock, a refusal shown) in the audit cache."""
+        self._submit(lambda: self._do_note(kind, payload, request_id))
 
     def item_displayed(self, request_id: str) -> None:
         """The window has the item on screen: record that (and its arrival, if still owed)."""
@@ -401,6 +408,7 @@ class WorkstationEngine:
             attempt=item.attempt,
             approvals_needed=item.approvals_needed,
             prior_approvals=tuple(item.prior_approvals),
+            reauth_required=item.reauth_required,
         )
         # Shown first, recorded once the window has it on screen (or when this thread is next
         # idle): the write and the GUI's painting never compete for the interpreter. Every
@@ -545,6 +553,7 @@ class WorkstationEngine:
         reason_text: str,
         checklist: dict[str, str] | None = None,
         lease_id: str | None = None,
+        reauth_at: int | None = None,
     ) -> None:
         refused = self._record_items()
         if refused is not None:  # the item was taken back: the disk cannot hold its record
@@ -571,6 +580,7 @@ class WorkstationEngine:
             reason_code=reason_code,
             reason_text=reason_text,
             captures=self._captures.get(request_id),
+            reauth_at=reauth_at,
         )
         assert self._audit is not None
         try:
@@ -581,6 +591,12 @@ class WorkstationEngine:
             return
         self._pending[request_id] = (decision, now_ms() + self.config.decision_retry_ms)
         self._send_client("authz.decide", [decision.to_frame()])
+
+    def _do_note(self, kind: str, payload: dict[str, Any], request_id: str | None) -> None:
+        try:
+            self._audit_append(kind, payload, request_id)
+        except ProtocolError as err:  # a full disk: said on screen, the session goes on
+            self.events.failed(err.code.value, err.detail)
 
     def _settle(self, request_id: str, accepted: bool, code: str, detail: str) -> None:
         pending = self._pending.pop(request_id, None)
