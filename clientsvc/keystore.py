@@ -10,6 +10,7 @@ import json
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +115,7 @@ class KeyStore:
     backend: keyring.backend.KeyringBackend
     max_wrong_pins: int = 3
     lockout_s: float = 900.0
+    clock: Callable[[], float] = time.time
 
     def _identity_file(self, authorizer_id: str) -> Path:
         return self.root / "identities" / f"{authorizer_id}.json"
@@ -173,8 +175,10 @@ class KeyStore:
             return int(data["wrong"]), float(data["locked_until"])
         except FileNotFoundError:
             return 0, 0.0
+        except OSError as exc:
+            raise ProtocolError(ErrorCode.STORAGE, f"cannot read the PIN attempts: {exc}") from exc
         except (ValueError, KeyError, TypeError):  # damaged: counted as at the limit
-            return self.max_wrong_pins, time.time() + self.lockout_s
+            return self.max_wrong_pins, self.clock() + self.lockout_s
 
     def _set_attempts(self, authorizer_id: str, wrong: int, locked_until: float) -> None:
         path = self._attempts_file(authorizer_id)
@@ -195,7 +199,7 @@ class KeyStore:
         if not identity.exists():
             raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "unknown authorizer or wrong PIN")
         wrong, locked_until = self._attempts(authorizer_id)
-        now = time.time()
+        now = self.clock()
         if locked_until > now:
             raise PinRefused(locked_until=locked_until)
         if locked_until:  # the lock-out is over: a fresh count

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +14,7 @@ import zmq
 from clientsvc.broker import Broker
 from clientsvc.protocol import mdp
 from clientsvc.protocol.messages import Cancel, Decision, EvidenceGet, Wait
+from clientsvc.rules import REAUTH_WINDOW_MS
 from clientsvc.teller.client import TellerClient, verify_outcome
 from tests.helpers import Identities, Peer, Worker, request, revoke, start_broker
 
@@ -672,3 +675,88 @@ def test_a_dead_workstation_loses_both_its_items_to_the_queue(
     got = {second.next_work(timeout_ms=5000).request["request_id"] for _ in range(2)}
     assert got == {"R0", "R1"}
     second.close()
+
+
+# --- who may decide: authority, the PIN again, locking ------------------------------------------
+
+TOP_LEVEL_FEN = 300_000 * 100  # above every amount band: the top authority level
+
+
+def test_an_approval_above_the_authorizers_limit_is_refused(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    """The item was within A1's limit when leased; branch IT lowers the limit; the decision
+    that follows is refused, and no item above the new limit reaches A1 again."""
+    w = worker(broker, ids, "A1")
+    req, blobs = request("R1", amount_fen=80_000 * 100)
+    teller.submit(req, blobs)
+    item = w.next_work()
+    profile = ids.directory.get("A1")
+    assert profile is not None
+    ids.directory.publish(dataclasses.replace(profile, amount_limit_fen=50_000 * 100))
+    os.utime(ids.directory.path / "A1.json", ns=(2, 2))  # seen as changed at once
+    reply, _ = w.decide(item)
+    assert reply.code == "E_FORBIDDEN"  # type: ignore[attr-defined]
+    req2, blobs2 = request("R2", amount_fen=60_000 * 100)
+    teller.submit(req2, blobs2)
+    assert all(
+        got.type == "revoke"  # type: ignore[attr-defined]
+        for got in iter(lambda: w.next_work(timeout_ms=600), None)
+    )
+    w.close()
+
+
+def test_a_top_level_decision_needs_the_pin_entered_again(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    w = worker(broker, ids, "A1")
+    low, low_blobs = request("LOW", amount_fen=1_000 * 100)
+    teller.submit(low, low_blobs)
+    first = w.next_work()
+    assert not first.reauth_required  # type: ignore[attr-defined]
+    assert w.decide(first)[0].status == "accepted"  # type: ignore[attr-defined]
+    top, blobs = request("TOP", amount_fen=TOP_LEVEL_FEN)
+    teller.submit(top, blobs)
+    item = w.next_work()
+    assert item.reauth_required  # type: ignore[attr-defined]
+    now = time.time_ns() // 1_000_000
+    for reauth_at in (None, now - REAUTH_WINDOW_MS - 5_000, now + 60_000):
+        reply, _ = w.decide(item, reauth_at=reauth_at)
+        assert reply.code == "E_REAUTH_REQUIRED", reauth_at  # type: ignore[attr-defined]
+    reply, _ = w.decide(item, reauth_at=now)
+    assert reply.status == "accepted"  # type: ignore[attr-defined]
+    outcome = teller.wait("TOP", 5)
+    assert outcome.state == "approved" and outcome.decision is not None
+    assert outcome.decision.reauth_at == now  # signed: the teller's copy carries it
+    verify_outcome(outcome, top.to_dict(), ids.directory)
+    w.close()
+
+
+def test_a_locked_workstation_gives_back_what_it_holds_and_gets_nothing(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    w = worker(broker, ids, "A1")
+    w.ask_prefetch(1)
+    for rid in ("R1", "R2"):
+        req, blobs = request(rid)
+        teller.submit(req, blobs)
+    held = [w.next_work(), w.next_work()]
+    assert sorted(i.request["request_id"] for i in held) == ["R1", "R2"]  # type: ignore[attr-defined]
+    w.call(
+        "authz.presence",
+        [ids.keys["A1"].sign_presence(terminal_id="WS", state="locked").to_frame()],
+    )
+    revokes = [w.next_work(), w.next_work()]
+    assert {(r.type, r.reason) for r in revokes} == {("revoke", "locked")}  # type: ignore[attr-defined]
+    req, blobs = request("R3")
+    teller.submit(req, blobs)
+    assert w.next_work(timeout_ms=600) is None  # nothing while locked
+    other = worker(broker, ids, "A2")  # what A1 held is someone else's now
+    assert other.next_work().request["request_id"] in ("R1", "R2", "R3")  # type: ignore[attr-defined]
+    w.call(
+        "authz.presence",
+        [ids.keys["A1"].sign_presence(terminal_id="WS", state="available").to_frame()],
+    )
+    assert w.next_work().type == "item"  # type: ignore[attr-defined]
+    other.close()
+    w.close()

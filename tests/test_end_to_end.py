@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,10 @@ def _decide(qtbot: Any, window: Any, verdict: str) -> None:
         qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
 
-def test_teller_to_screen_to_signed_decision(
-    qtbot: Any, tmp_path: Path, spawned: list[subprocess.Popen[str]]
-) -> None:
+def _broker_and_session(
+    tmp_path: Path, spawned: list[subprocess.Popen[str]], **overrides: Any
+) -> tuple[Any, dict[str, str], str, WorkstationApp, subprocess.Popen[str]]:
+    """A broker process over CURVE and a workstation session (not signed in yet)."""
     endpoint = f"tcp://127.0.0.1:{free_port()}"
     settings = load_settings(
         None,
@@ -45,6 +47,7 @@ def test_teller_to_screen_to_signed_decision(
         heartbeat_ms=300,
         terminal_id="DEMO-WS-01",
         video_endpoint="",
+        **overrides,
     )
     ensure_demo_identities(settings)  # with CURVE keys for the broker and the demo terminals
     keys = {
@@ -65,6 +68,32 @@ def test_teller_to_screen_to_signed_decision(
     spawned.append(broker)
     session = WorkstationApp(settings, make_keystore(settings))
     wait_for_broker(endpoint, transport=session.transport)  # over CURVE, as the workstation
+    return settings, keys, endpoint, session, broker
+
+
+def _submit(
+    tmp_path: Path, endpoint: str, keys: dict[str, str], seed: int, *extra: str
+) -> subprocess.Popen[str]:
+    return authdesk(
+        "teller",
+        "submit",
+        "--data-dir",
+        str(tmp_path),
+        "--broker",
+        endpoint,
+        "--seed",
+        str(seed),
+        "--type",
+        "password_reset",  # one approval (dual authorization has its own tests)
+        *extra,
+        env={**keys, "AUTHDESK_TERMINAL_ID": "DEMO-TELLER"},
+    )
+
+
+def test_teller_to_screen_to_signed_decision(
+    qtbot: Any, tmp_path: Path, spawned: list[subprocess.Popen[str]]
+) -> None:
+    settings, keys, endpoint, session, broker = _broker_and_session(tmp_path, spawned)
     window = session.on_signed_in(session.keystore.unlock("A1001", "123456"))
     qtbot.addWidget(window)
     expected = {
@@ -75,21 +104,7 @@ def test_teller_to_screen_to_signed_decision(
     try:
         for seed, verdict in enumerate(expected, start=11):
             with qtbot.waitSignal(window.sig_evidence_shown, timeout=30_000):
-                teller = authdesk(
-                    "teller",
-                    "submit",
-                    "--data-dir",
-                    str(tmp_path),
-                    "--broker",
-                    endpoint,
-                    "--seed",
-                    str(seed),
-                    "--type",
-                    "password_reset",  # one approval (dual authorization has its own tests)
-                    "--wait",
-                    "120",
-                    env={**keys, "AUTHDESK_TERMINAL_ID": "DEMO-TELLER"},
-                )
+                teller = _submit(tmp_path, endpoint, keys, seed, "--wait", "120")
                 spawned.append(teller)
             _decide(qtbot, window, verdict)
             output, _ = teller.communicate(timeout=60)
@@ -107,6 +122,65 @@ def test_teller_to_screen_to_signed_decision(
     store = AuditStore(settings.audit_path)
     kinds = [e["kind"] for e in store.events()]
     assert kinds.count("item_received") == 3 and kinds.count("decision_acked") == 3
+    assert store.verify_chain() == []
+    store.close()
+
+
+def test_a_lock_gives_the_item_back_and_three_wrong_pins_end_the_session(
+    qtbot: Any, tmp_path: Path, spawned: list[subprocess.Popen[str]]
+) -> None:
+    settings, keys, endpoint, session, broker = _broker_and_session(tmp_path, spawned)
+    window = session.on_signed_in(session.keystore.unlock("A1001", "123456"))
+    qtbot.addWidget(window)
+
+    def pin(field: Any, text: str) -> None:
+        qtbot.waitUntil(field.isEnabled, timeout=10_000)
+        qtbot.keyClicks(field, text)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+
+    try:
+        with qtbot.waitSignal(window.sig_evidence_shown, timeout=30_000) as shown:
+            teller = _submit(tmp_path, endpoint, keys, 21, "--wait", "120")
+            spawned.append(teller)
+        qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        assert window.locked and window.item is None
+        # unlocked, the item the broker took back comes again: this is the only authorizer
+        with qtbot.waitSignal(window.sig_evidence_shown, timeout=30_000) as again:
+            pin(window.lock_screen.field, "123456")
+        assert again.args == shown.args
+        qtbot.keyClick(window, Qt.Key.Key_F9)
+        output, _ = teller.communicate(timeout=60)
+        assert "approved by A1001" in output and "(signature verified)" in output, output
+        qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        for wrong in ("111111", "222222"):
+            pin(window.lock_screen.field, wrong)
+            qtbot.waitUntil(
+                lambda: "Wrong PIN" in window.lock_screen.message.text(), timeout=10_000
+            )
+        with qtbot.waitSignal(window.sig_locked_out, timeout=10_000):
+            pin(window.lock_screen.field, "333333")
+        qtbot.waitUntil(lambda: session.window is None, timeout=10_000)
+        dialog = session.signin_dialog
+        assert dialog is not None and dialog.isVisible()
+        assert "locked until" in dialog.message.text()
+        assert dialog.authorizer_id.text() == "A1001"
+        # the right PIN does not get in before the lock-out ends
+        qtbot.keyClicks(dialog.pin, "123456")
+        dialog.submit()
+        qtbot.waitUntil(lambda: dialog.button.isEnabled(), timeout=10_000)
+        assert "locked until" in dialog.message.text() and session.window is None
+    finally:
+        session.close()
+        broker.terminate()
+        broker.wait(10)
+    from clientsvc.audit import AuditStore
+
+    store = AuditStore(settings.audit_path)
+    kinds = [e["kind"] for e in store.events()]
+    assert kinds.count("locked") == 2 and kinds.count("unlocked") == 1
+    assert kinds.count("pin_refused") == 3
+    states = [json.loads(e["payload"])["state"] for e in store.events("presence")]
+    assert "locked" in states and "available" in states
     assert store.verify_chain() == []
     store.close()
 

@@ -793,6 +793,7 @@ class MainWindow(QMainWindow):
         self._reason_verdict = None
         self.reason_panel.hide()
         self._reauth_pending = None
+        self.pin_prompt.field.clear()
         self.pin_prompt.hide()
 
     def _on_reason_list_activated(self, _entry: QListWidgetItem) -> None:
@@ -921,13 +922,11 @@ class MainWindow(QMainWindow):
             return
         self._locked = True
         self._presence_before_lock = self._presence if self._presence != "locked" else "available"
-        self._reauth_pending = None
-        self.pin_prompt.hide()
         self.upcoming.clear()
         self._arrived.clear()
         self._held_images.clear()
         self._grabs.clear()
-        self._clear_item()
+        self._clear_item()  # the reason panel and the PIN prompt too
         self.library.keep_only(set())
         self._hash_failed.clear()
         self.banner.hide()
