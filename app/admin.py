@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.config import Settings
 from clientsvc.curve import generate as generate_curve
-from clientsvc.curve import write_public, write_server_secret
+from clientsvc.curve import read_public, write_public, write_server_secret
 from clientsvc.identity import Directory
 from clientsvc.keystore import KeyStore, memory_keyring_from_file
 
@@ -22,7 +22,7 @@ DEMO_AUTHORIZERS = (
 
 # The demo's terminals: each has a CURVE key pair, as a real one would (admin add-terminal)
 DEMO_TERMINALS = ("DEMO-WS-01", "DEMO-TELLER", "DEMO-CAMERA", "DEMO-COLLEAGUE")
-DEMO_SERVERS = ("broker",)
+DEMO_SERVERS = ("broker", "center")
 
 
 def ensure_demo_identities(settings: Settings) -> None:
@@ -75,8 +75,11 @@ def add_authorizer(
     pin: str,
     txn_types: tuple[str, ...] = (),
     amount_limit_fen: int | None = None,
+    staff_id: str = "",
 ) -> Path:
     directory = Directory(settings.directory)
+    if directory.get(authorizer_id) is not None:
+        raise AdminError(f"{authorizer_id} exists already: revoke it and choose a new id")
     keystore.provision(
         directory,
         authorizer_id=authorizer_id,
@@ -85,5 +88,73 @@ def add_authorizer(
         pin=pin,
         txn_types=txn_types,
         amount_limit_fen=amount_limit_fen,
+        staff_id=staff_id,
     )
     return settings.directory / f"{authorizer_id}.json"
+
+
+class AdminError(ValueError):
+    """An admin command that would do the wrong thing; nothing was changed."""
+
+
+def add_terminal(settings: Settings, keystore: KeyStore, terminal_id: str) -> Path:
+    """This terminal's CURVE key pair: the secret into this machine's keyring, the public key
+    into ``directory/terminals`` for branch IT to copy to the broker and the center."""
+    if (settings.terminals / f"{terminal_id}.key").exists():
+        raise AdminError(f"terminal {terminal_id} has a key already: revoke it first")
+    return keystore.provision_terminal(settings.terminals, terminal_id)
+
+
+def revoke_authorizer(settings: Settings, authorizer_id: str) -> Path:
+    """Mark the authorizer's profile revoked: from the moment the broker re-reads the file
+    (it checks its modification time on every message), nothing signed with that key is
+    accepted and no item goes to them. The file stays, so old signatures can still be read
+    against it; publish the changed file to every broker, teller and the center."""
+    path = settings.directory / f"{authorizer_id}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AdminError(f"{path}: no readable profile ({exc})") from exc
+    data["revoked"] = True
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), "utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def revoke_terminal(settings: Settings, terminal_id: str) -> Path:
+    """Delete the terminal's public key: the broker and the center refuse its connections
+    from their next handshake (the key list is re-read when the folder changes)."""
+    path = settings.terminals / f"{terminal_id}.key"
+    if not path.exists():
+        raise AdminError(f"{path}: no such terminal key")
+    path.unlink()
+    return path
+
+
+def listing(settings: Settings) -> list[str]:
+    """Authorizers (id, name, level, types, limit, key id, revoked) and the terminals' keys:
+    what branch IT compares against the broker's and the center's copies."""
+    lines = []
+    directory = Directory(settings.directory)
+    for path in sorted(settings.directory.glob("*.json")):
+        profile = directory.get(path.stem)
+        if profile is None:
+            lines.append(f"authorizer {path.stem}: UNREADABLE profile {path}")
+            continue
+        limit = (
+            "no limit"
+            if profile.amount_limit_fen is None
+            else f"limit ¥{profile.amount_limit_fen // 100:,}"
+        )
+        types = ",".join(profile.txn_types) or "all types"
+        lines.append(
+            f"authorizer {profile.authorizer_id} {profile.name} level {profile.level} "
+            f"{types} {limit} staff {profile.staff_id} key {profile.key_id}"
+            + (" REVOKED" if profile.revoked else "")
+        )
+    for path in sorted(settings.terminals.glob("*.key")):
+        lines.append(f"terminal {path.stem} {read_public(path).decode('ascii')}")
+    for path in sorted(settings.servers.glob("*.key")):
+        lines.append(f"server {path.stem} {read_public(path).decode('ascii')} (pinned)")
+    return lines

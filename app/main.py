@@ -106,6 +106,22 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--pin", help="PIN (asked for when omitted)")
     add.add_argument("--types", default="", help="comma-separated transaction types (default: all)")
     add.add_argument("--limit-yuan", type=int, help="amount limit in yuan (default: none)")
+    add.add_argument(
+        "--staff-id", default="", help="their teller/staff id, for maker ≠ checker (default: id)"
+    )
+    term = asub.add_parser("add-terminal", help="create this terminal's CURVE key pair")
+    _common(term)
+    term.add_argument("--id", required=True, help="the terminal id (default setting: host name)")
+    srv = asub.add_parser("server-key", help="create a server's CURVE key pair (broker, center)")
+    _common(srv)
+    srv.add_argument("--name", default="broker")
+    rev = asub.add_parser("revoke", help="revoke an authorizer's key or a terminal's key")
+    _common(rev)
+    who = rev.add_mutually_exclusive_group(required=True)
+    who.add_argument("--authorizer", metavar="ID")
+    who.add_argument("--terminal", metavar="ID")
+    lst = asub.add_parser("list", help="authorizers, terminals and servers with their keys")
+    _common(lst)
     demo_ids = asub.add_parser("demo-identities", help="provision the demo's throwaway identities")
     _common(demo_ids)
 
@@ -275,11 +291,14 @@ def run_camera(args: argparse.Namespace) -> int:
 
 
 def run_center(args: argparse.Namespace) -> int:
+    from app.keys import server_transport
     from clientsvc.center.service import CenterService
 
     settings = _settings(args, center_endpoint=args.endpoint)
     center = CenterService(
-        settings.center_endpoint, settings.data_dir / "center" / "center.sqlite3"
+        settings.center_endpoint,
+        settings.data_dir / "center" / "center.sqlite3",
+        transport=server_transport(settings, "center"),
     )
     _stop_on_signals(center.stop)
     center.serve_forever()
@@ -348,8 +367,8 @@ def _describe(request_id: str, outcome: Any, verdict: str) -> str:
 
 
 def run_admin(args: argparse.Namespace) -> int:
-    from app.admin import add_authorizer, ensure_demo_identities
-    from app.keys import make_keystore
+    from app.admin import AdminError, ensure_demo_identities
+    from clientsvc.protocol.errors import ProtocolError
 
     if args.admin_command == "demo-identities":
         data = args.data_dir or default_data_dir() / "demo"
@@ -363,6 +382,50 @@ def run_admin(args: argparse.Namespace) -> int:
         print(f"demo identities in {settings.directory}")
         return 0
     settings = _settings(args)
+    try:
+        return _admin_command(args, settings)
+    except (AdminError, ProtocolError) as exc:
+        print(f"authdesk admin: {exc}", file=sys.stderr)
+        return 2
+
+
+def _admin_command(args: argparse.Namespace, settings: Settings) -> int:
+    from app.admin import (
+        AdminError,
+        add_authorizer,
+        add_terminal,
+        listing,
+        provision_server,
+        revoke_authorizer,
+        revoke_terminal,
+    )
+    from app.keys import make_keystore
+
+    if args.admin_command == "list":
+        print("\n".join(listing(settings)))
+        return 0
+    if args.admin_command == "server-key":
+        if settings.server_secret(args.name).exists():
+            raise AdminError(f"{args.name} has a key already: {settings.server_secret(args.name)}")
+        path = provision_server(settings, args.name)
+        print(f"public key written: {path} (give it to every terminal: directory/servers/)")
+        print(f"secret key: {settings.server_secret(args.name)} (stays on this server, 0600)")
+        return 0
+    if args.admin_command == "revoke":
+        if args.authorizer:
+            path = revoke_authorizer(settings, args.authorizer)
+            print(f"revoked: {path} (copy it to the broker, the tellers and the center)")
+        else:
+            path = revoke_terminal(settings, args.terminal)
+            print(f"deleted: {path} (delete it at the broker and the center too)")
+        return 0
+    if settings.keyring != "os":  # its secrets would vanish with this process
+        raise AdminError('keys are made into the OS keyring only (keyring = "os")')
+    keystore = make_keystore(settings)
+    if args.admin_command == "add-terminal":
+        path = add_terminal(settings, keystore, args.id)
+        print(f"public key written: {path} (copy it to the broker's and the center's terminals/)")
+        return 0
     pin = args.pin
     if pin is None:
         import getpass
@@ -370,13 +433,14 @@ def run_admin(args: argparse.Namespace) -> int:
         pin = getpass.getpass("PIN: ")
     path = add_authorizer(
         settings,
-        make_keystore(settings),
+        keystore,
         authorizer_id=args.id,
         name=args.name,
         level=args.level,
         pin=pin,
         txn_types=tuple(t for t in args.types.split(",") if t),
         amount_limit_fen=None if args.limit_yuan is None else args.limit_yuan * 100,
+        staff_id=args.staff_id,
     )
     print(f"profile written: {path} (give this file to the broker and the tellers)")
     return 0

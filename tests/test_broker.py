@@ -760,3 +760,28 @@ def test_a_locked_workstation_gives_back_what_it_holds_and_gets_nothing(
     assert w.next_work().type == "item"  # type: ignore[attr-defined]
     other.close()
     w.close()
+
+
+def test_a_replayed_decision_is_refused(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    """A decision captured on the wire and sent again: the same frame is answered "duplicate"
+    and not applied twice; its nonce under another request, or an old time, is refused."""
+    w = worker(broker, ids, "A1")
+    w.ask_prefetch(1)
+    for rid in ("R1", "R2"):
+        req, blobs = request(rid)
+        teller.submit(req, blobs)
+    first, second = w.next_work(), w.next_work()
+    reply, captured = w.decide(first)
+    assert reply.status == "accepted"  # type: ignore[attr-defined]
+    again, _ = w.call("authz.decide", [captured.to_frame()])
+    assert again.status == "duplicate"  # type: ignore[attr-defined]
+    assert broker.stats["decided"] == 1
+    reply, _ = w.decide(second, nonce=captured.nonce)  # the nonce seen within 240 s
+    assert reply.code == "E_REPLAYED"  # type: ignore[attr-defined]
+    old = time.time_ns() // 1_000_000 - 10 * 60_000
+    reply, _ = w.decide(second, decided_at=old)  # signed ten minutes ago
+    assert reply.code == "E_CLOCK_SKEW"  # type: ignore[attr-defined]
+    assert w.decide(second)[0].status == "accepted"  # type: ignore[attr-defined]
+    w.close()

@@ -4,7 +4,9 @@ handler is per context)."""
 
 from __future__ import annotations
 
+import json
 import queue
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,14 +15,16 @@ import pytest
 import zmq
 
 from clientsvc.broker import Broker, BrokerConfig
+from clientsvc.center.service import CenterService
 from clientsvc.curve import KnownKeys, Transport, generate, write_public
+from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.teller.client import TellerClient, verify_outcome
 from clientsvc.video.camera import CameraPublisher, SimulatedCounter
 from clientsvc.video.relay import VideoRelay
 from clientsvc.video.subscriber import VideoFrame, VideoSubscriber
 from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
-from tests.helpers import Identities, request
+from tests.helpers import Identities, Peer, request
 
 
 class Keys:
@@ -233,3 +237,56 @@ def test_live_video_is_encrypted_and_only_known_terminals_watch(keys: Keys) -> N
         relay.stop()
         auth.stop()
         ctx.term()
+
+
+# --- the center ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def center(keys: Keys, ctx: zmq.Context[Any], tmp_path: Path) -> Iterator[CenterService]:
+    service = CenterService(
+        "tcp://127.0.0.1:0",
+        tmp_path / "center" / "center.sqlite3",
+        context=ctx,
+        transport=keys.server_transport(),
+    )
+    thread = threading.Thread(target=service.serve_forever, name="center-test")
+    thread.start()
+    while not service.bound_endpoint and thread.is_alive():
+        thread.join(0.01)  # until it has bound (or died)
+    yield service
+    service.stop()
+    thread.join(10)
+
+
+def _push(center: CenterService, ctx: zmq.Context[Any], transport: Transport, terminal: str) -> Any:
+    peer = Peer(center.bound_endpoint, ctx, transport)
+    try:
+        row = {
+            "seq": 1,
+            "at_ms": 1,
+            "kind": "presence",
+            "request_id": None,
+            "authorizer_id": "A1",
+            "payload": "{}",
+            "prev_hash": "0" * 64,
+            "hash": "1" * 64,
+        }
+        body = json.dumps({"terminal_id": terminal, "events": [row]}).encode()
+        peer.sock.send_multipart(mdp.client_request("audit.push", [body]))
+        if not peer.sock.poll(1500):
+            return None
+        return json.loads(peer.sock.recv_multipart()[-1])
+    finally:
+        peer.close()
+
+
+def test_the_center_takes_events_only_from_known_terminals_each_as_itself(
+    center: CenterService, keys: Keys, ctx: zmq.Context[Any]
+) -> None:
+    assert _push(center, ctx, keys.client("WS-1"), "WS-1")["held"] == 1
+    refused = _push(center, ctx, keys.client("WS-1"), "TELLER-1")  # another terminal's name
+    assert refused["type"] == "error" and refused["code"] == "E_FORBIDDEN"
+    assert _push(center, ctx, keys.client("STRANGER"), "STRANGER") is None  # not let in at all
+    assert len(keys.known.refused) == 1
+    assert _push(center, ctx, Transport.plain(), "WS-1") is None  # no silent plain fallback
