@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from app.config import Settings
+from clientsvc.audit.chain import write_receipt_key
 from clientsvc.curve import generate as generate_curve
 from clientsvc.curve import read_public, write_public, write_server_secret
 from clientsvc.identity import Directory
@@ -21,7 +22,7 @@ DEMO_AUTHORIZERS = (
 
 
 # The demo's terminals: each has a CURVE key pair, as a real one would (admin add-terminal)
-DEMO_TERMINALS = ("DEMO-WS-01", "DEMO-TELLER", "DEMO-CAMERA", "DEMO-COLLEAGUE")
+DEMO_TERMINALS = ("DEMO-WS-01", "DEMO-TELLER", "DEMO-CAMERA", "DEMO-COLLEAGUE", "DEMO-BROKER")
 DEMO_SERVERS = ("broker", "center")
 
 
@@ -49,7 +50,10 @@ def ensure_demo_identities(settings: Settings) -> None:
         if has_secret is None or not (settings.terminals / f"{terminal}.key").exists():
             keystore.provision_terminal(settings.terminals, terminal)
     for server in DEMO_SERVERS:
-        if not settings.server_secret(server).exists():
+        missing_receipt_key = server == settings.center_key and not (
+            settings.receipt_secret(server).exists()
+        )
+        if not settings.server_secret(server).exists() or missing_receipt_key:
             provision_server(settings, server)
     secrets_file.parent.mkdir(parents=True, exist_ok=True)
     exported = keystore.export_secrets(ids, DEMO_TERMINALS)
@@ -59,9 +63,12 @@ def ensure_demo_identities(settings: Settings) -> None:
 
 def provision_server(settings: Settings, name: str) -> Path:
     """A server's CURVE key pair: the secret certificate stays on this server (0600); the
-    public one goes to ``directory/servers`` for the terminals to pin."""
+    public one goes to ``directory/servers`` for the terminals to pin. The center (``name`` =
+    the setting ``center_key``) also gets its Ed25519 receipt key, published beside it."""
     keys = generate_curve()
     write_server_secret(settings.server_secret(name), keys, name)
+    if name == settings.center_key:
+        write_receipt_key(settings.receipt_secret(name), settings.receipt_public(name))
     return write_public(settings.servers / f"{name}.key", keys.public, name)
 
 

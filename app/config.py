@@ -35,6 +35,14 @@ class Settings:
     # encryption, no authentication: only for one machine (tests), never a fallback
     transport: str = "curve"
     broker_key: str = "broker"  # the broker's public key, pinned: directory/servers/<name>.key
+    center_key: str = "center"  # the center's keys: CURVE <name>.key, receipts <name>.receipt.pem
+    # the center's database: "" for the SQLite file <data_dir>/center/center.sqlite3, else a
+    # SQLAlchemy URL (postgresql://user@host/db uses psycopg 3)
+    center_db: str = ""
+    # the workstation's sync to the center: events per batch, and seconds between attempts
+    # while the center cannot be reached
+    sync_batch: int = 500
+    sync_retry_s: float = 5.0
     terminal_id: str = field(default_factory=lambda: socket.gethostname()[:64] or "terminal")
     # "os": the OS keyring, secure backends only. "memory": demo and tests only.
     keyring: str = "os"
@@ -67,6 +75,23 @@ class Settings:
     def servers(self) -> Path:
         """Public CURVE keys of the servers the terminals pin."""
         return self.directory / "servers"
+
+    @property
+    def center_dir(self) -> Path:
+        """The center service's own files: its SQLite database, evidence images."""
+        return self.data_dir / "center"
+
+    @property
+    def center_database(self) -> str:
+        return self.center_db or str(self.center_dir / "center.sqlite3")
+
+    def receipt_secret(self, name: str) -> Path:
+        """The center's Ed25519 receipt key (on the center only, mode 0600)."""
+        return self.data_dir / "curve" / f"{name}.receipt_secret.pem"
+
+    def receipt_public(self, name: str) -> Path:
+        """The center's receipt public key, which the terminals check receipts with."""
+        return self.servers / f"{name}.receipt.pem"
 
     def server_secret(self, name: str) -> Path:
         """A server's secret CURVE certificate (on that server only, mode 0600)."""

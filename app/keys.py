@@ -6,9 +6,16 @@ lazy about the key store so a process on a plain transport never touches the OS 
 
 from __future__ import annotations
 
+import logging
+
 from app.config import Settings
+from clientsvc.audit.chain import read_receipt_public
+from clientsvc.audit.sync import SyncConfig
 from clientsvc.curve import KnownKeys, Transport, read_public, read_server_secret
 from clientsvc.keystore import KeyStore, memory_keyring_from_file, os_keyring
+from clientsvc.protocol.errors import ProtocolError
+
+log = logging.getLogger("authdesk.keys")
 
 
 def make_keystore(settings: Settings) -> KeyStore:
@@ -34,12 +41,34 @@ def server_transport(settings: Settings, name: str) -> Transport:
     return Transport(curve=True, keys=keys, known=KnownKeys(settings.terminals))
 
 
-def client_transport(settings: Settings, keystore: KeyStore | None = None) -> Transport:
-    """A terminal: its own key from the key store, the broker's public key pinned. The key
-    store is built only when the transport is CURVE and none was given."""
+def client_transport(
+    settings: Settings, keystore: KeyStore | None = None, server: str | None = None
+) -> Transport:
+    """A terminal: its own key from the key store, the server's public key pinned (the
+    broker's unless ``server`` names another, e.g. the center). The key store is built only
+    when the transport is CURVE and none was given."""
     if settings.transport == "plain":
         return Transport.plain()
     store = keystore if keystore is not None else make_keystore(settings)
     keys = store.terminal_keys(settings.terminals, settings.terminal_id)
-    pinned = read_public(settings.servers / f"{settings.broker_key}.key")
+    pinned = read_public(settings.servers / f"{server or settings.broker_key}.key")
     return Transport(curve=True, keys=keys, server_public=pinned)
+
+
+def sync_config(settings: Settings, keystore: KeyStore | None = None) -> SyncConfig:
+    """The workstation's audit sync: the center's endpoint over the center's pinned CURVE key,
+    receipts checked with its published receipt key. Without that key the sync stays off and
+    says so (no receipt could be trusted)."""
+    try:
+        public = read_receipt_public(settings.receipt_public(settings.center_key))
+    except ProtocolError as err:
+        log.error("audit sync off: %s", err.detail)
+        public = None
+    return SyncConfig(
+        endpoint=settings.center_endpoint,
+        terminal_id=settings.terminal_id,
+        center_public=public,
+        transport=client_transport(settings, keystore, server=settings.center_key),
+        batch=settings.sync_batch,
+        retry_ms=int(settings.sync_retry_s * 1000),
+    )

@@ -19,10 +19,16 @@ from app.config import ConfigError, Settings, default_data_dir, load_settings
 log = logging.getLogger("authdesk")
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", type=Path, help="the terminal's TOML configuration file")
+def _common(p: argparse.ArgumentParser, nested: bool = False) -> None:
+    """``nested``: on a sub-subcommand, given before or after it (no default that would
+    overwrite the one given before)."""
+    extra: dict[str, Any] = {"default": argparse.SUPPRESS} if nested else {}
+    p.add_argument("--config", type=Path, help="the terminal's TOML configuration file", **extra)
     p.add_argument(
-        "--data-dir", type=Path, help="where data files live (default: per-user data dir)"
+        "--data-dir",
+        type=Path,
+        help="where data files live (default: per-user data dir)",
+        **extra,
     )
 
 
@@ -92,9 +98,20 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--signin", default="A1003:123456", metavar="ID:PIN")
     co.add_argument("--think", type=float, default=4.0, help="seconds before each decision")
 
-    ce = sub.add_parser("center", help="the center service")
+    ce = sub.add_parser("center", help="the center service (and its tools)")
     _common(ce)
     ce.add_argument("--endpoint")
+    ce.add_argument(
+        "--db", help="database: a SQLite file or a postgresql:// URL (setting center_db)"
+    )
+    ce_sub = ce.add_subparsers(dest="center_command")
+    ver = ce_sub.add_parser(
+        "verify", help="check every terminal's audit chain against the center's receipts"
+    )
+    _common(ver, nested=True)
+    ver.add_argument(
+        "--db", help="database: a SQLite file or a postgresql:// URL", default=argparse.SUPPRESS
+    )
 
     ad = sub.add_parser("admin", help="provision identities and keys")
     asub = ad.add_subparsers(dest="admin_command", required=True)
@@ -290,19 +307,67 @@ def run_camera(args: argparse.Namespace) -> int:
     return 0
 
 
+def open_center_store(settings: Settings) -> Any:
+    """The center's store, found from the settings: its database (``center_db``, else the
+    SQLite file under the data directory), its images, its receipt key, the directory."""
+    from clientsvc.audit.chain import read_receipt_signer
+    from clientsvc.center.store import CenterStore
+    from clientsvc.identity import Directory
+
+    signer = read_receipt_signer(settings.receipt_secret(settings.center_key))
+    return CenterStore(
+        settings.center_database,
+        settings.center_dir / "images",
+        signer,
+        Directory(settings.directory),
+    )
+
+
 def run_center(args: argparse.Namespace) -> int:
     from app.keys import server_transport
     from clientsvc.center.service import CenterService
+    from clientsvc.protocol.errors import ProtocolError
 
-    settings = _settings(args, center_endpoint=args.endpoint)
+    overrides: dict[str, Any] = {"center_endpoint": getattr(args, "endpoint", None)}
+    if getattr(args, "db", None):
+        overrides["center_db"] = args.db
+    settings = _settings(args, **overrides)
+    try:
+        store = open_center_store(settings)
+    except ProtocolError as err:
+        print(f"authdesk center: {err.detail}", file=sys.stderr)
+        return 2
+    if args.center_command == "verify":
+        return _center_verify(store)
     center = CenterService(
-        settings.center_endpoint,
-        settings.data_dir / "center" / "center.sqlite3",
-        transport=server_transport(settings, "center"),
+        settings.center_endpoint, store, transport=server_transport(settings, settings.center_key)
     )
     _stop_on_signals(center.stop)
-    center.serve_forever()
+    try:
+        center.serve_forever()
+    finally:
+        store.close()
     return 0
+
+
+def _center_verify(store: Any) -> int:
+    """Print each terminal's chain report; exit 1 if any problem was found."""
+    reports = store.verify()
+    bad = 0
+    for terminal, report in reports.items():
+        state = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+        print(
+            f"{terminal}: {report.rows} rows, head {report.head_seq}, "
+            f"{report.receipts} receipts: {state}"
+        )
+        for problem in report.problems:
+            print(f"  {problem.kind:<12} seq {problem.seq}: {problem.detail}")
+        bad += not report.ok
+    if not reports:
+        print("no terminal has pushed events yet")
+    print(f"verify: {len(reports)} terminal(s), {bad} with problems")
+    store.close()
+    return 1 if bad else 0
 
 
 def run_teller(args: argparse.Namespace) -> int:

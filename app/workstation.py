@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.allocator import keep_image_buffers_in_heap
 from app.config import Settings
-from app.keys import client_transport
+from app.keys import client_transport, sync_config
 from clientsvc.curve import Transport
 from clientsvc.identity import Directory, SigningKey
 from clientsvc.keystore import KeyStore
@@ -78,6 +78,7 @@ class WorkstationApp:
                 audit_path=self.settings.audit_path,
                 heartbeat_ms=self.settings.heartbeat_ms,
                 transport=self.transport,
+                sync=sync_config(self.settings, self.keystore),
             ),
             key,
             bridge,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import threading
@@ -10,6 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench.pgcluster import PgCluster
 from tests.helpers import Identities, make_identities
 
 OUR_THREADS = (
@@ -53,3 +55,23 @@ def spawned(request: pytest.FixtureRequest) -> list[subprocess.Popen[str]]:
 @pytest.fixture
 def ids(tmp_path: Path) -> Identities:
     return make_identities(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """One throwaway PostgreSQL server on loopback for the session (Debian's postgresql)."""
+    with PgCluster() as cluster:
+        yield cluster
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def center_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The center's database, once on a SQLite file and once on a fresh PostgreSQL database:
+    the same test runs against both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'center.sqlite3'}"
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    return cluster.new_database(f"center_{next(_databases)}")

@@ -63,8 +63,7 @@ def test_an_edited_or_deleted_row_is_detected(tmp_path: Path) -> None:
     db.commit()
     db.close()
     problems = AuditStore(tmp_path / "a.db").verify_chain()
-    assert {p.seq for p in problems} == {3, 5}
-    assert any("content" in p.what for p in problems) and any("seq" in p.what for p in problems)
+    assert {(p.kind, p.seq) for p in problems} == {("edited", 3), ("deleted", 4)}
 
 
 def test_a_decision_and_its_outbox_entry_are_one_transaction(
@@ -93,7 +92,7 @@ def test_a_decision_and_its_outbox_entry_are_one_transaction(
 def test_a_full_disk_is_a_clear_error_and_loses_nothing_written(
     tmp_path: Path, ids: Identities
 ) -> None:
-    store = AuditStore(tmp_path / "a.db", max_pages=12)  # SQLite's own "database or disk is full"
+    store = AuditStore(tmp_path / "a.db", max_pages=16)  # SQLite's own "database or disk is full"
     written = 0
     with pytest.raises(ProtocolError) as info:
         for i in range(10_000):

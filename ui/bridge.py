@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from clientsvc.audit.sync import SyncStatus
 from clientsvc.protocol.messages import QueueStatus
 from clientsvc.workstation.engine import ReceivedItem
 
@@ -31,6 +32,8 @@ class EngineBridge(QObject):
     """Queue figures (QueueStatus) and my decisions today (count, total ms)."""
     sig_failed = Signal(str, str)
     """Something failed that the user must know about (code, detail)."""
+    sig_sync_status = Signal(object)
+    """The audit sync to the center (SyncStatus): events not yet there, since when."""
 
     def connection_changed(self, connected: bool, detail: str) -> None:
         self.sig_connection_changed.emit(connected, detail)
@@ -61,3 +64,6 @@ class EngineBridge(QObject):
 
     def failed(self, code: str, detail: str) -> None:
         self.sig_failed.emit(code, detail)
+
+    def sync_status(self, status: SyncStatus) -> None:
+        self.sig_sync_status.emit(status)

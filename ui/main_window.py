@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clientsvc.audit.sync import SyncStatus
 from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
 from clientsvc.checklist import ChecklistRow, checklist_for
 from clientsvc.crosscheck import crosscheck
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self._reason_verdict: str | None = None
         self._presence = "available"
         self._connected = False
+        self.sync_status: SyncStatus | None = None
         self._language = language
         self._help_on = False
         # the PIN, checked (and counted) by the key store, on the thread pool
@@ -175,6 +177,7 @@ class MainWindow(QMainWindow):
         self.lbl_oldest = QLabel()
         self.lbl_my_count = QLabel()
         self.lbl_my_avg = QLabel()
+        self.lbl_sync = QLabel(objectName="SyncStatus")  # the audit trail's way to the center
         self.lbl_clock = QLabel()
         self.lbl_last_decision = QLabel(objectName="LastDecision")
         self.lbl_user = QLabel(f"{authorizer_name}  {authorizer_id}")
@@ -185,6 +188,7 @@ class MainWindow(QMainWindow):
             self.lbl_oldest,
             self.lbl_my_count,
             self.lbl_my_avg,
+            self.lbl_sync,
         ):
             widget.setProperty("role", "value")
             row.addWidget(widget)
@@ -424,6 +428,7 @@ class MainWindow(QMainWindow):
         b.sig_capture_recorded.connect(self._on_bridge_capture_recorded)
         b.sig_queue_status.connect(self._on_bridge_queue_status)
         b.sig_failed.connect(self._on_bridge_failed)
+        b.sig_sync_status.connect(self._on_bridge_sync_status)
 
     # --- state -----------------------------------------------------------------------------
 
@@ -1026,6 +1031,35 @@ class MainWindow(QMainWindow):
         avg = f"{my_total_ms / my_count / 1000:.0f} s" if my_count else "—"
         self.lbl_my_avg.setText(self.tr("My average: %1").replace("%1", avg))
         self._update_strip()
+
+    def _on_bridge_sync_status(self, status: SyncStatus) -> None:
+        """Events not yet at the center, and since when: offline is normal, but it shows."""
+        self.sync_status = status
+        if status.problem == "no receipt key":
+            text, level = self.tr("Center: not set up (no receipt key)"), "warn"
+        elif status.problem:
+            code = status.problem.split(":", 1)[0]
+            text = self.tr("Center refused our records (%1): call IT").replace("%1", code)
+            level = "error"
+        elif status.pending == 0:
+            text, level = self.tr("Center: up to date"), ""
+        else:
+            since = ""
+            if status.oldest_ms is not None:
+                since = time.strftime("%H:%M", time.localtime(status.oldest_ms / 1000))
+            text = (
+                self.tr("%1 events not yet at the center, since %2")
+                .replace("%1", str(status.pending))
+                .replace("%2", since)
+            )
+            old = status.oldest_ms is not None and time.time() * 1000 - status.oldest_ms > 600_000
+            level = "warn" if (not status.reachable or old) else ""
+            if not status.reachable:
+                text += self.tr(" (center not reachable)")
+        self.lbl_sync.setText(text)
+        self.lbl_sync.setProperty("level", level)
+        self.lbl_sync.style().unpolish(self.lbl_sync)
+        self.lbl_sync.style().polish(self.lbl_sync)
 
     def _on_bridge_failed(self, code: str, detail: str) -> None:
         self._present("error", texts.error(code), tooltip=detail)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +23,24 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    func,
     insert,
     select,
     text,
     update,
 )
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from clientsvc.audit.chain import GENESIS, ChainProblem, Receipt, event_hash, verify_chain
+from clientsvc.migrate import upgrade
 from clientsvc.protocol.canonical import canonical_bytes
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import Decision
 
-SCHEMA_VERSION = 1
-GENESIS = "0" * 64
+SCHEMA_VERSION = 2  # the Alembic head (migrations/versions); meta.schema_version follows it
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 metadata = MetaData()
 
@@ -84,29 +87,33 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
-_DDL = (
-    "CREATE INDEX IF NOT EXISTS events_by_authorizer_time ON events(authorizer_id, at_ms)",
+receipts = Table(  # the center's signed receipts; the highest head_seq is the sync watermark
+    "receipts",
+    metadata,
+    Column("head_seq", Integer, primary_key=True, autoincrement=False),
+    Column("terminal_id", String(64), nullable=False),
+    Column("head_hash", String(64), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("at_ms", Integer, nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("received_at", Integer, nullable=False),
+)
+
+_GUARDS = (  # re-asserted at every open: a guard dropped by hand comes back
     "CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events "
     "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events "
     "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS receipts_no_update BEFORE UPDATE ON receipts "
+    "BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS receipts_no_delete BEFORE DELETE ON receipts "
+    "BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END",
 )
 
 
 def _now_ms() -> int:
     return time.time_ns() // 1_000_000
-
-
-def event_hash(prev_hash: str, row: dict[str, Any]) -> str:
-    """The chain link: SHA-256 over the previous hash and the row's canonical encoding."""
-    body = {k: row[k] for k in ("seq", "at_ms", "kind", "request_id", "authorizer_id", "payload")}
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical_bytes(body)).hexdigest()
-
-
-@dataclass(frozen=True)
-class ChainProblem:
-    seq: int
-    what: str
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -132,14 +139,20 @@ class AuditStore:
                 dbapi_connection.execute(f"PRAGMA max_page_count={int(max_pages)}")
 
             event.listen(self.engine, "connect", _limit)
-        with self.engine.begin() as conn:
-            metadata.create_all(conn)
-            for ddl in _DDL:
-                conn.execute(text(ddl))
-            conn.execute(
-                text("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', :v)"),
-                {"v": str(SCHEMA_VERSION)},
-            )
+        try:
+            with self.engine.begin() as conn:
+                legacy = conn.execute(
+                    text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='events'")
+                ).first()
+                upgrade(conn, MIGRATIONS, stamp_first="0001" if legacy else None)
+                for ddl in _GUARDS:
+                    conn.execute(text(ddl))
+                conn.execute(
+                    text("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', :v)"),
+                    {"v": str(SCHEMA_VERSION)},
+                )
+        except SQLAlchemyError as exc:
+            raise _storage_error(exc) from exc
         self._head = self._load_head()
         self.last_at_ms = 0
 
@@ -367,19 +380,85 @@ class AuditStore:
                 total += decided.pop(r.request_id) - shown.pop(r.request_id)
         return count, total
 
-    def verify_chain(self) -> list[ChainProblem]:
-        """Walk the chain: a changed row, a gap or a reordering shows as a problem."""
-        problems: list[ChainProblem] = []
-        prev, expected_seq = GENESIS, 1
-        for row in self.events():
-            if row["seq"] != expected_seq:
-                problems.append(ChainProblem(row["seq"], f"expected seq {expected_seq}"))
-            if row["prev_hash"] != prev:
-                problems.append(ChainProblem(row["seq"], "prev_hash does not match"))
-            if event_hash(row["prev_hash"], row) != row["hash"]:
-                problems.append(ChainProblem(row["seq"], "row content does not match its hash"))
-            prev, expected_seq = row["hash"], row["seq"] + 1
-        return problems
+    def verify_chain(self, public: Any = None) -> list[ChainProblem]:
+        """Walk the chain against the receipts kept (``clientsvc.audit.chain.verify_chain``);
+        ``public``: the center's receipt key, to check the receipts' signatures too."""
+        return list(verify_chain(self.events(), self.receipts(), public).problems)
+
+    # --- sync to the center -------------------------------------------------------------------
+
+    def watermark(self) -> tuple[int, str]:
+        """(seq, hash) of the last event the center has acknowledged; (0, GENESIS) if none."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(receipts.c.head_seq, receipts.c.head_hash)
+                .order_by(receipts.c.head_seq.desc())
+                .limit(1)
+            ).first()
+        return (0, GENESIS) if row is None else (int(row.head_seq), str(row.head_hash))
+
+    def unsynced(self, after_seq: int, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` events after ``after_seq``, in order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(events).where(events.c.seq > after_seq).order_by(events.c.seq).limit(limit)
+            )
+            return [dict(r._mapping) for r in rows]
+
+    def backlog(self) -> tuple[int, int | None]:
+        """(events not yet at the center, the time of the oldest of them)."""
+        synced, _ = self.watermark()
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(func.count(), func.min(events.c.at_ms)).where(events.c.seq > synced)
+            ).one()
+        return int(row[0]), (None if row[1] is None else int(row[1]))
+
+    def record_receipt(self, receipt: Receipt) -> None:
+        """Keep a receipt (already verified): it moves the watermark to its ``head_seq``."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    sqlite_insert(receipts)
+                    .values(
+                        head_seq=receipt.head_seq,
+                        terminal_id=receipt.terminal_id,
+                        head_hash=receipt.head_hash,
+                        count=receipt.count,
+                        at_ms=receipt.at_ms,
+                        key_id=receipt.key_id,
+                        signature=receipt.signature,
+                        received_at=_now_ms(),
+                    )
+                    .on_conflict_do_nothing()
+                )
+        except SQLAlchemyError as exc:
+            raise _storage_error(exc) from exc
+
+    def receipts(self) -> list[Receipt]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(receipts).order_by(receipts.c.head_seq)).all()
+        return [
+            Receipt(
+                terminal_id=str(r.terminal_id),
+                head_seq=int(r.head_seq),
+                head_hash=str(r.head_hash),
+                count=int(r._mapping["count"]),
+                at_ms=int(r.at_ms),
+                key_id=str(r.key_id),
+                signature=str(r.signature),
+            )
+            for r in rows
+        ]
+
+    def captures_for(self, shas: list[str]) -> dict[str, bytes]:
+        if not shas:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(captures.c.sha256, captures.c.jpeg).where(captures.c.sha256.in_(shas))
+            ).all()
+        return {str(r.sha256): bytes(r.jpeg) for r in rows}
 
 
 def _storage_error(exc: SQLAlchemyError) -> ProtocolError:

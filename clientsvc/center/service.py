@@ -1,9 +1,15 @@
-"""The center service: receives audit events from workstations and stores them idempotently.
+"""The center service (``authdesk center``): an MDP service on one ROUTER socket.
 
-This is the center's first slice: an MDP service on one ROUTER socket (CurveZMQ with known
-terminal keys, as the broker) with ``center.status`` and ``audit.push`` (rows keyed by terminal
-and sequence, ``ON CONFLICT DO NOTHING``). Chain and signature checks, receipts, PostgreSQL and
-the workstation's sync loop belong to the audit issue.
+Services (see docs/AUDIT.md):
+- ``audit.push``: a workstation's audit events in sequence order, with any frame grabs asked
+  for, answered with the center's signed receipt (``audit_receipt``) once committed;
+- ``broker.push``: a broker's journal records, answered with the seq held (``broker_ack``);
+- ``center.status``: what the center holds.
+
+Over CURVE only known terminals get in, and each pushes only its own rows: the
+``terminal_id`` / ``broker_id`` of a push must be the name of the key it connected with
+(``E_FORBIDDEN`` otherwise). Every refusal is logged and answered with an ``error``; nothing of a
+refused push is stored.
 """
 
 from __future__ import annotations
@@ -11,13 +17,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from pathlib import Path
 from typing import Any
 
 import zmq
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select
 
+from clientsvc.center.models import center_events, center_requests
+from clientsvc.center.store import MAX_IMAGE_BYTES, CenterStore
 from clientsvc.curve import Transport, start_authenticator
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
@@ -25,59 +31,27 @@ from clientsvc.protocol.messages import decode_json, error_frame
 
 log = logging.getLogger("authdesk.center")
 
-metadata = MetaData()
-center_events = Table(
-    "center_events",
-    metadata,
-    Column("terminal_id", String(64), primary_key=True),
-    Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("at_ms", Integer, nullable=False),
-    Column("kind", String(32), nullable=False),
-    Column("request_id", String(64)),
-    Column("authorizer_id", String(64)),
-    Column("payload", Text, nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
-)
-EVENT_KEYS = ("seq", "at_ms", "kind", "request_id", "authorizer_id", "payload", "prev_hash", "hash")
+MAX_PUSH_JSON_BYTES = 16 * 1024 * 1024  # the JSON of one push (a batch of rows)
 
 
 class CenterService:
-    """Over CURVE (``transport``), only known terminals get in, and each pushes only its own
-    events: the ``terminal_id`` of an ``audit.push`` must be the name of the key it connected
-    with (``E_FORBIDDEN`` otherwise)."""
-
     def __init__(
         self,
         endpoint: str,
-        db_path: Path,
+        store: CenterStore,
         context: zmq.Context[Any] | None = None,
         transport: Transport | None = None,
     ) -> None:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(f"sqlite:///{db_path}")
-        metadata.create_all(self.engine)
         self.endpoint = endpoint
+        self.store = store
         self._ctx = context or zmq.Context.instance()
         self._stop = threading.Event()
+        self.bound = threading.Event()
         self.bound_endpoint = ""
         self.transport = transport or Transport.plain()
 
     def stop(self) -> None:
         self._stop.set()
-
-    def store(self, terminal_id: str, rows: list[dict[str, Any]]) -> int:
-        """Store rows; a row already held (same terminal and seq) is left as it is."""
-        values = [{"terminal_id": terminal_id, **{k: r[k] for k in EVENT_KEYS}} for r in rows]
-        with self.engine.begin() as conn:
-            if values:
-                conn.execute(sqlite_insert(center_events).on_conflict_do_nothing(), values)
-            held = conn.execute(
-                select(func.count())
-                .select_from(center_events)
-                .where(center_events.c.terminal_id == terminal_id)
-            ).scalar_one()
-        return int(held)
 
     def serve_forever(self) -> None:
         transport = self.transport
@@ -85,11 +59,12 @@ class CenterService:
         if transport.curve and transport.known is not None:
             auth = start_authenticator(self._ctx, transport.known)
         sock = self._ctx.socket(zmq.ROUTER)
-        sock.setsockopt(zmq.MAXMSGSIZE, 16 * 1024 * 1024)
+        sock.setsockopt(zmq.MAXMSGSIZE, max(MAX_IMAGE_BYTES, MAX_PUSH_JSON_BYTES) + 64 * 1024)
         sock.setsockopt(zmq.LINGER, 500)
         transport.secure_server(sock)
         sock.bind(self.endpoint)
         self.bound_endpoint = sock.getsockopt_string(zmq.LAST_ENDPOINT)
+        self.bound.set()
         log.info("center listening on %s", self.bound_endpoint)
         try:
             while not self._stop.is_set():
@@ -107,10 +82,18 @@ class CenterService:
                     log.warning("dropped malformed frames: %s", err)
                     continue
                 try:
-                    body = self._handle(request, peer)
+                    body = self.handle(request, peer)
                 except ProtocolError as err:
-                    body = error_frame(err.code, err.detail)
-                sock.send_multipart([identity, *mdp.client_reply(request, [body])])
+                    log.warning("refused %s from %s: %s", request.service, peer, err)
+                    body = [error_frame(err.code, err.detail)]
+                except Exception as exc:  # answer, never die: the terminal retries
+                    log.exception("center failed on %s", request.service)
+                    body = [
+                        error_frame(
+                            ErrorCode.MALFORMED, f"internal error: {exc.__class__.__name__}"
+                        )
+                    ]
+                sock.send_multipart([identity, *mdp.client_reply(request, body)])
         finally:
             sock.close()
             if auth is not None:
@@ -126,25 +109,63 @@ class CenterService:
             return ""
         return known.names().get(user.encode("ascii"), "")
 
-    def _handle(self, request: mdp.ClientRequest, peer: str | None = None) -> bytes:
+    def handle(self, request: mdp.ClientRequest, peer: str | None = None) -> list[bytes]:
         if not request.body:
             raise ProtocolError(ErrorCode.MALFORMED, "empty body")
-        data = decode_json(request.body[0])
+        data = decode_json(request.body[0], MAX_PUSH_JSON_BYTES)
         if request.service == "center.status":
-            with self.engine.connect() as conn:
-                count = conn.execute(select(func.count()).select_from(center_events)).scalar_one()
-            return json.dumps({"v": 1, "type": "center_status", "events": count}).encode()
+            return [json.dumps(self.status(), ensure_ascii=False).encode()]
         if request.service == "audit.push":
-            terminal_id, rows = data.get("terminal_id"), data.get("events")
-            if not isinstance(terminal_id, str) or not isinstance(rows, list):
-                raise ProtocolError(ErrorCode.MALFORMED, "audit.push needs terminal_id and events")
-            if peer is not None and terminal_id != peer:
-                raise ProtocolError(ErrorCode.FORBIDDEN, "a terminal pushes only its own events")
-            try:
-                held = self.store(terminal_id, rows)
-            except (KeyError, TypeError) as exc:
-                raise ProtocolError(ErrorCode.MALFORMED, f"bad event row: {exc}") from exc
-            return json.dumps(
-                {"v": 1, "type": "audit_ack", "terminal_id": terminal_id, "held": held}
-            ).encode()
+            terminal_id = _sender(data, "terminal_id", peer)
+            images = _images(data, request.body[1:])
+            result = self.store.push(terminal_id, data.get("events"), images)  # type: ignore[arg-type]
+            reply = {
+                "v": 1,
+                "type": "audit_receipt",
+                "receipt": result.receipt.to_dict(),
+                "stored": result.stored,
+                "want": list(result.want),
+            }
+            return [json.dumps(reply).encode()]
+        if request.service == "broker.push":
+            broker_id = _sender(data, "broker_id", peer)
+            images = _images(data, request.body[1:])
+            records = data.get("records")
+            got = self.store.broker_push(broker_id, records, images)  # type: ignore[arg-type]
+            reply = {
+                "v": 1,
+                "type": "broker_ack",
+                "broker_id": broker_id,
+                "held_seq": got.held_seq,
+                "stored": got.stored,
+                "want": list(got.want),
+            }
+            return [json.dumps(reply).encode()]
         raise ProtocolError(ErrorCode.UNKNOWN_SERVICE, request.service)
+
+    def status(self) -> dict[str, Any]:
+        with self.store.engine.connect() as conn:
+            events = conn.execute(select(func.count()).select_from(center_events)).scalar_one()
+            requests = conn.execute(select(func.count()).select_from(center_requests)).scalar_one()
+        return {"v": 1, "type": "center_status", "events": events, "requests": requests}
+
+
+def _sender(data: dict[str, Any], key: str, peer: str | None) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not 0 < len(value) <= 64:
+        raise ProtocolError(ErrorCode.MALFORMED, f"the push needs {key}")
+    if peer is not None and value != peer:
+        raise ProtocolError(ErrorCode.FORBIDDEN, "a terminal pushes only its own records")
+    return value
+
+
+def _images(data: dict[str, Any], frames: list[bytes]) -> dict[str, bytes]:
+    """Image frames after the JSON, named in order by its ``images`` list of SHA-256s."""
+    names = data.get("images", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ProtocolError(ErrorCode.MALFORMED, "images must be a list of SHA-256s")
+    if len(names) != len(frames):
+        raise ProtocolError(
+            ErrorCode.EVIDENCE_MISMATCH, f"{len(names)} images named, {len(frames)} attached"
+        )
+    return dict(zip(names, frames, strict=True))

@@ -33,6 +33,9 @@ class ErrorCode(StrEnum):
     NOT_SIGNED_IN = "E_NOT_SIGNED_IN"
     REASON_REQUIRED = "E_REASON_REQUIRED"
     REAUTH_REQUIRED = "E_REAUTH_REQUIRED"  # a top-level item decided without the PIN again
+    # audit sync (the center)
+    CHAIN_GAP = "E_CHAIN_GAP"  # a batch does not start right after the rows held, or skips one
+    CHAIN_BROKEN = "E_CHAIN_BROKEN"  # a row's hash or link is wrong, or it rewrites a held row
     # local failures
     UNREACHABLE = "E_UNREACHABLE"
     STORAGE = "E_STORAGE"

@@ -360,9 +360,9 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def decode_json(frame: bytes) -> dict[str, Any]:
+def decode_json(frame: bytes, max_bytes: int = MAX_JSON_BYTES) -> dict[str, Any]:
     """The first body frame as a JSON object, size-capped, with every parser failure mapped."""
-    if len(frame) > MAX_JSON_BYTES:
+    if len(frame) > max_bytes:
         raise ProtocolError(ErrorCode.TOO_LARGE, f"message frame is {len(frame)} bytes")
     try:
         value = json.loads(frame.decode("utf-8"), parse_constant=_reject_constant)

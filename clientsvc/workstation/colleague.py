@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from clientsvc.crosscheck import crosscheck
 from clientsvc.protocol.messages import QueueStatus
@@ -119,3 +120,6 @@ class Colleague:
 
     def failed(self, code: str, detail: str) -> None:
         log.warning("colleague: %s %s", code, detail)
+
+    def sync_status(self, status: Any) -> None:
+        pass

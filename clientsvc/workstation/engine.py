@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import zmq
 
 from clientsvc.audit import AuditStore
+from clientsvc.audit.sync import CenterSync, SyncConfig, SyncStatus
 from clientsvc.catalogue import check_reason
 from clientsvc.curve import Transport
 from clientsvc.identity import SigningKey
@@ -94,6 +95,7 @@ class WorkstationEvents(Protocol):
     def capture_recorded(self, request_id: str, sha256: str) -> None: ...
     def queue_status(self, status: QueueStatus, my_count: int, my_total_ms: int) -> None: ...
     def failed(self, code: str, detail: str) -> None: ...
+    def sync_status(self, status: SyncStatus) -> None: ...
 
 
 @dataclass
@@ -109,6 +111,7 @@ class EngineConfig:
     prefetch: int = 1  # items held as "next" besides the one on screen (0: one at a time)
     transport: Transport = field(default_factory=Transport.plain)
     audit_max_pages: int | None = None  # tests: simulate a full disk
+    sync: SyncConfig | None = None  # the audit sync to the center (None: no center)
 
 
 class WorkstationEngine:
@@ -132,6 +135,7 @@ class WorkstationEngine:
         self._started = threading.Event()
         self._sock: zmq.Socket[Any] | None = None
         self._audit: AuditStore | None = None
+        self._sync: CenterSync | None = None
         self._connected = False
         self._last_rx = 0
         self._last_command = 0
@@ -249,11 +253,24 @@ class WorkstationEngine:
                 self._pending[decision.request_id] = (decision, 0)
             poller = zmq.Poller()
             poller.register(wake_rx, zmq.POLLIN)
+            if self.config.sync is not None:
+                self._sync = CenterSync(
+                    self.config.sync, self._audit, self.events.sync_status, self._ctx
+                )
             while self._running.is_set():
                 sock = self._sock
                 assert sock is not None
                 poller.register(sock, zmq.POLLIN)
+                sync = self._sync
+                if sync is not None:
+                    poller.register(sync.socket, zmq.POLLIN)
                 ready = dict(poller.poll(self._poll_timeout()))
+                if sync is not None and sync.socket in ready:
+                    while True:
+                        try:
+                            sync.on_frames(sync.socket.recv_multipart(zmq.NOBLOCK))
+                        except zmq.Again:
+                            break
                 if wake_rx in ready:
                     while wake_rx.poll(0):
                         wake_rx.recv()
@@ -271,6 +288,10 @@ class WorkstationEngine:
                 elif (self._deferred or self._unrecorded) and self._quiet_for_ms() >= IDLE_MS:
                     self._flush_deferred()  # idle: write what could wait
                 self._on_timers()
+                if sync is not None:  # the center's turn when nothing else is going on
+                    old = sync.tick(idle=self._quiet_for_ms() >= IDLE_MS and not self._deferred)
+                    if old is not None:
+                        poller.unregister(old)
         except Exception as exc:  # the engine must report, never die silently
             log.exception("engine failed")
             self.events.failed(ErrorCode.STORAGE.value, f"engine stopped: {exc}")
@@ -281,6 +302,8 @@ class WorkstationEngine:
                 self._sock.close(linger=200)
                 self._sock = None
             wake_rx.close(linger=0)
+            if self._sync is not None:
+                self._sync.close()
             self._audit.close()
 
     def _poll_timeout(self) -> int:

@@ -1,0 +1,327 @@
+"""The audit hash chain and the center's signed receipts, shared by the workstation and the
+center.
+
+Each event row carries ``prev_hash`` (the previous row's hash) and ``hash`` = SHA-256 over the
+previous hash and the row's canonical encoding. A plain chain catches an edited row, a deleted
+row and two rows swapped; it cannot catch a truncated tail or a re-written and re-hashed
+suffix, because what is left is a valid chain. The center's receipts close that gap: after
+storing a batch the center signs (terminal, head seq, head hash, count) with its Ed25519 key,
+and ``verify_chain`` compares the rows with every receipt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from clientsvc.identity import key_id_of
+from clientsvc.protocol.canonical import canonical_bytes
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+
+GENESIS = "0" * 64
+ROW_KEYS = ("seq", "at_ms", "kind", "request_id", "authorizer_id", "payload", "prev_hash", "hash")
+_HASHED = ("seq", "at_ms", "kind", "request_id", "authorizer_id", "payload")
+RECEIPT_DOMAIN = b"authdesk-receipt-v1\n"
+
+
+def event_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
+    """The chain link: SHA-256 over the previous hash and the row's canonical encoding."""
+    body = {k: row[k] for k in _HASHED}
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical_bytes(body)).hexdigest()
+
+
+# --- receipts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The center's signed word that it holds a terminal's rows 1 … ``head_seq``, the last of
+    them with ``head_hash``."""
+
+    terminal_id: str
+    head_seq: int
+    head_hash: str
+    count: int  # rows the center holds for this terminal
+    at_ms: int
+    key_id: str
+    signature: str = ""
+
+    def signed_fields(self) -> dict[str, Any]:
+        return {
+            "terminal_id": self.terminal_id,
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+            "count": self.count,
+            "at_ms": self.at_ms,
+            "key_id": self.key_id,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.signed_fields(), "signature": self.signature}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Receipt:
+        try:
+            receipt = cls(
+                terminal_id=str(data["terminal_id"]),
+                head_seq=int(data["head_seq"]),
+                head_hash=str(data["head_hash"]),
+                count=int(data["count"]),
+                at_ms=int(data["at_ms"]),
+                key_id=str(data["key_id"]),
+                signature=str(data["signature"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ProtocolError(ErrorCode.MALFORMED, f"bad receipt: {exc}") from exc
+        return receipt
+
+
+def receipt_bytes(fields: Mapping[str, Any]) -> bytes:
+    return RECEIPT_DOMAIN + canonical_bytes(dict(fields))
+
+
+class ReceiptSigner:
+    def __init__(self, private: Ed25519PrivateKey) -> None:
+        self.private = private
+        self.key_id = key_id_of(private.public_key())
+
+    def sign(
+        self, terminal_id: str, head_seq: int, head_hash: str, count: int, at_ms: int
+    ) -> Receipt:
+        unsigned = Receipt(terminal_id, head_seq, head_hash, count, at_ms, self.key_id)
+        signature = self.private.sign(receipt_bytes(unsigned.signed_fields())).hex()
+        return Receipt(terminal_id, head_seq, head_hash, count, at_ms, self.key_id, signature)
+
+
+def verify_receipt(receipt: Receipt, public: Ed25519PublicKey) -> None:
+    """Raise ``E_BAD_SIGNATURE`` unless the center's key signed exactly this receipt."""
+    if receipt.key_id != key_id_of(public):
+        raise ProtocolError(
+            ErrorCode.BAD_SIGNATURE, f"receipt signed by unknown key {receipt.key_id}"
+        )
+    try:
+        public.verify(bytes.fromhex(receipt.signature), receipt_bytes(receipt.signed_fields()))
+    except (InvalidSignature, ValueError) as exc:
+        raise ProtocolError(
+            ErrorCode.BAD_SIGNATURE, "the receipt's signature does not verify"
+        ) from exc
+
+
+def write_receipt_key(secret_path: Path, public_path: Path) -> Ed25519PublicKey:
+    """A new receipt key for the center: the private key (PKCS#8 PEM, 0600) stays on the
+    center; the public key (SubjectPublicKeyInfo PEM) goes to the terminals."""
+    private = Ed25519PrivateKey.generate()
+    secret_path.parent.mkdir(parents=True, exist_ok=True)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    tmp = secret_path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    os.replace(tmp, secret_path)
+    public = private.public_key()
+    public_path.parent.mkdir(parents=True, exist_ok=True)
+    public_path.write_bytes(
+        public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    return public
+
+
+def read_receipt_signer(secret_path: Path) -> ReceiptSigner:
+    try:
+        private = serialization.load_pem_private_key(secret_path.read_bytes(), password=None)
+    except (OSError, ValueError) as exc:
+        raise ProtocolError(
+            ErrorCode.KEYRING,
+            f"the center's receipt key {secret_path} cannot be read ({exc}): "
+            "run `authdesk admin server-key center`",
+        ) from exc
+    if not isinstance(private, Ed25519PrivateKey):
+        raise ProtocolError(ErrorCode.KEYRING, f"{secret_path} is not an Ed25519 key")
+    return ReceiptSigner(private)
+
+
+def read_receipt_public(public_path: Path) -> Ed25519PublicKey:
+    try:
+        public = serialization.load_pem_public_key(public_path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ProtocolError(
+            ErrorCode.KEYRING, f"the center's receipt key {public_path} cannot be read ({exc})"
+        ) from exc
+    if not isinstance(public, Ed25519PublicKey):
+        raise ProtocolError(ErrorCode.KEYRING, f"{public_path} is not an Ed25519 public key")
+    return public
+
+
+# --- checking a batch (the center, at ingest) --------------------------------------------------
+
+
+def check_batch(rows: Sequence[Mapping[str, Any]], head_seq: int, head_hash: str) -> None:
+    """A batch must continue the chain held (seq ``head_seq`` + 1, ``prev_hash`` = ``head_hash``)
+    without a gap, every row's hash right and linked to the one before. Raises
+    ``E_CHAIN_GAP`` / ``E_CHAIN_BROKEN``."""
+    expected_seq, prev = head_seq + 1, head_hash
+    for row in rows:
+        if row["seq"] != expected_seq:
+            raise ProtocolError(
+                ErrorCode.CHAIN_GAP, f"expected seq {expected_seq}, the batch has {row['seq']}"
+            )
+        if row["prev_hash"] != prev:
+            raise ProtocolError(
+                ErrorCode.CHAIN_BROKEN, f"seq {row['seq']}: prev_hash does not continue the chain"
+            )
+        if event_hash(prev, row) != row["hash"]:
+            raise ProtocolError(
+                ErrorCode.CHAIN_BROKEN, f"seq {row['seq']}: the row does not match its hash"
+            )
+        expected_seq, prev = expected_seq + 1, row["hash"]
+
+
+# --- verifying a stored chain against its receipts ---------------------------------------------
+
+PROBLEM_KINDS = ("edited", "deleted", "reordered", "truncated", "rehashed", "bad_receipt")
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    kind: str  # one of PROBLEM_KINDS
+    seq: int  # the first row concerned
+    detail: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    rows: int
+    head_seq: int
+    receipts: int
+    problems: tuple[ChainProblem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def kinds(self) -> set[str]:
+        return {p.kind for p in self.problems}
+
+
+def verify_chain(
+    rows: Iterable[Mapping[str, Any]],
+    receipts: Iterable[Receipt] = (),
+    public: Ed25519PublicKey | None = None,
+) -> ChainReport:
+    """Walk a terminal's rows (in seq order) and its receipts; name every problem found.
+
+    - ``edited``: a row's content no longer matches its hash; or (re-hashed) the next row no
+      longer links to it.
+    - ``deleted``: seq numbers missing between rows held.
+    - ``reordered``: a row holds, unchanged, the event of another seq.
+    - ``truncated``: a receipt covers rows that are no longer there.
+    - ``rehashed``: the chain is whole but a receipt's head hash differs: the rows after the
+      last receipt that still matches were re-written and re-hashed.
+    - ``bad_receipt``: a receipt whose signature does not verify (a forged receipt).
+    """
+    held = [dict(r) for r in rows]
+    problems: list[ChainProblem] = []
+    by_seq = {r["seq"]: r for r in held}
+    seq_of_hash = {r["hash"]: r["seq"] for r in held}
+    seq_of_prev = {r["prev_hash"]: r["seq"] for r in held}
+    flagged: set[int] = set()
+    prev_row: dict[str, Any] | None = None
+    expected = 1
+    for row in held:
+        seq = row["seq"]
+        if seq > expected:
+            missing = f"{expected}" if seq - 1 == expected else f"{expected}–{seq - 1}"
+            problems.append(ChainProblem("deleted", expected, f"rows {missing} are missing"))
+        if event_hash(row["prev_hash"], row) != row["hash"]:
+            moved = _moved_from(row, seq_of_hash, seq_of_prev)
+            if moved is not None:
+                problems.append(ChainProblem("reordered", seq, f"holds the event of seq {moved}"))
+            else:
+                problems.append(ChainProblem("edited", seq, "the row does not match its hash"))
+            flagged.add(seq)
+        elif prev_row is not None and seq == prev_row["seq"] + 1:
+            if row["prev_hash"] != prev_row["hash"] and prev_row["seq"] not in flagged:
+                problems.append(
+                    ChainProblem(
+                        "edited",
+                        prev_row["seq"],
+                        "the row was changed and re-hashed: the next row no longer links to it",
+                    )
+                )
+                flagged.add(prev_row["seq"])
+        elif prev_row is None and seq == 1 and row["prev_hash"] != GENESIS:
+            problems.append(ChainProblem("edited", 1, "the first row does not start the chain"))
+            flagged.add(1)
+        prev_row, expected = row, seq + 1
+    head_seq = held[-1]["seq"] if held else 0
+    valid: list[Receipt] = []
+    all_receipts = list(receipts)
+    for receipt in all_receipts:
+        if public is not None:
+            try:
+                verify_receipt(receipt, public)
+            except ProtocolError as err:
+                problems.append(ChainProblem("bad_receipt", receipt.head_seq, err.detail))
+                continue
+        valid.append(receipt)
+    valid.sort(key=lambda r: r.head_seq)
+    truncated_from: int | None = None
+    last_good = 0
+    for receipt in valid:
+        if receipt.head_seq > head_seq:
+            if truncated_from is None:
+                truncated_from = head_seq + 1
+                problems.append(
+                    ChainProblem(
+                        "truncated",
+                        head_seq + 1,
+                        f"the center's receipt covers rows up to {receipt.head_seq}; "
+                        f"only {head_seq} are left",
+                    )
+                )
+            continue
+        at_head = by_seq.get(receipt.head_seq)
+        if at_head is None or receipt.head_seq in flagged:
+            continue  # already reported as deleted / edited
+        if at_head["hash"] != receipt.head_hash:
+            problems.append(
+                ChainProblem(
+                    "rehashed",
+                    last_good + 1,
+                    f"rows {last_good + 1}–{receipt.head_seq} were re-written and re-hashed: "
+                    f"the receipt for seq {receipt.head_seq} names another head hash",
+                )
+            )
+            break
+        last_good = receipt.head_seq
+    problems.sort(key=lambda p: (p.seq, p.kind))
+    return ChainReport(len(held), head_seq, len(all_receipts), tuple(problems))
+
+
+def _moved_from(
+    row: Mapping[str, Any], seq_of_hash: Mapping[str, int], seq_of_prev: Mapping[str, int]
+) -> int | None:
+    """The seq whose event this row holds unchanged, if it is one moved from elsewhere."""
+    candidates = []
+    if row["prev_hash"] == GENESIS:
+        candidates.append(1)
+    if row["prev_hash"] in seq_of_hash:
+        candidates.append(seq_of_hash[row["prev_hash"]] + 1)
+    if row["hash"] in seq_of_prev:
+        candidates.append(seq_of_prev[row["hash"]] - 1)
+    for seq in candidates:
+        if seq != row["seq"] and event_hash(row["prev_hash"], {**row, "seq": seq}) == row["hash"]:
+            return seq
+    return None

@@ -1,0 +1,219 @@
+"""The workstation's sync to the center: its audit events, in sequence order, in batches.
+
+Runs on the workstation engine's thread (the audit cache's one writer), driven by the engine's
+poll loop: ``socket`` is polled with the broker's, ``on_frames`` takes the center's replies,
+``tick`` sends the next batch when one is due. At most one batch is in flight. The watermark
+moves only when the center's signed receipt verifies with the pinned receipt key and names
+exactly the last row sent (terminal, seq, hash); until then the batch is sent again (the center
+stores idempotently): nothing lost, nothing twice.
+
+Offline is normal: with no answer in ``timeout_ms`` the socket is replaced and the batch sent
+again every ``retry_ms``; the status (events not yet at the center, since when) is reported
+after every change, and the workstation keeps working.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import zmq
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from clientsvc.audit.chain import Receipt, verify_receipt
+from clientsvc.audit.store import AuditStore
+from clientsvc.curve import Transport
+from clientsvc.protocol import mdp
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+from clientsvc.protocol.messages import decode_json
+
+log = logging.getLogger("authdesk.sync")
+
+MAX_REPLY_BYTES = 1024 * 1024
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    endpoint: str
+    terminal_id: str
+    center_public: Ed25519PublicKey | None  # receipts are checked with it; None: sync stays off
+    transport: Transport = field(default_factory=Transport.plain)
+    batch: int = 500
+    timeout_ms: int = 5000
+    retry_ms: int = 5000
+    poll_ms: int = 1000  # how often to look for new events when caught up
+    images_per_push: int = 4
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    pending: int  # events not yet at the center
+    oldest_ms: int | None  # when the oldest of them was written
+    reachable: bool  # the center answered the last push
+    last_receipt_ms: int | None
+    problem: str = ""  # an error code and words, when the center refused or a receipt was bad
+
+
+class CenterSync:
+    def __init__(
+        self,
+        config: SyncConfig,
+        audit: AuditStore,
+        on_status: Callable[[SyncStatus], None],
+        context: zmq.Context[Any] | None = None,
+    ) -> None:
+        self.config = config
+        self.audit = audit
+        self.on_status = on_status
+        self._ctx = context or zmq.Context.instance()
+        self.socket: zmq.Socket[Any] = self._new_socket()
+        self._in_flight: tuple[int, str, int] | None = None  # (last seq, its hash, sent at)
+        self._next_try = 0
+        self._want: list[str] = []  # frame grabs the center asked for
+        self._sending_images: list[str] = []
+        self._reachable = True
+        self._last_receipt_ms: int | None = None
+        self._problem = "" if config.center_public is not None else "no receipt key"
+        self._status: SyncStatus | None = None
+        self._next_status = 0
+        self.report(force=True)
+
+    def _new_socket(self) -> zmq.Socket[Any]:
+        sock: zmq.Socket[Any] = self._ctx.socket(zmq.DEALER)
+        self.config.transport.secure_client(sock)
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.setsockopt(zmq.MAXMSGSIZE, MAX_REPLY_BYTES)
+        sock.connect(self.config.endpoint)
+        return sock
+
+    def close(self) -> None:
+        self.socket.close(linger=0)
+
+    # --- driven by the engine's loop ---------------------------------------------------------
+
+    def tick(self, idle: bool) -> zmq.Socket[Any] | None:
+        """Send what is due. Returns the old socket when it was replaced (the caller stops
+        polling it; this object has closed it)."""
+        at = now_ms()
+        replaced = None
+        if self._in_flight is not None and at - self._in_flight[2] > self.config.timeout_ms:
+            log.warning("the center did not answer in %d ms: reconnecting", self.config.timeout_ms)
+            replaced = self.socket
+            self.socket.close(linger=0)
+            self.socket = self._new_socket()
+            self._in_flight = None
+            self._reachable = False
+            self._next_try = at + self.config.retry_ms
+            self.report(force=True)
+        if (
+            self._in_flight is None
+            and idle
+            and at >= self._next_try
+            and self.config.center_public is not None
+        ):
+            self._send_next(at)
+        if at >= self._next_status:
+            self.report()
+        return replaced
+
+    def _send_next(self, at: int) -> None:
+        head_seq, _ = self.audit.watermark()
+        rows = self.audit.unsynced(head_seq, self.config.batch)
+        wanted = self._want[: self.config.images_per_push]
+        images = self.audit.captures_for(wanted)
+        if not rows and not images:
+            self._want = [w for w in self._want if w not in wanted]  # no longer held: skip
+            self._next_try = at + self.config.poll_ms
+            return
+        names = list(images)
+        body = {
+            "v": 1,
+            "type": "audit_push",
+            "terminal_id": self.config.terminal_id,
+            "events": rows,
+            "images": names,
+        }
+        frames = [json.dumps(body, ensure_ascii=False).encode(), *images.values()]
+        try:
+            self.socket.send_multipart(mdp.client_request("audit.push", frames), zmq.NOBLOCK)
+        except zmq.Again:
+            self._next_try = at + self.config.retry_ms
+            return
+        last_seq, last_hash = (
+            (rows[-1]["seq"], rows[-1]["hash"]) if rows else self.audit.watermark()
+        )
+        self._in_flight = (int(last_seq), str(last_hash), at)
+        self._sending_images = names
+
+    def on_frames(self, frames: list[bytes]) -> None:
+        at = now_ms()
+        in_flight, self._in_flight = self._in_flight, None
+        try:
+            reply = mdp.parse_client_reply(frames)
+            data = decode_json(reply.body[0], MAX_REPLY_BYTES) if reply.body else {}
+        except (ProtocolError, IndexError) as err:
+            log.warning("ignored a malformed reply from the center: %s", err)
+            self._next_try = at + self.config.retry_ms
+            return
+        self._reachable = True
+        if in_flight is None:
+            return  # the answer to a batch given up on: it is sent again anyway
+        if data.get("type") == "error":
+            self._refused(str(data.get("code")), str(data.get("detail", "")))
+            self._next_try = at + self.config.retry_ms
+            return
+        try:
+            receipt = Receipt.from_dict(data.get("receipt") or {})
+            self._check_receipt(receipt, in_flight)
+            self.audit.record_receipt(receipt)
+        except ProtocolError as err:
+            self._refused(err.code.value, err.detail)
+            self._next_try = at + self.config.retry_ms
+            return
+        self._problem = ""
+        self._last_receipt_ms = at
+        sent = set(self._sending_images)
+        want = data.get("want") or []
+        self._want = [w for w in self._want if w not in sent]
+        self._want += [w for w in want if isinstance(w, str) and w not in self._want]
+        self._next_try = at  # more may be waiting: go on at once
+        self.report(force=True)
+
+    def _check_receipt(self, receipt: Receipt, in_flight: tuple[int, str, int]) -> None:
+        assert self.config.center_public is not None
+        verify_receipt(receipt, self.config.center_public)  # E_BAD_SIGNATURE: forged
+        if receipt.terminal_id != self.config.terminal_id:
+            raise ProtocolError(
+                ErrorCode.BAD_SIGNATURE, f"the receipt is for terminal {receipt.terminal_id}"
+            )
+        if (receipt.head_seq, receipt.head_hash) != in_flight[:2]:
+            raise ProtocolError(
+                ErrorCode.CHAIN_BROKEN,
+                f"the center holds up to seq {receipt.head_seq}, we sent up to {in_flight[0]}",
+            )
+
+    def _refused(self, code: str, detail: str) -> None:
+        log.error("the center refused the audit batch: %s %s", code, detail)
+        self._problem = f"{code}: {detail}"
+        self.report(force=True)
+
+    def report(self, force: bool = False) -> None:
+        """Tell the owner the status when it changed (looked at every few seconds)."""
+        pending, oldest = self.audit.backlog()
+        status = SyncStatus(pending, oldest, self._reachable, self._last_receipt_ms, self._problem)
+        self._next_status = now_ms() + 2000
+        if force or status != self._status:
+            self._status = status
+            self.on_status(status)
+
+    @property
+    def status(self) -> SyncStatus | None:
+        return self._status

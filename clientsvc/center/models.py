@@ -1,0 +1,111 @@
+"""The center's tables: SQLAlchemy Core, the same on SQLite and PostgreSQL.
+
+Times are milliseconds since the epoch (``BigInteger``: PostgreSQL's ``integer`` is 32-bit).
+Every table written by a push is keyed so that storing the same thing twice changes nothing
+(``INSERT … ON CONFLICT DO NOTHING``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+# every audit event of every terminal, as the terminal chained it
+center_events = Table(
+    "center_events",
+    metadata,
+    Column("terminal_id", String(64), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at_ms", BigInteger, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("request_id", String(64)),
+    Column("authorizer_id", String(64)),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+    Index("center_events_request", "request_id"),
+)
+
+# every receipt the center signed: what ``verify`` checks the chains against
+center_receipts = Table(
+    "center_receipts",
+    metadata,
+    Column("terminal_id", String(64), primary_key=True),
+    Column("head_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("head_hash", String(64), nullable=False),
+    Column("count", BigInteger, nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+)
+
+# evidence images and frame grabs, content-addressed: the bytes are files named by SHA-256
+center_images = Table(
+    "center_images",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("source", String(64), nullable=False),  # the terminal or broker that sent it first
+    Column("first_seen_ms", BigInteger, nullable=False),
+)
+
+# the broker's journal, record by record: every request, including those no workstation saw
+center_broker_log = Table(
+    "center_broker_log",
+    metadata,
+    Column("broker_id", String(64), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at_ms", BigInteger, nullable=False),
+    Column("request_id", String(64), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+    Index("center_broker_log_request", "request_id"),
+)
+
+# one row per request, kept current from the broker's log
+center_requests = Table(
+    "center_requests",
+    metadata,
+    Column("request_id", String(64), primary_key=True),
+    Column("broker_id", String(64), nullable=False),
+    Column("teller_id", String(64), nullable=False),
+    Column("outlet_id", String(64), nullable=False),
+    Column("txn_type", String(64), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("submitted_ms", BigInteger, nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("final_ms", BigInteger),
+    Column("decided_by", String(140), nullable=False, default=""),  # authorizer ids, "+"-joined
+    Column("request", Text, nullable=False),
+    Column("decisions", Text, nullable=False, default="[]"),  # every accepted decision, in order
+    Index("center_requests_submitted", "submitted_ms"),
+)
+
+# what the center's re-check of the rules found (and signatures by keys since revoked)
+center_findings = Table(
+    "center_findings",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("request_id", String(64), nullable=False),
+    Column("authorizer_id", String(64), nullable=False),
+    Column("code", String(32), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+    UniqueConstraint("request_id", "authorizer_id", "code", "source", name="center_findings_once"),
+)

@@ -1,0 +1,640 @@
+"""The center's storage: audit events from the workstations, the brokers' records, evidence
+images; on SQLite (a file, the default) or PostgreSQL (by URL, psycopg 3), through the same
+SQLAlchemy models and Alembic migrations.
+
+A push is checked whole before anything is stored, and stored in one transaction: a batch that
+does not continue the terminal's chain, carries a decision whose signature does not verify, or
+is too large is refused with a code and leaves nothing behind. Storing is idempotent (``INSERT
+… ON CONFLICT DO NOTHING``): a batch sent again after a lost receipt stores nothing new and gets
+the same receipt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from pydantic import ValidationError
+from sqlalchemy import create_engine, event, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from clientsvc.audit.chain import (
+    GENESIS,
+    ROW_KEYS,
+    ChainReport,
+    Receipt,
+    ReceiptSigner,
+    check_batch,
+    verify_chain,
+)
+from clientsvc.center.models import (
+    center_broker_log,
+    center_events,
+    center_findings,
+    center_images,
+    center_receipts,
+    center_requests,
+)
+from clientsvc.dual import DualPolicy
+from clientsvc.identity import Directory, decision_signed_bytes
+from clientsvc.migrate import upgrade
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+from clientsvc.protocol.messages import AuthRequest, Decision, Outcome
+from clientsvc.recheck import recheck
+
+log = logging.getLogger("authdesk.center")
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+MAX_BATCH_ROWS = 5000  # rows in one audit push
+MAX_BROKER_RECORDS = 5000  # records in one broker push
+MAX_IMAGES_PER_PUSH = 8
+MAX_IMAGE_BYTES = 16 * 1024 * 1024
+FINAL_EVENTS = ("approved", "rejected", "returned", "cancelled", "timed_out")
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def database_url(value: str | Path) -> str:
+    """A SQLAlchemy URL from a URL or a file path (a path means SQLite)."""
+    text_value = str(value)
+    if "://" in text_value:
+        if text_value.startswith(("postgresql://", "postgres://")):  # choose psycopg 3
+            return "postgresql+psycopg://" + text_value.split("://", 1)[1]
+        return text_value
+    return f"sqlite:///{Path(text_value)}"
+
+
+@dataclass(frozen=True)
+class PushResult:
+    receipt: Receipt
+    stored: int  # rows new at the center (0 for a batch sent again)
+    want: tuple[str, ...]  # frame grabs referenced and not yet held: send them next
+
+
+@dataclass(frozen=True)
+class BrokerPushResult:
+    held_seq: int
+    stored: int
+    want: tuple[str, ...]  # evidence images referenced and not yet held
+
+
+class CenterStore:
+    def __init__(
+        self,
+        url: str | Path,
+        images_dir: Path,
+        signer: ReceiptSigner,
+        directory: Directory,
+        dual: DualPolicy | None = None,
+    ) -> None:
+        self.url = database_url(url)
+        if self.url.startswith("sqlite:///"):
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(self.url, pool_pre_ping=True)
+        self.dialect = self.engine.dialect.name
+        if self.dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        with self.engine.begin() as conn:
+            upgrade(conn, MIGRATIONS)
+        self.images_dir = images_dir
+        images_dir.mkdir(parents=True, exist_ok=True)
+        self.signer = signer
+        self.directory = directory
+        self.dual = dual or DualPolicy()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _insert(self, table: Any) -> Any:  # the dialect's INSERT, with ON CONFLICT
+        if self.dialect == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    # --- audit events from a workstation ---------------------------------------------------
+
+    def head(self, conn: Connection, terminal_id: str) -> tuple[int, str]:
+        row = conn.execute(
+            select(center_events.c.seq, center_events.c.hash)
+            .where(center_events.c.terminal_id == terminal_id)
+            .order_by(center_events.c.seq.desc())
+            .limit(1)
+        ).first()
+        return (0, GENESIS) if row is None else (int(row.seq), str(row.hash))
+
+    def push(
+        self,
+        terminal_id: str,
+        rows: Sequence[Mapping[str, Any]],
+        images: Mapping[str, bytes] | None = None,
+    ) -> PushResult:
+        """Check and store a batch of a terminal's events (and frame grabs it attaches);
+        commit; return the signed receipt."""
+        batch = _clean_rows(rows)
+        if batch:  # the batch holds together by itself (before any signature is looked at)
+            check_batch(batch[:1], batch[0]["seq"] - 1, batch[0]["prev_hash"])
+            check_batch(batch[1:], batch[0]["seq"], batch[0]["hash"])
+        attached = _check_images(images or {})
+        decisions = [self._verified_decision(row) for row in batch if row["kind"] == "decision"]
+        at = now_ms()
+        try:
+            with self.engine.begin() as conn:
+                head_seq, head_hash = self.head(conn, terminal_id)
+                old = [r for r in batch if r["seq"] <= head_seq]
+                new = [r for r in batch if r["seq"] > head_seq]
+                if old:
+                    self._check_held(conn, terminal_id, old)
+                if new:
+                    check_batch(new, head_seq, head_hash)
+                self._store_images(conn, attached, terminal_id, at)
+                if new:
+                    conn.execute(
+                        self._insert(center_events).on_conflict_do_nothing(),
+                        [{"terminal_id": terminal_id, "received_ms": at, **r} for r in new],
+                    )
+                head_seq, head_hash = self.head(conn, terminal_id)
+                if new and (head_seq, head_hash) != (new[-1]["seq"], new[-1]["hash"]):
+                    raise ProtocolError(  # another push of other rows won the race
+                        ErrorCode.CHAIN_BROKEN, "the rows held changed while this batch was stored"
+                    )
+                count = conn.execute(
+                    select(func.count())
+                    .select_from(center_events)
+                    .where(center_events.c.terminal_id == terminal_id)
+                ).scalar_one()
+                receipt = self.signer.sign(terminal_id, head_seq, head_hash, int(count), at)
+                conn.execute(
+                    self._insert(center_receipts).on_conflict_do_nothing(),
+                    {
+                        "terminal_id": terminal_id,
+                        "head_seq": receipt.head_seq,
+                        "head_hash": receipt.head_hash,
+                        "count": receipt.count,
+                        "at_ms": receipt.at_ms,
+                        "key_id": receipt.key_id,
+                        "signature": receipt.signature,
+                    },
+                )
+                for decision, revoked in decisions:
+                    if revoked:
+                        self._finding(
+                            conn,
+                            decision.request_id,
+                            decision.authorizer_id,
+                            ErrorCode.UNKNOWN_KEY.value,
+                            "signed with a key that has since been revoked",
+                            f"audit:{terminal_id}",
+                        )
+                want = self._missing_images(conn, _captures_of(batch))
+        except SQLAlchemyError as exc:
+            log.error("audit push from %s not stored: %s", terminal_id, exc)
+            raise ProtocolError(ErrorCode.STORAGE, "the center could not store the batch") from exc
+        return PushResult(receipt, len(new), want)
+
+    def _check_held(self, conn: Connection, terminal_id: str, rows: list[dict[str, Any]]) -> None:
+        """Rows the center holds already must come again unchanged (a batch sent twice)."""
+        seqs = [r["seq"] for r in rows]
+        held = {
+            int(seq): str(digest)
+            for seq, digest in conn.execute(
+                select(center_events.c.seq, center_events.c.hash).where(
+                    center_events.c.terminal_id == terminal_id, center_events.c.seq.in_(seqs)
+                )
+            )
+        }
+        for row in rows:
+            if held.get(row["seq"]) != row["hash"]:
+                raise ProtocolError(
+                    ErrorCode.CHAIN_BROKEN,
+                    f"seq {row['seq']} is held with another hash: the batch rewrites the past",
+                )
+
+    def _verified_decision(self, row: Mapping[str, Any]) -> tuple[Decision, bool]:
+        """A decision row's signature must verify with the signer's key in the directory (a
+        key revoked since still verifies what it signed before: noted as a finding)."""
+        try:
+            decision = Decision.model_validate(json.loads(row["payload"]))
+        except (ValueError, ValidationError) as exc:
+            raise ProtocolError(
+                ErrorCode.MALFORMED, f"seq {row['seq']}: not a decision ({exc.__class__.__name__})"
+            ) from exc
+        if row["authorizer_id"] != decision.authorizer_id:
+            raise ProtocolError(
+                ErrorCode.BAD_SIGNATURE, f"seq {row['seq']}: the row names another authorizer"
+            )
+        profile = self.directory.get(decision.authorizer_id)
+        if profile is None or profile.key_id != decision.key_id:
+            raise ProtocolError(
+                ErrorCode.UNKNOWN_KEY,
+                f"seq {row['seq']}: key {decision.key_id} of {decision.authorizer_id} is unknown",
+            )
+        try:
+            profile.public_key.verify(
+                bytes.fromhex(decision.signature), decision_signed_bytes(decision.to_dict())
+            )
+        except (InvalidSignature, ValueError) as exc:
+            raise ProtocolError(
+                ErrorCode.BAD_SIGNATURE, f"seq {row['seq']}: the decision's signature is wrong"
+            ) from exc
+        return decision, profile.revoked
+
+    def receipts(self, terminal_id: str) -> list[Receipt]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(center_receipts)
+                .where(center_receipts.c.terminal_id == terminal_id)
+                .order_by(center_receipts.c.head_seq)
+            ).all()
+        return [
+            Receipt(
+                terminal_id=str(r.terminal_id),
+                head_seq=int(r.head_seq),
+                head_hash=str(r.head_hash),
+                count=int(r._mapping["count"]),
+                at_ms=int(r.at_ms),
+                key_id=str(r.key_id),
+                signature=str(r.signature),
+            )
+            for r in rows
+        ]
+
+    def events(self, terminal_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(*[center_events.c[k] for k in ROW_KEYS])
+                .where(center_events.c.terminal_id == terminal_id)
+                .order_by(center_events.c.seq)
+            )
+            return [dict(r._mapping) for r in rows]
+
+    def terminals(self) -> list[str]:
+        with self.engine.connect() as conn:
+            a = conn.execute(select(center_events.c.terminal_id).distinct()).scalars().all()
+            b = conn.execute(select(center_receipts.c.terminal_id).distinct()).scalars().all()
+        return sorted({*a, *b})
+
+    def verify(self) -> dict[str, ChainReport]:
+        """Every terminal's chain against its receipts (``authdesk center verify``)."""
+        public = self.signer.private.public_key()
+        return {t: verify_chain(self.events(t), self.receipts(t), public) for t in self.terminals()}
+
+    # --- images --------------------------------------------------------------------------------
+
+    def image_path(self, sha256: str) -> Path:
+        return self.images_dir / sha256[:2] / sha256
+
+    def image(self, sha256: str) -> bytes | None:
+        try:
+            return self.image_path(sha256).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def _store_images(
+        self, conn: Connection, images: Mapping[str, bytes], source: str, at: int
+    ) -> None:
+        """Write each image file (durably, by its hash) before its row is committed."""
+        for sha, data in images.items():
+            path = self.image_path(sha)
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                with open(tmp, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, path)
+            conn.execute(
+                self._insert(center_images).on_conflict_do_nothing(),
+                {"sha256": sha, "size": len(data), "source": source, "first_seen_ms": at},
+            )
+
+    def _missing_images(self, conn: Connection, shas: set[str]) -> tuple[str, ...]:
+        if not shas:
+            return ()
+        held = set(
+            conn.execute(select(center_images.c.sha256).where(center_images.c.sha256.in_(shas)))
+            .scalars()
+            .all()
+        )
+        return tuple(sorted(shas - held))
+
+    # --- the brokers' records ------------------------------------------------------------------
+
+    def broker_head(self, broker_id: str) -> int:
+        with self.engine.connect() as conn:
+            return self._broker_head(conn, broker_id)
+
+    def _broker_head(self, conn: Connection, broker_id: str) -> int:
+        value = conn.execute(
+            select(func.max(center_broker_log.c.seq)).where(
+                center_broker_log.c.broker_id == broker_id
+            )
+        ).scalar_one()
+        return int(value or 0)
+
+    def broker_push(
+        self,
+        broker_id: str,
+        records: Sequence[Mapping[str, Any]],
+        images: Mapping[str, bytes] | None = None,
+    ) -> BrokerPushResult:
+        """Store a broker's journal records (in its seq order, no gaps) and the evidence images
+        it attaches; keep each request's summary current; re-check the rules of each request
+        that became final."""
+        batch = _clean_records(records)
+        attached = _check_images(images or {})
+        at = now_ms()
+        try:
+            with self.engine.begin() as conn:
+                head = self._broker_head(conn, broker_id)
+                new = [r for r in batch if r["seq"] > head]
+                expected = head + 1
+                for r in new:
+                    if r["seq"] != expected:
+                        raise ProtocolError(
+                            ErrorCode.CHAIN_GAP, f"expected record {expected}, got {r['seq']}"
+                        )
+                    expected += 1
+                self._store_images(conn, attached, broker_id, at)
+                if new:
+                    conn.execute(
+                        self._insert(center_broker_log).on_conflict_do_nothing(),
+                        [
+                            {"broker_id": broker_id, "received_ms": at, **r, "body": r["body"]}
+                            for r in new
+                        ],
+                    )
+                evidence: set[str] = set()
+                for r in new:
+                    evidence |= self._apply_record(conn, broker_id, r)
+                want = self._missing_images(conn, evidence)
+                held = self._broker_head(conn, broker_id)
+        except SQLAlchemyError as exc:
+            log.error("broker push from %s not stored: %s", broker_id, exc)
+            raise ProtocolError(
+                ErrorCode.STORAGE, "the center could not store the records"
+            ) from exc
+        return BrokerPushResult(held, len(new), want)
+
+    def _apply_record(self, conn: Connection, broker_id: str, record: dict[str, Any]) -> set[str]:
+        body = json.loads(record["body"])
+        request_id, kind = record["request_id"], record["event"]
+        if kind == "accepted":
+            raw = body.get("request", {})
+            try:
+                request = AuthRequest.model_validate(raw)
+            except ValidationError as exc:
+                raise ProtocolError(
+                    ErrorCode.MALFORMED, f"record {record['seq']}: not a request"
+                ) from exc
+            conn.execute(
+                self._insert(center_requests).on_conflict_do_nothing(),
+                {
+                    "request_id": request_id,
+                    "broker_id": broker_id,
+                    "teller_id": request.teller_id,
+                    "outlet_id": request.outlet_id,
+                    "txn_type": request.txn_type,
+                    "amount_fen": request.amount_fen,
+                    "submitted_ms": record["at_ms"],
+                    "state": "pending",
+                    "final_ms": None,
+                    "decided_by": "",
+                    "request": json.dumps(raw, ensure_ascii=False, sort_keys=True),
+                    "decisions": "[]",
+                },
+            )
+            return {ref.sha256 for ref in request.evidence}
+        current = conn.execute(
+            select(center_requests.c.request, center_requests.c.decisions).where(
+                center_requests.c.request_id == request_id
+            )
+        ).first()
+        if current is None:
+            return set()  # a record of a request accepted before the log began
+        decisions: list[dict[str, Any]] = json.loads(current.decisions)
+        if isinstance(body.get("decision"), dict):
+            decisions.append(body["decision"])
+        values: dict[str, Any] = {"decisions": json.dumps(decisions, ensure_ascii=False)}
+        if kind in FINAL_EVENTS:
+            values |= {"state": kind, "final_ms": record["at_ms"]}
+            values["decided_by"] = "+".join(str(d.get("authorizer_id", "")) for d in decisions)
+        elif kind == "leased":
+            values["state"] = "in_review"
+        elif kind in ("requeued", "approved_once"):
+            values["state"] = "pending"
+        conn.execute(
+            update(center_requests)
+            .where(center_requests.c.request_id == request_id)
+            .values(**values)
+        )
+        if kind in ("approved", "rejected", "returned"):
+            self._recheck(conn, request_id, kind, json.loads(current.request), decisions)
+        return set()
+
+    def _recheck(
+        self,
+        conn: Connection,
+        request_id: str,
+        state: str,
+        raw: dict[str, Any],
+        decisions: list[dict[str, Any]],
+    ) -> None:
+        """The rules again, from the signed record alone (``clientsvc.recheck``)."""
+        try:
+            parsed = [Decision.model_validate(d) for d in decisions]
+            request = AuthRequest.model_validate(raw)
+            approvals = [d for d in parsed if d.verdict == "approve"]
+            outcome = Outcome(
+                request_id=request_id,
+                state=state,  # type: ignore[arg-type]
+                decision=parsed[-1] if parsed else None,
+                approvals=approvals if self.dual.approvals_needed(request) > 1 else [],
+                server_time=now_ms(),
+            )
+            findings = recheck(outcome, raw, self.directory, dual=self.dual)
+        except (ValidationError, ValueError) as exc:
+            self._finding(
+                conn, request_id, "", ErrorCode.MALFORMED.value, str(exc)[:500], "recheck"
+            )
+            return
+        for f in findings:
+            log.warning("re-check of %s: %s %s", request_id, f.code, f.detail)
+            self._finding(conn, request_id, f.authorizer_id, f.code, f.detail, "recheck")
+
+    def _finding(
+        self,
+        conn: Connection,
+        request_id: str,
+        authorizer_id: str,
+        code: str,
+        detail: str,
+        source: str,
+    ) -> None:
+        conn.execute(
+            self._insert(center_findings).on_conflict_do_nothing(),
+            {
+                "request_id": request_id,
+                "authorizer_id": authorizer_id,
+                "code": code,
+                "detail": detail,
+                "source": source,
+                "at_ms": now_ms(),
+            },
+        )
+
+    def findings(self, request_id: str | None = None) -> list[dict[str, Any]]:
+        query = select(center_findings).order_by(center_findings.c.id)
+        if request_id is not None:
+            query = query.where(center_findings.c.request_id == request_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def request(self, request_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(center_requests).where(center_requests.c.request_id == request_id)
+            ).first()
+        return None if row is None else dict(row._mapping)
+
+    def integrity_ok(self) -> bool:
+        """SQLite's ``PRAGMA integrity_check`` (PostgreSQL: a query that reads every table)."""
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                return bool(conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok")
+            for table in (center_events, center_receipts, center_broker_log, center_requests):
+                conn.execute(select(func.count()).select_from(table)).scalar_one()
+            return True
+
+
+# --- checking what a push carries ---------------------------------------------------------------
+
+
+def _clean_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    if not isinstance(rows, list):
+        raise ProtocolError(ErrorCode.MALFORMED, "events must be a list")
+    if len(rows) > MAX_BATCH_ROWS:
+        raise ProtocolError(ErrorCode.TOO_LARGE, f"{len(rows)} rows: at most {MAX_BATCH_ROWS}")
+    clean = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise ProtocolError(ErrorCode.MALFORMED, f"row {i} is not an object")
+        try:
+            item = {
+                "seq": row["seq"],
+                "at_ms": row["at_ms"],
+                "kind": row["kind"],
+                "request_id": row["request_id"],
+                "authorizer_id": row["authorizer_id"],
+                "payload": row["payload"],
+                "prev_hash": row["prev_hash"],
+                "hash": row["hash"],
+            }
+        except KeyError as exc:
+            raise ProtocolError(ErrorCode.MALFORMED, f"row {i} has no {exc}") from exc
+        if (
+            type(item["seq"]) is not int
+            or item["seq"] < 1
+            or type(item["at_ms"]) is not int
+            or not isinstance(item["kind"], str)
+            or not 0 < len(item["kind"]) <= 32
+            or not isinstance(item["payload"], str)
+            or not _is_hash(item["prev_hash"])
+            or not _is_hash(item["hash"])
+            or not all(
+                v is None or (isinstance(v, str) and len(v) <= 64)
+                for v in (item["request_id"], item["authorizer_id"])
+            )
+        ):
+            raise ProtocolError(ErrorCode.MALFORMED, f"row {i} has a field of the wrong type")
+        clean.append(item)
+    return clean
+
+
+def _clean_records(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    if not isinstance(records, list):
+        raise ProtocolError(ErrorCode.MALFORMED, "records must be a list")
+    if len(records) > MAX_BROKER_RECORDS:
+        raise ProtocolError(
+            ErrorCode.TOO_LARGE, f"{len(records)} records: at most {MAX_BROKER_RECORDS}"
+        )
+    clean: list[dict[str, Any]] = []
+    for i, r in enumerate(records):
+        if not isinstance(r, dict):
+            raise ProtocolError(ErrorCode.MALFORMED, f"record {i} is not an object")
+        seq, at, rid, kind, body = (
+            r.get(k) for k in ("seq", "at_ms", "request_id", "event", "body")
+        )
+        if (
+            type(seq) is not int
+            or seq < 1
+            or type(at) is not int
+            or not isinstance(rid, str)
+            or not 0 < len(rid) <= 64
+            or not isinstance(kind, str)
+            or not 0 < len(kind) <= 32
+            or not isinstance(body, str)
+        ):
+            raise ProtocolError(ErrorCode.MALFORMED, f"record {i} has a field of the wrong type")
+        try:
+            if not isinstance(json.loads(body), dict):
+                raise ValueError("not an object")
+        except ValueError as exc:
+            raise ProtocolError(ErrorCode.MALFORMED, f"record {i}: body is not JSON") from exc
+        clean.append({"seq": seq, "at_ms": at, "request_id": rid, "event": kind, "body": body})
+    clean.sort(key=lambda r: int(r["seq"]))
+    return clean
+
+
+def _check_images(images: Mapping[str, bytes]) -> dict[str, bytes]:
+    if len(images) > MAX_IMAGES_PER_PUSH:
+        raise ProtocolError(
+            ErrorCode.TOO_LARGE, f"{len(images)} images: at most {MAX_IMAGES_PER_PUSH} per push"
+        )
+    for sha, data in images.items():
+        if not data or len(data) > MAX_IMAGE_BYTES:
+            raise ProtocolError(ErrorCode.TOO_LARGE, f"image {sha[:12]}… is {len(data)} bytes")
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise ProtocolError(
+                ErrorCode.EVIDENCE_MISMATCH, f"image {sha[:12]}… does not match its hash"
+            )
+    return dict(images)
+
+
+def _captures_of(rows: list[dict[str, Any]]) -> set[str]:
+    shas: set[str] = set()
+    for row in rows:
+        if row["kind"] == "frame_grabbed":
+            try:
+                sha = json.loads(row["payload"]).get("sha256")
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(sha, str) and _is_hash(sha):
+                shas.add(sha)
+    return shas
+
+
+def _is_hash(value: Any) -> bool:
+    return (
+        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    )
