@@ -13,10 +13,14 @@ from typing import Any
 
 import pytest
 import zmq
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from clientsvc.audit.chain import ReceiptSigner, event_hash
 from clientsvc.broker import Broker, BrokerConfig
 from clientsvc.center.service import CenterService
+from clientsvc.center.store import CenterStore
 from clientsvc.curve import KnownKeys, Transport, generate, write_public
+from clientsvc.identity import Directory
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.teller.client import TellerClient, verify_outcome
@@ -244,11 +248,14 @@ def test_live_video_is_encrypted_and_only_known_terminals_watch(keys: Keys) -> N
 
 @pytest.fixture
 def center(keys: Keys, ctx: zmq.Context[Any], tmp_path: Path) -> Iterator[CenterService]:
-    service = CenterService(
-        "tcp://127.0.0.1:0",
+    store = CenterStore(
         tmp_path / "center" / "center.sqlite3",
-        context=ctx,
-        transport=keys.server_transport(),
+        tmp_path / "center" / "images",
+        ReceiptSigner(Ed25519PrivateKey.generate()),
+        Directory(tmp_path / "directory"),
+    )
+    service = CenterService(
+        "tcp://127.0.0.1:0", store, context=ctx, transport=keys.server_transport()
     )
     thread = threading.Thread(target=service.serve_forever, name="center-test")
     thread.start()
@@ -257,6 +264,7 @@ def center(keys: Keys, ctx: zmq.Context[Any], tmp_path: Path) -> Iterator[Center
     yield service
     service.stop()
     thread.join(10)
+    store.close()
 
 
 def _push(center: CenterService, ctx: zmq.Context[Any], transport: Transport, terminal: str) -> Any:
@@ -270,8 +278,8 @@ def _push(center: CenterService, ctx: zmq.Context[Any], transport: Transport, te
             "authorizer_id": "A1",
             "payload": "{}",
             "prev_hash": "0" * 64,
-            "hash": "1" * 64,
         }
+        row["hash"] = event_hash(row["prev_hash"], row)
         body = json.dumps({"terminal_id": terminal, "events": [row]}).encode()
         peer.sock.send_multipart(mdp.client_request("audit.push", [body]))
         if not peer.sock.poll(1500):
@@ -284,7 +292,7 @@ def _push(center: CenterService, ctx: zmq.Context[Any], transport: Transport, te
 def test_the_center_takes_events_only_from_known_terminals_each_as_itself(
     center: CenterService, keys: Keys, ctx: zmq.Context[Any]
 ) -> None:
-    assert _push(center, ctx, keys.client("WS-1"), "WS-1")["held"] == 1
+    assert _push(center, ctx, keys.client("WS-1"), "WS-1")["receipt"]["count"] == 1
     refused = _push(center, ctx, keys.client("WS-1"), "TELLER-1")  # another terminal's name
     assert refused["type"] == "error" and refused["code"] == "E_FORBIDDEN"
     assert _push(center, ctx, keys.client("STRANGER"), "STRANGER") is None  # not let in at all

@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self.library.sig_image_changed.connect(self._on_library_image_changed)
         self.workspace.sig_state_changed.connect(self._update_state)
         self.workspace.sig_frame_grabbed.connect(self._on_workspace_frame_grabbed)
+        self.workspace.sig_evidence_viewed.connect(self._on_workspace_evidence_viewed)
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._on_tick_timeout)
         self._tick.start(1000)
@@ -833,6 +834,7 @@ class MainWindow(QMainWindow):
             return
         self._sending = True  # locks every decision key before anything else can run
         ticked = self.checklist.results()
+        self.workspace.flush_views()  # what was looked at, recorded before the decision
         self.service.decide(
             self.item.request.request_id,
             verdict,
@@ -1032,6 +1034,11 @@ class MainWindow(QMainWindow):
         self.lbl_my_avg.setText(self.tr("My average: %1").replace("%1", avg))
         self._update_strip()
 
+    def _on_workspace_evidence_viewed(
+        self, request_id: str, sha256: str, ms: int, zoom: float
+    ) -> None:
+        self.service.note("evidence_viewed", {"sha256": sha256, "ms": ms, "zoom": zoom}, request_id)
+
     def _on_bridge_sync_status(self, status: SyncStatus) -> None:
         """Events not yet at the center, and since when: offline is normal, but it shows."""
         self.sync_status = status
@@ -1058,8 +1065,7 @@ class MainWindow(QMainWindow):
                 text += self.tr(" (center not reachable)")
         self.lbl_sync.setText(text)
         self.lbl_sync.setProperty("level", level)
-        self.lbl_sync.style().unpolish(self.lbl_sync)
-        self.lbl_sync.style().polish(self.lbl_sync)
+        _repolish(self.lbl_sync)
 
     def _on_bridge_failed(self, code: str, detail: str) -> None:
         self._present("error", texts.error(code), tooltip=detail)

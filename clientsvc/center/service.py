@@ -130,8 +130,10 @@ class CenterService:
         if request.service == "broker.push":
             broker_id = _sender(data, "broker_id", peer)
             images = _images(data, request.body[1:])
-            records = data.get("records")
-            got = self.store.broker_push(broker_id, records, images)  # type: ignore[arg-type]
+            records, after = data.get("records"), data.get("after_seq", 0)
+            if type(after) is not int or after < 0:
+                raise ProtocolError(ErrorCode.MALFORMED, "after_seq must be a count")
+            got = self.store.broker_push(broker_id, after, records, images)  # type: ignore[arg-type]
             reply = {
                 "v": 1,
                 "type": "broker_ack",

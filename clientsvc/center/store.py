@@ -355,37 +355,42 @@ class CenterStore:
     def broker_push(
         self,
         broker_id: str,
+        after_seq: int,
         records: Sequence[Mapping[str, Any]],
         images: Mapping[str, bytes] | None = None,
     ) -> BrokerPushResult:
-        """Store a broker's journal records (in its seq order, no gaps) and the evidence images
-        it attaches; keep each request's summary current; re-check the rules of each request
-        that became final."""
+        """Store a broker's journal records and the evidence images it attaches; keep each
+        request's summary current; re-check the rules of each request that became final.
+
+        ``after_seq`` is the record the broker builds on: it must be the last one held here
+        (else ``E_CHAIN_GAP``, and the broker asks again); the records follow it in increasing
+        order (the journal's numbering may skip a number a rolled-back write took)."""
         batch = _clean_records(records)
         attached = _check_images(images or {})
         at = now_ms()
         try:
             with self.engine.begin() as conn:
                 head = self._broker_head(conn, broker_id)
-                new = [r for r in batch if r["seq"] > head]
-                expected = head + 1
-                for r in new:
-                    if r["seq"] != expected:
+                if batch and after_seq != head:
+                    raise ProtocolError(
+                        ErrorCode.CHAIN_GAP,
+                        f"the center holds records up to {head}, not {after_seq}",
+                    )
+                last = head
+                for r in batch:
+                    if r["seq"] <= last:
                         raise ProtocolError(
-                            ErrorCode.CHAIN_GAP, f"expected record {expected}, got {r['seq']}"
+                            ErrorCode.CHAIN_GAP, f"record {r['seq']} does not follow {last}"
                         )
-                    expected += 1
+                    last = r["seq"]
                 self._store_images(conn, attached, broker_id, at)
-                if new:
+                if batch:
                     conn.execute(
                         self._insert(center_broker_log).on_conflict_do_nothing(),
-                        [
-                            {"broker_id": broker_id, "received_ms": at, **r, "body": r["body"]}
-                            for r in new
-                        ],
+                        [{"broker_id": broker_id, "received_ms": at, **r} for r in batch],
                     )
                 evidence: set[str] = set()
-                for r in new:
+                for r in batch:
                     evidence |= self._apply_record(conn, broker_id, r)
                 want = self._missing_images(conn, evidence)
                 held = self._broker_head(conn, broker_id)
@@ -394,7 +399,7 @@ class CenterStore:
             raise ProtocolError(
                 ErrorCode.STORAGE, "the center could not store the records"
             ) from exc
-        return BrokerPushResult(held, len(new), want)
+        return BrokerPushResult(held, len(batch), want)
 
     def _apply_record(self, conn: Connection, broker_id: str, record: dict[str, Any]) -> set[str]:
         body = json.loads(record["body"])
@@ -602,7 +607,6 @@ def _clean_records(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
         except ValueError as exc:
             raise ProtocolError(ErrorCode.MALFORMED, f"record {i}: body is not JSON") from exc
         clean.append({"seq": seq, "at_ms": at, "request_id": rid, "event": kind, "body": body})
-    clean.sort(key=lambda r: int(r["seq"]))
     return clean
 
 

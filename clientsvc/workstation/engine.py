@@ -620,6 +620,9 @@ class WorkstationEngine:
             self._audit_append(kind, payload, request_id)
         except ProtocolError as err:  # a full disk: said on screen, the session goes on
             self.events.failed(err.code.value, err.detail)
+        except ValueError as exc:  # a payload canonical JSON cannot hold (a float): a bug
+            log.error("note %s not recorded: %s", kind, exc)
+            self.events.failed(ErrorCode.MALFORMED.value, f"note {kind} not recorded: {exc}")
 
     def _settle(self, request_id: str, accepted: bool, code: str, detail: str) -> None:
         pending = self._pending.pop(request_id, None)

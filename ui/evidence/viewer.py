@@ -5,6 +5,7 @@ pyramid level closest to the zoom, so a 300 dpi A4 scan pans as smoothly as a sm
 from __future__ import annotations
 
 import math
+import time
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -42,6 +43,8 @@ class ImageViewer(QWidget):
     """Zoom, position, orientation or adjustment changed (the caption follows)."""
     sig_activated = Signal()
     """The user clicked into this viewer (it becomes the one the keys act on)."""
+    sig_viewed = Signal(str, int, float)
+    """An image left this viewer: (sha256, ms on screen, the highest zoom it was seen at)."""
 
     def __init__(self, library: EvidenceLibrary) -> None:
         super().__init__()
@@ -64,6 +67,8 @@ class ImageViewer(QWidget):
         self._lens: QPointF | None = None
         self._kept_region: QRectF | None = None
         self._drag: QPointF | None = None
+        self._shown_since = 0.0  # monotonic seconds: when the image came on screen here
+        self._max_scale = 0.0
         library.sig_image_changed.connect(self._on_library_image_changed)
 
     # --- what is shown -----------------------------------------------------------------------
@@ -74,10 +79,21 @@ class ImageViewer(QWidget):
     def show_image(self, sha256: str | None, placeholder: str = "") -> None:
         """Show an image (its view reset to fit), or nothing with a placeholder text."""
         changed = sha256 != self.sha256
+        if changed:
+            self.flush_view()
         self.sha256, self.placeholder = sha256, placeholder
         if changed:
             self.reset()
+            self._shown_since, self._max_scale = time.monotonic(), self.scale
         self.update()
+
+    def flush_view(self) -> None:
+        """Report how long the image has been on screen here (and at what zoom); count
+        afresh from now. Hidden viewers report nothing."""
+        if self.sha256 is not None and self.isVisible() and self._shown_since:
+            ms = int((time.monotonic() - self._shown_since) * 1000)
+            self.sig_viewed.emit(self.sha256, ms, round(self._max_scale, 3))
+        self._shown_since, self._max_scale = time.monotonic(), self.scale
 
     def _on_library_image_changed(self, sha256: str) -> None:
         if sha256 == self.sha256:
@@ -133,6 +149,7 @@ class ImageViewer(QWidget):
         return inverse.map(point)
 
     def _changed(self) -> None:
+        self._max_scale = max(self._max_scale, self.scale)
         self.update()
         self.sig_view_changed.emit()
 

@@ -50,6 +50,9 @@ class EvidenceWorkspace(QWidget):
     """What the keys can act on changed (an image became ready, compare, the video)."""
     sig_camera_changed = Signal(object)
     """The item on screen has another counter camera, or none (camera id or None)."""
+    sig_evidence_viewed = Signal(str, str, int, float)
+    """An image was looked at: (request id, sha256, ms on screen, highest zoom), for the
+    audit trail."""
 
     def __init__(self, library: EvidenceLibrary, video: VideoBridge, authorizer_id: str) -> None:
         super().__init__()
@@ -84,6 +87,7 @@ class EvidenceWorkspace(QWidget):
         for i, viewer in enumerate(self.viewers):
             viewer.sig_activated.connect(lambda i=i: self._activate(i))
             viewer.sig_view_changed.connect(self._update_caption)
+            viewer.sig_viewed.connect(self._on_viewer_viewed)
             self.panes.addWidget(viewer)
         self.viewers[1].hide()
         body.addWidget(self.panes)
@@ -125,8 +129,21 @@ class EvidenceWorkspace(QWidget):
 
     # --- the item ----------------------------------------------------------------------------
 
+    def _on_viewer_viewed(self, sha256: str, ms: int, zoom: float) -> None:
+        if self.item is not None and ms > 0:
+            self.sig_evidence_viewed.emit(self.item.request.request_id, sha256, ms, zoom)
+
+    def flush_views(self) -> None:
+        """Report what is on screen now (before a decision is signed, or the item leaves)."""
+        for viewer in self.viewers:
+            viewer.flush_view()
+
     def set_item(self, item: ReceivedItem | None) -> None:
         """Show an item's images (the first in the left pane), or nothing."""
+        if item is not self.item:
+            self.flush_views()  # while self.item is still the item they belong to
+            for viewer in self.viewers:
+                viewer.show_image(None)
         self.item = item
         self._failed = {}
         self._entries = []
