@@ -96,6 +96,8 @@ def test_nothing_acknowledged_is_lost_or_doubled_through_kills_and_partitions(
                 str(data),
                 "--endpoint",
                 endpoint,
+                "--db",
+                center_db,
             ],
             env,
             spawned,
@@ -156,9 +158,7 @@ def test_nothing_acknowledged_is_lost_or_doubled_through_kills_and_partitions(
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     db.close()
     signer = read_receipt_signer(settings.receipt_secret("center"))
-    store = CenterStore(
-        settings.center_database, settings.center_dir / "images", signer, ids.directory
-    )
+    store = CenterStore(center_db, settings.center_dir / "images", signer, ids.directory)
     try:
         assert store.integrity_ok()
         held = store.events(TERMINAL)
