@@ -122,6 +122,7 @@ def test_teller_to_screen_to_signed_decision(
     store = AuditStore(settings.audit_path)
     kinds = [e["kind"] for e in store.events()]
     assert kinds.count("item_received") == 3 and kinds.count("decision_acked") == 3
+    assert kinds.count("evidence_viewed") >= 3  # what was looked at, before each decision
     assert store.verify_chain() == []
     store.close()
 

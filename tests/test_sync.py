@@ -346,3 +346,51 @@ def test_a_cache_written_before_the_migrations_is_upgraded_with_its_events_intac
     assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
     assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
     db.close()
+
+
+# --- a decision recorded, then the crash, before it was sent -------------------------------------
+
+
+def test_a_decision_recorded_before_a_crash_is_resolved_with_the_broker_at_start(
+    broker: Broker, ids: Identities, tmp_path: Path
+) -> None:
+    """The decision and its outbox entry were committed, then the process died before sending:
+    the next start reports it "outcome unknown", resends it by request id, and settles it."""
+    from tests.helpers import Worker
+
+    req, blobs = request("R1")
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        teller.submit(req, blobs)
+        worker = Worker(broker.bound_endpoint, ids.keys["A1"], broker._ctx)
+        worker.sign_in()
+        item = worker.next_work()
+        decision = ids.keys["A1"].sign_decision(
+            request_id="R1",
+            lease_id=item.lease_id,
+            request_digest=item.request_digest,
+            evidence=[e.sha256 for e in req.evidence],
+            verdict="approve",
+            reason_code=None,
+            reason_text="",
+        )
+        audit = tmp_path / "ws" / "audit.sqlite3"
+        crashed = AuditStore(audit)
+        crashed.record_decision(decision)  # committed …
+        crashed.close()  # … and the process is gone before the send
+        engine, rec = start_engine(broker, ids, tmp_path, sync_config("tcp://127.0.0.1:9", None))
+        try:
+            assert rec.next("decisions_unresolved") == (["R1"],)
+            request_id, accepted, code, _ = rec.next("decision_settled")
+            # the new session replaced the old one, whose lease went back to the queue: the
+            # old decision is refused (never applied) and the item comes again to be decided
+            assert request_id == "R1" and (accepted or code == "E_NOT_LEASED")
+            if not accepted:
+                (again,) = rec.next("item_received")
+                assert again.request.request_id == "R1"
+                assert teller.wait("R1", 0).state != "approved"
+        finally:
+            engine.stop()
+            worker.close()
+    store = AuditStore(audit)
+    assert store.outbox_state("R1") in ("acked", "refused") and store.verify_chain() == []
+    store.close()

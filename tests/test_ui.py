@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -389,3 +390,50 @@ def test_large_image_buffers_are_kept_in_the_heap_on_linux() -> None:
     from app.allocator import keep_image_buffers_in_heap
 
     assert keep_image_buffers_in_heap() is sys.platform.startswith("linux")
+
+
+def test_the_audit_sync_status_shows_what_is_not_yet_at_the_center(
+    window: tuple[MainWindow, FakeService, EngineBridge],
+) -> None:
+    from clientsvc.audit.sync import SyncStatus
+
+    win, _, bridge = window
+    bridge.sig_sync_status.emit(SyncStatus(0, None, True, 1))
+    assert win.lbl_sync.text() == "Center: up to date" and win.lbl_sync.property("level") == ""
+    since = int(time.time() * 1000) - 3_600_000  # an hour offline
+    bridge.sig_sync_status.emit(SyncStatus(37, since, False, None))
+    text = win.lbl_sync.text()
+    assert "37 events not yet at the center" in text and "not reachable" in text
+    assert time.strftime("%H:%M", time.localtime(since / 1000)) in text
+    assert win.lbl_sync.property("level") == "warn"
+    bridge.sig_sync_status.emit(SyncStatus(37, since, True, None, "E_CHAIN_BROKEN: seq 5"))
+    assert "E_CHAIN_BROKEN" in win.lbl_sync.text() and win.lbl_sync.property("level") == "error"
+
+
+def test_decisions_from_before_a_restart_show_outcome_unknown_until_the_broker_answers(
+    window: tuple[MainWindow, FakeService, EngineBridge],
+) -> None:
+    win, _, bridge = window
+    bridge.sig_decisions_unresolved.emit(["R1", "R2"])
+    assert win.banner.isVisible() and "Outcome unknown for 2 decision(s)" in win.banner.text()
+    assert "R1, R2" in win.banner.text()
+    bridge.sig_decision_settled.emit("R1", True, "", "duplicate")
+    assert "Outcome unknown for 1 decision(s)" in win.banner.text() and "R2" in win.banner.text()
+    bridge.sig_decision_settled.emit("R2", False, "E_UNKNOWN_REQUEST", "R2")
+    assert win.banner.property("level") == "error" and "R2" in win.banner.text()
+    assert win.unresolved == {"R1": "delivered", "R2": "E_UNKNOWN_REQUEST"}
+
+
+def test_what_was_looked_at_is_noted_for_the_audit_trail_before_the_decision(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    win, service, bridge = window
+    win.embed_workspace(True)  # one monitor: the evidence is in this window
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    win.workspace.zoom(3)  # a closer look at the voucher
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    viewed = [p for kind, p in service.notes if kind == "evidence_viewed"]
+    assert viewed and viewed[0]["sha256"] in blobs and viewed[0]["ms"] >= 0
+    assert viewed[0]["zoom_pct"] > 0 and all(isinstance(v["zoom_pct"], int) for v in viewed)
+    assert service.decisions[-1][1] == "approve"

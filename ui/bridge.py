@@ -32,6 +32,8 @@ class EngineBridge(QObject):
     """Queue figures (QueueStatus) and my decisions today (count, total ms)."""
     sig_failed = Signal(str, str)
     """Something failed that the user must know about (code, detail)."""
+    sig_decisions_unresolved = Signal(list)
+    """Decisions signed and recorded before a crash, resent: outcome unknown until answered."""
     sig_sync_status = Signal(object)
     """The audit sync to the center (SyncStatus): events not yet there, since when."""
 
@@ -67,3 +69,6 @@ class EngineBridge(QObject):
 
     def sync_status(self, status: SyncStatus) -> None:
         self.sig_sync_status.emit(status)
+
+    def decisions_unresolved(self, request_ids: list[str]) -> None:
+        self.sig_decisions_unresolved.emit(list(request_ids))

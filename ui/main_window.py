@@ -129,6 +129,8 @@ class MainWindow(QMainWindow):
         self._presence = "available"
         self._connected = False
         self.sync_status: SyncStatus | None = None
+        # decisions from before a restart: request id → "" (outcome unknown) or how it ended
+        self.unresolved: dict[str, str] = {}
         self._language = language
         self._help_on = False
         # the PIN, checked (and counted) by the key store, on the thread pool
@@ -430,6 +432,7 @@ class MainWindow(QMainWindow):
         b.sig_queue_status.connect(self._on_bridge_queue_status)
         b.sig_failed.connect(self._on_bridge_failed)
         b.sig_sync_status.connect(self._on_bridge_sync_status)
+        b.sig_decisions_unresolved.connect(self._on_bridge_decisions_unresolved)
 
     # --- state -----------------------------------------------------------------------------
 
@@ -969,9 +972,48 @@ class MainWindow(QMainWindow):
         self._update_state()
         self.sig_locked_changed.emit(False)
 
+    def _on_bridge_decisions_unresolved(self, request_ids: list[str]) -> None:
+        self.unresolved = {rid: "" for rid in request_ids}
+        self._show_unresolved()
+
+    def _show_unresolved(self) -> None:
+        """Decisions signed before a restart: "outcome unknown" until the broker answers."""
+        unknown = [rid for rid, how in self.unresolved.items() if not how]
+        if unknown:
+            self._present(
+                "warn",
+                self.tr(
+                    "Outcome unknown for %n decision(s) made before the restart (%1): "
+                    "checking with the broker…",
+                    "",
+                    len(unknown),
+                ).replace("%1", ", ".join(unknown)),
+            )
+            return
+        refused = {rid: how for rid, how in self.unresolved.items() if how != "delivered"}
+        if refused:
+            text = "; ".join(f"{rid}: {texts.error(code)}" for rid, code in refused.items())
+            self._present(
+                "error",
+                self.tr("Decisions from before the restart were not applied — %1").replace(
+                    "%1", text
+                ),
+            )
+        else:
+            self._present(
+                "ok",
+                self.tr("Decisions from before the restart were delivered: %1").replace(
+                    "%1", ", ".join(self.unresolved)
+                ),
+                timeout_ms=15_000,
+            )
+
     def _on_bridge_decision_settled(
         self, request_id: str, accepted: bool, code: str, detail: str
     ) -> None:
+        if request_id in self.unresolved:
+            self.unresolved[request_id] = "delivered" if accepted else code
+            self._show_unresolved()
         if self.item is None or self.item.request.request_id != request_id:
             return
         if accepted:
@@ -1037,7 +1079,8 @@ class MainWindow(QMainWindow):
     def _on_workspace_evidence_viewed(
         self, request_id: str, sha256: str, ms: int, zoom: float
     ) -> None:
-        self.service.note("evidence_viewed", {"sha256": sha256, "ms": ms, "zoom": zoom}, request_id)
+        payload = {"sha256": sha256, "ms": ms, "zoom_pct": round(zoom * 100)}  # integers only
+        self.service.note("evidence_viewed", payload, request_id)
 
     def _on_bridge_sync_status(self, status: SyncStatus) -> None:
         """Events not yet at the center, and since when: offline is normal, but it shows."""

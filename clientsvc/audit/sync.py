@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,7 @@ class SyncConfig:
     retry_ms: int = 5000
     poll_ms: int = 1000  # how often to look for new events when caught up
     images_per_push: int = 4
+    window: int = 2  # batches in flight at once
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,15 @@ class SyncStatus:
     reachable: bool  # the center answered the last push
     last_receipt_ms: int | None
     problem: str = ""  # an error code and words, when the center refused or a receipt was bad
+
+
+@dataclass(frozen=True)
+class _Batch:
+    batch_id: str
+    last_seq: int
+    last_hash: str
+    sent_at: int
+    images: tuple[str, ...]
 
 
 class CenterSync:
@@ -75,10 +86,12 @@ class CenterSync:
         self.on_status = on_status
         self._ctx = context or zmq.Context.instance()
         self.socket: zmq.Socket[Any] = self._new_socket()
-        self._in_flight: tuple[int, str, int] | None = None  # (last seq, its hash, sent at)
+        # batches sent and not yet answered, oldest first: the center answers in order, each
+        # answer names its batch; a second batch is sent while the first is being stored
+        self._in_flight: deque[_Batch] = deque()
+        self._batch_no = 0
         self._next_try = 0
         self._want: list[str] = []  # frame grabs the center asked for
-        self._sending_images: list[str] = []
         self._reachable = True
         self._last_receipt_ms: int | None = None
         self._problem = "" if config.center_public is not None else "no receipt key"
@@ -104,17 +117,17 @@ class CenterSync:
         polling it; this object has closed it)."""
         at = now_ms()
         replaced = None
-        if self._in_flight is not None and at - self._in_flight[2] > self.config.timeout_ms:
+        if self._in_flight and at - self._in_flight[0].sent_at > self.config.timeout_ms:
             log.warning("the center did not answer in %d ms: reconnecting", self.config.timeout_ms)
             replaced = self.socket
             self.socket.close(linger=0)
             self.socket = self._new_socket()
-            self._in_flight = None
+            self._in_flight.clear()  # answers to them will not come on the new socket
             self._reachable = False
             self._next_try = at + self.config.retry_ms
             self.report(force=True)
         if (
-            self._in_flight is None
+            len(self._in_flight) < self.config.window
             and idle
             and at >= self._next_try
             and self.config.center_public is not None
@@ -125,19 +138,27 @@ class CenterSync:
         return replaced
 
     def _send_next(self, at: int) -> None:
-        head_seq, _ = self.audit.watermark()
-        rows = self.audit.unsynced(head_seq, self.config.batch)
-        wanted = self._want[: self.config.images_per_push]
+        if self._in_flight:  # continue after the batch still on its way
+            after_seq, after_hash = self._in_flight[-1].last_seq, self._in_flight[-1].last_hash
+        else:
+            after_seq, after_hash = self.audit.watermark()
+        rows = self.audit.unsynced(after_seq, self.config.batch)
+        pending_images = {i for b in self._in_flight for i in b.images}
+        wanted = [w for w in self._want if w not in pending_images][: self.config.images_per_push]
         images = self.audit.captures_for(wanted)
         if not rows and not images:
-            self._want = [w for w in self._want if w not in wanted]  # no longer held: skip
-            self._next_try = at + self.config.poll_ms
+            self._want = [w for w in self._want if w not in wanted or w in images]
+            if not self._in_flight:
+                self._next_try = at + self.config.poll_ms
             return
+        self._batch_no += 1
+        batch_id = f"{self._batch_no}"
         names = list(images)
         body = {
             "v": 1,
             "type": "audit_push",
             "terminal_id": self.config.terminal_id,
+            "batch": batch_id,
             "events": rows,
             "images": names,
         }
@@ -148,56 +169,59 @@ class CenterSync:
             self._next_try = at + self.config.retry_ms
             return
         last_seq, last_hash = (
-            (rows[-1]["seq"], rows[-1]["hash"]) if rows else self.audit.watermark()
+            (rows[-1]["seq"], rows[-1]["hash"]) if rows else (after_seq, after_hash)
         )
-        self._in_flight = (int(last_seq), str(last_hash), at)
-        self._sending_images = names
+        self._in_flight.append(_Batch(batch_id, int(last_seq), str(last_hash), at, tuple(names)))
 
     def on_frames(self, frames: list[bytes]) -> None:
         at = now_ms()
-        in_flight, self._in_flight = self._in_flight, None
         try:
             reply = mdp.parse_client_reply(frames)
             data = decode_json(reply.body[0], MAX_REPLY_BYTES) if reply.body else {}
         except (ProtocolError, IndexError) as err:
             log.warning("ignored a malformed reply from the center: %s", err)
-            self._next_try = at + self.config.retry_ms
             return
         self._reachable = True
-        if in_flight is None:
+        batch = next((b for b in self._in_flight if b.batch_id == data.get("batch")), None)
+        if batch is None:
             return  # the answer to a batch given up on: it is sent again anyway
+        while self._in_flight and self._in_flight[0] is not batch:
+            self._in_flight.popleft()  # older ones unanswered: sent again from the watermark
+        self._in_flight.popleft()
         if data.get("type") == "error":
+            self._in_flight.clear()  # later batches build on this one: all again
             self._refused(str(data.get("code")), str(data.get("detail", "")))
             self._next_try = at + self.config.retry_ms
             return
         try:
             receipt = Receipt.from_dict(data.get("receipt") or {})
-            self._check_receipt(receipt, in_flight)
+            self._check_receipt(receipt, batch)
             self.audit.record_receipt(receipt)
         except ProtocolError as err:
+            self._in_flight.clear()
             self._refused(err.code.value, err.detail)
             self._next_try = at + self.config.retry_ms
             return
         self._problem = ""
         self._last_receipt_ms = at
-        sent = set(self._sending_images)
+        sent = set(batch.images)
         want = data.get("want") or []
         self._want = [w for w in self._want if w not in sent]
         self._want += [w for w in want if isinstance(w, str) and w not in self._want]
         self._next_try = at  # more may be waiting: go on at once
-        self.report(force=True)
+        self.report(force=not self._in_flight)
 
-    def _check_receipt(self, receipt: Receipt, in_flight: tuple[int, str, int]) -> None:
+    def _check_receipt(self, receipt: Receipt, batch: _Batch) -> None:
         assert self.config.center_public is not None
         verify_receipt(receipt, self.config.center_public)  # E_BAD_SIGNATURE: forged
         if receipt.terminal_id != self.config.terminal_id:
             raise ProtocolError(
                 ErrorCode.BAD_SIGNATURE, f"the receipt is for terminal {receipt.terminal_id}"
             )
-        if (receipt.head_seq, receipt.head_hash) != in_flight[:2]:
+        if (receipt.head_seq, receipt.head_hash) != (batch.last_seq, batch.last_hash):
             raise ProtocolError(
                 ErrorCode.CHAIN_BROKEN,
-                f"the center holds up to seq {receipt.head_seq}, we sent up to {in_flight[0]}",
+                f"the center holds up to seq {receipt.head_seq}, we sent up to {batch.last_seq}",
             )
 
     def _refused(self, code: str, detail: str) -> None:

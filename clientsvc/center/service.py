@@ -85,7 +85,7 @@ class CenterService:
                     body = self.handle(request, peer)
                 except ProtocolError as err:
                     log.warning("refused %s from %s: %s", request.service, peer, err)
-                    body = [error_frame(err.code, err.detail)]
+                    body = [_error_for(request, err)]
                 except Exception as exc:  # answer, never die: the terminal retries
                     log.exception("center failed on %s", request.service)
                     body = [
@@ -122,6 +122,7 @@ class CenterService:
             reply = {
                 "v": 1,
                 "type": "audit_receipt",
+                "batch": data.get("batch"),
                 "receipt": result.receipt.to_dict(),
                 "stored": result.stored,
                 "want": list(result.want),
@@ -171,3 +172,17 @@ def _images(data: dict[str, Any], frames: list[bytes]) -> dict[str, bytes]:
             ErrorCode.EVIDENCE_MISMATCH, f"{len(names)} images named, {len(frames)} attached"
         )
     return dict(zip(names, frames, strict=True))
+
+
+def _error_for(request: mdp.ClientRequest, err: ProtocolError) -> bytes:
+    """The error reply, naming the batch it answers when the push named one."""
+    frame = error_frame(err.code, err.detail)
+    try:
+        batch = json.loads(request.body[0]).get("batch") if request.body else None
+    except (ValueError, AttributeError):
+        batch = None
+    if not isinstance(batch, str):
+        return frame
+    data = json.loads(frame)
+    data["batch"] = batch
+    return json.dumps(data).encode()

@@ -123,3 +123,6 @@ class Colleague:
 
     def sync_status(self, status: Any) -> None:
         pass
+
+    def decisions_unresolved(self, request_ids: list[str]) -> None:
+        log.warning("colleague: decisions from before a restart: %s", request_ids)

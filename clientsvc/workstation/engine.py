@@ -96,6 +96,7 @@ class WorkstationEvents(Protocol):
     def queue_status(self, status: QueueStatus, my_count: int, my_total_ms: int) -> None: ...
     def failed(self, code: str, detail: str) -> None: ...
     def sync_status(self, status: SyncStatus) -> None: ...
+    def decisions_unresolved(self, request_ids: list[str]) -> None: ...
 
 
 @dataclass
@@ -249,8 +250,11 @@ class WorkstationEngine:
         self._started.set()
         try:
             self._audit_append("signed_in", {"terminal_id": self.config.terminal_id})
-            for decision in self._audit.pending_decisions():  # from before a crash: resend
+            unresolved = self._audit.pending_decisions()
+            for decision in unresolved:  # signed and recorded before a crash: resend
                 self._pending[decision.request_id] = (decision, 0)
+            if unresolved:  # "outcome unknown" until the broker answers, shown meanwhile
+                self.events.decisions_unresolved([d.request_id for d in unresolved])
             poller = zmq.Poller()
             poller.register(wake_rx, zmq.POLLIN)
             if self.config.sync is not None:

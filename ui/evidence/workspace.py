@@ -130,7 +130,7 @@ class EvidenceWorkspace(QWidget):
     # --- the item ----------------------------------------------------------------------------
 
     def _on_viewer_viewed(self, sha256: str, ms: int, zoom: float) -> None:
-        if self.item is not None and ms > 0:
+        if self.item is not None:
             self.sig_evidence_viewed.emit(self.item.request.request_id, sha256, ms, zoom)
 
     def flush_views(self) -> None:
