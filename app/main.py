@@ -496,6 +496,11 @@ def _admin_command(args: argparse.Namespace, settings: Settings) -> int:
         path = provision_server(settings, args.name)
         print(f"public key written: {path} (give it to every terminal: directory/servers/)")
         print(f"secret key: {settings.server_secret(args.name)} (stays on this server, 0600)")
+        if args.name == settings.center_key:
+            print(
+                f"receipt key: {settings.receipt_public(args.name)} (to every workstation: "
+                f"directory/servers/); its secret {settings.receipt_secret(args.name)} stays here"
+            )
         return 0
     if args.admin_command == "revoke":
         if args.authorizer:

@@ -101,3 +101,23 @@ def test_the_admin_commands_are_listed_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for command in ("add-authorizer", "add-terminal", "server-key", "revoke", "list"):
         assert f"authdesk admin {command}" in readme, command
+
+
+def test_the_center_gets_a_receipt_key_and_does_not_start_without_it(tmp_path: Path) -> None:
+    from clientsvc.audit.chain import read_receipt_public, read_receipt_signer
+
+    bare = authdesk(
+        "center", "--data-dir", str(tmp_path / "none"), env={"AUTHDESK_TRANSPORT": "plain"}
+    )
+    output, _ = bare.communicate(timeout=60)
+    assert bare.returncode == 2 and "server-key center" in output and "Traceback" not in output
+    rc, out = _admin("server-key", "--data-dir", str(tmp_path), "--name", "center")
+    assert rc == 0 and "receipt key" in out, out
+    secret = tmp_path / "curve" / "center.receipt_secret.pem"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    signer = read_receipt_signer(secret)
+    public = read_receipt_public(tmp_path / "directory" / "servers" / "center.receipt.pem")
+    assert signer.key_id == signer.sign("T", 1, "0" * 64, 1, 1).key_id
+    from clientsvc.audit.chain import verify_receipt
+
+    verify_receipt(signer.sign("T", 1, "0" * 64, 1, 1), public)

@@ -190,6 +190,10 @@ def test_offline_the_workstation_keeps_working_and_catches_up_on_reconnect(
     decisions = [r for r in center.store.events(TERMINAL) if r["kind"] == "decision"]
     assert sorted(r["request_id"] for r in decisions) == ["R0", "R1", "R2", "R3"]  # once each
     assert center.store.verify()[TERMINAL].ok
+    local = AuditStore(rec.audit_path)  # the center lost and back, twice, in the audit trail
+    noted = [json.loads(e["payload"])["reachable"] for e in local.events("sync_status")]
+    assert noted == [False, True, False, True]
+    local.close()
 
 
 def test_a_forged_receipt_is_refused_and_the_watermark_does_not_move(

@@ -80,10 +80,14 @@ class CenterSync:
         audit: AuditStore,
         on_status: Callable[[SyncStatus], None],
         context: zmq.Context[Any] | None = None,
+        note: Callable[[str, dict[str, Any]], Any] | None = None,
     ) -> None:
+        """``note`` writes an event to the audit trail (default: straight to ``audit``; the
+        engine passes its own, which keeps the rows in the order things happened)."""
         self.config = config
         self.audit = audit
         self.on_status = on_status
+        self._note = note or audit.append
         self._ctx = context or zmq.Context.instance()
         self.socket: zmq.Socket[Any] = self._new_socket()
         # batches sent and not yet answered, oldest first: the center answers in order, each
@@ -97,6 +101,7 @@ class CenterSync:
         self._problem = "" if config.center_public is not None else "no receipt key"
         self._status: SyncStatus | None = None
         self._next_status = 0
+        self._noted: tuple[bool, str] = (True, self._problem)  # last state in the audit trail
         self.report(force=True)
 
     def _new_socket(self) -> zmq.Socket[Any]:
@@ -234,6 +239,14 @@ class CenterSync:
         pending, oldest = self.audit.backlog()
         status = SyncStatus(pending, oldest, self._reachable, self._last_receipt_ms, self._problem)
         self._next_status = now_ms() + 2000
+        state = (self._reachable, self._problem.split(":", 1)[0])
+        if state != self._noted:  # the center lost, back, or refusing: into the audit trail
+            self._noted = state
+            payload = {"reachable": state[0], "problem": state[1], "pending": pending}
+            try:
+                self._note("sync_status", payload)
+            except ProtocolError as err:
+                log.error("sync status not recorded: %s", err.detail)
         if force or status != self._status:
             self._status = status
             self.on_status(status)

@@ -259,7 +259,11 @@ class WorkstationEngine:
             poller.register(wake_rx, zmq.POLLIN)
             if self.config.sync is not None:
                 self._sync = CenterSync(
-                    self.config.sync, self._audit, self.events.sync_status, self._ctx
+                    self.config.sync,
+                    self._audit,
+                    self.events.sync_status,
+                    self._ctx,
+                    note=self._audit_append,
                 )
             while self._running.is_set():
                 sock = self._sock
