@@ -71,6 +71,7 @@ def bench_writes(root: Path, key: SigningKey, n: int) -> dict[str, float]:
     db = sqlite3.connect(root / "bare.sqlite3", isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA wal_autocheckpoint=0")  # as the audit cache: checkpoints off the path
     db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
     bare = []
     body = "x" * 600  # about the size of a decision event

@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clientsvc.audit import AuditStore
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
@@ -120,3 +122,38 @@ def test_a_full_disk_is_a_clear_error_and_loses_nothing_written(
     reopened = AuditStore(tmp_path / "a.db")
     assert len(reopened.events()) == written and reopened.verify_chain() == []
     reopened.close()
+
+
+@given(
+    seq=st.integers(1, 2**53 - 1),
+    at_ms=st.integers(0, 2**53 - 1),
+    kind=st.text(min_size=1, max_size=32),
+    request_id=st.none() | st.text(max_size=64),
+    authorizer_id=st.none() | st.text(max_size=64),
+    payload=st.text(max_size=300),
+)
+def test_the_fast_chain_hash_is_the_canonical_one(
+    seq: int, at_ms: int, kind: str, request_id: str | None, authorizer_id: str | None, payload: str
+) -> None:
+    """The chain hash writes plain rows out directly: byte for byte what canonical_bytes
+    gives (docs/AUDIT.md §1.2), for any text, any control character, any plane."""
+    import hashlib
+
+    from clientsvc.audit.chain import event_hash
+    from clientsvc.protocol.canonical import canonical_bytes
+
+    row = {
+        "seq": seq,
+        "at_ms": at_ms,
+        "kind": kind,
+        "request_id": request_id,
+        "authorizer_id": authorizer_id,
+        "payload": payload,
+    }
+    try:
+        expected = hashlib.sha256(b"0" * 64 + canonical_bytes(row)).hexdigest()
+    except UnicodeEncodeError:  # a lone surrogate: neither way can encode it
+        with pytest.raises(UnicodeEncodeError):
+            event_hash("0" * 64, row)
+        return
+    assert event_hash("0" * 64, row) == expected

@@ -33,17 +33,27 @@ _HASHED = ("seq", "at_ms", "kind", "request_id", "authorizer_id", "payload")
 RECEIPT_DOMAIN = b"authdesk-receipt-v1\n"
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_string = json.encoder.encode_basestring  # a JSON string, non-ASCII kept as it is
 
 
 def event_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     """The chain link: SHA-256 over the previous hash and the row's canonical encoding.
 
-    The usual row (integers in range, strings or nulls) is encoded directly: the same bytes
-    as ``canonical_bytes`` without its general checks, which would double the center's cost
-    per row; anything else goes through ``canonical_bytes`` (and its errors)."""
-    body = {k: row[k] for k in _HASHED}
-    data = _ENCODER.encode(body).encode("utf-8") if _plain(body) else canonical_bytes(body)
+    The usual row (integers in range, strings or nulls) is written out directly, keys in
+    their sorted order: the same bytes as ``canonical_bytes`` (a test compares them) at a
+    fraction of its cost, which is most of the center's time per row; anything else goes
+    through ``canonical_bytes`` (and its errors)."""
+    if _plain(row):
+        rid, aid = row["request_id"], row["authorizer_id"]
+        text = (
+            f'{{"at_ms":{row["at_ms"]},'
+            f'"authorizer_id":{"null" if aid is None else _string(aid)},'
+            f'"kind":{_string(row["kind"])},"payload":{_string(row["payload"])},'
+            f'"request_id":{"null" if rid is None else _string(rid)},"seq":{row["seq"]}}}'
+        )
+        data = text.encode("utf-8")
+    else:
+        data = canonical_bytes({k: row[k] for k in _HASHED})
     return hashlib.sha256(prev_hash.encode("ascii") + data).hexdigest()
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -39,6 +42,9 @@ from clientsvc.protocol.canonical import canonical_bytes
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import Decision
 
+log = logging.getLogger("authdesk.audit")
+
+CHECKPOINT_EVERY_S = 2.0
 SCHEMA_VERSION = 2  # the Alembic head (migrations/versions); meta.schema_version follows it
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -122,6 +128,7 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run on their own thread
     cursor.close()
 
 
@@ -155,6 +162,11 @@ class AuditStore:
             raise _storage_error(exc) from exc
         self._head = self._load_head()
         self.last_at_ms = 0
+        self._stop_checkpoints = threading.Event()
+        self._checkpointer: threading.Thread | None = threading.Thread(
+            target=self._checkpoint_loop, name="audit-checkpoint", daemon=True
+        )
+        self._checkpointer.start()
 
     def _load_head(self) -> tuple[int, str]:
         with self.engine.connect() as conn:
@@ -164,7 +176,25 @@ class AuditStore:
         return (0, GENESIS) if row is None else (int(row.seq), str(row.hash))
 
     def close(self) -> None:
+        self._stop_checkpoints.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join(10)
+            self._checkpointer = None
         self.engine.dispose()
+
+    def _checkpoint_loop(self) -> None:
+        """Copy the WAL into the database file every few seconds, on a connection and a
+        thread of its own: SQLite's automatic checkpoint would do it inside a commit now and
+        then, and put that fsync on the path of a decision. PASSIVE never blocks the writer."""
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            while not self._stop_checkpoints.wait(CHECKPOINT_EVERY_S):
+                try:
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:  # busy or full: the next round tries again
+                    log.warning("audit cache checkpoint: %s", exc)
+        finally:
+            db.close()
 
     # --- writing ---------------------------------------------------------------------------
 

@@ -49,6 +49,7 @@ from clientsvc.center.models import (
 from clientsvc.dual import DualPolicy
 from clientsvc.identity import Directory, decision_signed_bytes
 from clientsvc.migrate import upgrade
+from clientsvc.protocol.canonical import MAX_SAFE_INT
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import AuthRequest, Decision, Outcome
 from clientsvc.recheck import recheck
@@ -91,6 +92,16 @@ class PushResult:
     receipt: Receipt
     stored: int  # rows new at the center (0 for a batch sent again)
     want: tuple[str, ...]  # frame grabs referenced and not yet held: send them next
+
+
+@dataclass(frozen=True)
+class CheckedPush:
+    """A batch that passed every check needing no database (``CenterStore.check_push``)."""
+
+    terminal_id: str
+    rows: list[dict[str, Any]]
+    images: dict[str, bytes]
+    revoked: list[Decision]  # decisions signed by keys revoked since: stored, with a finding
 
 
 @dataclass(frozen=True)
@@ -151,6 +162,16 @@ class CenterStore:
     ) -> PushResult:
         """Check and store a batch of a terminal's events (and frame grabs it attaches);
         commit; return the signed receipt."""
+        return self.store_push(self.check_push(terminal_id, rows, images))
+
+    def check_push(
+        self,
+        terminal_id: str,
+        rows: Sequence[Mapping[str, Any]],
+        images: Mapping[str, bytes] | None = None,
+    ) -> CheckedPush:
+        """Everything about a batch that needs no database: its shape, that it holds together
+        as a chain, its images, every decision's signature. Raises the refusal."""
         batch = _clean_rows(rows)
         if batch:  # the batch holds together by itself (before any signature is looked at)
             check_batch(batch[:1], batch[0]["seq"] - 1, batch[0]["prev_hash"])
@@ -158,6 +179,12 @@ class CenterStore:
         attached = _check_images(images or {})
         self.directory.refresh()  # once per batch: profiles as they are now
         decisions = [self._verified_decision(row) for row in batch if row["kind"] == "decision"]
+        revoked = [d for d, was_revoked in decisions if was_revoked]
+        return CheckedPush(terminal_id, batch, attached, revoked)
+
+    def store_push(self, checked: CheckedPush) -> PushResult:
+        """A checked batch: continues the chain held? Then stored and receipted, one commit."""
+        terminal_id, batch, attached = checked.terminal_id, checked.rows, checked.images
         at = now_ms()
         try:
             with self.engine.begin() as conn:
@@ -191,16 +218,15 @@ class CenterStore:
                         "signature": receipt.signature,
                     },
                 )
-                for decision, revoked in decisions:
-                    if revoked:
-                        self._finding(
-                            conn,
-                            decision.request_id,
-                            decision.authorizer_id,
-                            ErrorCode.UNKNOWN_KEY.value,
-                            "signed with a key that has since been revoked",
-                            f"audit:{terminal_id}",
-                        )
+                for decision in checked.revoked:
+                    self._finding(
+                        conn,
+                        decision.request_id,
+                        decision.authorizer_id,
+                        ErrorCode.UNKNOWN_KEY.value,
+                        "signed with a key that has since been revoked",
+                        f"audit:{terminal_id}",
+                    )
                 want = self._missing_images(conn, _captures_of(batch))
         except SQLAlchemyError as exc:
             log.error("audit push from %s not stored: %s", terminal_id, exc)
@@ -531,7 +557,7 @@ class CenterStore:
 # --- storing events fast ----------------------------------------------------------------------
 
 EVENT_INSERT_ROWS = 500  # rows per executemany
-_EVENT_COLUMNS = ("terminal_id", "received_ms", *ROW_KEYS)
+_EVENT_COLUMNS = ("terminal_id", *ROW_KEYS, "received_ms")  # the table's order
 
 
 def _insert_events(
@@ -540,30 +566,27 @@ def _insert_events(
     """``INSERT … ON CONFLICT DO NOTHING`` of many rows, as SQLAlchemy compiles it for the
     dialect, handed to the driver's own executemany: SQLAlchemy's per-row parameter handling
     would double PostgreSQL's time for a batch (measured by ``bench.audit``)."""
-    compiled = _compiled_insert(conn.dialect)
-    if compiled.positional:
-        order = compiled.positiontup
-        params: list[Any] = [
-            tuple(
-                terminal_id if k == "terminal_id" else at if k == "received_ms" else r[k]
-                for k in order
-            )
-            for r in rows
-        ]
-    else:
-        params = [{"terminal_id": terminal_id, "received_ms": at, **r} for r in rows]
-    conn.exec_driver_sql(compiled.string, params)
+    sql = _compiled_insert(conn.dialect)
+    # in _EVENT_COLUMNS order (checked against the compiled statement)
+    conn.exec_driver_sql(sql, [(terminal_id, *[r[k] for k in ROW_KEYS], at) for r in rows])
 
 
-_COMPILED: dict[str, Any] = {}
+_COMPILED: dict[str, str] = {}
 
 
-def _compiled_insert(dialect: Any) -> Any:
+def _compiled_insert(dialect: Any) -> str:
+    """The statement with positional parameters in ``_EVENT_COLUMNS`` order, compiled by
+    SQLAlchemy for the dialect (for psycopg, in its ``format`` style: tuples are cheaper for
+    the driver than named parameters)."""
     key = dialect.name
     if key not in _COMPILED:
         insert = postgresql.insert if key == "postgresql" else sqlite.insert
         statement = insert(center_events).values({c: None for c in _EVENT_COLUMNS})
-        _COMPILED[key] = statement.on_conflict_do_nothing().compile(dialect=dialect)
+        target = type(dialect)(paramstyle="format") if key == "postgresql" else dialect
+        compiled = statement.on_conflict_do_nothing().compile(dialect=target)
+        if not compiled.positional or list(compiled.positiontup or ()) != list(_EVENT_COLUMNS):
+            raise RuntimeError(f"unexpected parameters for {key}: {compiled.positiontup}")
+        _COMPILED[key] = compiled.string
     return _COMPILED[key]
 
 
@@ -592,19 +615,21 @@ def _clean_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             }
         except KeyError as exc:
             raise ProtocolError(ErrorCode.MALFORMED, f"row {i} has no {exc}") from exc
+        seq, at, kind, rid, aid = (
+            item[k] for k in ("seq", "at_ms", "kind", "request_id", "authorizer_id")
+        )
         if (
-            type(item["seq"]) is not int
-            or item["seq"] < 1
-            or type(item["at_ms"]) is not int
-            or not isinstance(item["kind"], str)
-            or not 0 < len(item["kind"]) <= 32
-            or not isinstance(item["payload"], str)
+            type(seq) is not int
+            or not 0 < seq <= MAX_SAFE_INT
+            or type(at) is not int
+            or not 0 <= at <= MAX_SAFE_INT
+            or type(kind) is not str
+            or not 0 < len(kind) <= 32
+            or type(item["payload"]) is not str
             or not _is_hash(item["prev_hash"])
             or not _is_hash(item["hash"])
-            or not all(
-                v is None or (isinstance(v, str) and len(v) <= 64)
-                for v in (item["request_id"], item["authorizer_id"])
-            )
+            or not (rid is None or (type(rid) is str and len(rid) <= 64))
+            or not (aid is None or (type(aid) is str and len(aid) <= 64))
         ):
             raise ProtocolError(ErrorCode.MALFORMED, f"row {i} has a field of the wrong type")
         clean.append(item)
