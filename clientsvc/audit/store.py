@@ -36,7 +36,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from clientsvc.audit.chain import GENESIS, ChainProblem, Receipt, event_hash, verify_chain
+from clientsvc.audit.chain import (
+    GENESIS,
+    ROW_KEYS,
+    ChainProblem,
+    Receipt,
+    event_hash,
+    verify_chain,
+)
 from clientsvc.migrate import upgrade
 from clientsvc.protocol.canonical import canonical_bytes
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
@@ -227,7 +234,7 @@ class AuditStore:
         row = self._row(kind, payload, request_id, authorizer_id)
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(events), row)
+                _insert_rows(conn, [row])
         except SQLAlchemyError as exc:
             raise _storage_error(exc) from exc
         self._head = (row["seq"], row["hash"])
@@ -244,7 +251,7 @@ class AuditStore:
             self._head = (row["seq"], row["hash"])  # the next row chains onto this one
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(events), built)
+                _insert_rows(conn, built)
         except SQLAlchemyError as exc:
             self._head = self._load_head()
             raise _storage_error(exc) from exc
@@ -270,7 +277,7 @@ class AuditStore:
         row = self._row("frame_grabbed", payload, request_id, authorizer_id)
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(events), row)
+                _insert_rows(conn, [row])
                 exists = conn.execute(
                     select(captures.c.sha256).where(captures.c.sha256 == sha)
                 ).first()
@@ -312,19 +319,18 @@ class AuditStore:
         at = row["at_ms"]
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(events), rows)
-                conn.execute(
-                    insert(outbox),
-                    {
-                        "nonce": decision.nonce,
-                        "request_id": decision.request_id,
-                        "authorizer_id": decision.authorizer_id,
-                        "decision": json.dumps(data, ensure_ascii=False),
-                        "state": "pending",
-                        "detail": "",
-                        "created_at": at,
-                        "updated_at": at,
-                    },
+                _insert_rows(conn, rows)
+                conn.exec_driver_sql(
+                    "INSERT INTO outbox (nonce, request_id, authorizer_id, decision, state,"
+                    " detail, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', '', ?, ?)",
+                    (
+                        decision.nonce,
+                        decision.request_id,
+                        decision.authorizer_id,
+                        json.dumps(data, ensure_ascii=False),
+                        at,
+                        at,
+                    ),
                 )
         except SQLAlchemyError as exc:
             self._head = self._load_head()
@@ -339,7 +345,7 @@ class AuditStore:
         row = self._row(f"decision_{state}", {"detail": detail}, request_id, authorizer_id)
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(events), row)
+                _insert_rows(conn, [row])
                 conn.execute(
                     update(outbox)
                     .where(
@@ -489,6 +495,18 @@ class AuditStore:
                 select(captures.c.sha256, captures.c.jpeg).where(captures.c.sha256.in_(shas))
             ).all()
         return {str(r.sha256): bytes(r.jpeg) for r in rows}
+
+
+_INSERT_EVENT = (
+    "INSERT INTO events (seq, at_ms, kind, request_id, authorizer_id, payload, prev_hash, hash)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _insert_rows(conn: Any, rows: list[dict[str, Any]]) -> None:
+    """Events straight to the driver (on the path of every decision: SQLAlchemy's statement
+    handling would cost more than the rows)."""
+    conn.exec_driver_sql(_INSERT_EVENT, [tuple(r[k] for k in ROW_KEYS) for r in rows])
 
 
 def _storage_error(exc: SQLAlchemyError) -> ProtocolError:
