@@ -16,7 +16,8 @@
 names; the run says so).
 
 RESULT keys: audit_write_p50_ms audit_write_p99_ms bare_commit_p99_ms audit_write_p99_ratio
-sync_pg_100k_s sync_sqlite_100k_s bare_pg_100k_s bare_sqlite_100k_s.
+sync_pg_100k_s sync_sqlite_100k_s bare_pg_100k_s bare_sqlite_100k_s copy_pg_100k_s (PostgreSQL's
+COPY of the same rows: the floor, with no conflict handling).
 """
 
 from __future__ import annotations
@@ -215,6 +216,37 @@ def bench_bare_insert(url: str, rows: list[dict[str, Any]]) -> float:
     return elapsed
 
 
+def bench_copy(url: str, rows: list[dict[str, Any]]) -> float:
+    """PostgreSQL's own bulk path (COPY, same batches, one commit each): the floor."""
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    columns = (
+        "seq",
+        "at_ms",
+        "kind",
+        "request_id",
+        "authorizer_id",
+        "payload",
+        "prev_hash",
+        "hash",
+    )
+    with psycopg.connect(plain) as conn:
+        conn.execute(
+            "CREATE TABLE copy_events (terminal_id TEXT, seq BIGINT, at_ms BIGINT, kind TEXT,"
+            " request_id TEXT, authorizer_id TEXT, payload TEXT, prev_hash TEXT, hash TEXT,"
+            " PRIMARY KEY (terminal_id, seq))"
+        )
+        conn.commit()
+        start = time.perf_counter()
+        for i in range(0, len(rows), BATCH):
+            with conn.cursor().copy("COPY copy_events FROM STDIN") as copy:
+                for r in rows[i : i + BATCH]:
+                    copy.write_row((TERMINAL, *[r[c] for c in columns]))
+            conn.commit()
+        return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a run under a minute")
@@ -280,6 +312,12 @@ def main() -> None:
                 bare = bench_bare_insert(bare_url, rows)
                 results[f"sync_{name}_100k_s"] = synced * scale
                 results[f"bare_{name}_100k_s"] = bare * scale
+                if name == "pg":
+                    copy = bench_copy(bare_url, rows)
+                    results["copy_pg_100k_s"] = copy * scale
+                    print(
+                        f"  PostgreSQL COPY of the same rows (no conflict handling): {copy:.2f} s"
+                    )
                 print(
                     f"sync {events:,} events into {name}: {synced:.2f} s "
                     f"({events / synced:,.0f} events/s); bare insert {bare:.2f} s "
@@ -297,7 +335,8 @@ def main() -> None:
         f"sync_pg_100k_s={results['sync_pg_100k_s']:.2f} "
         f"sync_sqlite_100k_s={results['sync_sqlite_100k_s']:.2f} "
         f"bare_pg_100k_s={results['bare_pg_100k_s']:.2f} "
-        f"bare_sqlite_100k_s={results['bare_sqlite_100k_s']:.2f}"
+        f"bare_sqlite_100k_s={results['bare_sqlite_100k_s']:.2f} "
+        f"copy_pg_100k_s={results['copy_pg_100k_s']:.2f}"
     )
 
 
