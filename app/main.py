@@ -113,6 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument(
         "--db", help="database: a SQLite file or a postgresql:// URL", default=argparse.SUPPRESS
     )
+    smp = ce_sub.add_parser(
+        "sample", help="draw the day's re-review sample (reproducible: prints ids and plan)"
+    )
+    _common(smp, nested=True)
+    smp.add_argument(
+        "--db", help="database: a SQLite file or a postgresql:// URL", default=argparse.SUPPRESS
+    )
+    smp.add_argument("--date", required=True, help="the day (YYYY-MM-DD), or the first of a range")
+    smp.add_argument("--to", help="the last day of a range (default: --date)")
+    smp.add_argument("--seed", type=int, required=True)
+    smp.add_argument("--plan", type=Path, help="a plan file (TOML or JSON; default: the center's)")
 
     ad = sub.add_parser("admin", help="provision identities and keys")
     asub = ad.add_subparsers(dest="admin_command", required=True)
@@ -360,6 +371,8 @@ def run_center(args: argparse.Namespace) -> int:
         return 2
     if args.center_command == "verify":
         return _center_verify(store)
+    if args.center_command == "sample":
+        return _center_sample(args, settings, store)
     center = CenterService(
         settings.center_endpoint, store, transport=server_transport(settings, settings.center_key)
     )
@@ -368,6 +381,43 @@ def run_center(args: argparse.Namespace) -> int:
         center.serve_forever()
     finally:
         store.close()
+    return 0
+
+
+def center_plan(settings: Settings, path: Path | None = None) -> Any:
+    """The sampling plan: the file given, else the center's own
+    (``<data_dir>/center/sample-plan.toml``), else the built-in defaults."""
+    from clientsvc.center.sampling import SamplePlan, plan_from_file
+
+    path = path or settings.center_dir / "sample-plan.toml"
+    if not path.exists():
+        return SamplePlan()
+    return plan_from_file(path.read_text(encoding="utf-8"))
+
+
+def _center_sample(args: argparse.Namespace, settings: Settings, store: Any) -> int:
+    """Draw without recording: anyone can re-run a recorded sample and compare."""
+    from clientsvc.center.lead import LeadDesk
+    from clientsvc.center.sampling import draw
+    from clientsvc.protocol.errors import ProtocolError
+
+    try:
+        plan = center_plan(settings, args.plan)
+        eligible = LeadDesk(store).eligible(args.date, args.to or args.date)
+    except (ValueError, OSError) as exc:
+        print(f"authdesk center sample: {exc}", file=sys.stderr)
+        return 2
+    except ProtocolError as err:
+        print(f"authdesk center sample: {err.detail}", file=sys.stderr)
+        return 2
+    sample = draw(plan, args.seed, eligible)
+    print(f"sample {sample.sample_id}: {len(sample.items)} of {len(eligible)} approved items")
+    print(f"plan fingerprint {sample.plan_fingerprint}")
+    print(f"eligible hash    {sample.eligible_hash}")
+    print(f"seed             {sample.seed}")
+    for item in sample.items:
+        print(f"{item.request_id}\t{item.txn_type}\t{item.how}\tweight {item.weight:g}")
+    store.close()
     return 0
 
 

@@ -133,6 +133,8 @@ class AuthorizerProfile:
     amount_limit_fen: int | None = None  # None: no limit
     staff_id: str = ""
     revoked: bool = False
+    joined: str = ""  # ISO date the authorizer started (risk weight: their first month)
+    roles: tuple[str, ...] = ()  # "lead": draws samples, confirms findings at the center
 
     @property
     def key_id(self) -> str:
@@ -147,6 +149,8 @@ class AuthorizerProfile:
             "amount_limit_fen": self.amount_limit_fen,
             "staff_id": self.staff_id,
             "revoked": self.revoked,
+            "joined": self.joined,
+            "roles": list(self.roles),
             "key_id": self.key_id,
             "public_key": self.public_key.public_bytes(
                 serialization.Encoding.Raw, serialization.PublicFormat.Raw
@@ -167,6 +171,8 @@ class AuthorizerProfile:
             ),
             staff_id=str(data.get("staff_id", "")),
             revoked=bool(data.get("revoked", False)),
+            joined=str(data.get("joined", "")),
+            roles=tuple(str(r) for r in data.get("roles", [])),
         )
         if "key_id" in data and data["key_id"] != profile.key_id:
             raise ValueError(f"{profile.authorizer_id}: key_id does not match the public key")

@@ -138,6 +138,8 @@ class KeyStore:
         txn_types: tuple[str, ...] = (),
         amount_limit_fen: int | None = None,
         staff_id: str = "",
+        joined: str = "",
+        roles: tuple[str, ...] = (),
     ) -> AuthorizerProfile:
         """Create a key pair, store it encrypted, keep its passphrase in the keyring, publish."""
         key = generate_key()
@@ -161,6 +163,8 @@ class KeyStore:
             txn_types=txn_types,
             amount_limit_fen=amount_limit_fen,
             staff_id=staff_id or authorizer_id,
+            joined=joined or time.strftime("%Y-%m-%d"),
+            roles=roles,
         )
         directory.publish(profile)
         return profile

@@ -347,3 +347,16 @@ def test_a_forged_receipt_in_the_center_database_is_reported(
             .values(head_hash=rows[first]["hash"])
         )
     assert "bad_receipt" in center.verify()[TERMINAL].kinds()
+
+
+def test_the_migrations_build_exactly_the_models(center: CenterStore) -> None:
+    """The center's database, as the Alembic migrations made it, is what the SQLAlchemy
+    models describe: no drift between the two on either database."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from clientsvc.center.models import metadata
+
+    with center.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []

@@ -91,6 +91,9 @@ center_requests = Table(
     Column("decided_by", String(140), nullable=False, default=""),  # authorizer ids, "+"-joined
     Column("request", Text, nullable=False),
     Column("decisions", Text, nullable=False, default="[]"),  # every accepted decision, in order
+    Column("first_leased_ms", BigInteger),  # first shown to an authorizer (queue wait ends)
+    Column("leased_ms", BigInteger),  # the latest lease (the decision's)
+    Column("leased_to", String(64)),
     Index("center_requests_submitted", "submitted_ms"),
 )
 
@@ -108,4 +111,66 @@ center_findings = Table(
     Column("source", String(64), nullable=False),
     Column("at_ms", BigInteger, nullable=False),
     UniqueConstraint("request_id", "authorizer_id", "code", "source", name="center_findings_once"),
+)
+
+
+ID = BigInteger().with_variant(Integer, "sqlite")
+
+# the lead's samples: plan, seed and eligible set recorded, so the draw can be re-run
+samples = Table(
+    "samples",
+    metadata,
+    Column("sample_id", String(16), primary_key=True),
+    Column("day_from", String(10), nullable=False),
+    Column("day_to", String(10), nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("plan", Text, nullable=False),
+    Column("plan_fingerprint", String(64), nullable=False),
+    Column("eligible_hash", String(64), nullable=False),
+    Column("eligible", Text, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+sample_items = Table(
+    "sample_items",
+    metadata,
+    Column("sample_id", String(16), primary_key=True),
+    Column("request_id", String(64), primary_key=True),
+    Column("how", String(16), nullable=False),  # drawn | minimum | manual
+    Column("txn_type", String(64), nullable=False),
+    Column("weight", String(32), nullable=False),
+    Column("added_by", String(64), nullable=False),
+)
+
+# a reviewer's own verdict, recorded before the original decision is shown (blind)
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("sample_id", String(16), primary_key=True),
+    Column("request_id", String(64), primary_key=True),
+    Column("reviewer", String(64), primary_key=True),
+    Column("verdict", String(16), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+)
+
+# 差错认定: no error, or an error of a category, confirmed by a second person
+review_findings = Table(
+    "review_findings",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("sample_id", String(16), nullable=False),
+    Column("request_id", String(64), nullable=False),
+    Column("reviewer", String(64), nullable=False),
+    Column("outcome", String(16), nullable=False),  # no_error | error
+    Column("category", String(8), nullable=False),  # "" or a code of ERROR_CATEGORIES
+    Column("note", Text, nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+    Column(
+        "state", String(24), nullable=False
+    ),  # final | awaiting_confirmation | confirmed | rejected
+    Column("confirmed_by", String(64)),
+    Column("confirmed_ms", BigInteger),
+    UniqueConstraint("sample_id", "request_id", name="review_findings_once"),
 )

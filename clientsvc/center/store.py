@@ -453,9 +453,11 @@ class CenterStore:
             )
             return {ref.sha256 for ref in request.evidence}
         current = conn.execute(
-            select(center_requests.c.request, center_requests.c.decisions).where(
-                center_requests.c.request_id == request_id
-            )
+            select(
+                center_requests.c.request,
+                center_requests.c.decisions,
+                center_requests.c.first_leased_ms,
+            ).where(center_requests.c.request_id == request_id)
         ).first()
         if current is None:
             return set()  # a record of a request accepted before the log began
@@ -467,7 +469,10 @@ class CenterStore:
             values |= {"state": kind, "final_ms": record["at_ms"]}
             values["decided_by"] = "+".join(str(d.get("authorizer_id", "")) for d in decisions)
         elif kind == "leased":
-            values["state"] = "in_review"
+            values |= {"state": "in_review", "leased_ms": record["at_ms"]}
+            values["leased_to"] = str(body.get("to", ""))[:64]
+            if current.first_leased_ms is None:
+                values["first_leased_ms"] = record["at_ms"]
         elif kind in ("requeued", "approved_once"):
             values["state"] = "pending"
         conn.execute(
