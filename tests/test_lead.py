@@ -380,3 +380,71 @@ def test_the_sample_command_prints_the_same_draw(
     spawned.append(bad)
     out, _ = bad.communicate(timeout=60)
     assert bad.returncode == 2 and "YYYY-MM-DD" in out and "Traceback" not in out
+
+
+def test_the_desk_over_the_wire_knows_who_acts_by_their_signature(
+    tmp_path: Path, people: Identities
+) -> None:
+    import threading
+
+    import zmq
+
+    from clientsvc.center.lead_client import LeadClient, sign_call
+    from clientsvc.center.service import CenterService
+    from clientsvc.protocol import mdp
+    from tests.helpers import free_port
+
+    store = CenterStore(
+        tmp_path / "c.sqlite3",
+        tmp_path / "images",
+        ReceiptSigner(Ed25519PrivateKey.generate()),
+        people.directory,
+    )
+    store.broker_push("B1", 0, broker_records(people, 30, random.Random(8)))
+    req, blobs = request("R0001", txn_type=TYPES[1])
+    sha = req.evidence[0].sha256
+    with store.engine.begin() as conn:
+        store._store_images(conn, blobs, "B1", 1)
+    endpoint = f"tcp://127.0.0.1:{free_port()}"
+    service = CenterService(endpoint, store, context=zmq.Context.instance())
+    thread = threading.Thread(target=service.serve_forever, name="center")
+    thread.start()
+    assert service.bound.wait(10)
+    lead = LeadClient(endpoint, people.keys["LEAD"])
+    reviewer = LeadClient(endpoint, people.keys["A2"])
+    try:
+        assert lead.call("whoami") == {"actor": "LEAD", "lead": True}
+        with pytest.raises(ProtocolError) as refused:
+            reviewer.call("draw", day_from=DAY, day_to=DAY, seed=1, plan={"default_rate": 0.5})
+        assert refused.value.code is ErrorCode.FORBIDDEN
+        sample = lead.call("draw", day_from=DAY, day_to=DAY, seed=1, plan={"default_rate": 0.5})
+        sid = sample["sample_id"]
+        lead.call("add_manual", sample_id=sid, request_id="R0001")
+        seen = reviewer.call("evidence", sample_id=sid, request_id="R0001")
+        assert sha in seen["images"] and lead.image(sha) == blobs[sha]
+        reviewer.call("record_verdict", sample_id=sid, request_id="R0001", verdict="approve")
+        assert (
+            reviewer.call("reveal", sample_id=sid, request_id="R0001")["your_verdict"] == "approve"
+        )
+        # someone signing as another person: the signature is the signer's, not the name's
+        forged = sign_call(people.keys["A2"], "reveal", {"sample_id": sid, "request_id": "R0001"})
+        forged["actor"] = "LEAD"
+        peer = zmq.Context.instance().socket(zmq.DEALER)
+        peer.connect(endpoint)
+        peer.send_multipart(mdp.client_request("lead.call", [json.dumps(forged).encode()]))
+        assert peer.poll(5000)
+        answer = json.loads(mdp.parse_client_reply(peer.recv_multipart()).body[0])
+        assert answer["code"] in ("E_UNKNOWN_KEY", "E_BAD_SIGNATURE")
+        honest = sign_call(people.keys["A2"], "whoami", {})
+        for expected in ("lead_result", "E_REPLAYED"):  # the same call twice: a replay
+            peer.send_multipart(mdp.client_request("lead.call", [json.dumps(honest).encode()]))
+            assert peer.poll(5000)
+            answer = json.loads(mdp.parse_client_reply(peer.recv_multipart()).body[0])
+            assert expected in (answer.get("type"), answer.get("code"))
+        peer.close(linger=0)
+    finally:
+        lead.close()
+        reviewer.close()
+        service.stop()
+        thread.join(10)
+        store.close()

@@ -22,6 +22,8 @@ from typing import Any
 import zmq
 from sqlalchemy import func, select
 
+from clientsvc.center.lead import LeadDesk
+from clientsvc.center.lead_client import CallVerifier, dispatch
 from clientsvc.center.models import center_events, center_requests
 from clientsvc.center.store import MAX_IMAGE_BYTES, CenterStore
 from clientsvc.curve import Transport, start_authenticator
@@ -41,6 +43,7 @@ class CenterService:
         store: CenterStore,
         context: zmq.Context[Any] | None = None,
         transport: Transport | None = None,
+        wait_target_s: int = 60,
     ) -> None:
         self.endpoint = endpoint
         self.store = store
@@ -49,6 +52,8 @@ class CenterService:
         self.bound = threading.Event()
         self.bound_endpoint = ""
         self.transport = transport or Transport.plain()
+        self.desk = LeadDesk(store, wait_target_s)
+        self.calls = CallVerifier(store.directory)
 
     def stop(self) -> None:
         self._stop.set()
@@ -128,6 +133,18 @@ class CenterService:
                 "want": list(result.want),
             }
             return [json.dumps(reply).encode()]
+        if request.service == "lead.call":  # the lead's desk: signed by the person acting
+            actor, op, args = self.calls.verify(data)
+            result = dispatch(self.desk, actor, op, args)
+            reply = {"v": 1, "type": "lead_result", "op": op, "result": result}
+            return [json.dumps(reply, ensure_ascii=False).encode()]
+        if request.service == "lead.image":
+            _actor, _op, args = self.calls.verify(data)
+            sha = str(args.get("sha256", ""))
+            image = self.store.image(sha) if len(sha) == 64 else None
+            if image is None:
+                raise ProtocolError(ErrorCode.EVIDENCE_MISSING, sha)
+            return [json.dumps({"v": 1, "type": "lead_image", "sha256": sha}).encode(), image]
         if request.service == "broker.push":
             broker_id = _sender(data, "broker_id", peer)
             images = _images(data, request.body[1:])
