@@ -19,10 +19,19 @@ DEMO_AUTHORIZERS = (
     ("A1002", "陈伟", 1, "123456"),
     ("A1003", "王强", 3, "123456"),  # the demo's simulated colleague (dual authorization)
 )
+# the demo's center lead (抽查复审, confirms findings): `authdesk demo --lead` opens the desk
+DEMO_LEAD = ("L9001", "张主任", 3, "123456")
 
 
 # The demo's terminals: each has a CURVE key pair, as a real one would (admin add-terminal)
-DEMO_TERMINALS = ("DEMO-WS-01", "DEMO-TELLER", "DEMO-CAMERA", "DEMO-COLLEAGUE", "DEMO-BROKER")
+DEMO_TERMINALS = (
+    "DEMO-WS-01",
+    "DEMO-TELLER",
+    "DEMO-CAMERA",
+    "DEMO-COLLEAGUE",
+    "DEMO-BROKER",
+    "DEMO-LEAD",
+)
 DEMO_SERVERS = ("broker", "center")
 
 
@@ -39,12 +48,15 @@ def ensure_demo_identities(settings: Settings) -> None:
     keystore = KeyStore(settings.data_dir, memory_keyring_from_file(secrets_file))
     directory = Directory(settings.directory)
     ids = []
-    for authorizer_id, name, level, pin in DEMO_AUTHORIZERS:
+    for authorizer_id, name, level, pin in (*DEMO_AUTHORIZERS, DEMO_LEAD):
         ids.append(authorizer_id)
         have_key = (settings.data_dir / "keys" / f"{authorizer_id}.pem").exists()
         if have_key and directory.get(authorizer_id) is not None:
             continue
-        keystore.provision(directory, authorizer_id=authorizer_id, name=name, level=level, pin=pin)
+        roles = ("lead",) if authorizer_id == DEMO_LEAD[0] else ()
+        keystore.provision(
+            directory, authorizer_id=authorizer_id, name=name, level=level, pin=pin, roles=roles
+        )
     for terminal in DEMO_TERMINALS:
         has_secret = keystore.backend.get_password("authdesk", keystore.curve_name(terminal))
         if has_secret is None or not (settings.terminals / f"{terminal}.key").exists():

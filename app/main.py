@@ -125,6 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
     smp.add_argument("--seed", type=int, required=True)
     smp.add_argument("--plan", type=Path, help="a plan file (TOML or JSON; default: the center's)")
 
+    ld = sub.add_parser("lead", help="the center lead's desk (GUI): board, sample, review, reports")
+    _common(ld)
+    ld.add_argument("--center", help="the center's endpoint (default from the configuration)")
+    ld.add_argument("--signin", metavar="ID:PIN", help="sign in without the dialog (tests, demo)")
+    ld.add_argument("--screenshot", type=Path, metavar="DIR")
+    ld.add_argument("--quit-after", type=float, metavar="SECONDS")
+
     ad = sub.add_parser("admin", help="provision identities and keys")
     asub = ad.add_subparsers(dest="admin_command", required=True)
     add = asub.add_parser("add-authorizer", help="create an authorizer's key pair and profile")
@@ -168,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     de.add_argument(
         "--seed", type=int, default=6, help="the simulator's seed (same seed, same requests)"
     )
+    de.add_argument(
+        "--lead", action="store_true", help="also open the center lead's desk (as the demo lead)"
+    )
     return parser
 
 
@@ -186,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             "colleague": run_colleague,
             "teller": run_teller,
             "center": run_center,
+            "lead": run_lead,
             "admin": run_admin,
             "demo": run_demo,
         }[command]
@@ -267,7 +278,7 @@ def run_broker(args: argparse.Namespace) -> int:
 def run_colleague(args: argparse.Namespace) -> int:
     import threading
 
-    from app.keys import client_transport, make_keystore
+    from app.keys import client_transport, make_keystore, sync_config
     from clientsvc.workstation.colleague import Colleague
     from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
 
@@ -286,6 +297,7 @@ def run_colleague(args: argparse.Namespace) -> int:
             heartbeat_ms=settings.heartbeat_ms,
             prefetch=0,
             transport=client_transport(settings, keystore),
+            sync=sync_config(settings, keystore),
         ),
         key,
         colleague,
@@ -643,6 +655,68 @@ def run_workstation(
     return int(code)
 
 
+def run_lead(args: argparse.Namespace) -> int:
+    """The lead's desk: sign in (key and PIN), then every call to the center signed by them."""
+    from PySide6.QtCore import QTimer
+
+    from app.keys import client_transport, make_keystore
+    from app.workstation import make_qapplication
+    from clientsvc.center.lead_client import LeadClient
+    from clientsvc.identity import Directory
+    from ui.background import run_in_background
+    from ui.lead.window import LeadWindow
+    from ui.signin import SignInDialog
+
+    settings = _settings(args, center_endpoint=args.center)
+    qapp = make_qapplication()
+    keystore = make_keystore(settings)
+    held: list[Any] = []
+
+    def open_desk(key: Any) -> None:
+        profile = Directory(settings.directory).get(key.authorizer_id)
+        client = LeadClient(
+            settings.center_endpoint,
+            key,
+            client_transport(settings, keystore, server=settings.center_key),
+        )
+        window = LeadWindow(client, key.authorizer_id, profile.name if profile else "")
+        window.resize(1500, 950)
+        window.show()
+        held[:] = [window, client]
+        if args.screenshot is not None:
+            args.screenshot.mkdir(parents=True, exist_ok=True)
+
+            def shoot() -> None:
+                window.grab().save(str(args.screenshot / "lead-board.png"))
+
+            window.sig_board_updated.connect(shoot)
+
+    if args.signin:
+        person, _, pin = args.signin.partition(":")
+
+        def failed(exc: BaseException) -> None:
+            print(f"authdesk lead: sign-in failed: {exc}", file=sys.stderr)
+            qapp.exit(3)
+
+        run_in_background(lambda: keystore.unlock(person, pin), open_desk, failed, owner=qapp)
+    else:
+        dialog = SignInDialog(keystore.unlock, hint="")
+        dialog.sig_signed_in.connect(open_desk)
+        dialog.show()
+        held.append(dialog)
+    if args.quit_after:
+        QTimer.singleShot(int(args.quit_after * 1000), qapp.quit)
+    _stop_on_signals(qapp.quit)
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(200)
+    code = qapp.exec()
+    for thing in held:
+        if hasattr(thing, "close") and not hasattr(thing, "show"):
+            thing.close()
+    return int(code)
+
+
 # --- the demo ------------------------------------------------------------------------------
 
 
@@ -663,7 +737,7 @@ def _die_with_parent() -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from app.admin import DEMO_AUTHORIZERS, ensure_demo_identities
+    from app.admin import DEMO_AUTHORIZERS, DEMO_LEAD, ensure_demo_identities
 
     data = (args.data_dir or default_data_dir() / "demo").resolve()
     settings = load_settings(
@@ -738,6 +812,25 @@ def run_demo(args: argparse.Namespace) -> int:
             preexec_fn=_die_with_parent,
         ),
     ]
+    if args.lead:  # the center lead's desk, on the demo's center, as the demo lead
+        lead_args = [
+            "lead",
+            "--center",
+            settings.center_endpoint,
+            "--signin",
+            f"{DEMO_LEAD[0]}:{DEMO_LEAD[3]}",
+        ]
+        if args.quit_after:
+            lead_args += ["--quit-after", str(args.quit_after)]
+        if args.screenshot:
+            lead_args += ["--screenshot", str(args.screenshot)]
+        children.append(
+            subprocess.Popen(
+                [*exe, *lead_args],
+                env={**env, "AUTHDESK_TERMINAL_ID": "DEMO-LEAD"},
+                preexec_fn=_die_with_parent,
+            )
+        )
     authorizer_id, name, _, pin = DEMO_AUTHORIZERS[0]
     hint = f"Demo: sign in as {authorizer_id} ({name}) with PIN {pin}."
     auto = (

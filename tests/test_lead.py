@@ -187,6 +187,19 @@ def people(tmp_path: Path) -> Identities:
     return Identities(tmp_path, directory, keystore, keys)
 
 
+def voucher(request_id: str) -> bytes:
+    """A real JPEG (a scanned slip, drawn): the review screen decodes what the center holds."""
+    import cv2
+    import numpy as np
+
+    image = np.full((300, 480, 3), 245, np.uint8)
+    cv2.rectangle(image, (10, 10), (470, 290), (40, 40, 160), 2)
+    cv2.putText(image, request_id, (30, 160), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (30, 30, 30), 3)
+    ok, data = cv2.imencode(".jpg", image)
+    assert ok
+    return bytes(data)
+
+
 def broker_records(
     people: Identities, n: int, rng: random.Random, first_seq: int = 1
 ) -> list[dict[str, Any]]:
@@ -197,7 +210,11 @@ def broker_records(
     for i in range(n):
         txn_type = TYPES[i % len(TYPES)]
         req, _ = request(
-            f"R{i:04d}", txn_type=txn_type, amount_fen=rng.randrange(10**7), teller_id=f"T{i % 3}"
+            f"R{i:04d}",
+            txn_type=txn_type,
+            amount_fen=rng.randrange(10**7),
+            teller_id=f"T{i % 3}",
+            blobs=[voucher(f"R{i:04d}")],
         )
         raw = req.to_dict()
         submitted = _ms(9 + i % 8, i % 60)
@@ -401,8 +418,11 @@ def test_the_desk_over_the_wire_knows_who_acts_by_their_signature(
         people.directory,
     )
     store.broker_push("B1", 0, broker_records(people, 30, random.Random(8)))
-    req, blobs = request("R0001", txn_type=TYPES[1])
-    sha = req.evidence[0].sha256
+    image = voucher("R0001")
+    import hashlib
+
+    sha = hashlib.sha256(image).hexdigest()
+    blobs = {sha: image}
     with store.engine.begin() as conn:
         store._store_images(conn, blobs, "B1", 1)
     endpoint = f"tcp://127.0.0.1:{free_port()}"

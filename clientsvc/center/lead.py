@@ -541,6 +541,8 @@ class LeadDesk:
             records.append(
                 {
                     "request_id": r.request_id,
+                    "reason_code": decisions[-1].get("reason_code") if decisions else None,
+                    "reason_text": decisions[-1].get("reason_text", "") if decisions else "",
                     "outlet_id": r.outlet_id,
                     "txn_type": r.txn_type,
                     "state": r.state,
@@ -647,7 +649,7 @@ class LeadDesk:
             person = people.setdefault(
                 a,
                 {
-                    "state": "signed_out",
+                    "state": "unknown",  # no session events from its workstation yet
                     "on_item": None,
                     "on_item_s": 0,
                     "items_today": 0,

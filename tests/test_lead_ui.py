@@ -1,0 +1,160 @@
+"""The lead's desk on screen (offscreen Qt): the board, the sample, blind re-review, the charts
+and the report, against a real center database through the desk's own dispatch."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from clientsvc.audit.chain import ReceiptSigner
+from clientsvc.center.lead import LeadDesk
+from clientsvc.center.lead_client import dispatch
+from clientsvc.center.store import CenterStore
+from tests.helpers import Identities
+from tests.test_lead import broker_records, people, voucher  # noqa: F401  (people: a fixture)
+from ui.lead.window import LeadWindow
+
+
+class LocalClient:
+    """The desk as the center service runs it, without the socket; records what was asked."""
+
+    def __init__(self, desk: LeadDesk, actor: str) -> None:
+        self.desk, self.actor = desk, actor
+        self.calls: list[str] = []
+
+    def call(self, op: str, **args: Any) -> Any:
+        self.calls.append(op)
+        return dispatch(self.desk, self.actor, op, args)
+
+    def image(self, sha256: str) -> bytes:
+        data = self.desk.store.image(sha256)
+        assert data is not None
+        return data
+
+
+@pytest.fixture
+def desk(tmp_path: Path, people: Identities) -> Iterator[LeadDesk]:  # noqa: F811
+    store = CenterStore(
+        tmp_path / "c.sqlite3",
+        tmp_path / "images",
+        ReceiptSigner(Ed25519PrivateKey.generate()),
+        people.directory,
+    )
+    store.broker_push("B1", 0, broker_records(people, 40, random.Random(4)))
+    with store.engine.begin() as conn:  # the broker sent the images too
+        for i in range(40):
+            data = voucher(f"R{i:04d}")
+            store._store_images(conn, {hashlib.sha256(data).hexdigest(): data}, "B1", 1)
+    yield LeadDesk(store, wait_target_s=60)
+    store.close()
+
+
+def _window(qtbot: Any, desk: LeadDesk, actor: str) -> tuple[LeadWindow, LocalClient]:
+    client = LocalClient(desk, actor)
+    window = LeadWindow(client, actor, actor, board_every_ms=60_000)
+    qtbot.addWidget(window)
+    window.resize(1500, 950)
+    window.show()
+    return window, client
+
+
+def test_the_board_shows_the_queue_the_people_and_late_waits(qtbot: Any, desk: LeadDesk) -> None:
+    window, _ = _window(qtbot, desk, "LEAD")
+    with qtbot.waitSignal(window.sig_board_updated, timeout=10_000):
+        window.refresh_board()
+    assert window.board_queue.rowCount() >= 1 and window.board_people.rowCount() >= 3
+    assert window.board_alerts.rowCount() == 3  # three requests wait past the target
+    late = window.board_alerts.item(0, 3)
+    assert late is not None and late.foreground().color().name() == "#ff0000"
+
+
+def test_draw_then_review_blind_then_reveal_then_a_finding_for_the_lead(
+    qtbot: Any, desk: LeadDesk
+) -> None:
+    reviewer, client = _window(qtbot, desk, "A2")
+    lead, _ = _window(qtbot, desk, "LEAD")
+    lead.rate.setValue(0.3)
+    with qtbot.waitSignal(lead.sig_sample_shown, timeout=10_000):
+        lead.draw()
+    assert lead.sample is not None and lead.sample_items.rowCount() == len(lead.sample["items"])
+    lead.rerun()
+    qtbot.waitUntil(lambda: "same items" in lead.status.text(), timeout=10_000)
+    reviewer.show_sample(lead.sample)
+    item = lead.sample["items"][0]["request_id"]
+    with qtbot.waitSignal(reviewer.sig_review_changed, timeout=10_000):
+        reviewer.open_review(item)
+    assert (
+        item in reviewer.review_title.text() and "Amount" in reviewer.review_elements.toPlainText()
+    )
+    # blind: nothing of the original on screen, and not even asked for
+    assert "reveal" not in client.calls and reviewer.revealed is None
+    assert "Shown once" in reviewer.original.text() and not reviewer.finding_box.isEnabled()
+    qtbot.waitUntil(
+        lambda: (
+            reviewer.review_images.count() > 0
+            and all(
+                reviewer.review_images.itemAt(i).widget().pixmap() is not None
+                and not reviewer.review_images.itemAt(i).widget().pixmap().isNull()
+                for i in range(reviewer.review_images.count())
+            )
+        ),
+        timeout=10_000,
+    )
+    with qtbot.waitSignal(reviewer.sig_review_changed, timeout=10_000):
+        reviewer.btn_verdicts["reject"].click()
+    qtbot.waitUntil(lambda: reviewer.revealed is not None, timeout=10_000)
+    assert client.calls.index("record_verdict") < client.calls.index("reveal")
+    assert "original: approve" in reviewer.original.text() and reviewer.finding_box.isEnabled()
+    reviewer.is_error.setChecked(True)
+    reviewer.category.setCurrentIndex(1)  # E02
+    with qtbot.waitSignal(reviewer.sig_review_changed, timeout=10_000):
+        reviewer.record_finding()
+    assert "awaiting a second person" in reviewer.finding_state.text()
+    reviewer.confirm(True)  # the reviewer is not a lead, and not a second person
+    qtbot.waitUntil(lambda: "E_FORBIDDEN" in reviewer.status.text(), timeout=10_000)
+    lead.show_sample(lead.sample)
+    lead.current = item
+    with qtbot.waitSignal(lead.sig_review_changed, timeout=10_000):
+        lead.confirm(True)
+    assert "confirmed by LEAD" in lead.finding_state.text()
+
+
+def test_the_charts_and_the_report_render_and_the_pdf_opens(
+    qtbot: Any, desk: LeadDesk, tmp_path: Path
+) -> None:
+    import pypdfium2
+
+    window, _ = _window(qtbot, desk, "LEAD")
+    window.tabs.setCurrentIndex(3)
+    with qtbot.waitSignal(window.sig_stats_shown, timeout=10_000):
+        window.refresh_stats()
+    assert (
+        "笔均授权时间" in window.stats_summary.text() and "Volume 40" in window.stats_summary.text()
+    )
+    for chart in window.charts():
+        image = chart.grab().toImage()
+        colours = {
+            image.pixel(x, y)
+            for x in range(0, image.width(), 5)
+            for y in range(0, image.height(), 5)
+        }
+        assert len(colours) > 3, "a chart painted nothing"
+    pdf, table = tmp_path / "report.pdf", tmp_path / "report.csv"
+    window.export(pdf, "pdf")
+    window.export(table, "csv")
+    document = pypdfium2.PdfDocument(str(pdf))
+    page = document[0].render(scale=1).to_pil().convert("L")
+    dark = int((page.point(lambda v: 255 if v < 128 else 0).histogram()[255]))
+    assert dark > 2000, "page 1 is blank"
+    page.save(tmp_path / "page1.png")
+    document.close()
+    with open(table, encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "request_id" and len(rows) == 41
