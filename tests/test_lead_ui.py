@@ -151,7 +151,7 @@ def test_the_charts_and_the_report_render_and_the_pdf_opens(
     window.export(table, "csv")
     document = pypdfium2.PdfDocument(str(pdf))
     page = document[0].render(scale=1).to_pil().convert("L")
-    dark = int((page.point(lambda v: 255 if v < 128 else 0).histogram()[255]))
+    dark = int(page.point(lambda v: 255 if v < 128 else 0).histogram()[255])
     assert dark > 2000, "page 1 is blank"
     page.save(tmp_path / "page1.png")
     document.close()
