@@ -95,6 +95,8 @@ def add_authorizer(
     txn_types: tuple[str, ...] = (),
     amount_limit_fen: int | None = None,
     staff_id: str = "",
+    roles: tuple[str, ...] = (),
+    joined: str = "",
 ) -> Path:
     directory = Directory(settings.directory)
     if directory.get(authorizer_id) is not None:
@@ -108,6 +110,8 @@ def add_authorizer(
         txn_types=txn_types,
         amount_limit_fen=amount_limit_fen,
         staff_id=staff_id,
+        roles=roles,
+        joined=joined,
     )
     return settings.directory / f"{authorizer_id}.json"
 

@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--staff-id", default="", help="their teller/staff id, for maker ≠ checker (default: id)"
     )
+    add.add_argument("--roles", default="", help='"lead" for the center lead (comma-separated)')
+    add.add_argument("--joined", default="", help="the day they started (default: today)")
     term = asub.add_parser("add-terminal", help="create this terminal's CURVE key pair")
     _common(term)
     term.add_argument("--id", required=True, help="the terminal id (default setting: host name)")
@@ -594,6 +596,8 @@ def _admin_command(args: argparse.Namespace, settings: Settings) -> int:
         txn_types=tuple(t for t in args.types.split(",") if t),
         amount_limit_fen=None if args.limit_yuan is None else args.limit_yuan * 100,
         staff_id=args.staff_id,
+        roles=tuple(r for r in args.roles.split(",") if r),
+        joined=args.joined,
     )
     print(f"profile written: {path} (give this file to the broker and the tellers)")
     return 0
