@@ -124,6 +124,14 @@ def test_draw_then_review_blind_then_reveal_then_a_finding_for_the_lead(
     with qtbot.waitSignal(lead.sig_review_changed, timeout=10_000):
         lead.confirm(True)
     assert "confirmed by LEAD" in lead.finding_state.text()
+    lead.refresh_stats()  # the agreement of blind verdicts, and the confirmed error
+    qtbot.waitUntil(lambda: lead.agreement_table.rowCount() >= 2, timeout=10_000)
+    cells = [
+        [lead.agreement_table.item(r, c).text() for c in range(5)]
+        for r in range(lead.agreement_table.rowCount())
+    ]
+    assert any(row[1] == "1" and row[2] == "0" and row[3] == "0%" for row in cells)
+    assert any(row[4] == "1" for row in cells)  # the decider's confirmed error
 
 
 def test_the_charts_and_the_report_render_and_the_pdf_opens(

@@ -630,11 +630,43 @@ class LeadWindow(QMainWindow):
             chart.setMouseEnabled(False, False)
             charts.addWidget(chart, i // 2, i % 2)
         outer.addLayout(charts, 1)
+        self.agreement_table = _table(
+            [
+                self.tr("Category / authorizer"),
+                self.tr("Reviews"),
+                self.tr("Agree"),
+                self.tr("Agreement"),
+                self.tr("Confirmed errors"),
+            ]
+        )
+        self.agreement_table.setMaximumHeight(180)
+        self.repeat = QLabel(wordWrap=True)
+        outer.addWidget(QLabel(self.tr("Re-review: blind verdicts against the original")))
+        outer.addWidget(self.agreement_table)
+        outer.addWidget(self.repeat)
         self.tabs.addTab(page, self.tr("Statistics"))
 
     def refresh_stats(self) -> None:
         self._call(
             "stats", self.show_stats, day_from=_date(self.stats_from), day_to=_date(self.stats_to)
+        )
+        self._call("agreement", self.show_agreement)
+
+    def show_agreement(self, agreement: dict[str, Any]) -> None:
+        """Agreement rates per category and per authorizer; confirmed errors; repeats."""
+        errors = agreement["errors_by_authorizer"]
+        rows = []
+        for key, group in (("by_category", None), ("by_authorizer", errors)):
+            for name, v in agreement[key].items():
+                rate = "—" if v["rate"] is None else f"{v['rate'] * 100:.0f}%"
+                found = "" if group is None else sum(group.get(name, {}).values())
+                rows.append([name, v["reviews"], v["agree"], rate, found])
+        _fill(self.agreement_table, rows)
+        repeat = agreement["repeat_findings"]
+        self.repeat.setText(
+            self.tr("Repeat findings (two or more confirmed errors): %1").replace(
+                "%1", ", ".join(repeat) if repeat else self.tr("none")
+            )
         )
 
     def show_stats(self, stats: dict[str, Any]) -> None:
