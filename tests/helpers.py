@@ -64,7 +64,7 @@ def revoke(ids: Identities, authorizer_id: str) -> None:
 
 def start_broker(ids: Identities, **overrides: Any) -> Broker:
     config = BrokerConfig(
-        endpoint="tcp://127.0.0.1:0",
+        endpoint=overrides.pop("endpoint", "tcp://127.0.0.1:0"),
         directory=ids.directory.path,
         journal=ids.root / "journal.sqlite3",
         heartbeat_ms=overrides.pop("heartbeat_ms", 200),

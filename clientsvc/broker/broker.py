@@ -203,6 +203,122 @@ class Broker:
             "refused": 0,
             "internal_errors": 0,
         }
+        self._orphans: dict[str, list[Lease]] = {}  # authorizer → leases without a connection
+        self.restored = self._restore() if config.journal is not None else 0
+
+    # --- restart ---------------------------------------------------------------------------
+
+    def _restore(self) -> int:
+        """Rebuild the queue, the leases and every remembered outcome from the journal, as if
+        the broker had never stopped. A lease comes back without its connection: its decision
+        is accepted from the authorizer's new connection (the lease and the authorizer match),
+        and the item is sent to them again when they are back (``_resume_leases``); a lease
+        that runs out meanwhile puts the item back in the queue, a deadline that passed times
+        the request out — both on the first timer round. Returns the requests restored."""
+        at = now_ms()
+        records = self.journal.replay(since_ms=at - self.config.retain_final_ms)
+        for at_ms, request_id, event, body in records:
+            try:
+                self._replay(at_ms, request_id, event, body)
+            except (KeyError, TypeError, ValueError) as exc:  # a damaged record: say so, go on
+                log.error("journal record %s of %s not restored: %s", event, request_id, exc)
+        for entry in sorted(self.active.values(), key=lambda e: e.enqueued_at):
+            if entry.lease is not None:
+                self._orphans.setdefault(entry.lease.authorizer_id, []).append(entry.lease)
+        if self.entries:
+            open_now = len(self.active)
+            held = sum(1 for e in self.active.values() if e.lease is not None)
+            log.info(
+                "restored %d requests from the journal: %d open, %d of them leased",
+                len(self.entries),
+                open_now,
+                held,
+            )
+        return len(self.entries)
+
+    def _replay(self, at_ms: int, request_id: str, event: str, body: dict[str, Any]) -> None:
+        if event == "accepted":
+            msg = AuthRequest.model_validate(body["request"])
+            self.entries[request_id] = self.active[request_id] = Entry(
+                msg,
+                body["request"],
+                str(body["digest"]),
+                enqueued_at=at_ms,
+                deadline_at=at_ms + msg.wait_s * 1000,
+                verdicts=Verdicts(needed=self.config.dual.approvals_needed(msg)),
+            )
+            return
+        entry = self.entries.get(request_id)
+        if entry is None:
+            return
+        if event == "leased":
+            entry.attempts += 1
+            entry.lease = Lease(
+                lease_id=str(body["lease"]),
+                request_id=request_id,
+                worker=b"",  # its connection is gone; the authorizer's next one takes it
+                authorizer_id=str(body["to"]),
+                expires_at=min(at_ms + self.config.lease_ms, entry.deadline_at),
+            )
+            entry.state = "in_review"
+        elif event == "requeued":
+            entry.lease, entry.state = None, "pending"
+        elif event == "approved_once":
+            decision = Decision.model_validate(body["decision"])
+            entry.verdicts.apply(decision)
+            self._remember_nonce(decision)
+            entry.lease, entry.state = None, "pending"
+        elif event in FINAL_STATES:
+            entry.state, entry.detail, entry.lease = event, str(body.get("detail", "")), None
+            if isinstance(body.get("decision"), dict):
+                decision = Decision.model_validate(body["decision"])
+                entry.decision = decision
+                entry.verdicts.apply(decision)
+                self._remember_nonce(decision)
+            self.active.pop(request_id, None)
+
+    def _remember_nonce(self, decision: Decision) -> None:
+        """A restored decision's nonce counts as seen for the rest of its window."""
+        if decision.decided_at >= now_ms() - 2 * self.config.clock_skew_ms:
+            self._nonces[decision.nonce] = decision.decided_at
+
+    def _resume_leases(self, worker: Worker) -> None:
+        """Items an authorizer held when the broker stopped go back to them, under the same
+        lease (the workstation keeps the item on screen and its decision stands)."""
+        if worker.profile is None or not self._orphans:
+            return
+        held = self._orphans.pop(worker.profile.authorizer_id, [])
+        for lease in held:
+            entry = self.active.get(lease.request_id)
+            if entry is None or entry.lease is not lease:
+                continue  # decided, requeued or timed out since
+            item = Item(
+                lease_id=lease.lease_id,
+                request=entry.raw,
+                request_digest=entry.digest,
+                enqueued_at=entry.enqueued_at,
+                dispatched_at=now_ms(),
+                lease_expires_at=lease.expires_at,
+                attempt=entry.attempts,
+                approvals_needed=entry.verdicts.needed,
+                prior_approvals=list(entry.verdicts.approvals),
+                reauth_required=self.config.policy.needs_reauth(entry.request),
+            )
+            if not self._to_worker(
+                worker,
+                mdp.WorkerCommand.REQUEST,
+                client=lease.lease_id.encode(),
+                body=[item.to_frame()],
+            ):
+                return
+            lease.worker = worker.identity
+            worker.leases.append(lease)
+            log.info(
+                "lease %s of %s resumed by %s",
+                lease.lease_id,
+                lease.request_id,
+                lease.authorizer_id,
+            )
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -761,6 +877,8 @@ class Broker:
         another merely holds a next item they could decide takes that item over.
         """
         ready = [w for w in self.workers.values() if w.ready and w.presence == "available"]
+        for worker in ready:  # after a restart: what they held comes back to them first
+            self._resume_leases(worker)
         if not ready or not any(w.profile for w in ready):
             return
         self.directory.refresh()  # a revoked key or a changed level counts from now on

@@ -104,6 +104,17 @@ class Journal:
         ).fetchone()
         return None if row is None else (str(row[0]), bytes(row[1]))
 
+    def replay(self, since_ms: int = 0) -> list[tuple[int, str, str, dict[str, Any]]]:
+        """Every record (at, request id, event, body) of the requests accepted since
+        ``since_ms``, in the order written: what a restarted broker rebuilds itself from."""
+        rows = self._db.execute(
+            "SELECT at_ms, request_id, event, body FROM journal WHERE request_id IN ("
+            " SELECT request_id FROM journal WHERE event = 'accepted' AND at_ms >= ?)"
+            " ORDER BY seq",
+            (since_ms,),
+        ).fetchall()
+        return [(int(at), str(rid), str(event), json.loads(body)) for at, rid, event, body in rows]
+
     def events(self, request_id: str) -> list[tuple[str, dict[str, Any]]]:
         """Read a request's events (on its own connection: callable from any thread)."""
         if self.path is None:
