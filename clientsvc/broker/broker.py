@@ -9,6 +9,7 @@ among the eligible idle authorizers (背对背). See docs/PROTOCOL.md.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import random
 import re
@@ -40,6 +41,7 @@ from clientsvc.protocol.messages import (
     EvidenceBlob,
     EvidenceGet,
     Item,
+    LocalAuthorization,
     Outcome,
     Presence,
     PresenceAck,
@@ -67,6 +69,7 @@ CLIENT_SERVICES = frozenset(
         "authz.submit",
         "authz.wait",
         "authz.cancel",
+        "authz.local",
         "authz.decide",
         "authz.presence",
         "authz.queue",
@@ -463,6 +466,7 @@ class Broker:
             "authz.submit": self._on_submit,
             "authz.wait": self._on_wait,
             "authz.cancel": self._on_cancel,
+            "authz.local": self._on_local,
             "authz.decide": self._on_decide,
             "authz.presence": self._on_presence,
             "authz.queue": self._on_queue,
@@ -606,6 +610,48 @@ class Broker:
 
     # --- worker services -----------------------------------------------------------------
 
+    def _on_local(self, identity: bytes, request: mdp.ClientRequest) -> None:
+        """A local authorization (本地授权): ends the request for good — taken back from any
+        authorizer holding it — unless a remote decision came first (``E_ALREADY_DECIDED``:
+        that one stands). Idempotent: the same record again gets the same outcome."""
+        msg, raw = parse(request.body[0], LocalAuthorization)
+        if msg.request.get("request_id") != msg.request_id:
+            raise ProtocolError(ErrorCode.WRONG_REQUEST, "the request carried is another one")
+        entry = self.entries.get(msg.request_id)
+        if entry is None:  # the broker never got it (unreachable at the time): record it now
+            parsed, _ = parse(json.dumps(msg.request).encode(), AuthRequest)
+            if parsed.teller_id != msg.teller_id:
+                raise ProtocolError(ErrorCode.FORBIDDEN, "not this teller's request")
+            at = now_ms()
+            digest = request_digest(msg.request)
+            entry = Entry(
+                parsed,
+                msg.request,
+                digest,
+                enqueued_at=at,
+                deadline_at=at,
+                verdicts=Verdicts(needed=self.config.dual.approvals_needed(parsed)),
+            )
+            try:
+                self.journal.accept(
+                    at, msg.request_id, {"request": msg.request, "digest": digest}, {}
+                )
+            except sqlite3.Error as exc:
+                raise ProtocolError(ErrorCode.STORAGE, "the broker could not record it") from exc
+            self.entries[msg.request_id] = self.active[msg.request_id] = entry
+        if entry.request.teller_id != msg.teller_id:
+            raise ProtocolError(ErrorCode.FORBIDDEN, "not this teller's request")
+        if entry.state != "fallback_local":
+            if entry.state in ("approved", "rejected", "returned"):
+                raise ProtocolError(ErrorCode.ALREADY_DECIDED, f"the center decided: {entry.state}")
+            detail = f"local authorization by {msg.supervisor_id}: {msg.verdict}"
+            try:
+                self._finish(entry, "fallback_local", detail, "cancelled", local=raw)
+            except sqlite3.Error as exc:
+                raise ProtocolError(ErrorCode.STORAGE, "the broker could not record it") from exc
+            log.info("%s authorized locally at the outlet (%s)", msg.request_id, msg.why)
+        self._reply(identity, request, [self._outcome(entry)])
+
     def _worker_for(self, identity: bytes) -> Worker:
         worker = self.workers.get(identity)
         if worker is None:
@@ -722,6 +768,9 @@ class Broker:
         if entry.verdicts.is_duplicate(decision):
             return "duplicate"  # a retry after a lost ack: answered, not applied again
         entry.verdicts.check(decision)  # over, or this authorizer approved it already
+        if entry.state not in FINAL_STATES and entry.deadline_at <= now_ms():
+            # past the teller's deadline: the teller may be authorizing locally by now
+            self._finish(entry, "timed_out", "the teller's wait ran out", "timed_out")
         if entry.state in FINAL_STATES:
             raise ProtocolError(ErrorCode.INVALID_STATE, f"request is {entry.state}")
         lease = entry.lease
@@ -1005,11 +1054,14 @@ class Broker:
         detail: str,
         revoke: str | None,
         decision: Decision | None = None,
+        local: dict[str, Any] | None = None,
     ) -> None:
         """Move an entry to a final state, free its worker, answer every waiting teller call."""
         record: dict[str, Any] = {"detail": detail}
         if decision is not None:
             record["decision"] = decision.to_dict()
+        if local is not None:
+            record["local"] = local
         self._journal(entry.request.request_id, state, record)  # committed, then applied
         lease, entry.lease = entry.lease, None
         entry.state, entry.detail = state, detail

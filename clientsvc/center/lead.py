@@ -126,6 +126,7 @@ class LeadDesk:
         self._require_lead(actor, "drawing a sample")
         sample = draw(plan, seed, self.eligible(day_from, day_to))
         record = sample_record(sample)
+        flagged = self._local_authorizations(day_from, day_to)
         with self.store.engine.begin() as conn:
             exists = conn.execute(
                 select(samples.c.sample_id).where(samples.c.sample_id == sample.sample_id)
@@ -146,22 +147,45 @@ class LeadDesk:
                         "created_ms": now_ms(),
                     },
                 )
-                if sample.items:
-                    conn.execute(
-                        sample_items.insert(),
-                        [
-                            {
-                                "sample_id": sample.sample_id,
-                                "request_id": d.request_id,
-                                "how": d.how,
-                                "txn_type": d.txn_type,
-                                "weight": repr(d.weight),
-                                "added_by": actor,
-                            }
-                            for d in sample.items
-                        ],
-                    )
+                rows = [
+                    {
+                        "sample_id": sample.sample_id,
+                        "request_id": d.request_id,
+                        "how": d.how,
+                        "txn_type": d.txn_type,
+                        "weight": repr(d.weight),
+                        "added_by": actor,
+                    }
+                    for d in sample.items
+                ]
+                rows += [  # every local authorization of the days: flagged, always reviewed
+                    {
+                        "sample_id": sample.sample_id,
+                        "request_id": rid,
+                        "how": "flagged",
+                        "txn_type": txn_type,
+                        "weight": "",
+                        "added_by": "",
+                    }
+                    for rid, txn_type in flagged
+                ]
+                if rows:
+                    conn.execute(sample_items.insert(), rows)
         return self.sample(sample.sample_id)
+
+    def _local_authorizations(self, day_from: str, day_to: str) -> list[tuple[str, str]]:
+        start, end = day_bounds(day_from, day_to)
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(center_requests.c.request_id, center_requests.c.txn_type)
+                .where(
+                    center_requests.c.state == "fallback_local",
+                    center_requests.c.final_ms >= start,
+                    center_requests.c.final_ms < end,
+                )
+                .order_by(center_requests.c.request_id)
+            ).all()
+        return [(str(r[0]), str(r[1])) for r in rows]
 
     def sample(self, sample_id: str) -> dict[str, Any]:
         with self.store.engine.connect() as conn:
@@ -234,7 +258,8 @@ class LeadDesk:
             head = conn.execute(select(samples).where(samples.c.sample_id == sample_id)).first()
             drawn = conn.execute(
                 select(sample_items.c.request_id).where(
-                    sample_items.c.sample_id == sample_id, sample_items.c.how != "manual"
+                    sample_items.c.sample_id == sample_id,
+                    sample_items.c.how.in_(("drawn", "minimum")),
                 )
             ).scalars()
             kept = sorted(drawn)
@@ -639,7 +664,7 @@ class LeadDesk:
         totals: dict[str, list[float]] = defaultdict(list)
         timed_out_outlets: dict[str, int] = defaultdict(int)
         for done in today:
-            if done.state == "timed_out":
+            if done.state in ("timed_out", "fallback_local"):
                 timed_out_outlets[done.outlet_id] += 1
             final = int(done.final_ms or 0)
             for a in str(done.decided_by).split("+"):
@@ -668,8 +693,8 @@ class LeadDesk:
             "wait_target_s": self.wait_target_s,
             "queue": dict(sorted(queue.items())),
             "authorizers": dict(sorted(people.items())),
-            # until the teller library reports local authorization (本地授权), the outlets
-            # whose requests timed out today are the ones that had to fall back
+            # outlets that authorized locally (本地授权) today, or whose requests timed out
+            # (their tellers fell back, whether or not they recorded it yet)
             "fallback_outlets": dict(sorted(timed_out_outlets.items())),
             "alerts": alerts,
         }

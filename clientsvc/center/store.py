@@ -61,7 +61,7 @@ MAX_BATCH_ROWS = 5000  # rows in one audit push
 MAX_BROKER_RECORDS = 5000  # records in one broker push
 MAX_IMAGES_PER_PUSH = 8
 MAX_IMAGE_BYTES = 16 * 1024 * 1024
-FINAL_EVENTS = ("approved", "rejected", "returned", "cancelled", "timed_out")
+FINAL_EVENTS = ("approved", "rejected", "returned", "cancelled", "timed_out", "fallback_local")
 
 
 def now_ms() -> int:
@@ -468,6 +468,18 @@ class CenterStore:
         if kind in FINAL_EVENTS:
             values |= {"state": kind, "final_ms": record["at_ms"]}
             values["decided_by"] = "+".join(str(d.get("authorizer_id", "")) for d in decisions)
+        if kind == "fallback_local" and isinstance(body.get("local"), dict):
+            local = body["local"]  # 本地授权: recorded, and flagged for the lead's review
+            values["decided_by"] = f"local:{local.get('supervisor_id', '')}"[:140]
+            self._finding(
+                conn,
+                request_id,
+                str(local.get("supervisor_id", "")),
+                "LOCAL_AUTHORIZATION",
+                f"authorized locally ({local.get('why')}): {local.get('verdict')} "
+                f"{local.get('reason_text', '')}".strip(),
+                "fallback",
+            )
         elif kind == "leased":
             values |= {"state": "in_review", "leased_ms": record["at_ms"]}
             values["leased_to"] = str(body.get("to", ""))[:64]

@@ -57,7 +57,9 @@ RequestState = Literal[
     "timed_out",
     "fallback_local",  # the teller fell back to local authorization
 ]
-FINAL_STATES = frozenset({"approved", "rejected", "returned", "cancelled", "timed_out"})
+FINAL_STATES = frozenset(
+    {"approved", "rejected", "returned", "cancelled", "timed_out", "fallback_local"}
+)
 VERDICT_STATE: dict[str, str] = {"approve": "approved", "reject": "rejected", "return": "returned"}
 
 
@@ -148,6 +150,23 @@ class Cancel(Message):
     request_id: Id
     teller_id: Id
     reason: Text = ""
+
+
+class LocalAuthorization(Message):
+    """Teller → broker (``authz.local``): the center gave no answer in time and the outlet's
+    supervisor authorized locally (本地授权). Ends the request (state ``fallback_local``: no
+    remote decision can follow) and reaches the center, flagged for review. Carries the request
+    itself, for a broker that never received it."""
+
+    type: Literal["local_authorization"] = "local_authorization"
+    request_id: Id
+    teller_id: Id
+    supervisor_id: Id
+    verdict: Verdict
+    reason_text: Text = ""
+    why: Literal["unreachable", "no_decision_in_time"]
+    at: Millis
+    request: dict[str, Any]
 
 
 class Decision(Message):
@@ -336,6 +355,7 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         SubmitAck,
         Wait,
         Cancel,
+        LocalAuthorization,
         Decision,
         Outcome,
         Presence,

@@ -8,8 +8,10 @@ never creates a second request. Every decision is verified before it is returned
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import zmq
@@ -23,6 +25,7 @@ from clientsvc.protocol.messages import (
     AuthRequest,
     Cancel,
     Error,
+    LocalAuthorization,
     Message,
     Outcome,
     SubmitAck,
@@ -102,6 +105,47 @@ def _code(code: str) -> ErrorCode:
         return ErrorCode.MALFORMED
 
 
+@dataclass(frozen=True)
+class Authorization:
+    """What ``authorize`` ends with: the center's verified decision, or ``fallback_local``
+    with why (``unreachable`` / ``no_decision_in_time``)."""
+
+    verified: VerifiedOutcome | None
+    why: str
+
+    @property
+    def fallback_local(self) -> bool:
+        return self.verified is None
+
+
+class LocalLog:
+    """Local authorizations not yet acknowledged by the broker, in a SQLite file (WAL, FULL)
+    at the teller terminal: written before they are sent, removed once the broker has them."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS local_auth (request_id TEXT PRIMARY KEY,"
+            " record TEXT NOT NULL, sent INTEGER NOT NULL DEFAULT 0)"
+        )
+
+    def add(self, record: LocalAuthorization) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO local_auth (request_id, record) VALUES (?, ?)",
+            (record.request_id, record.to_frame().decode()),
+        )
+
+    def done(self, request_id: str) -> None:
+        self._db.execute("UPDATE local_auth SET sent = 1 WHERE request_id = ?", (request_id,))
+
+    def pending(self) -> list[LocalAuthorization]:
+        rows = self._db.execute("SELECT record FROM local_auth WHERE sent = 0").fetchall()
+        return [LocalAuthorization.model_validate_json(r[0]) for r in rows]
+
+
 class TellerClient:
     """A synchronous MDP client for one teller terminal. Not thread-safe: one caller at a time."""
 
@@ -115,6 +159,7 @@ class TellerClient:
         reply_timeout_ms: int = 3000,
         retries: int = 3,
         transport: Transport | None = None,
+        local_log: Path | None = None,
     ) -> None:
         self.transport = transport or Transport.plain()
         self.endpoint = endpoint
@@ -124,6 +169,7 @@ class TellerClient:
         self.retries = retries
         self._ctx = context or zmq.Context.instance()
         self._socket: zmq.Socket[Any] | None = None
+        self.local_log = LocalLog(local_log) if local_log is not None else None
         self._connect()
 
     def _connect(self) -> None:
@@ -182,6 +228,96 @@ class TellerClient:
         self.submit(request, evidence)
         outcome = self.wait(request.request_id, timeout_s)
         return verify_outcome(outcome, request.to_dict(), self.directory)
+
+    # --- when the center does not answer: local authorization (本地授权) ------------------------
+
+    def authorize(
+        self,
+        request: AuthRequest,
+        evidence: dict[str, bytes] | None,
+        grace_s: float = 2.0,
+        fallback_after_s: float | None = None,
+    ) -> Authorization:
+        """Submit and wait for the center's signed decision until the request's ``wait_s``
+        (plus ``grace_s`` for the broker to time it out) has passed. A decision: returned,
+        verified. None in time, or no broker to be reached: ``fallback_local`` — the teller
+        system calls the outlet's supervisor, then ``record_local``. "The center said no"
+        (rejected / returned, or a refusal with a code) is never a fallback."""
+        # ``fallback_after_s`` shorter than ``wait_s``: the teller system gives up sooner than
+        # the broker does; a decision may then still come, and ``record_local`` meets it
+        # (``E_ALREADY_DECIDED``: the center's decision stands)
+        after = request.wait_s + grace_s if fallback_after_s is None else fallback_after_s
+        deadline = time.monotonic() + after
+        reached = False
+        while not reached:
+            try:
+                self.submit(request, evidence)
+                reached = True
+            except ProtocolError as err:
+                if err.code is not ErrorCode.UNREACHABLE:
+                    raise  # the center refused it: said so, not a fallback
+                if time.monotonic() >= deadline:
+                    return Authorization(None, "unreachable")
+        outcome = None
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                outcome = self.wait(request.request_id, left)
+            except ProtocolError as err:
+                if err.code is not ErrorCode.UNREACHABLE:
+                    raise
+                continue
+            if outcome.state in FINAL_STATES:
+                break
+        if outcome is not None and outcome.state in ("approved", "rejected", "returned"):
+            return Authorization(verify_outcome(outcome, request.to_dict(), self.directory), "")
+        if outcome is not None and outcome.state == "fallback_local":
+            return Authorization(None, "no_decision_in_time")
+        return Authorization(None, "no_decision_in_time" if outcome else "unreachable")
+
+    def record_local(
+        self,
+        request: AuthRequest,
+        supervisor_id: str,
+        verdict: str,
+        reason_text: str = "",
+        why: str = "no_decision_in_time",
+    ) -> Outcome:
+        """Record the supervisor's local authorization at the broker (and so at the center,
+        flagged for review). With a ``local_log``, it is kept on disk first and sent again by
+        ``flush_local`` until the broker has it: a broker that cannot be reached loses nothing.
+        ``E_ALREADY_DECIDED``: the center's decision arrived first and stands."""
+        record = LocalAuthorization(
+            request_id=request.request_id,
+            teller_id=self.teller_id,
+            supervisor_id=supervisor_id,
+            verdict=verdict,  # type: ignore[arg-type]
+            reason_text=reason_text,
+            why=why,  # type: ignore[arg-type]
+            at=int(time.time() * 1000),
+            request=request.to_dict(),
+        )
+        if self.local_log is not None:
+            self.local_log.add(record)
+        outcome = self._call("authz.local", [record.to_frame()], Outcome, request.request_id)
+        if self.local_log is not None:
+            self.local_log.done(request.request_id)
+        return outcome
+
+    def flush_local(self) -> int:
+        """Send the local authorizations the broker has not acknowledged yet; how many went."""
+        if self.local_log is None:
+            return 0
+        sent = 0
+        for record in self.local_log.pending():
+            try:
+                self._call("authz.local", [record.to_frame()], Outcome, record.request_id)
+            except ProtocolError as err:
+                if err.code is ErrorCode.UNREACHABLE:
+                    break
+                log.error("local authorization %s refused: %s", record.request_id, err)
+            self.local_log.done(record.request_id)
+            sent += 1
+        return sent
 
     # --- Lazy Pirate ----------------------------------------------------------------------
 
