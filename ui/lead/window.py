@@ -326,6 +326,7 @@ class LeadWindow(QMainWindow):
                 "drawn": self.tr("drawn"),
                 "minimum": self.tr("authorizer minimum"),
                 "manual": self.tr("added by hand"),
+                "flagged": self.tr("local authorization (flagged)"),
             }.get(i["how"], i["how"])
             rows.append(
                 [
