@@ -110,7 +110,7 @@ def test_a_remote_and_a_local_decision_never_both_apply(ids: Identities) -> None
             item = worker.next_work()
             teller.record_local(first, "SUP-03", "approve")  # the outlet went ahead locally
             revoked = worker.next_work()
-            assert revoked.type == "revoke" and revoked.reason == "cancelled"
+            assert revoked.type == "revoke" and revoked.reason == "fallback_local"
             reply, _ = worker.decide(item)
             assert reply.type == "error" and reply.code == "E_INVALID_STATE"  # type: ignore[attr-defined]
             second, blobs = request("R2")

@@ -437,3 +437,19 @@ def test_what_was_looked_at_is_noted_for_the_audit_trail_before_the_decision(
     assert viewed and viewed[0]["sha256"] in blobs and viewed[0]["ms"] >= 0
     assert viewed[0]["zoom_pct"] > 0 and all(isinstance(v["zoom_pct"], int) for v in viewed)
     assert service.decisions[-1][1] == "approve"
+
+
+def test_items_taken_back_and_outlets_on_local_authorization_are_shown(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge], clock: Clock
+) -> None:
+    win, _, bridge = window
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    bridge.sig_item_revoked.emit(item.request.request_id, "fallback_local")
+    assert "authorized this request locally" in win.banner.text()
+    assert win.item is None and win.lbl_orphans.text() == "Taken back: 1"
+    assert item.request.outlet_id in win.lbl_fallback.text()
+    assert item.request.request_id in win.lbl_orphans.toolTip()
+    clock.now += 31 * 60  # half an hour later the outlet is no longer listed
+    win._on_tick_timeout()
+    assert win.lbl_fallback.text() == "" and win.lbl_orphans.text() == "Taken back: 1"

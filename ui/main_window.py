@@ -72,6 +72,9 @@ class DecisionService(Protocol):
     ) -> None: ...
 
 
+FALLBACK_SHOWN_S = 30 * 60  # an outlet's local authorization is shown for half an hour
+
+
 def _repolish(widget: QWidget) -> None:
     widget.style().unpolish(widget)
     widget.style().polish(widget)
@@ -131,6 +134,8 @@ class MainWindow(QMainWindow):
         self.sync_status: SyncStatus | None = None
         # decisions from before a restart: request id → "" (outcome unknown) or how it ended
         self.unresolved: dict[str, str] = {}
+        self.orphaned: list[tuple[str, str, str, float]] = []  # request, why, outlet, when
+        self.fallback_outlets: dict[str, float] = {}  # outlet → when it last authorized locally
         self._language = language
         self._help_on = False
         # the PIN, checked (and counted) by the key store, on the thread pool
@@ -181,6 +186,8 @@ class MainWindow(QMainWindow):
         self.lbl_my_count = QLabel()
         self.lbl_my_avg = QLabel()
         self.lbl_sync = QLabel(objectName="SyncStatus")  # the audit trail's way to the center
+        self.lbl_orphans = QLabel()  # items ended at the teller's side while held here
+        self.lbl_fallback = QLabel(objectName="SyncStatus")  # outlets on local authorization
         self.lbl_clock = QLabel()
         self.lbl_last_decision = QLabel(objectName="LastDecision")
         self.lbl_user = QLabel(f"{authorizer_name}  {authorizer_id}")
@@ -192,6 +199,8 @@ class MainWindow(QMainWindow):
             self.lbl_my_count,
             self.lbl_my_avg,
             self.lbl_sync,
+            self.lbl_orphans,
+            self.lbl_fallback,
         ):
             widget.setProperty("role", "value")
             row.addWidget(widget)
@@ -745,6 +754,7 @@ class MainWindow(QMainWindow):
         self.workspace.add_capture(sha256, jpeg, captured_at_us)
 
     def _on_bridge_item_revoked(self, request_id: str, reason: str) -> None:
+        self._note_taken_back(request_id, reason)
         for held in self.upcoming:
             if held.request.request_id == request_id:  # never shown: it just goes
                 self.upcoming.remove(held)
@@ -754,6 +764,50 @@ class MainWindow(QMainWindow):
         if self.item is not None and self.item.request.request_id == request_id:
             self._present("warn", texts.revoke_reason(reason))
             self._next()
+
+    def _note_taken_back(self, request_id: str, reason: str) -> None:
+        """Items the teller's side ended while this workstation held them (orphaned: timed
+        out, cancelled, authorized locally at the outlet), and the outlets on local
+        authorization in the last 30 minutes — both in the status strip."""
+        if reason not in ("timed_out", "cancelled", "fallback_local"):
+            return
+        held = [
+            i
+            for i in ([self.item] if self.item else []) + self.upcoming
+            if i.request.request_id == request_id
+        ]
+        outlet = held[0].request.outlet_id if held else ""
+        now = self._clock()
+        self.orphaned.append((request_id, reason, outlet, now))
+        if reason == "fallback_local" and outlet:
+            self.fallback_outlets[outlet] = now
+        self._show_taken_back()
+
+    def _show_taken_back(self) -> None:
+        now = self._clock()
+        self.fallback_outlets = {
+            o: t for o, t in self.fallback_outlets.items() if now - t < FALLBACK_SHOWN_S
+        }
+        if self.orphaned:
+            self.lbl_orphans.setText(
+                self.tr("Taken back: %1").replace("%1", str(len(self.orphaned)))
+            )
+            self.lbl_orphans.setToolTip(
+                "\n".join(
+                    f"{rid} {outlet}: {texts.revoke_reason(why)}"
+                    for rid, why, outlet, _ in self.orphaned[-20:]
+                )
+            )
+        if self.fallback_outlets:
+            self.lbl_fallback.setText(
+                self.tr("Local authorization at: %1").replace(
+                    "%1", ", ".join(sorted(self.fallback_outlets))
+                )
+            )
+            self.lbl_fallback.setProperty("level", "warn")
+        else:
+            self.lbl_fallback.setText("")
+        _repolish(self.lbl_fallback)
 
     def _clear_item(self) -> None:
         self.item = None
@@ -1152,6 +1206,8 @@ class MainWindow(QMainWindow):
 
     def _on_tick_timeout(self) -> None:
         self._update_wait_clock()
+        if self.fallback_outlets:  # an outlet drops off the list half an hour after
+            self._show_taken_back()
         self.lbl_clock.setText(QDateTime.currentDateTime().toString("HH:mm:ss"))
 
 

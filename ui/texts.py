@@ -118,6 +118,9 @@ def revoke_reason(reason: str) -> str:
         "decided_elsewhere": _t("This item was decided elsewhere."),
         "reassigned": _t("This item went to another authorizer."),
         "locked": _t("Your screen locked: the item went back to the queue."),
+        "fallback_local": _t(
+            "The outlet authorized this request locally (本地授权): nothing left to decide."
+        ),
         "not_recorded": _t(
             "This item could not be recorded in the local audit cache and was given back."
         ),

@@ -646,7 +646,7 @@ class Broker:
                 raise ProtocolError(ErrorCode.ALREADY_DECIDED, f"the center decided: {entry.state}")
             detail = f"local authorization by {msg.supervisor_id}: {msg.verdict}"
             try:
-                self._finish(entry, "fallback_local", detail, "cancelled", local=raw)
+                self._finish(entry, "fallback_local", detail, "fallback_local", local=raw)
             except sqlite3.Error as exc:
                 raise ProtocolError(ErrorCode.STORAGE, "the broker could not record it") from exc
             log.info("%s authorized locally at the outlet (%s)", msg.request_id, msg.why)

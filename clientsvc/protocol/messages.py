@@ -284,7 +284,13 @@ class Revoke(Message):
     request_id: Id
     lease_id: Id
     reason: Literal[
-        "cancelled", "timed_out", "lease_expired", "decided_elsewhere", "reassigned", "locked"
+        "cancelled",
+        "timed_out",
+        "lease_expired",
+        "decided_elsewhere",
+        "reassigned",
+        "locked",
+        "fallback_local",  # the outlet authorized it locally (本地授权)
     ]
 
 
