@@ -466,8 +466,13 @@ def run_teller(args: argparse.Namespace) -> int:
     directory = Directory(settings.directory)
     transport = client_transport(settings)
     if args.teller_command == "submit":
+        import secrets
+
         sim = make_request(
-            random.Random(args.seed), teller_id=args.teller_id, txn_type=args.txn_type
+            random.Random(args.seed),
+            teller_id=args.teller_id,
+            txn_type=args.txn_type,
+            id_salt=secrets.randbits(128),  # a new id each time: ids are never reused
         )
         with TellerClient(
             settings.broker_endpoint, args.teller_id, directory, transport=transport

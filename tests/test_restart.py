@@ -163,3 +163,17 @@ def test_kill_9_of_the_broker_loses_no_request(
             assert err.code is ErrorCode.UNKNOWN_REQUEST
     broker.terminate()
     broker.wait(10)
+
+
+def test_a_second_simulator_run_with_the_same_seed_uses_new_request_ids() -> None:
+    """The broker remembers requests across restarts: a demo or a test run again with the same
+    seed must not reuse an id with other content (it would be refused as a mismatch)."""
+    import random
+
+    from clientsvc.teller.simulator import make_request
+
+    first = make_request(random.Random(6), id_salt=1)
+    second = make_request(random.Random(6), id_salt=2)
+    assert first.request.request_id != second.request.request_id
+    assert first.request.amount_fen == second.request.amount_fen  # the same request otherwise
+    assert first.request.account_name == second.request.account_name

@@ -936,10 +936,13 @@ class Broker:
                 worker.profile = self.directory.cached(worker.profile.authorizer_id)
         ready = [w for w in ready if w.profile is not None and not w.profile.revoked]
         lost = False
-        for entry in self._queue():
+        # only authorizers who can take an item now are looked at, and the queue is walked
+        # only while there are any: with every authorizer busy, a long queue costs nothing
+        room = [w for w in ready if len(w.leases) <= w.prefetch]
+        for entry in self._queue() if room else ():
             eligible_now = [
                 w
-                for w in ready
+                for w in room
                 if w.profile
                 and eligible(w.profile, entry.request, self.config.policy)
                 and w.profile.authorizer_id not in entry.verdicts.approvers()
@@ -953,6 +956,10 @@ class Broker:
             if not self._lease(entry, chosen):
                 ready.remove(chosen)  # gone: its send failed, its items are queued again
                 lost = True
+            if chosen not in ready or len(chosen.leases) > chosen.prefetch:
+                room.remove(chosen)  # full (or gone)
+            if not room:
+                break
         if self._reassign_held(ready) or lost:
             self._dispatch()  # a send failed: its items are queued again
 

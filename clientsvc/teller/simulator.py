@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import secrets
 import time
 import uuid
 from collections.abc import Callable
@@ -125,8 +126,11 @@ def make_request(
     txn_type: str | None = None,
     mismatch_rate: float = 0.05,
     with_evidence: bool = True,
+    id_salt: int = 0,
 ) -> SimulatedRequest:
-    """One realistic request; ``mismatch_rate`` writes a different amount on the voucher."""
+    """One realistic request; ``mismatch_rate`` writes a different amount on the voucher.
+    ``id_salt`` makes the request ids of one run differ from another's with the same seed
+    (a teller system never reuses an id; the broker remembers them across restarts)."""
     kind = TXN_KINDS[txn_type or rng.choice(list(TXN_KINDS))]
     outlet_id, outlet_name = outlet or rng.choice(OUTLETS)
     name = rng.choice(SURNAMES) + rng.choice(GIVEN)
@@ -139,7 +143,7 @@ def make_request(
         low, high = kind.amount_range_yuan
         amount_fen = rng.randint(low, high) * 100 + rng.choice((0, 0, 0, rng.randint(1, 99)))
     today = dt.date.today()
-    request_id = f"R{today:%Y%m%d}-{uuid.UUID(int=rng.getrandbits(128)).hex[:12]}"
+    request_id = f"R{today:%Y%m%d}-{uuid.UUID(int=rng.getrandbits(128) ^ id_salt).hex[:12]}"
     elements: dict[str, str] = {}
     if kind.code == "transfer":
         elements = {
@@ -256,6 +260,7 @@ def simulate(
     interval = 1.0 / rate_per_s if rate_per_s > 0 else 0.0
     next_submit = time.monotonic()
     made = 0
+    run_salt = secrets.randbits(128)  # this run's ids: new ones, the same requests otherwise
 
     def send_wait(request_id: str) -> None:
         body = Wait(request_id=request_id, teller_id=teller_id, wait_ms=10_000).to_frame()
@@ -266,7 +271,7 @@ def simulate(
         while (made < count or outstanding) and not should_stop():
             now = time.monotonic()
             if made < count and now >= next_submit:
-                sim = make_request(rng, teller_id=teller_id)
+                sim = make_request(rng, teller_id=teller_id, id_salt=run_salt)
                 raw = sim.request.to_dict()
                 outstanding[sim.request.request_id] = Outstanding(sim, raw, time.time_ns(), now)
                 blobs = [sim.evidence[e.sha256] for e in sim.request.evidence]

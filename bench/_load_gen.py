@@ -1,0 +1,203 @@
+"""The load generator for ``bench.load``: ``python -m bench._load_gen MODE ENDPOINT SETUP``.
+
+SETUP is a JSON file: workers, tellers, stages ([rate, seconds], …), and for MODE "authdesk"
+the CURVE keys and the authorizers' signing keys. Connects every worker and teller socket,
+prints ``CONNECTED``, waits for a line on stdin, then runs the stages: requests go out at the
+stage's rate round-robin over the teller sockets; each item reaching a worker is timed (submit
+→ item) and decided at once. Prints one JSON line per stage and ``DONE``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import zmq
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from bench.common import pct
+from clientsvc.identity import SigningKey
+from clientsvc.protocol import mdp
+from clientsvc.protocol.messages import AuthRequest, EvidenceRef, Item, parse
+
+
+def _socket(ctx: zmq.Context[Any], endpoint: str, keys: Any, server: str | None) -> Any:
+    sock = ctx.socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    if server is not None:
+        sock.curve_publickey, sock.curve_secretkey = keys[0].encode(), keys[1].encode()
+        sock.curve_serverkey = server.encode()
+    sock.connect(endpoint)
+    return sock
+
+
+def _request(i: int, teller: int) -> tuple[bytes, bytes]:
+    blob = b"\xff\xd8\xff\xe0" + f"load {i}".encode() * 40 + b"\xff\xd9"
+    request = AuthRequest(
+        request_id=f"L{i:08d}",
+        outlet_id=f"O{teller % 200}",
+        teller_id=f"T{teller}",
+        terminal_id=f"TT{teller}",
+        txn_type="password_reset",
+        amount_fen=0,
+        account_no="6222020200112233",
+        account_name="张三",
+        id_number="11010519491231002X",
+        submitted_at=int(time.time() * 1000),
+        evidence=[
+            EvidenceRef(
+                sha256=hashlib.sha256(blob).hexdigest(),
+                kind="voucher",
+                mime="image/jpeg",
+                size=len(blob),
+            )
+        ],
+        wait_s=300,
+    )
+    return request.to_frame(), blob
+
+
+def main(argv: list[str]) -> int:
+    mode, endpoint, setup_path = argv
+    setup = json.loads(Path(setup_path).read_text())
+    ctx: zmq.Context[Any] = zmq.Context(io_threads=1)
+    ctx.max_sockets = 30_000
+    server = setup.get("server_public")
+    workers = []
+    signers: list[SigningKey] = []
+    for w in range(setup["workers"]):
+        keys = setup["worker_keys"][w] if server else None
+        sock = _socket(ctx, endpoint, keys, server)
+        workers.append(sock)
+        if mode == "authdesk":
+            raw = bytes.fromhex(setup["signing_keys"][w])
+            key = SigningKey(f"W{w:04d}", Ed25519PrivateKey.from_private_bytes(raw))
+            signers.append(key)
+            presence = key.sign_presence(terminal_id=f"WS{w}", state="available")
+            sock.send_multipart(mdp.client_request("authz.presence", [presence.to_frame()]))
+            sock.send_multipart(mdp.worker_frames(mdp.WorkerCommand.READY, service="authz"))
+        else:
+            sock.send_multipart([b"", b"READY"])
+    tellers = []
+    for t in range(setup["tellers"]):
+        keys = setup["teller_keys"][t] if server else None
+        tellers.append(_socket(ctx, endpoint, keys, server))
+    # every teller connection made (and, with CURVE, its handshake done): one ping each
+    for sock in tellers:
+        sock.send_multipart(
+            mdp.client_request("mmi.service", [b"authz"]) if mode == "authdesk" else [b"", b"PING"]
+        )
+    pending = set(range(len(tellers)))
+    deadline = time.monotonic() + 600
+    poller = zmq.Poller()
+    for sock in tellers:
+        poller.register(sock, zmq.POLLIN)
+    index = {id(sock): i for i, sock in enumerate(tellers)}
+    while pending and time.monotonic() < deadline:
+        for sock, _ in poller.poll(100):
+            sock.recv_multipart()
+            pending.discard(index[id(sock)])
+    print(f"CONNECTED {len(tellers) - len(pending)} {len(workers)}", flush=True)
+    sys.stdin.readline()
+    worker_poll = zmq.Poller()
+    for sock in workers:
+        worker_poll.register(sock, zmq.POLLIN)
+    worker_index = {id(sock): i for i, sock in enumerate(workers)}
+    sent_at: dict[str, float] = {}
+    n = 0
+    next_heartbeat = time.monotonic()
+    for rate, seconds in setup["stages"]:
+        latencies: list[float] = []
+        interval = 1.0 / rate
+        start = time.monotonic()
+        end = start + seconds
+        next_send = start
+        sent = 0
+        while time.monotonic() < end or (
+            sent and len(latencies) < sent and time.monotonic() < end + 5
+        ):
+            now = time.monotonic()
+            while now >= next_send and now < end:
+                teller = n % len(tellers)
+                frame, blob = _request(n, teller)
+                body = [frame, blob]
+                rid = f"L{n:08d}"
+                sent_at[rid] = time.monotonic()
+                if mode == "authdesk":
+                    tellers[teller].send_multipart(mdp.client_request("authz.submit", body))
+                else:
+                    tellers[teller].send_multipart([b"", rid.encode(), frame])
+                n += 1
+                sent += 1
+                next_send += interval
+            if mode == "authdesk" and now >= next_heartbeat:
+                for sock in workers:
+                    sock.send_multipart(mdp.worker_frames(mdp.WorkerCommand.HEARTBEAT))
+                next_heartbeat = now + 1.0
+            timeout = max(0, int((next_send - time.monotonic()) * 1000))
+            for sock, _ in worker_poll.poll(min(timeout, 20)):
+                w = worker_index[id(sock)]
+                while True:
+                    try:
+                        frames = sock.recv_multipart(zmq.NOBLOCK)
+                    except zmq.Again:
+                        break
+                    got = time.monotonic()
+                    if mode != "authdesk":
+                        if len(frames) >= 3 and frames[1] == b"ITEM":
+                            rid = frames[3].decode() if len(frames) > 3 else ""
+                            if rid in sent_at:
+                                latencies.append((got - sent_at.pop(rid)) * 1000)
+                            sock.send_multipart([b"", b"DONE", frames[2], frames[3]])
+                        continue
+                    rest = frames[1:] if frames and frames[0] == b"" else frames
+                    if not rest or rest[0] != mdp.W_WORKER_V1:
+                        continue  # a reply to presence / decide
+                    message = mdp.parse_from_broker(frames)
+                    if message.command is not mdp.WorkerCommand.REQUEST or not message.body:
+                        continue
+                    item, _ = parse(message.body[0], Item)
+                    if not isinstance(item, Item):
+                        continue
+                    rid = item.request["request_id"]
+                    if rid in sent_at:
+                        latencies.append((got - sent_at.pop(rid)) * 1000)
+                    decision = signers[w].sign_decision(
+                        request_id=rid,
+                        lease_id=item.lease_id,
+                        request_digest=item.request_digest,
+                        evidence=[e["sha256"] for e in item.request["evidence"]],
+                        verdict="approve",
+                        reason_code=None,
+                        reason_text="",
+                    )
+                    sock.send_multipart(mdp.client_request("authz.decide", [decision.to_frame()]))
+        elapsed = time.monotonic() - start
+        print(
+            json.dumps(
+                {
+                    "rate": rate,
+                    "sent": sent,
+                    "dispatched": len(latencies),
+                    "achieved": len(latencies) / max(elapsed, 1e-9),
+                    "p50_ms": pct(latencies, 50),
+                    "p99_ms": pct(latencies, 99),
+                }
+            ),
+            flush=True,
+        )
+        # what is left unanswered is dropped from the next stage's count
+        sent_at.clear()
+    print("DONE", flush=True)
+    for sock in workers + tellers:
+        sock.close(linger=0)
+    ctx.term()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,248 @@
+"""One broker at city-center scale: many workstation and teller connections over CURVE.
+
+    python -m bench.load [--quick] [--workers N] [--tellers N]
+
+The AuthDesk broker (a process of its own, CURVE with a known key per connection, its journal
+on disk with synchronous=FULL) gets N workstation connections (each signed in, deciding every
+item at once) and M teller connections from a generator process (``bench._load_gen``).
+Requests go out round-robin over the teller connections at a stepped rate; the generator times
+submit → item at a workstation (dispatch latency) and decides. Beside it, in the same run, a
+bare Python ROUTER broker (no CURVE, no journal, no checks: the raw limit) under the same
+generator. Reported: dispatch p50/p99 at 100 requests/s, the maximum sustainable rate (the
+highest step where ≥ 95 % of the offered rate was dispatched with p99 under 500 ms), the bare
+broker's, their ratio, and the broker's memory per connection.
+
+Targets: p99 ≤ 10 ms at 100 req/s; sustained throughput ≥ 0.5× the bare broker.
+
+RESULT keys: dispatch_p99_ms max_rate bare_rate ratio (and kb_per_connection).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import zmq
+
+from bench.common import ROOT, free_port
+
+
+def bare_broker(endpoint: str) -> None:
+    """ROUTER: tellers' requests to the least recently used worker, answers back."""
+    ctx = zmq.Context()
+    router = ctx.socket(zmq.ROUTER)
+    router.setsockopt(zmq.ROUTER_MANDATORY, 1)
+    router.bind(endpoint)
+    idle: list[bytes] = []
+    queue: list[tuple[bytes, bytes]] = []
+    while True:
+        frames = router.recv_multipart()
+        identity, body = frames[0], frames[2:]
+        if body[0] == b"READY" or body[0] == b"DONE":
+            if body[0] == b"DONE":
+                router.send_multipart([body[1], b"", b"OK", body[2]])
+            idle.append(identity)
+        elif body[0] == b"PING":
+            router.send_multipart([identity, b"", b"PONG"])
+        else:
+            queue.append((identity, body[0]))
+        while idle and queue:
+            client, rid = queue.pop(0)
+            router.send_multipart([idle.pop(0), b"", b"ITEM", client, rid])
+
+
+def _raise_file_limit() -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def provision(root: Path, workers: int, tellers: int) -> dict[str, Any]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from app.admin import provision_server
+    from app.config import load_settings
+    from clientsvc.identity import AuthorizerProfile, Directory
+
+    settings = load_settings(None, env={}, data_dir=root)
+    provision_server(settings, "broker")
+    server_public = (settings.servers / "broker.key").read_text()
+    import zmq.auth
+
+    public, _ = zmq.auth.load_certificate(str(settings.servers / "broker.key"))
+    settings.terminals.mkdir(parents=True, exist_ok=True)
+
+    def client(name: str) -> list[str]:
+        pub, sec = zmq.curve_keypair()
+        (settings.terminals / f"{name}.key").write_text(
+            f'metadata\n    name = "{name}"\ncurve\n    public-key = "{pub.decode()}"\n'
+        )
+        return [pub.decode(), sec.decode()]
+
+    directory = Directory(settings.directory)
+    signing = []
+    for w in range(workers):
+        key = Ed25519PrivateKey.generate()
+        directory.publish(
+            AuthorizerProfile(
+                authorizer_id=f"W{w:04d}", name=f"W{w}", level=3, public_key=key.public_key()
+            )
+        )
+        signing.append(
+            key.private_bytes(
+                serialization.Encoding.Raw,
+                serialization.PrivateFormat.Raw,
+                serialization.NoEncryption(),
+            ).hex()
+        )
+    del server_public
+    return {
+        "server_public": public.decode(),
+        "worker_keys": [client(f"WS{w}") for w in range(workers)],
+        "teller_keys": [client(f"TT{t}") for t in range(tellers)],
+        "signing_keys": signing,
+    }
+
+
+def run_stage_set(
+    mode: str, endpoint: str, setup: dict[str, Any], root: Path, broker_pid: int
+) -> tuple[list[dict[str, Any]], float]:
+    path = root / f"setup-{mode}.json"
+    path.write_text(json.dumps(setup))
+    gen = subprocess.Popen(
+        [sys.executable, "-m", "bench._load_gen", mode, endpoint, str(path)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert gen.stdout is not None and gen.stdin is not None
+    before = rss_kb(broker_pid)
+    line = gen.stdout.readline()
+    if not line.startswith("CONNECTED"):
+        raise RuntimeError(f"the generator did not connect: {line!r}")
+    connections = setup["workers"] + setup["tellers"]
+    per_connection = (rss_kb(broker_pid) - before) / connections
+    gen.stdin.write("go\n")
+    gen.stdin.flush()
+    stages = []
+    for line in gen.stdout:
+        if line.startswith("DONE"):
+            break
+        stages.append(json.loads(line))
+    gen.wait(60)
+    return stages, per_connection
+
+
+def sustained(stages: list[dict[str, Any]]) -> float:
+    ok = [s for s in stages if s["achieved"] >= 0.95 * s["rate"] and s["p99_ms"] < 500]
+    return max((s["achieved"] for s in ok), default=0.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--tellers", type=int)
+    parser.add_argument("--bare-broker", metavar="ENDPOINT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    _raise_file_limit()  # thousands of connections: the children inherit it
+    if args.bare_broker:
+        bare_broker(args.bare_broker)
+        return
+    workers = args.workers or (50 if args.quick else 500)
+    tellers = args.tellers or (1000 if args.quick else 10_000)
+    seconds = 4 if args.quick else 10
+    stages = [[100, seconds * 2], [200, seconds], [400, seconds], [800, seconds], [1600, seconds]]
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        root = Path(tmp)
+        start = time.monotonic()
+        keys = provision(root, workers, tellers)
+        print(
+            f"{workers} workstation and {tellers} teller identities and CURVE keys made in "
+            f"{time.monotonic() - start:.1f} s"
+        )
+        setup = {"workers": workers, "tellers": tellers, "stages": stages, **keys}
+        endpoint = f"tcp://127.0.0.1:{free_port()}"
+        env = {
+            **os.environ,
+            "AUTHDESK_VIDEO_ENDPOINT": "",
+            "AUTHDESK_CAMERA_ENDPOINT": "",
+            "AUTHDESK_CENTER_ENDPOINT": "",
+            "PYTHONUNBUFFERED": "1",
+        }
+        log = (root / "broker.log").open("ab")
+        broker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "app.main",
+                "broker",
+                "--data-dir",
+                str(root),
+                "--endpoint",
+                endpoint,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
+        try:
+            ours, kb = run_stage_set("authdesk", endpoint, setup, root, broker.pid)
+        finally:
+            broker.terminate()
+            broker.wait(30)
+        bare_ep = f"tcp://127.0.0.1:{free_port()}"
+        bare = subprocess.Popen(
+            [sys.executable, "-m", "bench.load", "--bare-broker", bare_ep], cwd=ROOT
+        )
+        try:
+            plain = {**setup, "server_public": None}
+            theirs, _ = run_stage_set("bare", bare_ep, plain, root, bare.pid)
+        finally:
+            bare.kill()
+            bare.wait()
+    for name, result in (
+        ("AuthDesk broker (CURVE, journal)", ours),
+        ("bare ROUTER broker", theirs),
+    ):
+        print(name)
+        for s in result:
+            print(
+                f"  offered {s['rate']:>5}/s: dispatched {s['achieved']:7.1f}/s, "
+                f"p50 {s['p50_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms"
+            )
+    at_100 = next(s for s in ours if s["rate"] == 100)
+    max_rate, bare_rate = sustained(ours), sustained(theirs)
+    ratio = max_rate / bare_rate if bare_rate else 0.0
+    print(f"memory per connection at the broker: {kb:.1f} KB ({workers + tellers} connections)")
+    print(
+        f"targets: p99 at 100/s ≤ 10 ms: {at_100['p99_ms']:.1f} ms; "
+        f"throughput ≥ 0.5× bare: {ratio:.2f}×"
+    )
+    print(
+        f"RESULT dispatch_p99_ms={at_100['p99_ms']:.2f} max_rate={max_rate:.0f} "
+        f"bare_rate={bare_rate:.0f} ratio={ratio:.2f} kb_per_connection={kb:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
