@@ -5,6 +5,7 @@ vouchers and ID cards, submitted at a rate; every decision received is verified.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import random
 import secrets
@@ -143,7 +144,13 @@ def make_request(
         low, high = kind.amount_range_yuan
         amount_fen = rng.randint(low, high) * 100 + rng.choice((0, 0, 0, rng.randint(1, 99)))
     today = dt.date.today()
-    request_id = f"R{today:%Y%m%d}-{uuid.UUID(int=rng.getrandbits(128) ^ id_salt).hex[:12]}"
+    bits = rng.getrandbits(128)
+    tag = (
+        uuid.UUID(int=bits).hex
+        if not id_salt
+        else hashlib.sha256(f"{bits}:{id_salt}".encode()).hexdigest()
+    )
+    request_id = f"R{today:%Y%m%d}-{tag[:12]}"
     elements: dict[str, str] = {}
     if kind.code == "transfer":
         elements = {
