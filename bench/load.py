@@ -189,9 +189,12 @@ def main() -> None:
             "PYTHONUNBUFFERED": "1",
         }
         log = (root / "broker.log").open("ab")
+        profile = os.environ.get("AUTHDESK_BENCH_PROFILE")  # where to write the broker's profile
+        wrap = ["-m", "cProfile", "-o", profile] if profile else []
         broker = subprocess.Popen(
             [
                 sys.executable,
+                *wrap,
                 "-m",
                 "app.main",
                 "broker",

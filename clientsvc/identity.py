@@ -179,6 +179,9 @@ class AuthorizerProfile:
         return profile
 
 
+RESCAN_S = 1.0  # how often the profile files are looked at when the folder has not changed
+
+
 @dataclass
 class Directory:
     """Authorizer public profiles read from ``<dir>/*.json``; re-read when the files change."""
@@ -186,19 +189,38 @@ class Directory:
     path: Path
     _profiles: dict[str, AuthorizerProfile] = field(default_factory=dict)
     _stamp: tuple[tuple[str, int], ...] = ()
+    _folder_mtime: int = -1
+    _scanned_at: float = -1e9
 
     def _current_stamp(self) -> tuple[tuple[str, int], ...]:
-        if not self.path.is_dir():
-            return ()
         stamp = []
-        for path in self.path.glob("*.json"):
-            try:
-                stamp.append((path.name, path.stat().st_mtime_ns))
-            except FileNotFoundError:  # removed while we looked
-                continue
+        try:
+            with os.scandir(self.path) as entries:
+                for entry in entries:
+                    if not entry.name.endswith(".json"):
+                        continue
+                    try:
+                        stamp.append((entry.name, entry.stat().st_mtime_ns))
+                    except FileNotFoundError:  # removed while we looked
+                        continue
+        except (FileNotFoundError, NotADirectoryError):
+            return ()
         return tuple(sorted(stamp))
 
     def refresh(self) -> None:
+        """Read the files again if any changed. A file published (written aside and renamed
+        into place, as ``publish`` and ``authdesk admin`` do) counts at once: the folder's
+        time changes. A file edited in place counts within ``RESCAN_S``: the files themselves
+        are looked at only that often (one look per decision cost milliseconds with hundreds
+        of profiles)."""
+        try:
+            folder = os.stat(self.path).st_mtime_ns
+        except FileNotFoundError:
+            folder = -1
+        now = time.monotonic()
+        if folder == self._folder_mtime and now - self._scanned_at < RESCAN_S:
+            return
+        self._folder_mtime, self._scanned_at = folder, now
         stamp = self._current_stamp()
         if stamp == self._stamp:
             return

@@ -58,8 +58,10 @@ def revoke(ids: Identities, authorizer_id: str) -> None:
     path = ids.directory.path / f"{authorizer_id}.json"
     profile = json.loads(path.read_text(encoding="utf-8"))
     profile["revoked"] = True
-    path.write_text(json.dumps(profile), encoding="utf-8")
-    os.utime(path, ns=(1, 1))  # a different mtime even within the clock's resolution
+    tmp = path.with_suffix(".tmp")  # published as the admin command does: aside, then renamed
+    tmp.write_text(json.dumps(profile), encoding="utf-8")
+    os.utime(tmp, ns=(1, 1))  # a different mtime even within the clock's resolution
+    os.replace(tmp, path)
 
 
 def start_broker(ids: Identities, **overrides: Any) -> Broker:

@@ -9,6 +9,7 @@ among the eligible idle authorizers (背对背). See docs/PROTOCOL.md.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import logging
 import random
@@ -17,6 +18,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -83,6 +85,10 @@ MAX_PREFETCH = 1
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def _queue_key(entry: Any) -> tuple[bool, int]:
+    return (not entry.request.urgent, entry.enqueued_at)
 
 
 def _request_id_of(frame: bytes) -> str | None:
@@ -558,9 +564,13 @@ class Broker:
     def _sha(blob: bytes) -> str:
         return hashlib.sha256(blob).hexdigest()
 
-    def _queue(self) -> list[Entry]:
+    def _queue(self, first: int | None = None) -> list[Entry]:
+        """Pending entries, urgent first, then oldest; ``first``: only that many (a partial
+        selection instead of a sort of the whole backlog)."""
         pending = [e for e in self.active.values() if e.state == "pending"]
-        pending.sort(key=lambda e: (not e.request.urgent, e.enqueued_at))
+        if first is not None and first < len(pending):
+            return heapq.nsmallest(first, pending, key=_queue_key)
+        pending.sort(key=_queue_key)
         return pending
 
     def _submit_ack(self, entry: Entry) -> bytes:
@@ -939,7 +949,17 @@ class Broker:
         # only authorizers who can take an item now are looked at, and the queue is walked
         # only while there are any: with every authorizer busy, a long queue costs nothing
         room = [w for w in ready if len(w.leases) <= w.prefetch]
-        for entry in self._queue() if room else ():
+        # the oldest few first (enough for every free authorizer, most of the time); the
+        # whole queue only when some of them fit none of those
+        head = self._queue(first=4 * len(room) + 16) if room else []
+        seen = {id(e) for e in head}
+
+        def candidates() -> Iterator[Entry]:
+            yield from head
+            if room:  # free authorizers left that none of those fitted: the rest, in order
+                yield from (e for e in self._queue() if id(e) not in seen)
+
+        for entry in candidates():
             eligible_now = [
                 w
                 for w in room
