@@ -4,6 +4,7 @@ the seen nonces. In-process restarts for the details, and kill -9 of a broker pr
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import zmq
@@ -177,3 +178,33 @@ def test_a_second_simulator_run_with_the_same_seed_uses_new_request_ids() -> Non
     assert first.request.request_id != second.request.request_id
     assert first.request.amount_fen == second.request.amount_fen  # the same request otherwise
     assert first.request.account_name == second.request.account_name
+
+
+def test_a_lease_that_ran_out_while_the_broker_was_down_is_not_sent_back(
+    ids: Identities,
+) -> None:
+    """Journaled an hour ago (an earlier run): the request's deadline has passed. After the
+    restart it is timed out, and the authorizer who held it is not sent it again."""
+    from clientsvc.broker.journal import Journal
+    from clientsvc.protocol.messages import request_digest
+
+    old = time.time_ns() // 1_000_000 - 3_600_000
+    req, _ = request("OLD1")
+    journal = Journal(ids.root / "journal.sqlite3")
+    raw = req.to_dict()
+    journal.accept(old, "OLD1", {"request": raw, "digest": request_digest(raw)}, {})
+    journal.record_many([(old + 1000, "OLD1", "leased", {"lease": "L-old", "to": "A1"})])
+    journal.close()
+    broker = start_broker(ids)
+    ctx = zmq.Context.instance()
+    try:
+        assert broker.restored == 1
+        worker = Worker(broker.bound_endpoint, ids.keys["A1"], ctx)
+        worker.sign_in()
+        got = worker.next_work(timeout_ms=1000)
+        assert got is None or got.type == "revoke"  # never the item itself
+        with TellerClient(broker.bound_endpoint, req.teller_id, ids.directory, context=ctx) as t:
+            assert t.status("OLD1").state == "timed_out"
+        worker.close()
+    finally:
+        broker.stop()

@@ -297,10 +297,13 @@ class Broker:
         if worker.profile is None or not self._orphans:
             return
         held = self._orphans.pop(worker.profile.authorizer_id, [])
+        at = now_ms()
         for lease in held:
             entry = self.active.get(lease.request_id)
             if entry is None or entry.lease is not lease:
                 continue  # decided, requeued or timed out since
+            if entry.deadline_at <= at or lease.expires_at <= at:
+                continue  # ran out while the broker was down: the timers end it, not a screen
             item = Item(
                 lease_id=lease.lease_id,
                 request=entry.raw,
