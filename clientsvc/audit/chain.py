@@ -101,6 +101,20 @@ class Receipt:
         return {**self.signed_fields(), "signature": self.signature}
 
     @classmethod
+    def from_row(cls, row: Any, terminal_id: str | None = None) -> Receipt:
+        """From a stored row (the workstation's ``receipts`` or the center's)."""
+        fields = row._mapping
+        return cls(
+            terminal_id=str(terminal_id if terminal_id is not None else fields["terminal_id"]),
+            head_seq=int(fields["head_seq"]),
+            head_hash=str(fields["head_hash"]),
+            count=int(fields["count"]),
+            at_ms=int(fields["at_ms"]),
+            key_id=str(fields["key_id"]),
+            signature=str(fields["signature"]),
+        )
+
+    @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Receipt:
         try:
             receipt = cls(

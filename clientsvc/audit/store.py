@@ -474,18 +474,7 @@ class AuditStore:
     def receipts(self) -> list[Receipt]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(receipts).order_by(receipts.c.head_seq)).all()
-        return [
-            Receipt(
-                terminal_id=str(r.terminal_id),
-                head_seq=int(r.head_seq),
-                head_hash=str(r.head_hash),
-                count=int(r._mapping["count"]),
-                at_ms=int(r.at_ms),
-                key_id=str(r.key_id),
-                signature=str(r.signature),
-            )
-            for r in rows
-        ]
+        return [Receipt.from_row(r) for r in rows]
 
     def captures_for(self, shas: list[str]) -> dict[str, bytes]:
         if not shas:

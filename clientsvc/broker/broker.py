@@ -304,18 +304,7 @@ class Broker:
                 continue  # decided, requeued or timed out since
             if entry.deadline_at <= at or lease.expires_at <= at:
                 continue  # ran out while the broker was down: the timers end it, not a screen
-            item = Item(
-                lease_id=lease.lease_id,
-                request=entry.raw,
-                request_digest=entry.digest,
-                enqueued_at=entry.enqueued_at,
-                dispatched_at=now_ms(),
-                lease_expires_at=lease.expires_at,
-                attempt=entry.attempts,
-                approvals_needed=entry.verdicts.needed,
-                prior_approvals=list(entry.verdicts.approvals),
-                reauth_required=self.config.policy.needs_reauth(entry.request),
-            )
+            item = self._item(entry, lease, now_ms(), entry.attempts)
             if not self._to_worker(
                 worker,
                 mdp.WorkerCommand.REQUEST,
@@ -1029,18 +1018,7 @@ class Broker:
             authorizer_id=worker.profile.authorizer_id,
             expires_at=min(at + self.config.lease_ms, entry.deadline_at),
         )
-        item = Item(
-            lease_id=lease.lease_id,
-            request=entry.raw,
-            request_digest=entry.digest,
-            enqueued_at=entry.enqueued_at,
-            dispatched_at=at,
-            lease_expires_at=lease.expires_at,
-            attempt=entry.attempts + 1,
-            approvals_needed=entry.verdicts.needed,
-            prior_approvals=list(entry.verdicts.approvals),
-            reauth_required=self.config.policy.needs_reauth(entry.request),
-        )
+        item = self._item(entry, lease, at, entry.attempts + 1)
         if not self._to_worker(
             worker,
             mdp.WorkerCommand.REQUEST,
@@ -1065,6 +1043,21 @@ class Broker:
         )
         self._notify_waiters(entry, final_only=False)
         return True
+
+    def _item(self, entry: Entry, lease: Lease, at: int, attempt: int) -> Item:
+        """The Item a worker is sent for a lease (a new one, or one resumed after a restart)."""
+        return Item(
+            lease_id=lease.lease_id,
+            request=entry.raw,
+            request_digest=entry.digest,
+            enqueued_at=entry.enqueued_at,
+            dispatched_at=at,
+            lease_expires_at=lease.expires_at,
+            attempt=attempt,
+            approvals_needed=entry.verdicts.needed,
+            prior_approvals=list(entry.verdicts.approvals),
+            reauth_required=self.config.policy.needs_reauth(entry.request),
+        )
 
     def _abandon(self, entry: Entry) -> None:
         """Forget a request that could not be recorded; take it back from its authorizer."""

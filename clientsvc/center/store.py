@@ -287,18 +287,7 @@ class CenterStore:
                 .where(center_receipts.c.terminal_id == terminal_id)
                 .order_by(center_receipts.c.head_seq)
             ).all()
-        return [
-            Receipt(
-                terminal_id=str(r.terminal_id),
-                head_seq=int(r.head_seq),
-                head_hash=str(r.head_hash),
-                count=int(r._mapping["count"]),
-                at_ms=int(r.at_ms),
-                key_id=str(r.key_id),
-                signature=str(r.signature),
-            )
-            for r in rows
-        ]
+        return [Receipt.from_row(r) for r in rows]
 
     def events(self, terminal_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
