@@ -39,6 +39,9 @@ class Settings:
     # the center's database: "" for the SQLite file <data_dir>/center/center.sqlite3, else a
     # SQLAlchemy URL (postgresql://user@host/db uses psycopg 3)
     center_db: str = ""
+    # center only: the terminal names (CURVE keys) of the brokers, comma-separated: only they
+    # may push brokers' records (every request's state) to the center
+    center_brokers: str = ""
     # the workstation's sync to the center: events per batch, and seconds between attempts
     # while the center cannot be reached
     sync_batch: int = 500

@@ -387,8 +387,13 @@ def run_center(args: argparse.Namespace) -> int:
         return _center_verify(store)
     if args.center_command == "sample":
         return _center_sample(args, settings, store)
+    brokers = frozenset(b.strip() for b in settings.center_brokers.split(",") if b.strip())
     center = CenterService(
-        settings.center_endpoint, store, transport=server_transport(settings, settings.center_key)
+        settings.center_endpoint,
+        store,
+        transport=server_transport(settings, settings.center_key),
+        wait_target_s=settings.wait_target_s,
+        brokers=brokers,
     )
     _stop_on_signals(center.stop)
     try:
@@ -769,6 +774,7 @@ def run_demo(args: argparse.Namespace) -> int:
         # the demo's throwaway identities (the simulated colleague signs in with one)
         "AUTHDESK_KEYRING": "memory",
         "AUTHDESK_DEMO_SECRETS_FILE": str(settings.demo_secrets_file),
+        "AUTHDESK_CENTER_BROKERS": "DEMO-BROKER",  # the demo's broker pushes its records
     }
     exe = [sys.executable, "-m", "app.main"]
     children = [

@@ -468,3 +468,54 @@ def test_the_desk_over_the_wire_knows_who_acts_by_their_signature(
         service.stop()
         thread.join(10)
         store.close()
+
+
+def test_reviewers_see_no_statistics_and_no_findings_and_garbage_breaks_nothing(
+    desk: LeadDesk, people: Identities
+) -> None:
+    """The board, the statistics and the agreement rates name who decided what: only for the
+    lead. A reviewer's view of a sample has no findings. A terminal's garbage payloads do not
+    break the board."""
+    from clientsvc.center.lead_client import dispatch
+
+    for op, args in (("stats", {"day_from": DAY, "day_to": DAY}), ("board", {}), ("agreement", {})):
+        with pytest.raises(ProtocolError) as info:
+            dispatch(desk, "A2", op, args)
+        assert info.value.code is ErrorCode.FORBIDDEN
+    sample = desk.draw(DAY, DAY, SamplePlan(default_rate=0.3), 21, actor="LEAD")
+    sid, first = sample["sample_id"], sample["items"][0]["request_id"]
+    desk.record_verdict(sid, first, "LEAD2", "reject")
+    desk.record_finding(sid, first, "LEAD2", "error", "E01")
+    mine = dispatch(desk, "A2", "sample", {"sample_id": sid})
+    assert all(i["finding"] is None and i["reviewed_by"] == [] for i in mine["items"])
+    assert dispatch(desk, "LEAD", "sample", {"sample_id": sid})["items"][0]["finding"]
+    from clientsvc.audit.chain import event_hash
+
+    row = {
+        "seq": 1,
+        "at_ms": _ms(23),
+        "kind": "presence",
+        "request_id": None,
+        "authorizer_id": "A1",
+        "payload": "x",
+        "prev_hash": "0" * 64,
+    }
+    row["hash"] = event_hash(row["prev_hash"], row)
+    desk.store.push("WS-GARBAGE", [row])
+    assert "A1" in desk.board(at_ms=_ms(23, 30))["authorizers"]
+
+
+def test_only_the_broker_that_accepted_a_request_speaks_for_it(desk: LeadDesk) -> None:
+    before = desk.store.request("R0001")
+    assert before is not None and before["broker_id"] == "B1"
+    forged = [
+        {
+            "seq": 1,
+            "at_ms": 1,
+            "request_id": "R0001",
+            "event": "cancelled",
+            "body": json.dumps({"detail": "forged"}),
+        }
+    ]
+    desk.store.broker_push("B2", 0, forged)
+    assert desk.store.request("R0001")["state"] == before["state"]  # type: ignore[index]

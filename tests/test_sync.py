@@ -398,3 +398,37 @@ def test_a_decision_recorded_before_a_crash_is_resolved_with_the_broker_at_start
     store = AuditStore(audit)
     assert store.outbox_state("R1") in ("acked", "refused") and store.verify_chain() == []
     store.close()
+
+
+def test_a_batch_sent_again_after_later_ones_were_stored_does_not_stall_the_sync(
+    broker: Broker, ids: Identities, tmp_path: Path, center: Center, signer: ReceiptSigner
+) -> None:
+    """The receipts for two batches in flight were lost (the workstation was killed, or gave
+    up waiting): it sends the first batch again, and the center answers with its head, further
+    on. That is our row with our hash: accepted, and the sync goes on."""
+    cache = AuditStore(tmp_path / "ws" / "audit.sqlite3")
+    for i in range(120):
+        cache.append("presence", {"state": "away" if i % 2 else "available"}, authorizer_id="A1")
+    rows = cache.events()
+    center.start()
+    assert center.store is not None
+    center.store.push(TERMINAL, rows)  # the center has them all; the workstation knows nothing
+    statuses: list[SyncStatus] = []
+    from clientsvc.audit.sync import CenterSync
+
+    sync = CenterSync(
+        sync_config(center.endpoint, signer.private.public_key(), batch=40),
+        cache,
+        statuses.append,
+        zmq.Context.instance(),
+    )
+    try:
+        while not statuses or statuses[-1].pending or statuses[-1].last_receipt_ms is None:
+            sync.tick(idle=True)
+            if sync.socket.poll(1000):
+                sync.on_frames(sync.socket.recv_multipart())
+            assert not (statuses and statuses[-1].problem), statuses[-1].problem
+        assert cache.watermark() == (120, rows[-1]["hash"])
+    finally:
+        sync.close()
+        cache.close()

@@ -433,6 +433,11 @@ class AuditStore:
             ).first()
         return (0, GENESIS) if row is None else (int(row.head_seq), str(row.head_hash))
 
+    def hash_at(self, seq: int) -> str | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(events.c.hash).where(events.c.seq == seq)).scalar()
+        return None if value is None else str(value)
+
     def unsynced(self, after_seq: int, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` events after ``after_seq``, in order."""
         with self.engine.connect() as conn:

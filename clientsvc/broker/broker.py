@@ -253,7 +253,7 @@ class Broker:
                 body["request"],
                 str(body["digest"]),
                 enqueued_at=at_ms,
-                deadline_at=at_ms + msg.wait_s * 1000,
+                deadline_at=at_ms if body.get("local") else at_ms + msg.wait_s * 1000,
                 verdicts=Verdicts(needed=self.config.dual.approvals_needed(msg)),
             )
             return
@@ -635,8 +635,11 @@ class Broker:
                 verdicts=Verdicts(needed=self.config.dual.approvals_needed(parsed)),
             )
             try:
-                self.journal.accept(
-                    at, msg.request_id, {"request": msg.request, "digest": digest}, {}
+                self.journal.accept(  # "local": restored already past its deadline
+                    at,
+                    msg.request_id,
+                    {"request": msg.request, "digest": digest, "local": True},
+                    {},
                 )
             except sqlite3.Error as exc:
                 raise ProtocolError(ErrorCode.STORAGE, "the broker could not record it") from exc

@@ -187,7 +187,17 @@ class LeadDesk:
             ).all()
         return [(str(r[0]), str(r[1])) for r in rows]
 
-    def sample(self, sample_id: str) -> dict[str, Any]:
+    def sample(self, sample_id: str, reviewer: str | None = None) -> dict[str, Any]:
+        """The sample and its items. For a ``reviewer`` (not the lead): only whether they
+        reviewed each item — no findings, no other reviewers."""
+        record = self._sample(sample_id)
+        if reviewer is not None:
+            for item in record["items"]:
+                item["finding"] = None
+                item["reviewed_by"] = [r for r in item["reviewed_by"] if r == reviewer]
+        return record
+
+    def _sample(self, sample_id: str) -> dict[str, Any]:
         with self.store.engine.connect() as conn:
             head = conn.execute(select(samples).where(samples.c.sample_id == sample_id)).first()
             if head is None:
@@ -316,20 +326,22 @@ class LeadDesk:
             raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, request_id)
         raw = json.loads(request["request"])
         with self.store.engine.connect() as conn:
-            events = conn.execute(
+            deciders = [a for a in str(request["decided_by"]).split("+") if a]
+            events = conn.execute(  # only what the authorizers who decided it recorded
                 select(center_events.c.kind, center_events.c.payload).where(
                     center_events.c.request_id == request_id,
                     center_events.c.kind.in_(("checklist", "frame_grabbed")),
+                    center_events.c.authorizer_id.in_(deciders),
                 )
             ).all()
         checklist: dict[str, str] = {}
         grabs: list[str] = []
         for kind, payload in events:
-            data = json.loads(payload)
-            if kind == "checklist":
-                checklist.update(data.get("rows", {}))
-            else:
-                grabs.append(str(data.get("sha256", "")))
+            data = _object(payload)
+            if kind == "checklist" and isinstance(data.get("rows"), dict):
+                checklist.update({str(k): str(v) for k, v in data["rows"].items()})
+            elif kind == "frame_grabbed" and isinstance(data.get("sha256"), str):
+                grabs.append(data["sha256"])
         return {
             "request_id": request_id,
             "request": raw,
@@ -645,7 +657,7 @@ class LeadDesk:
             if not authorizer:
                 continue
             if kind == "presence":
-                states[authorizer] = str(json.loads(payload).get("state", "available"))
+                states[authorizer] = str(_object(payload).get("state", "available"))
             elif kind == "signed_in" or kind == "unlocked":
                 states[authorizer] = "available"
             elif kind == "locked":
@@ -698,6 +710,15 @@ class LeadDesk:
             "fallback_outlets": dict(sorted(timed_out_outlets.items())),
             "alerts": alerts,
         }
+
+
+def _object(payload: str) -> dict[str, Any]:
+    """An event's payload as an object; anything else (a terminal's garbage) as empty."""
+    try:
+        value = json.loads(payload)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _rate(counts: list[int]) -> dict[str, Any]:

@@ -92,6 +92,9 @@ class CallVerifier:
         return actor, op, args
 
 
+LEAD_ONLY = frozenset({"board", "stats", "agreement"})
+
+
 def dispatch(desk: LeadDesk, actor: str, op: str, args: dict[str, Any]) -> Any:
     """Run one verified call on the desk. Who acts is the verified signer, never an argument."""
     ops: dict[str, Callable[[], Any]] = {
@@ -99,7 +102,9 @@ def dispatch(desk: LeadDesk, actor: str, op: str, args: dict[str, Any]) -> Any:
         "board": lambda: desk.board(),
         "stats": lambda: desk.stats(args["day_from"], args["day_to"]),
         "samples": lambda: desk.samples(),
-        "sample": lambda: desk.sample(args["sample_id"]),
+        "sample": lambda: desk.sample(
+            args["sample_id"], reviewer=None if desk.is_lead(actor) else actor
+        ),
         "draw": lambda: desk.draw(
             args["day_from"],
             args["day_to"],
@@ -129,6 +134,10 @@ def dispatch(desk: LeadDesk, actor: str, op: str, args: dict[str, Any]) -> Any:
     }
     if op not in ops:
         raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"no lead operation {op}")
+    if op in LEAD_ONLY and not desk.is_lead(actor):
+        # the board, the statistics and the agreement rates name who decided what: a
+        # reviewer who could read them would not be reviewing blind
+        raise ProtocolError(ErrorCode.FORBIDDEN, f"{op} is for the center lead")
     try:
         return ops[op]()
     except (KeyError, TypeError) as exc:

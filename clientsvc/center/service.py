@@ -44,7 +44,11 @@ class CenterService:
         context: zmq.Context[Any] | None = None,
         transport: Transport | None = None,
         wait_target_s: int = 60,
+        brokers: frozenset[str] = frozenset(),
     ) -> None:
+        """``brokers``: the terminal names (CURVE keys) allowed to push brokers' records; over
+        CURVE nobody else may (a workstation could otherwise rewrite any request's record)."""
+        self.brokers = brokers
         self.endpoint = endpoint
         self.store = store
         self._ctx = context or zmq.Context.instance()
@@ -147,6 +151,8 @@ class CenterService:
             return [json.dumps({"v": 1, "type": "lead_image", "sha256": sha}).encode(), image]
         if request.service == "broker.push":
             broker_id = _sender(data, "broker_id", peer)
+            if peer is not None and broker_id not in self.brokers:
+                raise ProtocolError(ErrorCode.FORBIDDEN, "only a broker pushes brokers' records")
             images = _images(data, request.body[1:])
             records, after = data.get("records"), data.get("after_seq", 0)
             if type(after) is not int or after < 0:

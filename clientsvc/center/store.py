@@ -446,10 +446,20 @@ class CenterStore:
                 center_requests.c.request,
                 center_requests.c.decisions,
                 center_requests.c.first_leased_ms,
+                center_requests.c.broker_id,
             ).where(center_requests.c.request_id == request_id)
         ).first()
         if current is None:
             return set()  # a record of a request accepted before the log began
+        if current.broker_id != broker_id:  # only the broker that accepted it speaks for it
+            log.warning(
+                "broker %s sent %s for %s, which %s accepted: ignored",
+                broker_id,
+                kind,
+                request_id,
+                current.broker_id,
+            )
+            return set()
         decisions: list[dict[str, Any]] = json.loads(current.decisions)
         if isinstance(body.get("decision"), dict):
             decisions.append(body["decision"])

@@ -253,6 +253,8 @@ class TellerClient:
             try:
                 self.submit(request, evidence)
                 reached = True
+                if fallback_after_s is None:  # the broker's deadline runs from its accepting
+                    deadline = max(deadline, time.monotonic() + request.wait_s + grace_s)
             except ProtocolError as err:
                 if err.code is not ErrorCode.UNREACHABLE:
                     raise  # the center refused it: said so, not a fallback
@@ -312,8 +314,8 @@ class TellerClient:
             try:
                 self._call("authz.local", [record.to_frame()], Outcome, record.request_id)
             except ProtocolError as err:
-                if err.code is ErrorCode.UNREACHABLE:
-                    break
+                if err.code in (ErrorCode.UNREACHABLE, ErrorCode.STORAGE):
+                    break  # not recorded yet: kept, sent again later
                 log.error("local authorization %s refused: %s", record.request_id, err)
             self.local_log.done(record.request_id)
             sent += 1

@@ -103,9 +103,23 @@ class LeadWindow(QMainWindow):
         self._build_stats()
         self._board_timer = QTimer(self, interval=board_every_ms)
         self._board_timer.timeout.connect(self.refresh_board)
-        self._board_timer.start()
-        self.refresh_board()
+        self.is_lead: bool | None = None
+        self._call("whoami", self._on_whoami)
         self.refresh_samples()
+
+    def _on_whoami(self, me: dict[str, Any]) -> None:
+        """The board and the statistics name who decided what: the lead's alone. A reviewer
+        gets the sample and the re-review."""
+        self.is_lead = bool(me.get("lead"))
+        self.tabs.setTabEnabled(0, self.is_lead)
+        self.tabs.setTabEnabled(3, self.is_lead)
+        self.btn_draw.setEnabled(self.is_lead)
+        if self.is_lead:
+            self._board_timer.start()
+            self.refresh_board()
+        else:
+            self.tabs.setCurrentIndex(1)
+            self.status.setText(self.tr("Reviewer: the board and the statistics are the lead's."))
 
     # --- calls ------------------------------------------------------------------------------
 
