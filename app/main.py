@@ -775,6 +775,7 @@ def run_demo(args: argparse.Namespace) -> int:
         "AUTHDESK_KEYRING": "memory",
         "AUTHDESK_DEMO_SECRETS_FILE": str(settings.demo_secrets_file),
         "AUTHDESK_CENTER_BROKERS": "DEMO-BROKER",  # the demo's broker pushes its records
+        "AUTHDESK_CENTER_ENDPOINT": settings.center_endpoint,  # the colleague syncs there too
     }
     exe = [sys.executable, "-m", "app.main"]
     children = [
