@@ -624,7 +624,6 @@ def run_workstation(
     signin: str | None = None,
     default_id: str = "",
 ) -> int:
-    from PySide6.QtCore import QTimer
 
     from app.autopilot import Autopilot
     from app.keys import make_keystore
@@ -655,23 +654,28 @@ def run_workstation(
         if args.autopilot
         else None
     )
-    if args.quit_after:
-        QTimer.singleShot(int(args.quit_after * 1000), qapp.quit)
-    _stop_on_signals(qapp.quit)
-    # let Python see SIGTERM/SIGINT while Qt's loop runs
-    heartbeat = QTimer()
-    heartbeat.timeout.connect(lambda: None)
-    heartbeat.start(200)
-    code = qapp.exec()
+    code = _exec_qt(qapp, args.quit_after)
     session.close()
     if pilot is not None:
         pilot.stop()
     return int(code)
 
 
+def _exec_qt(qapp: Any, quit_after: float | None) -> int:
+    """Run Qt's loop until quit (or ``quit_after`` seconds), with SIGTERM/SIGINT honoured."""
+    from PySide6.QtCore import QTimer
+
+    if quit_after:
+        QTimer.singleShot(int(quit_after * 1000), qapp.quit)
+    _stop_on_signals(qapp.quit)
+    heartbeat = QTimer()  # lets Python see the signals while Qt's loop runs
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(200)
+    return int(qapp.exec())
+
+
 def run_lead(args: argparse.Namespace) -> int:
     """The lead's desk: sign in (key and PIN), then every call to the center signed by them."""
-    from PySide6.QtCore import QTimer
 
     from app.keys import client_transport, make_keystore
     from app.workstation import make_qapplication
@@ -684,7 +688,8 @@ def run_lead(args: argparse.Namespace) -> int:
     settings = _settings(args, center_endpoint=args.center)
     qapp = make_qapplication()
     keystore = make_keystore(settings)
-    held: list[Any] = []
+    held: list[Any] = []  # the windows, kept alive
+    clients: list[Any] = []
 
     def open_desk(key: Any) -> None:
         profile = Directory(settings.directory).get(key.authorizer_id)
@@ -696,7 +701,8 @@ def run_lead(args: argparse.Namespace) -> int:
         window = LeadWindow(client, key.authorizer_id, profile.name if profile else "")
         window.resize(1500, 950)
         window.show()
-        held[:] = [window, client]
+        held[:] = [window]
+        clients.append(client)
         if args.screenshot is not None:
             args.screenshot.mkdir(parents=True, exist_ok=True)
 
@@ -718,17 +724,10 @@ def run_lead(args: argparse.Namespace) -> int:
         dialog.sig_signed_in.connect(open_desk)
         dialog.show()
         held.append(dialog)
-    if args.quit_after:
-        QTimer.singleShot(int(args.quit_after * 1000), qapp.quit)
-    _stop_on_signals(qapp.quit)
-    heartbeat = QTimer()
-    heartbeat.timeout.connect(lambda: None)
-    heartbeat.start(200)
-    code = qapp.exec()
-    for thing in held:
-        if hasattr(thing, "close") and not hasattr(thing, "show"):
-            thing.close()
-    return int(code)
+    code = _exec_qt(qapp, args.quit_after)
+    for client in clients:
+        client.close()
+    return code
 
 
 # --- the demo ------------------------------------------------------------------------------
