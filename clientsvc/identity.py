@@ -191,6 +191,7 @@ class Directory:
     _stamp: tuple[tuple[str, int], ...] = ()
     _folder_mtime: int = -1
     _scanned_at: float = -1e9
+    version: int = 0  # goes up each time the profiles are read again
 
     def _current_stamp(self) -> tuple[tuple[str, int], ...]:
         stamp = []
@@ -237,6 +238,7 @@ class Directory:
             profiles[profile.authorizer_id] = profile
         self._profiles = profiles
         self._stamp = stamp
+        self.version += 1
 
     def get(self, authorizer_id: str) -> AuthorizerProfile | None:
         """The current profile: files are re-read when any changed (revocation, rotation)."""

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 import zmq
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clientsvc.broker import Broker
 from clientsvc.protocol import mdp
@@ -785,3 +787,116 @@ def test_a_replayed_decision_is_refused(
     assert reply.code == "E_CLOCK_SKEW"  # type: ignore[attr-defined]
     assert w.decide(second)[0].status == "accepted"  # type: ignore[attr-defined]
     w.close()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["open", "lease", "requeue", "finish", "abandon"]),
+            st.integers(0, 11),
+        ),
+        max_size=80,
+    )
+)
+def test_the_waiting_line_stays_in_queue_order_through_any_state_changes(
+    steps: list[tuple[str, int]],
+) -> None:
+    """The line the broker keeps as states change is always exactly the pending open entries,
+    urgent first, then oldest, whatever happens to them in whatever order."""
+    from clientsvc.broker.broker import Entry, OpenRequests
+
+    active = OpenRequests()
+    made: dict[int, Entry] = {}
+    for op, n in steps:
+        entry = made.get(n)
+        if op == "open" and entry is None:
+            req, _ = request(f"Q{n}", urgent=n % 3 == 0)
+            entry = made[n] = Entry(req, {}, "", enqueued_at=1000 - n * 7 % 5, deadline_at=0)
+            active[req.request_id] = entry
+        elif entry is None or entry.request.request_id not in active:
+            continue
+        elif op == "lease":
+            entry.state = "in_review"
+        elif op == "requeue":
+            entry.lease, entry.state = None, "pending"
+        elif op == "finish":
+            entry.state = "approved"
+            active.pop(entry.request.request_id)
+        elif op == "abandon":
+            active.pop(entry.request.request_id)
+        expected = sorted(
+            (e for e in active.values() if e.state == "pending"),
+            key=lambda e: (not e.request.urgent, e.enqueued_at, e.request.request_id),
+        )
+        assert list(active.waiting) == expected
+
+
+def test_a_submit_ack_says_the_place_in_the_line(
+    broker: Broker, ids: Identities, teller: TellerClient
+) -> None:
+    """Nobody signed in: each request waits; an urgent one goes ahead of the others."""
+    places = [teller.submit(*request(f"P{i}")).position for i in range(4)]
+    urgent = teller.submit(*request("PU", urgent=True))
+    assert places == [0, 1, 2, 3]
+    assert urgent.state == "pending" and urgent.position == 0
+    assert broker.queue_status().waiting == 5
+
+
+def test_no_reply_leaves_before_the_commits_it_speaks_of_are_on_disk(
+    broker: Broker, ids: Identities
+) -> None:
+    """Group commit: a burst of requests shares fsyncs, and every reply to a client is sent
+    only once the journal has synced every commit made before it."""
+    sent: list[tuple[bool, list[bytes]]] = []
+    send = broker._send
+
+    def spy(identity: bytes, frames: list[bytes]) -> bool:
+        sent.append((broker.journal.unsynced, frames))
+        return send(identity, frames)
+
+    broker._send = spy  # type: ignore[method-assign]
+    peer = Peer(broker.bound_endpoint, broker._ctx)
+    burst = 40
+    for i in range(burst):
+        req, blobs = request(f"G{i}")
+        peer.send_raw(mdp.client_request("authz.submit", [req.to_frame(), *blobs.values()]))
+    acks = [peer.reply("authz.submit")[0] for _ in range(burst)]
+    assert {a.request_id for a in acks} == {f"G{i}" for i in range(burst)}  # type: ignore[attr-defined]
+    replies = [(unsynced, f) for unsynced, f in sent if mdp.C_CLIENT_V1 in f]
+    assert len(replies) == burst and not any(unsynced for unsynced, _ in replies)
+    assert 1 <= broker.journal.syncs < burst  # one fsync covered several commits
+    peer.close()
+
+
+def test_a_failed_fsync_stops_the_broker_without_acknowledging(
+    broker: Broker, ids: Identities
+) -> None:
+    """fsync failing (EIO: the disk may not have what was committed) cannot be made to
+    happen on this machine's disk, so the journal's sync is made to fail here. Nothing is
+    acknowledged, the broker stops, and restarted on the same journal it answers the retry."""
+    import errno
+
+    from clientsvc.broker.broker import JournalLost
+
+    def failing() -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    broker.journal.sync = failing  # type: ignore[method-assign]
+
+    peer = Peer(broker.bound_endpoint, broker._ctx)
+    req, blobs = request("F1")
+    peer.send_raw(mdp.client_request("authz.submit", [req.to_frame(), *blobs.values()]))
+    assert broker._thread is not None
+    broker._thread.join(10)
+    assert not broker._thread.is_alive()
+    assert broker.stats["syncs_failed"] == 1 and isinstance(broker.failure, JournalLost)
+    assert peer.sock.poll(0) == 0  # no acknowledgement ever left
+    peer.close()
+    again = start_broker(ids)
+    try:
+        teller = TellerClient(again.bound_endpoint, "T1", ids.directory, context=again._ctx)
+        ack = teller.submit(req, blobs)  # the teller's retry, same id
+        assert ack.request_id == "F1" and ack.state == "pending"
+        teller.close()
+    finally:
+        again.stop()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clientsvc.identity import decision_signed_bytes, verify_decision, verify_presence
 from clientsvc.protocol import mdp
@@ -32,6 +34,34 @@ def test_canonical_encoding_sorts_keys_keeps_unicode_and_refuses_floats() -> Non
         canonical_bytes({"amount": 1.5})
     with pytest.raises(ValueError):
         canonical_bytes({"amount": 2**53})
+
+
+_json_ish = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**60), max_value=2**60)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=3) | st.integers(0, 3), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_json_ish)
+def test_the_quick_look_and_the_full_check_agree_on_what_is_canonical(value: object) -> None:
+    """Every message gets a quick look before encoding; whatever it lets through, the full
+    check (which names the path at fault) must also accept, and the other way round."""
+    from clientsvc.protocol.canonical import _check, _plain
+
+    try:
+        _check(value, "$")
+        accepted = True
+    except ValueError:
+        accepted = False
+    assert _plain(value) == accepted
 
 
 @pytest.mark.parametrize(

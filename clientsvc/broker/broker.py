@@ -9,7 +9,6 @@ among the eligible idle authorizers (背对背). See docs/PROTOCOL.md.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 import logging
 import random
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import zmq
+from sortedcontainers import SortedKeyList
 
 from clientsvc.broker.journal import Journal
 from clientsvc.catalogue import check_reason
@@ -87,8 +87,8 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _queue_key(entry: Any) -> tuple[bool, int]:
-    return (not entry.request.urgent, entry.enqueued_at)
+def _queue_key(entry: Any) -> tuple[bool, int, str]:
+    return (not entry.request.urgent, entry.enqueued_at, entry.request.request_id)
 
 
 def _request_id_of(frame: bytes) -> str | None:
@@ -146,7 +146,7 @@ class Waiter:
     deadline: int
 
 
-@dataclass
+@dataclass(eq=False)  # an entry is itself: compared by identity
 class Entry:
     request: AuthRequest
     raw: dict[str, Any]
@@ -160,6 +160,22 @@ class Entry:
     detail: str = ""
     waiters: list[Waiter] = field(default_factory=list)
     verdicts: Verdicts = field(default_factory=Verdicts)  # dual authorization
+    # the waiting line this entry is in while it is open and pending (see ``OpenRequests``)
+    queue: SortedKeyList | None = field(default=None, repr=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name != "state" and name != "queue":
+            object.__setattr__(self, name, value)
+            return
+        before = self.__dict__.get("queue")
+        was_waiting = before is not None and self.__dict__.get("state") == "pending"
+        object.__setattr__(self, name, value)
+        after = self.__dict__.get("queue")
+        waiting = after is not None and self.__dict__.get("state") == "pending"
+        if was_waiting and (not waiting or after is not before):
+            before.remove(self)  # type: ignore[union-attr]
+        if waiting and (not was_waiting or after is not before):
+            after.add(self)  # type: ignore[union-attr]
 
     @property
     def evidence(self) -> list[str]:
@@ -183,6 +199,31 @@ class Worker:
     prefetch: int = 0
 
 
+class JournalLost(RuntimeError):
+    """The journal's commits could not be made durable: the broker stopped unacknowledged."""
+
+
+class OpenRequests(dict[str, Entry]):
+    """The requests not final yet (what the timers look at) and, kept in queue order (urgent
+    first, then oldest) as their states change, those of them waiting for an authorizer: the
+    oldest few, a request's place in the line and the count are a lookup, never a sort of the
+    backlog."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: SortedKeyList = SortedKeyList(key=_queue_key)
+
+    def __setitem__(self, request_id: str, entry: Entry) -> None:
+        super().__setitem__(request_id, entry)
+        entry.queue = self.waiting  # in the line at once if pending
+
+    def pop(self, request_id: str, default: Any = None) -> Any:  # type: ignore[override]
+        entry = super().pop(request_id, default)
+        if isinstance(entry, Entry):
+            entry.queue = None  # out of the line whatever its state
+        return entry
+
+
 class Broker:
     """Run with ``serve_forever()`` (blocking) or ``start()`` on a thread; ``stop()`` to end."""
 
@@ -192,27 +233,32 @@ class Broker:
         self._socket: zmq.Socket[Any] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.failure: JournalLost | None = None  # why a broker on a thread stopped by itself
         self._bound = threading.Event()
         self._auth: Any = None  # the ZAP handler, with CURVE
         self.bound_endpoint = ""
         self.directory = Directory(config.directory)
         self.journal = Journal(config.journal)
         self.entries: dict[str, Entry] = {}  # every request still remembered
-        self.active: dict[str, Entry] = {}  # those not final yet: what the timers look at
+        self.active = OpenRequests()  # those not final yet: what the timers look at
         self.workers: dict[bytes, Worker] = {}
         self._nonces: OrderedDict[str, int] = OrderedDict()
         self._rng = random.SystemRandom()
         self._lease_seq = 0
         self._next_prune = 0
         self._deferred: list[tuple[int, str, str, dict[str, Any]]] = []  # journal when idle
+        # replies held until the journal's commits they speak of are on disk (group commit)
+        self._outbox: list[tuple[bytes, list[bytes]]] = []
         self.stats = {
             "malformed": 0,
             "dispatched": 0,
             "decided": 0,
             "refused": 0,
             "internal_errors": 0,
+            "syncs_failed": 0,
         }
         self._orphans: dict[str, list[Lease]] = {}  # authorizer → leases without a connection
+        self._directory_version = -1  # the directory's profiles the workers' copies are from
         self.restored = self._restore() if config.journal is not None else 0
 
     # --- restart ---------------------------------------------------------------------------
@@ -340,10 +386,16 @@ class Broker:
 
     def start(self) -> str:
         """Bind and serve on a background thread; returns the bound endpoint."""
-        self._thread = threading.Thread(target=self.serve_forever, name="broker", daemon=True)
+        self._thread = threading.Thread(target=self._serve_thread, name="broker", daemon=True)
         self._thread.start()
         self._bound.wait(10)
         return self.bound_endpoint
+
+    def _serve_thread(self) -> None:
+        try:
+            self.serve_forever()
+        except JournalLost as exc:  # logged where it happened; the owner of the thread asks
+            self.failure = exc
 
     def stop(self) -> None:
         self._stop.set()
@@ -376,8 +428,10 @@ class Broker:
                 if at - last_rx >= IDLE_MS:
                     self._guarded(self._flush_deferred)  # quiet: write what could wait
                 self._guarded(self._on_timers, at)
+                self._release()
         finally:
             self._flush_deferred()
+            self._release()
             sock.close(linger=500)
             self._socket = None
             self.journal.close()
@@ -409,7 +463,32 @@ class Broker:
             return False
 
     def _reply(self, identity: bytes, request: mdp.ClientRequest, body: list[bytes]) -> None:
-        self._send(identity, mdp.client_reply(request, body))
+        """Held until ``_release``: a reply may speak of a commit not yet on disk."""
+        self._outbox.append((identity, mdp.client_reply(request, body)))
+
+    def _release(self) -> None:
+        """Group commit: one fsync for every commit the held replies may speak of, then the
+        replies. Items and revokes to workstations are not held: an item is only shown, and a
+        lease not yet on disk is refused when decided after a crash (never applied twice).
+
+        If the fsync fails, what was committed may not be on disk: nothing is acknowledged and
+        the broker stops (a supervisor restarts it; restarted, it has what the disk has and the
+        tellers' and workstations' retries carry on). Carrying on would acknowledge what may be
+        lost — the lesson PostgreSQL learnt in 2018 ("fsyncgate").
+        """
+        if not self._outbox:
+            return
+        try:
+            self.journal.sync()
+        except OSError as exc:
+            log.critical("the journal could not be made durable (%s): stopping", exc)
+            self._outbox.clear()
+            self.stats["syncs_failed"] += 1
+            self._stop.set()
+            raise JournalLost(str(exc)) from exc
+        held, self._outbox = self._outbox, []
+        for identity, frames in held:
+            self._send(identity, frames)
 
     def _reply_error(
         self,
@@ -556,19 +635,14 @@ class Broker:
     def _sha(blob: bytes) -> str:
         return hashlib.sha256(blob).hexdigest()
 
-    def _queue(self, first: int | None = None) -> list[Entry]:
-        """Pending entries, urgent first, then oldest; ``first``: only that many (a partial
-        selection instead of a sort of the whole backlog)."""
-        pending = [e for e in self.active.values() if e.state == "pending"]
-        if first is not None and first < len(pending):
-            return heapq.nsmallest(first, pending, key=_queue_key)
-        pending.sort(key=_queue_key)
-        return pending
+    def _queue(self) -> SortedKeyList:
+        """Pending entries, urgent first, then oldest (kept in that order: nothing is sorted)."""
+        return self.active.waiting
 
     def _submit_ack(self, entry: Entry) -> bytes:
         position = 0
         if entry.state == "pending":
-            position = next((i for i, e in enumerate(self._queue()) if e is entry), 0)
+            position = self._queue().index(entry)
         return SubmitAck(
             request_id=entry.request.request_id,
             state=entry.state,  # type: ignore[arg-type]
@@ -931,28 +1005,31 @@ class Broker:
         another merely holds a next item they could decide takes that item over.
         """
         ready = [w for w in self.workers.values() if w.ready and w.presence == "available"]
-        for worker in ready:  # after a restart: what they held comes back to them first
-            self._resume_leases(worker)
+        if self._orphans:  # after a restart: what they held comes back to them first
+            for worker in ready:
+                self._resume_leases(worker)
         if not ready or not any(w.profile for w in ready):
             return
         self.directory.refresh()  # a revoked key or a changed level counts from now on
-        for worker in ready:
-            if worker.profile is not None:
-                worker.profile = self.directory.cached(worker.profile.authorizer_id)
+        if self.directory.version != self._directory_version:
+            self._directory_version = self.directory.version
+            for worker in self.workers.values():
+                if worker.profile is not None:
+                    worker.profile = self.directory.cached(worker.profile.authorizer_id)
         ready = [w for w in ready if w.profile is not None and not w.profile.revoked]
         lost = False
         # only authorizers who can take an item now are looked at, and the queue is walked
         # only while there are any: with every authorizer busy, a long queue costs nothing
         room = [w for w in ready if len(w.leases) <= w.prefetch]
-        # the oldest few first (enough for every free authorizer, most of the time); the
-        # whole queue only when some of them fit none of those
-        head = self._queue(first=4 * len(room) + 16) if room else []
+        # in queue order, as long as someone can take an item (a copy: leasing takes entries
+        # out of the line); most of the time only the oldest few are looked at
+        head = list(self._queue().islice(0, 4 * len(room) + 16)) if room else []
         seen = {id(e) for e in head}
 
         def candidates() -> Iterator[Entry]:
             yield from head
             if room:  # free authorizers left that none of those fitted: the rest, in order
-                yield from (e for e in self._queue() if id(e) not in seen)
+                yield from [e for e in self._queue() if id(e) not in seen]
 
         for entry in candidates():
             eligible_now = [

@@ -36,9 +36,37 @@ def _check(value: Any, path: str) -> None:
     raise ValueError(f"{path}: {type(value).__name__} is not encodable")
 
 
+def _plain(value: Any) -> bool:
+    """True when ``value`` is made of exactly the JSON types and in range: the quick look every
+    message gets (no paths built). Anything else — a float, a subclass such as an enum — goes
+    through ``_check``, which accepts what it may and names what it may not."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        t = type(v)
+        if t is str or t is bool or v is None:
+            continue
+        if t is int:
+            if -MAX_SAFE_INT <= v <= MAX_SAFE_INT:
+                continue
+            return False
+        if t is dict:
+            for key in v:
+                if type(key) is not str:
+                    return False
+            stack.extend(v.values())
+            continue
+        if t is list or t is tuple:
+            stack.extend(v)
+            continue
+        return False
+    return True
+
+
 def canonical_bytes(value: Any) -> bytes:
     """Encode a JSON-compatible value canonically (raises ValueError for what cannot be)."""
-    _check(value, "$")
+    if not _plain(value):
+        _check(value, "$")
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
         "utf-8"
     )
