@@ -14,7 +14,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.config import ConfigError, Settings, default_data_dir, load_settings
+from app.config import (
+    ConfigError,
+    Settings,
+    default_config_path,
+    default_data_dir,
+    load_settings,
+)
 
 log = logging.getLogger("authdesk")
 
@@ -55,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--autopilot",
         action="store_true",
         help="decide items by simulated key presses (demo checks)",
+    )
+    ws.add_argument(
+        "--language",
+        choices=("zh_CN", "en"),
+        help="the interface's language for this run (over the configured and remembered one)",
     )
 
     br = sub.add_parser("broker", help="the branch broker")
@@ -131,6 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("--signin", metavar="ID:PIN", help="sign in without the dialog (tests, demo)")
     ld.add_argument("--screenshot", type=Path, metavar="DIR")
     ld.add_argument("--quit-after", type=float, metavar="SECONDS")
+    ld.add_argument(
+        "--language",
+        choices=("zh_CN", "en"),
+        help="the interface's language for this run (over the configured and remembered one)",
+    )
 
     ad = sub.add_parser("admin", help="provision identities and keys")
     asub = ad.add_subparsers(dest="admin_command", required=True)
@@ -162,12 +178,24 @@ def build_parser() -> argparse.ArgumentParser:
     _common(lst)
     demo_ids = asub.add_parser("demo-identities", help="provision the demo's throwaway identities")
     _common(demo_ids)
+    aud = asub.add_parser("audit-verify", help="check this terminal's audit cache (its chain)")
+    _common(aud)
+    cfg = asub.add_parser("config", help="check a configuration file, or print a template")
+    cfg_sub = cfg.add_subparsers(dest="config_command", required=True)
+    chk = cfg_sub.add_parser("check", help="explain every problem of a TOML configuration file")
+    chk.add_argument("file", type=Path)
+    cfg_sub.add_parser("template", help="a configuration file with every setting at its default")
 
     de = sub.add_parser(
         "demo", help="broker, teller simulator, center and the workstation together"
     )
     de.add_argument("--data-dir", type=Path, help="keep all the demo's files here")
     de.add_argument("--screenshot", type=Path, metavar="DIR")
+    de.add_argument(
+        "--language",
+        choices=("zh_CN", "en"),
+        help="the interface's language for this run (over the configured and remembered one)",
+    )
     de.add_argument("--quit-after", type=float, metavar="SECONDS")
     de.add_argument(
         "--autopilot", action="store_true", help="decide items by simulated key presses"
@@ -209,8 +237,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _settings(args: argparse.Namespace, **overrides: Any) -> Settings:
+    named = getattr(args, "config", None) or os.environ.get("AUTHDESK_CONFIG")
+    if named is None:
+        named = default_config_path()
     return load_settings(
-        getattr(args, "config", None), data_dir=getattr(args, "data_dir", None), **overrides
+        Path(named) if named else None,  # AUTHDESK_CONFIG="": no file at all (demo, tests)
+        data_dir=getattr(args, "data_dir", None),
+        **overrides,
     )
 
 
@@ -263,7 +296,11 @@ def run_broker(args: argparse.Namespace) -> int:
             )
         else:
             feed = CenterFeed(
-                journal, settings.terminal_id, settings.center_endpoint, transport=feed_transport
+                journal,
+                settings.terminal_id,
+                settings.center_endpoint,
+                transport=feed_transport,
+                durable=lambda: broker.journal.durable_seq,
             )
             feed.start()
     _stop_on_signals(broker._stop.set)
@@ -530,6 +567,8 @@ def run_admin(args: argparse.Namespace) -> int:
     from app.admin import AdminError, ensure_demo_identities
     from clientsvc.protocol.errors import ProtocolError
 
+    if args.admin_command == "config":
+        return _config_command(args)
     if args.admin_command == "demo-identities":
         data = args.data_dir or default_data_dir() / "demo"
         settings = load_settings(
@@ -549,6 +588,47 @@ def run_admin(args: argparse.Namespace) -> int:
         return 2
 
 
+def _audit_verify(settings: Settings) -> int:
+    """Open the audit cache (upgrading it to this version's schema) and walk its chain against
+    the center's receipts it holds: what an upgrade must leave intact."""
+    from clientsvc.audit.chain import read_receipt_public
+    from clientsvc.audit.store import AuditStore
+    from clientsvc.protocol.errors import ProtocolError
+
+    if not settings.audit_path.exists():
+        print(f"no audit cache at {settings.audit_path}", file=sys.stderr)
+        return 2
+    try:
+        public = read_receipt_public(settings.receipt_public(settings.center_key))
+    except ProtocolError:
+        public = None  # the chain is still checked; receipts cannot be
+    store = AuditStore(settings.audit_path)
+    try:
+        events, problems = len(store.events()), store.verify_chain(public)
+    finally:
+        store.close()
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    print(f"{settings.audit_path}: {events} events, chain {'intact' if not problems else 'BROKEN'}")
+    return 0 if not problems else 1
+
+
+def _config_command(args: argparse.Namespace) -> int:
+    from app.config import check_file, template
+
+    if args.config_command == "template":
+        print(template())
+        return 0
+    problems = check_file(args.file)
+    if not problems:
+        print(f"{args.file}: fine")
+        return 0
+    print(f"{args.file}: {len(problems)} problem(s)", file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem.removeprefix(f'{args.file}: ')}", file=sys.stderr)
+    return 2
+
+
 def _admin_command(args: argparse.Namespace, settings: Settings) -> int:
     from app.admin import (
         AdminError,
@@ -564,6 +644,8 @@ def _admin_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.admin_command == "list":
         print("\n".join(listing(settings)))
         return 0
+    if args.admin_command == "audit-verify":
+        return _audit_verify(settings)
     if args.admin_command == "server-key":
         if settings.server_secret(args.name).exists():
             raise AdminError(f"{args.name} has a key already: {settings.server_secret(args.name)}")
@@ -627,12 +709,24 @@ def run_workstation(
 
     from app.autopilot import Autopilot
     from app.keys import make_keystore
+    from app.single_instance import SingleInstance
     from app.workstation import WorkstationApp, make_qapplication
     from ui.background import run_in_background
 
     settings = settings or _settings(args, broker_endpoint=getattr(args, "broker", None))
-    qapp = make_qapplication()
+    forced = getattr(args, "language", None)
+    qapp = make_qapplication(
+        language=forced or settings.language,
+        colours=settings.theme,
+        font_scale=settings.font_scale,
+        remembered=not forced,
+    )
+    instance = SingleInstance(settings.data_dir)
+    if not instance.claim():
+        print("authdesk: the workstation is already running; brought it to the front", flush=True)
+        return 0
     session = WorkstationApp(settings, make_keystore(settings), screenshot_dir=args.screenshot)
+    instance.sig_raise.connect(session.bring_to_front)
     signin = signin or getattr(args, "signin", None)
     if signin:
         authorizer_id, _, pin = signin.partition(":")
@@ -655,6 +749,7 @@ def run_workstation(
         else None
     )
     code = _exec_qt(qapp, args.quit_after)
+    instance.release()
     session.close()
     if pilot is not None:
         pilot.stop()
@@ -686,7 +781,12 @@ def run_lead(args: argparse.Namespace) -> int:
     from ui.signin import SignInDialog
 
     settings = _settings(args, center_endpoint=args.center)
-    qapp = make_qapplication()
+    qapp = make_qapplication(
+        language=args.language or settings.language,
+        colours=settings.theme,
+        font_scale=settings.font_scale,
+        remembered=not args.language,
+    )
     keystore = make_keystore(settings)
     held: list[Any] = []  # the windows, kept alive
     clients: list[Any] = []
@@ -707,7 +807,9 @@ def run_lead(args: argparse.Namespace) -> int:
             args.screenshot.mkdir(parents=True, exist_ok=True)
 
             def shoot() -> None:
-                window.grab().save(str(args.screenshot / "lead-board.png"))
+                from ui import i18n
+
+                window.grab().save(str(args.screenshot / f"lead-board-{i18n.current()}.png"))
 
             window.sig_board_updated.connect(shoot)
 
@@ -775,8 +877,10 @@ def run_demo(args: argparse.Namespace) -> int:
         "AUTHDESK_DEMO_SECRETS_FILE": str(settings.demo_secrets_file),
         "AUTHDESK_CENTER_BROKERS": "DEMO-BROKER",  # the demo's broker pushes its records
         "AUTHDESK_CENTER_ENDPOINT": settings.center_endpoint,  # the colleague syncs there too
+        "AUTHDESK_CONFIG": "",  # the demo runs on its own settings, not the machine's file
     }
-    exe = [sys.executable, "-m", "app.main"]
+    # the same program: the packaged one is its own executable, a checkout runs the module
+    exe = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "app.main"]
     children = [
         subprocess.Popen(
             [
@@ -839,6 +943,8 @@ def run_demo(args: argparse.Namespace) -> int:
             lead_args += ["--quit-after", str(args.quit_after)]
         if args.screenshot:
             lead_args += ["--screenshot", str(args.screenshot)]
+        if args.language:
+            lead_args += ["--language", args.language]
         children.append(
             subprocess.Popen(
                 [*exe, *lead_args],

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -20,7 +20,7 @@ from clientsvc.identity import Directory, SigningKey
 from clientsvc.keystore import KeyStore
 from clientsvc.video.subscriber import VideoSubscriber
 from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
-from ui import theme
+from ui import i18n, theme
 from ui.background import wait_for_background
 from ui.bridge import EngineBridge
 from ui.evidence.library import EvidenceLibrary
@@ -55,12 +55,14 @@ class WorkstationApp:
     _shot_taken: bool = False
     _shot_deadline: float = 0.0
     _closing: bool = False
+    raised: int = 0  # times a second start brought this one to the front
 
     def show_sign_in(self, authorizer_id: str = "", hint: str = "") -> SignInDialog:
         dialog = SignInDialog(self.keystore.unlock, authorizer_id=authorizer_id, hint=hint)
         dialog.sig_signed_in.connect(self.on_signed_in)
         dialog.show()
         self.signin_dialog = dialog
+        log.info("sign-in window shown (%s)", i18n.current())
         return dialog
 
     @property
@@ -77,6 +79,7 @@ class WorkstationApp:
                 terminal_id=self.settings.terminal_id,
                 audit_path=self.settings.audit_path,
                 heartbeat_ms=self.settings.heartbeat_ms,
+                evidence_cache_bytes=self.settings.evidence_cache_mb * 1024 * 1024,
                 transport=self.transport,
                 sync=sync_config(self.settings, self.keystore),
             ),
@@ -94,7 +97,7 @@ class WorkstationApp:
             wait_target_s=self.settings.wait_target_s,
             library=library,
             workspace=workspace,
-            language=self.settings.language,
+            language=i18n.current(),
             check_pin=lambda pin: self.keystore.check_pin(key.authorizer_id, pin),
         )
         library.setParent(window)
@@ -156,7 +159,7 @@ class WorkstationApp:
         for name, widget in named:
             if widget is None:
                 continue
-            path = self.screenshot_dir / f"{name}.png"
+            path = self.screenshot_dir / f"{name}-{i18n.current()}.png"
             widget.grab().save(str(path))
             saved.append(path)
             print(f"screenshot: {path}", flush=True)
@@ -198,6 +201,19 @@ class WorkstationApp:
         self._closing = False
         return dialog
 
+    def bring_to_front(self) -> None:
+        """A second start of the workstation: the window in use comes to the front."""
+        front = self.window if self.window is not None else self.signin_dialog
+        if front is None:
+            return
+        front.setWindowState(
+            (front.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
+        )
+        front.show()
+        front.raise_()
+        front.activateWindow()
+        self.raised += 1
+
     def close(self) -> None:
         if self._closing:
             return
@@ -221,7 +237,15 @@ class WorkstationApp:
             self.window.close()
 
 
-def make_qapplication(argv: list[str] | None = None) -> QApplication:
+def make_qapplication(
+    argv: list[str] | None = None,
+    language: str = "system",
+    colours: str = "light",
+    font_scale: float = 1.0,
+    remembered: bool = True,
+) -> QApplication:
+    """The application, themed, in the language this terminal's authorizer chose (or the
+    configured one: ``Settings.language``)."""
     keep_image_buffers_in_heap()  # this is the process that decodes and paints evidence
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     # Items come a minute apart: pool threads that expired in between would be re-created
@@ -229,5 +253,6 @@ def make_qapplication(argv: list[str] | None = None) -> QApplication:
     QThreadPool.globalInstance().setExpiryTimeout(-1)
     app.setApplicationName("AuthDesk")
     app.setOrganizationName("AuthDesk")
-    theme.apply(app)  # type: ignore[arg-type]
+    theme.apply(app, *theme.chosen(colours, font_scale))  # type: ignore[arg-type]
+    i18n.install(i18n.chosen(language) if remembered else language)
     return app  # type: ignore[return-value]

@@ -9,14 +9,17 @@ SETUP is a JSON file: workers, tellers, stages ([rate, seconds], …), and for M
 the CURVE keys and the authorizers' signing keys. Connects every worker and teller socket,
 prints ``CONNECTED``, waits for a line on stdin, then runs the stages: requests go out at the
 stage's rate round-robin over the teller sockets; each item reaching a worker is timed (submit
-→ item) and decided at once. Prints one JSON line per stage and ``DONE``; stops after the
-first stage the broker did not keep up with (``kept_up``): past it the backlog only grows.
+→ item) and decided at once. Each stage starts on a line "go" from stdin (any other line
+ends the run), so that several generators run their stages in step; prints one JSON line per
+stage (its requests' items that reached this process's workstations within ``TAIL_S`` after
+the stage), then ``DONE``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import select
 import sys
 import time
 from pathlib import Path
@@ -25,10 +28,12 @@ from typing import Any
 import zmq
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from bench.common import pct
 from clientsvc.identity import SigningKey
 from clientsvc.protocol import mdp
 from clientsvc.protocol.messages import AuthRequest, EvidenceRef, Item, parse
+
+HEARTBEAT_S = 2.5  # the workstation's default (Settings.heartbeat_ms)
+TAIL_S = 1.0  # after a stage's last request, how long its items may still arrive
 
 
 def kept_up(stage: dict[str, Any]) -> bool:
@@ -79,21 +84,6 @@ def main(argv: list[str]) -> int:
     ctx: zmq.Context[Any] = zmq.Context(io_threads=1)
     ctx.max_sockets = 30_000
     server = setup.get("server_public")
-    workers = []
-    signers: list[SigningKey] = []
-    for w in range(part, setup["workers"], parts):
-        keys = setup["worker_keys"][w] if server else None
-        sock = _socket(ctx, endpoint, keys, server)
-        workers.append(sock)
-        if mode == "authdesk":
-            raw = bytes.fromhex(setup["signing_keys"][w])
-            key = SigningKey(f"W{w:04d}", Ed25519PrivateKey.from_private_bytes(raw))
-            signers.append(key)
-            presence = key.sign_presence(terminal_id=f"WS{w}", state="available")
-            sock.send_multipart(mdp.client_request("authz.presence", [presence.to_frame()]))
-            sock.send_multipart(mdp.worker_frames(mdp.WorkerCommand.READY, service="authz"))
-        else:
-            sock.send_multipart([b"", b"READY"])
     tellers = []
     for t in range(part, setup["tellers"], parts):
         keys = setup["teller_keys"][t] if server else None
@@ -113,32 +103,74 @@ def main(argv: list[str]) -> int:
         for sock, _ in poller.poll(100):
             sock.recv_multipart()
             pending.discard(index[id(sock)])
+    # the workstations sign in once every teller is connected: a workstation heartbeats from
+    # then on (a broker drops one silent for three heartbeats)
+    workers = []
+    signers: list[SigningKey] = []
+    for w in range(part, setup["workers"], parts):
+        keys = setup["worker_keys"][w] if server else None
+        sock = _socket(ctx, endpoint, keys, server)
+        workers.append(sock)
+        if mode == "authdesk":
+            raw = bytes.fromhex(setup["signing_keys"][w])
+            key = SigningKey(f"W{w:04d}", Ed25519PrivateKey.from_private_bytes(raw))
+            signers.append(key)
+            presence = key.sign_presence(terminal_id=f"WS{w}", state="available")
+            sock.send_multipart(mdp.client_request("authz.presence", [presence.to_frame()]))
+            sock.send_multipart(mdp.worker_frames(mdp.WorkerCommand.READY, service="authz"))
+        else:
+            sock.send_multipart([b"", b"READY"])
     print(f"CONNECTED {len(tellers) - len(pending)} {len(workers)}", flush=True)
-    sys.stdin.readline()
     worker_poll = zmq.Poller()
     for sock in workers:
         worker_poll.register(sock, zmq.POLLIN)
     worker_index = {id(sock): i for i, sock in enumerate(workers)}
-    sent_at: dict[str, float] = {}
+    # The send time travels in the request id (CLOCK_MONOTONIC is one clock for every process
+    # of the machine): an item may reach another generator's workstation, which times it.
+    counted: set[str] = set()
+
+    def sent_ns(rid: str) -> int:
+        return int(rid.rsplit(".", 1)[1])
+
     n = 0
-    next_heartbeat = time.monotonic()
+    # each workstation heartbeats every HEARTBEAT_S at its own phase, as real ones do (not all
+    # at once: a burst of hundreds would be a load no real floor makes)
+    beat_every = HEARTBEAT_S / max(1, len(workers))
+    next_heartbeat, beat = time.monotonic(), 0
+
+    def heartbeats() -> None:
+        nonlocal next_heartbeat, beat
+        while mode == "authdesk" and time.monotonic() >= next_heartbeat:
+            workers[beat % len(workers)].send_multipart(
+                mdp.worker_frames(mdp.WorkerCommand.HEARTBEAT)
+            )
+            beat += 1
+            next_heartbeat += beat_every
+
+    def wait_for_go() -> bool:
+        """The parent starts every stage in step; the workstations stay alive meanwhile."""
+        while not select.select([sys.stdin], [], [], 0.05)[0]:
+            heartbeats()
+        return sys.stdin.readline().strip() == "go"
+
     for rate, seconds in setup["stages"]:
+        if not wait_for_go():
+            break
+        next_heartbeat = max(next_heartbeat, time.monotonic())
         latencies: list[float] = []
         interval = parts / rate
-        start = time.monotonic()
+        start, start_ns = time.monotonic(), time.monotonic_ns()
         end = start + seconds
+        end_ns = start_ns + int(seconds * 1e9)
         next_send = start
         sent = 0
-        while time.monotonic() < end or (
-            sent and len(latencies) < sent and time.monotonic() < end + 5
-        ):
+        while time.monotonic() < end + TAIL_S:  # the tail: the last requests' items arrive
             now = time.monotonic()
             while now >= next_send and now < end:
                 teller = n % len(tellers)
-                rid = f"L{part:02d}.{n:08d}"
+                rid = f"L{part:02d}.{n:08d}.{time.monotonic_ns()}"
                 frame, blob = _request(rid, teller)
                 body = [frame, blob]
-                sent_at[rid] = time.monotonic()
                 if mode == "authdesk":
                     tellers[teller].send_multipart(mdp.client_request("authz.submit", body))
                 else:
@@ -146,11 +178,8 @@ def main(argv: list[str]) -> int:
                 n += 1
                 sent += 1
                 next_send += interval
-            if mode == "authdesk" and now >= next_heartbeat:
-                for sock in workers:
-                    sock.send_multipart(mdp.worker_frames(mdp.WorkerCommand.HEARTBEAT))
-                next_heartbeat = now + 1.0
-            timeout = max(0, int((next_send - time.monotonic()) * 1000))
+            heartbeats()
+            timeout = max(0, int((min(next_send, next_heartbeat) - time.monotonic()) * 1000))
             for sock, _ in worker_poll.poll(min(timeout, 20)):
                 w = worker_index[id(sock)]
                 while True:
@@ -158,12 +187,13 @@ def main(argv: list[str]) -> int:
                         frames = sock.recv_multipart(zmq.NOBLOCK)
                     except zmq.Again:
                         break
-                    got = time.monotonic()
+                    got = time.monotonic_ns()
                     if mode != "authdesk":
                         if len(frames) >= 3 and frames[1] == b"ITEM":
                             rid = frames[3].decode() if len(frames) > 3 else ""
-                            if rid in sent_at:
-                                latencies.append((got - sent_at.pop(rid)) * 1000)
+                            if rid and rid not in counted and start_ns <= sent_ns(rid) < end_ns:
+                                counted.add(rid)
+                                latencies.append((got - sent_ns(rid)) / 1e6)
                             sock.send_multipart([b"", b"DONE", frames[2], frames[3]])
                         continue
                     rest = frames[1:] if frames and frames[0] == b"" else frames
@@ -176,8 +206,9 @@ def main(argv: list[str]) -> int:
                     if not isinstance(item, Item):
                         continue
                     rid = item.request["request_id"]
-                    if rid in sent_at:
-                        latencies.append((got - sent_at.pop(rid)) * 1000)
+                    if rid not in counted and start_ns <= sent_ns(rid) < end_ns:
+                        counted.add(rid)
+                        latencies.append((got - sent_ns(rid)) / 1e6)
                     decision = signers[w].sign_decision(
                         request_id=rid,
                         lease_id=item.lease_id,
@@ -188,20 +219,15 @@ def main(argv: list[str]) -> int:
                         reason_text="",
                     )
                     sock.send_multipart(mdp.client_request("authz.decide", [decision.to_frame()]))
-        elapsed = time.monotonic() - start
-        stage = {
+        stage = {  # items of the stage's requests that reached this process's workstations
             "rate": rate / parts,
             "sent": sent,
             "dispatched": len(latencies),
-            "achieved": len(latencies) / max(elapsed, 1e-9),
-            "p50_ms": pct(latencies, 50),
-            "p99_ms": pct(latencies, 99),
+            "achieved": len(latencies) / seconds,
+            "latencies": [round(x, 3) for x in latencies],
         }
-        print(json.dumps({**stage, "latencies": [round(x, 3) for x in latencies]}), flush=True)
-        if not kept_up(stage):
-            break
-        # what is left unanswered is dropped from the next stage's count
-        sent_at.clear()
+        print(json.dumps(stage), flush=True)
+        counted.clear()  # what is left unanswered is not counted in the next stage
     print("DONE", flush=True)
     for sock in workers + tellers:
         sock.close(linger=0)

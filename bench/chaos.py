@@ -221,12 +221,13 @@ def run(
         report = Report()
         cluster.start_all()
         try:
-            spacing = max(1, requests // max(1, faults + 1))
-            for _ in range(faults):
-                seen = len(cluster.ended())
-                # the workload between faults: this many more requests end
+            # fault k comes once k × spacing requests have ended (counted from the start, so the
+            # requests that end while a fault is recovered from count too: every fault lands
+            # before the tellers finish, with a small margin)
+            spacing = max(1, requests // max(1, faults + 5))
+            for k in range(1, faults + 1):
                 if not _wait_for(
-                    lambda s=seen: len(cluster.ended()) >= s + spacing or cluster.tellers_done(),
+                    lambda t=k * spacing: len(cluster.ended()) >= t or cluster.tellers_done(),
                     300,
                 ):
                     break

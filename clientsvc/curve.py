@@ -28,6 +28,7 @@ import zmq.auth
 from zmq.auth.thread import ThreadAuthenticator
 from zmq.utils.z85 import encode as z85_encode
 
+from clientsvc.folderwatch import RESCAN_S, FolderWatch
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 
 log = logging.getLogger("authdesk.curve")
@@ -49,11 +50,13 @@ def generate() -> CurveKeys:
 def write_public(path: Path, public: bytes, name: str) -> Path:
     """A public certificate (ZeroMQ's format), safe to copy anywhere."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
+    tmp = path.with_name(path.name + ".tmp")  # written aside, then renamed: never read half-made
+    tmp.write_text(
         f"#   ZeroMQ CURVE public certificate: {name}\n"
         f'metadata\n    name = "{name}"\ncurve\n    public-key = "{public.decode("ascii")}"\n',
         encoding="utf-8",
     )
+    os.replace(tmp, path)
     return path
 
 
@@ -94,39 +97,52 @@ class KnownKeys:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._stamp: tuple[tuple[str, int], ...] = ()
+        self._stamp: tuple[tuple[str, int, int, int], ...] = ()
         self._keys: dict[bytes, str] = {}
+        # the files are looked at when the folder changed, else once a second: a handshake
+        # must not stat every key (10,000 tellers reconnecting after a restart: 10^8 stats)
+        self._watch = FolderWatch(folder, RESCAN_S)
         self._lock = threading.Lock()
         self.refused: list[str] = []  # the keys refused, for the log and the tests
 
-    def _current(self) -> tuple[tuple[str, int], ...]:
+    def _current(self) -> tuple[tuple[str, int, int, int], ...]:
         if not self.folder.is_dir():
             return ()
         stamp = []
         for path in self.folder.glob("*.key"):
             try:
-                stamp.append((path.name, path.stat().st_mtime_ns))
+                st = path.stat()  # an edit in place may keep the time: not the size
             except FileNotFoundError:
                 continue
+            stamp.append((path.name, st.st_mtime_ns, st.st_size, st.st_ino))
         return tuple(sorted(stamp))
 
     def names(self) -> dict[bytes, str]:
         with self._lock:
+            self._refresh()
+            return dict(self._keys)
+
+    def name_of(self, z85: bytes) -> str | None:
+        with self._lock:
+            self._refresh()
+            return self._keys.get(z85)
+
+    def _refresh(self) -> None:
+        if self._watch.due():
             stamp = self._current()
             if stamp != self._stamp:
                 keys: dict[bytes, str] = {}
-                for name, _ in stamp:
+                for name, *_ in stamp:
                     try:
                         keys[read_public(self.folder / name)] = name.removesuffix(".key")
                     except ProtocolError as err:
                         log.error("ignored %s: %s", name, err.detail)
                 self._keys, self._stamp = keys, stamp
-            return dict(self._keys)
 
     def callback(self, domain: str, key: bytes) -> bool:
         """ZAP: is this client key known? An unknown one is refused and logged with the key."""
         z85 = z85_encode(key) if len(key) == 32 else key
-        name = self.names().get(z85)
+        name = self.name_of(z85)
         if name is None or domain != ZAP_DOMAIN:
             text = z85.decode("ascii", "replace")
             self.refused.append(text)

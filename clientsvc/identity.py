@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from clientsvc.folderwatch import RESCAN_S, FolderWatch
 from clientsvc.protocol.canonical import canonical_bytes
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import Decision, Presence
@@ -179,21 +180,17 @@ class AuthorizerProfile:
         return profile
 
 
-RESCAN_S = 1.0  # how often the profile files are looked at when the folder has not changed
-
-
 @dataclass
 class Directory:
     """Authorizer public profiles read from ``<dir>/*.json``; re-read when the files change."""
 
     path: Path
     _profiles: dict[str, AuthorizerProfile] = field(default_factory=dict)
-    _stamp: tuple[tuple[str, int], ...] = ()
-    _folder_mtime: int = -1
-    _scanned_at: float = -1e9
+    _stamp: tuple[tuple[str, int, int, int], ...] = ()
+    _watch: FolderWatch | None = None
     version: int = 0  # goes up each time the profiles are read again
 
-    def _current_stamp(self) -> tuple[tuple[str, int], ...]:
+    def _current_stamp(self) -> tuple[tuple[str, int, int, int], ...]:
         stamp = []
         try:
             with os.scandir(self.path) as entries:
@@ -201,7 +198,8 @@ class Directory:
                     if not entry.name.endswith(".json"):
                         continue
                     try:
-                        stamp.append((entry.name, entry.stat().st_mtime_ns))
+                        st = entry.stat()  # an edit in place may keep the time: not the size
+                        stamp.append((entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
                     except FileNotFoundError:  # removed while we looked
                         continue
         except (FileNotFoundError, NotADirectoryError):
@@ -214,19 +212,15 @@ class Directory:
         time changes. A file edited in place counts within ``RESCAN_S``: the files themselves
         are looked at only that often (one look per decision cost milliseconds with hundreds
         of profiles)."""
-        try:
-            folder = os.stat(self.path).st_mtime_ns
-        except FileNotFoundError:
-            folder = -1
-        now = time.monotonic()
-        if folder == self._folder_mtime and now - self._scanned_at < RESCAN_S:
+        if self._watch is None:
+            self._watch = FolderWatch(self.path, RESCAN_S)
+        if not self._watch.due():
             return
-        self._folder_mtime, self._scanned_at = folder, now
         stamp = self._current_stamp()
         if stamp == self._stamp:
             return
         profiles: dict[str, AuthorizerProfile] = {}
-        for name, _ in stamp:
+        for name, *_ in stamp:
             try:
                 data = json.loads((self.path / name).read_text(encoding="utf-8"))
                 if not isinstance(data, dict):

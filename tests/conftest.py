@@ -3,6 +3,7 @@ from __future__ import annotations
 import itertools
 import os
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# what a terminal remembers (QSettings: window places, language, theme) goes to a throwaway
+# folder, never to the user's own ~/.config
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="authdesk-test-config-")
 
 from bench.pgcluster import PgCluster
 from tests.helpers import Identities, make_identities

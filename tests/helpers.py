@@ -244,6 +244,7 @@ def authdesk(*args: str, env: dict[str, str] | None = None, **kw: Any) -> subpro
         **os.environ,
         "PYTHONUNBUFFERED": "1",
         "QT_QPA_PLATFORM": "offscreen",
+        "AUTHDESK_CONFIG": "",  # never the machine's /etc/authdesk/authdesk.toml
         **(env or {}),
     }
     return subprocess.Popen(

@@ -99,7 +99,15 @@ def test_provision_list_and_revoke(tmp_path: Path) -> None:
 
 def test_the_admin_commands_are_listed_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    for command in ("add-authorizer", "add-terminal", "server-key", "revoke", "list"):
+    for command in (
+        "add-authorizer",
+        "add-terminal",
+        "server-key",
+        "revoke",
+        "list",
+        "config check",
+        "audit-verify",
+    ):
         assert f"authdesk admin {command}" in readme, command
 
 
@@ -121,3 +129,25 @@ def test_the_center_gets_a_receipt_key_and_does_not_start_without_it(tmp_path: P
     from clientsvc.audit.chain import verify_receipt
 
     verify_receipt(signer.sign("T", 1, "0" * 64, 1, 1), public)
+
+
+def test_audit_verify_counts_the_events_and_names_a_broken_chain(tmp_path: Path) -> None:
+    import sqlite3
+
+    from clientsvc.audit.store import AuditStore
+
+    rc, out = _admin("audit-verify", "--data-dir", str(tmp_path))
+    assert rc == 2 and "no audit cache" in out
+    store = AuditStore(tmp_path / "audit.sqlite3")
+    for i in range(25):
+        store.append("item_received", {"n": i}, request_id=f"R{i}", authorizer_id="A1")
+    store.close()
+    rc, out = _admin("audit-verify", "--data-dir", str(tmp_path))
+    assert rc == 0 and "25 events, chain intact" in out, out
+    db = sqlite3.connect(tmp_path / "audit.sqlite3")
+    db.execute("DROP TRIGGER events_no_update")  # someone with file access edits a row
+    db.execute("UPDATE events SET payload = '{\"n\":99}' WHERE seq = 7")
+    db.commit()
+    db.close()
+    rc, out = _admin("audit-verify", "--data-dir", str(tmp_path))
+    assert rc == 1 and "chain BROKEN" in out, out

@@ -157,3 +157,46 @@ def test_the_fast_chain_hash_is_the_canonical_one(
             event_hash("0" * 64, row)
         return
     assert event_hash("0" * 64, row) == expected
+
+
+def test_an_upgrade_with_a_new_migration_keeps_every_event_and_the_chain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version N writes its cache; version N+1 brings one more migration. Opening the cache
+    with N+1 migrates it: the same events, the chain intact, the new schema in place. (The
+    packaged form of this, through two .deb versions: packaging/upgrade-test.sh.)"""
+    import shutil
+    import sqlite3
+
+    from clientsvc.audit import store as store_module
+
+    path = tmp_path / "audit.sqlite3"
+    old = AuditStore(path)
+    for i in range(40):
+        old.append("item_received", {"n": i}, request_id=f"R{i}", authorizer_id="A1")
+    before = old.events()
+    old.close()
+    newer = tmp_path / "migrations"
+    shutil.copytree(store_module.MIGRATIONS, newer)
+    versions = sorted(p.stem for p in (newer / "versions").glob("0*.py"))
+    (newer / "versions" / "9001_release_probe.py").write_text(
+        "from alembic import op\n"
+        'revision = "9001"\n'
+        f'down_revision = "{versions[-1].split("_")[0]}"\n'
+        "def upgrade() -> None:\n"
+        '    op.create_index("ix_release_probe", "events", ["kind"])\n'
+        "def downgrade() -> None:\n"
+        '    op.drop_index("ix_release_probe", "events")\n'
+    )
+    monkeypatch.setattr(store_module, "MIGRATIONS", newer)
+    upgraded = AuditStore(path)
+    try:
+        assert upgraded.events() == before and upgraded.verify_chain() == []
+        upgraded.append("item_received", {"n": 40}, request_id="R40", authorizer_id="A1")
+        assert upgraded.verify_chain() == []  # the chain goes on across the upgrade
+    finally:
+        upgraded.close()
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("9001",)
+    assert db.execute("SELECT 1 FROM sqlite_master WHERE name = 'ix_release_probe'").fetchone()
+    db.close()

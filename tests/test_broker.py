@@ -7,6 +7,7 @@ import os
 import random
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import zmq
@@ -900,3 +901,88 @@ def test_a_failed_fsync_stops_the_broker_without_acknowledging(
         teller.close()
     finally:
         again.stop()
+
+
+def test_the_pick_is_uniform_over_the_eligible_and_never_anyone_else(tmp_path: Any) -> None:
+    """背对背: among hundreds of authorizers, the one chosen for an item is uniformly random
+    among those who may decide it and have nothing on screen; with none of them free, among
+    those who asked to hold a next item; never one who may not decide it."""
+    from collections import Counter
+
+    from clientsvc.broker.broker import Entry
+    from clientsvc.broker.broker import Worker as BrokerWorker
+    from tests.helpers import make_identities
+
+    spec = tuple((f"B{i:03d}", 3 if i % 4 else 1, "") for i in range(40))
+    many = make_identities(tmp_path, spec)
+    from clientsvc.broker import BrokerConfig
+
+    b = Broker(BrokerConfig(endpoint="tcp://127.0.0.1:0", directory=many.directory.path))
+    req, _ = request("U1", amount_fen=5_000_000 * 100, txn_type="cash_withdrawal")
+    entry = Entry(req, req.to_dict(), "", enqueued_at=0, deadline_at=0)
+    room = [
+        BrokerWorker(identity=a.encode(), profile=many.directory.get(a), ready=True)
+        for a, _, _ in spec
+    ]
+    may = {w.identity for w in room if w.profile and w.profile.level == 3}
+    counts = Counter(b._pick(entry, room).identity for _ in range(6000))  # type: ignore[union-attr]
+    assert set(counts) == may  # level 1 never; every level-3 one at some point
+    expected = 6000 / len(may)
+    assert all(abs(n - expected) < 0.35 * expected for n in counts.values()), counts
+    for w in room:  # everyone busy; two of the eligible asked to hold a next item
+        w.leases = [object()]  # type: ignore[list-item]
+    spare = [w for w in room if w.identity in may][:2]
+    for w in spare:
+        w.prefetch = 1
+    picked = Counter(b._pick(entry, room).identity for _ in range(400))  # type: ignore[union-attr]
+    assert set(picked) == {w.identity for w in spare}
+    for w in spare:
+        w.prefetch = 0
+    assert b._pick(entry, room) is None
+    b.journal.close()
+
+
+def test_the_feed_to_the_center_passes_on_only_what_is_on_disk(tmp_path: Any) -> None:
+    """A record committed but not yet fsynced is not sent to the center: after a power loss
+    the broker could not have it, and the center must not hold what the broker lost."""
+    import sqlite3
+
+    from clientsvc.broker.feed import CenterFeed
+    from clientsvc.broker.journal import Journal
+
+    journal = Journal(tmp_path / "journal.sqlite3")
+    feed = CenterFeed(
+        tmp_path / "journal.sqlite3", "B1", "tcp://127.0.0.1:1", durable=lambda: journal.durable_seq
+    )
+    feed.held_seq = 0
+    db = sqlite3.connect(tmp_path / "journal.sqlite3")
+    journal.record_many([(1, "R1", "requeued", {}), (2, "R1", "requeued", {})])
+    assert journal.unsynced and feed._next(db, [])[0] == []  # committed, not durable
+    journal.sync()
+    assert [r["seq"] for r in feed._next(db, [])[0]] == [1, 2]
+    journal.record_many([(3, "R2", "requeued", {})])
+    assert [r["seq"] for r in feed._next(db, [])[0]] == [1, 2]
+    db.close()
+    journal.close()
+    reopened = Journal(tmp_path / "journal.sqlite3")  # what is in the file after a restart
+    assert reopened.durable_seq == 3
+    reopened.close()
+
+
+def test_the_open_requests_refuse_what_would_leave_the_line_wrong() -> None:
+    from clientsvc.broker.broker import Entry, OpenRequests
+
+    active = OpenRequests()
+    req, _ = request("D1")
+    first = Entry(req, {}, "", enqueued_at=1, deadline_at=0)
+    active["D1"] = first
+    second = Entry(req, {}, "", enqueued_at=2, deadline_at=0)
+    active["D1"] = second  # replaced: the first leaves the line
+    assert list(active.waiting) == [second]
+    del active["D1"]
+    assert list(active.waiting) == []
+    with pytest.raises(KeyError):
+        del active["D1"]
+    for method in (active.clear, active.popitem):
+        with pytest.raises(TypeError):
+            method()

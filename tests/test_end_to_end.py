@@ -201,13 +201,15 @@ def test_demo_runs_headless_and_saves_a_screenshot(
         "--autopilot",
         "--rate",
         "2",
+        "--language",
+        "zh_CN",
         env={"QT_QPA_PLATFORM": f"offscreen:configfile={ROOT / 'resources' / 'screens-two.json'}"},
     )
     spawned.append(demo)
     output, _ = demo.communicate(timeout=120)
     assert demo.returncode == 0, output[-3000:]
-    assert (shots / "main.png").stat().st_size > 50_000
-    assert (shots / "evidence.png").stat().st_size > 50_000  # the second monitor's window
+    assert (shots / "main-zh_CN.png").stat().st_size > 50_000  # in the language asked for
+    assert (shots / "evidence-zh_CN.png").stat().st_size > 50_000  # the second monitor's
     assert "watched, publishing" in output  # the live video of the item's counter camera
     verified = [
         line

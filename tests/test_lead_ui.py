@@ -166,3 +166,21 @@ def test_the_charts_and_the_report_render_and_the_pdf_opens(
     with open(table, encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][0] == "request_id" and len(rows) == 41
+
+
+def test_the_lead_desk_in_chinese_has_no_english_left(qtbot: Any, desk: LeadDesk) -> None:
+    from tests.test_i18n import english_left
+    from ui import i18n
+
+    assert i18n.install("zh_CN") == "zh_CN"
+    try:
+        window, _ = _window(qtbot, desk, "LEAD")
+        with qtbot.waitSignal(window.sig_board_updated, timeout=10_000):
+            window.refresh_board()
+        left = []
+        for tab in range(window.tabs.count()):  # every tab's page, shown in turn
+            window.tabs.setCurrentIndex(tab)
+            left += english_left(window)
+    finally:
+        i18n.install("en")
+    assert left == []

@@ -58,6 +58,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("reset_view", "Home", "image", "evidence"),
     ActionSpec("grab_frame", "G", "video", "video"),
     ActionSpec("help", "F1", "always", "session"),
+    ActionSpec("bigger_text", "Ctrl+Shift+Up", "always", "session"),
+    ActionSpec("smaller_text", "Ctrl+Shift+Down", "always", "session"),
+    ActionSpec("dark_theme", "Ctrl+Shift+D", "always", "session"),
     ActionSpec("toggle_away", "F12", "unlocked", "session"),
     ActionSpec("lock", "Ctrl+L", "unlocked", "session"),
     ActionSpec("sign_out", "Ctrl+Shift+Q", "always", "session"),
@@ -66,58 +69,65 @@ ACTIONS: tuple[ActionSpec, ...] = (
 ACTIONS_BY_ID = {a.id: a for a in ACTIONS}
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("actions", text)
-
-
 def label(action_id: str) -> str:
     """What the action is called on buttons, in menus and in the help overlay."""
     return {
-        "approve": _t("Approve"),
-        "reject": _t("Reject…"),
-        "return": _t("Return for correction…"),
-        "send_reason": _t("Sign and send"),
-        "cancel_reason": _t("Cancel"),
-        "checklist": _t("Go to the checklist"),
-        "check_pass": _t("Checklist: row is fine"),
-        "check_fail": _t("Checklist: row fails (pre-fills the reason)"),
-        "check_zoom": _t("Checklist: zoom to the row's place on the image"),
-        "next_image": _t("Next image"),
-        "previous_image": _t("Previous image"),
-        "fit": _t("Fit to window"),
-        "actual_size": _t("Actual size (1:1)"),
-        "zoom_in": _t("Zoom in"),
-        "zoom_out": _t("Zoom out"),
-        "pan_left": _t("Pan left"),
-        "pan_right": _t("Pan right"),
-        "pan_up": _t("Pan up"),
-        "pan_down": _t("Pan down"),
-        "rotate_right": _t("Rotate 90° clockwise"),
-        "rotate_left": _t("Rotate 90° anticlockwise"),
-        "flip_horizontal": _t("Mirror left–right"),
-        "flip_vertical": _t("Mirror top–bottom"),
-        "brighter": _t("Brighter"),
-        "darker": _t("Darker"),
-        "more_contrast": _t("More contrast"),
-        "less_contrast": _t("Less contrast"),
-        "sharpen": _t("Sharpen on / off"),
-        "magnifier": _t("Magnifier on / off"),
-        "compare": _t("Compare two images side by side"),
-        "switch_pane": _t("Switch the pane the keys act on"),
-        "reset_view": _t("Reset the view"),
-        "grab_frame": _t("Grab the camera frame and put it beside the ID photo"),
-        "help": _t("Show / hide these keys"),
-        "toggle_away": _t("Away / available"),
-        "lock": _t("Lock the screen (your items go back to the queue)"),
-        "sign_out": _t("Sign out"),
+        "approve": QCoreApplication.translate("actions", "Approve"),
+        "reject": QCoreApplication.translate("actions", "Reject…"),
+        "return": QCoreApplication.translate("actions", "Return for correction…"),
+        "send_reason": QCoreApplication.translate("actions", "Sign and send"),
+        "cancel_reason": QCoreApplication.translate("actions", "Cancel"),
+        "checklist": QCoreApplication.translate("actions", "Go to the checklist"),
+        "check_pass": QCoreApplication.translate("actions", "Checklist: row is fine"),
+        "check_fail": QCoreApplication.translate(
+            "actions", "Checklist: row fails (pre-fills the reason)"
+        ),
+        "check_zoom": QCoreApplication.translate(
+            "actions", "Checklist: zoom to the row's place on the image"
+        ),
+        "next_image": QCoreApplication.translate("actions", "Next image"),
+        "previous_image": QCoreApplication.translate("actions", "Previous image"),
+        "fit": QCoreApplication.translate("actions", "Fit to window"),
+        "actual_size": QCoreApplication.translate("actions", "Actual size (1:1)"),
+        "zoom_in": QCoreApplication.translate("actions", "Zoom in"),
+        "zoom_out": QCoreApplication.translate("actions", "Zoom out"),
+        "pan_left": QCoreApplication.translate("actions", "Pan left"),
+        "pan_right": QCoreApplication.translate("actions", "Pan right"),
+        "pan_up": QCoreApplication.translate("actions", "Pan up"),
+        "pan_down": QCoreApplication.translate("actions", "Pan down"),
+        "rotate_right": QCoreApplication.translate("actions", "Rotate 90° clockwise"),
+        "rotate_left": QCoreApplication.translate("actions", "Rotate 90° anticlockwise"),
+        "flip_horizontal": QCoreApplication.translate("actions", "Mirror left–right"),
+        "flip_vertical": QCoreApplication.translate("actions", "Mirror top–bottom"),
+        "brighter": QCoreApplication.translate("actions", "Brighter"),
+        "darker": QCoreApplication.translate("actions", "Darker"),
+        "more_contrast": QCoreApplication.translate("actions", "More contrast"),
+        "less_contrast": QCoreApplication.translate("actions", "Less contrast"),
+        "sharpen": QCoreApplication.translate("actions", "Sharpen on / off"),
+        "magnifier": QCoreApplication.translate("actions", "Magnifier on / off"),
+        "compare": QCoreApplication.translate("actions", "Compare two images side by side"),
+        "switch_pane": QCoreApplication.translate("actions", "Switch the pane the keys act on"),
+        "reset_view": QCoreApplication.translate("actions", "Reset the view"),
+        "grab_frame": QCoreApplication.translate(
+            "actions", "Grab the camera frame and put it beside the ID photo"
+        ),
+        "help": QCoreApplication.translate("actions", "Show / hide these keys"),
+        "bigger_text": QCoreApplication.translate("actions", "Larger text"),
+        "smaller_text": QCoreApplication.translate("actions", "Smaller text"),
+        "dark_theme": QCoreApplication.translate("actions", "Dark / light colours"),
+        "toggle_away": QCoreApplication.translate("actions", "Away / available"),
+        "lock": QCoreApplication.translate(
+            "actions", "Lock the screen (your items go back to the queue)"
+        ),
+        "sign_out": QCoreApplication.translate("actions", "Sign out"),
     }[action_id]
 
 
 def group_title(group: str) -> str:
     return {
-        "decide": _t("Decide"),
-        "checklist": _t("Checklist"),
-        "evidence": _t("Images"),
-        "video": _t("Counter camera"),
-        "session": _t("Session"),
+        "decide": QCoreApplication.translate("actions", "Decide"),
+        "checklist": QCoreApplication.translate("actions", "Checklist"),
+        "evidence": QCoreApplication.translate("actions", "Images"),
+        "video": QCoreApplication.translate("actions", "Counter camera"),
+        "session": QCoreApplication.translate("actions", "Session"),
     }[group]

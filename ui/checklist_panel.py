@@ -4,10 +4,11 @@ row zooms the evidence to the place it is about; a failing row pre-fills the rea
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
 from clientsvc.checklist import ChecklistRow
+from ui import theme
 from ui.actions import ACTIONS
 
 MARKS = {"": "☐", "pass": "✓", "fail": "✗"}
@@ -93,7 +94,7 @@ class ChecklistPanel(QFrame):
         entry = self.list.item(index)
         entry.setText(f"{MARKS[result]}  {row.label(self.language)}")
         entry.setData(Qt.ItemDataRole.AccessibleDescriptionRole, result or "unchecked")
-        entry.setForeground(QColor({"pass": "#1e7a45", "fail": "#b3261e"}.get(result, "#1d2530")))
+        entry.setForeground(theme.colour({"pass": "ok", "fail": "error"}.get(result, "text")))
 
     def _on_list_current_row_changed(self, index: int) -> None:
         if 0 <= index < len(self._rows):

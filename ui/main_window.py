@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -39,7 +40,7 @@ from clientsvc.crosscheck import crosscheck
 from clientsvc.protocol.messages import QueueStatus
 from clientsvc.teller.evidence_render import amount_in_figures, amount_in_words
 from clientsvc.workstation.engine import ReceivedItem
-from ui import texts
+from ui import texts, theme
 from ui.actions import ACTIONS, label
 from ui.background import run_in_background
 from ui.bridge import EngineBridge
@@ -380,6 +381,9 @@ class MainWindow(QMainWindow):
             "reset_view": ws.reset_view,
             "grab_frame": ws.grab,
             "help": self._on_action_help,
+            "bigger_text": lambda: self._on_action_comfort(scale_step=1),
+            "smaller_text": lambda: self._on_action_comfort(scale_step=-1),
+            "dark_theme": lambda: self._on_action_comfort(toggle_theme=True),
             "toggle_away": self._on_action_toggle_away,
             "lock": lambda: self.lock("manual"),
             "sign_out": self.sig_sign_out_requested.emit,
@@ -416,6 +420,16 @@ class MainWindow(QMainWindow):
         looking would hold items for the lease time."""
         self.sig_sign_out_requested.emit()
         super().closeEvent(event)
+
+    def _on_action_comfort(self, scale_step: int = 0, toggle_theme: bool = False) -> None:
+        """Text size and colours, for every window at once; kept for this terminal."""
+        name, scale = theme.current()
+        if toggle_theme:
+            name = "light" if name == "dark" else "dark"
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        theme.apply(app, name, theme.step_scale(scale, scale_step) if scale_step else scale)
+        theme.remember()
 
     def _on_action_help(self) -> None:
         """F1: the keys, over the evidence (wherever it is) and over this window unless the

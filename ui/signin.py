@@ -1,14 +1,24 @@
-"""Sign-in: authorizer id and PIN; the key is unlocked off the GUI thread."""
+"""Sign-in: authorizer id and PIN; the key is unlocked off the GUI thread. The language is
+picked here (remembered for this terminal) and changes at once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from clientsvc.identity import SigningKey
-from ui import texts
+from ui import i18n, texts
 from ui.background import run_in_background
 
 
@@ -21,36 +31,70 @@ class SignInDialog(QDialog):
     ) -> None:
         super().__init__()
         self._unlock = unlock
-        self.setWindowTitle(self.tr("AuthDesk — Sign in"))
+        self._message_source: Callable[[], str] | None = None  # the message, in any language
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Remote authorization workstation"), objectName="ItemTitle")
-        layout.addWidget(title)
+        head = QHBoxLayout()
+        self.title = QLabel(objectName="ItemTitle")
+        head.addWidget(self.title, 1)
+        self.language = QComboBox(objectName="Language")
+        for code in i18n.LANGUAGES:
+            self.language.addItem(i18n.NATIVE_NAMES[code], code)
+        self.language.setCurrentIndex(max(0, self.language.findData(i18n.current())))
+        self.language.currentIndexChanged.connect(self._on_language)
+        head.addWidget(self.language)
+        layout.addLayout(head)
         form = QFormLayout()
         self.authorizer_id = QLineEdit(authorizer_id)
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("Authorizer ID"), self.authorizer_id)
-        form.addRow(self.tr("PIN"), self.pin)
+        self.id_label, self.pin_label = QLabel(), QLabel()
+        form.addRow(self.id_label, self.authorizer_id)
+        form.addRow(self.pin_label, self.pin)
         layout.addLayout(form)
         self.message = QLabel(hint, objectName="FieldLabel")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        self.button = QPushButton(self.tr("Sign in   [Enter]"), objectName="Approve")
+        self.button = QPushButton(objectName="Approve")
         self.button.setDefault(True)
         self.button.clicked.connect(self.submit)
         layout.addWidget(self.button)
+        self.retranslate()
         (self.pin if authorizer_id else self.authorizer_id).setFocus(
             Qt.FocusReason.OtherFocusReason
         )
 
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("AuthDesk — Sign in"))
+        self.title.setText(self.tr("Remote authorization workstation"))
+        self.id_label.setText(self.tr("Authorizer ID"))
+        self.pin_label.setText(self.tr("PIN"))
+        self.button.setText(self.tr("Sign in   [Enter]"))
+        if self._message_source is not None:
+            self.message.setText(self._message_source())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _on_language(self) -> None:
+        """Switch now (this window follows at once; the main window opens in it) and keep the
+        choice for this terminal."""
+        code = str(self.language.currentData())
+        i18n.remember(i18n.install(code))
+
+    def _say(self, source: Callable[[], str]) -> None:
+        self._message_source = source
+        self.message.setText(source())
+
     def submit(self) -> None:
         authorizer_id, pin = self.authorizer_id.text().strip(), self.pin.text()
         if not authorizer_id or not pin:
-            self.message.setText(self.tr("Enter your authorizer ID and PIN."))
+            self._say(lambda: self.tr("Enter your authorizer ID and PIN."))
             return
         self.button.setEnabled(False)
-        self.message.setText(self.tr("Checking…"))
+        self._say(lambda: self.tr("Checking…"))
         run_in_background(
             lambda: self._unlock(authorizer_id, pin),
             self._on_unlock_done,
@@ -66,4 +110,4 @@ class SignInDialog(QDialog):
     def _on_unlock_error(self, exc: BaseException) -> None:
         self.button.setEnabled(True)
         self.pin.clear()
-        self.message.setText(texts.pin_refused(exc))
+        self._say(lambda: texts.pin_refused(exc))

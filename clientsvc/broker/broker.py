@@ -81,6 +81,7 @@ CLIENT_SERVICES = frozenset(
     }
 )
 MAX_PREFETCH = 1
+PICK_DRAWS = 16  # random draws for an eligible free authorizer before looking at them all
 
 
 def now_ms() -> int:
@@ -214,10 +215,23 @@ class OpenRequests(dict[str, Entry]):
         self.waiting: SortedKeyList = SortedKeyList(key=_queue_key)
 
     def __setitem__(self, request_id: str, entry: Entry) -> None:
+        old = self.get(request_id)
+        if old is not None and old is not entry:
+            old.queue = None
         super().__setitem__(request_id, entry)
         entry.queue = self.waiting  # in the line at once if pending
 
-    def pop(self, request_id: str, default: Any = None) -> Any:  # type: ignore[override]
+    def __delitem__(self, request_id: str) -> None:
+        if request_id not in self:
+            raise KeyError(request_id)
+        self.pop(request_id)
+
+    def _unsupported(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("OpenRequests keeps its line in order: use [] =, pop or del")
+
+    update = setdefault = popitem = clear = _unsupported
+
+    def pop(self, request_id: str, default: Any = None) -> Any:
         entry = super().pop(request_id, default)
         if isinstance(entry, Entry):
             entry.queue = None  # out of the line whatever its state
@@ -249,6 +263,7 @@ class Broker:
         self._deferred: list[tuple[int, str, str, dict[str, Any]]] = []  # journal when idle
         # replies held until the journal's commits they speak of are on disk (group commit)
         self._outbox: list[tuple[bytes, list[bytes]]] = []
+        self._lost = False  # an fsync failed: the broker stops, acknowledging nothing more
         self.stats = {
             "malformed": 0,
             "dispatched": 0,
@@ -430,14 +445,16 @@ class Broker:
                 self._guarded(self._on_timers, at)
                 self._release()
         finally:
-            self._flush_deferred()
-            self._release()
-            sock.close(linger=500)
-            self._socket = None
-            self.journal.close()
-            if self._auth is not None:
-                self._auth.stop()
-                self._auth = None
+            try:
+                self._guarded(self._flush_deferred)
+                self._release()
+            finally:
+                sock.close(linger=500)
+                self._socket = None
+                self.journal.close()
+                if self._auth is not None:
+                    self._auth.stop()
+                    self._auth = None
 
     def _guarded(self, step: Any, *args: Any) -> None:
         """Run one step of the loop; a failure is logged and costs that step, not the broker.
@@ -476,13 +493,14 @@ class Broker:
         tellers' and workstations' retries carry on). Carrying on would acknowledge what may be
         lost — the lesson PostgreSQL learnt in 2018 ("fsyncgate").
         """
-        if not self._outbox:
+        if self._lost or (not self._outbox and not self.journal.unsynced):
             return
         try:
-            self.journal.sync()
+            self.journal.sync()  # also when nobody waits: the feed sends only what is durable
         except OSError as exc:
             log.critical("the journal could not be made durable (%s): stopping", exc)
             self._outbox.clear()
+            self._lost = True  # nothing more is acknowledged, not even on the way out
             self.stats["syncs_failed"] += 1
             self._stop.set()
             raise JournalLost(str(exc)) from exc
@@ -641,8 +659,8 @@ class Broker:
 
     def _submit_ack(self, entry: Entry) -> bytes:
         position = 0
-        if entry.state == "pending":
-            position = self._queue().index(entry)
+        if entry.state == "pending" and entry.queue is not None:
+            position = entry.queue.index(entry)
         return SubmitAck(
             request_id=entry.request.request_id,
             state=entry.state,  # type: ignore[arg-type]
@@ -1032,19 +1050,9 @@ class Broker:
                 yield from [e for e in self._queue() if id(e) not in seen]
 
         for entry in candidates():
-            eligible_now = [
-                w
-                for w in room
-                if w.profile
-                and eligible(w.profile, entry.request, self.config.policy)
-                and w.profile.authorizer_id not in entry.verdicts.approvers()
-            ]
-            idle = [w for w in eligible_now if not w.leases]
-            spare = [w for w in eligible_now if 0 < len(w.leases) <= w.prefetch]
-            pool = idle or spare
-            if not pool:
+            chosen = self._pick(entry, room)
+            if chosen is None:
                 continue
-            chosen = self._rng.choice(pool)
             if not self._lease(entry, chosen):
                 ready.remove(chosen)  # gone: its send failed, its items are queued again
                 lost = True
@@ -1054,6 +1062,30 @@ class Broker:
                 break
         if self._reassign_held(ready) or lost:
             self._dispatch()  # a send failed: its items are queued again
+
+    def _pick(self, entry: Entry, room: list[Worker]) -> Worker | None:
+        """An authorizer for ``entry`` at random among the eligible (背对背): one with nothing
+        on screen if there is any, else one that asked to hold a next item. Uniform over them
+        either way: a few random draws first (most authorizers may decide most items, so one
+        or two draws find one without looking at hundreds), then a look at all of them."""
+        approvers = entry.verdicts.approvers()
+
+        def fits(w: Worker) -> bool:
+            return bool(
+                w.profile
+                and eligible(w.profile, entry.request, self.config.policy)
+                and w.profile.authorizer_id not in approvers
+            )
+
+        for _ in range(min(len(room), PICK_DRAWS)):  # rejection sampling: uniform when found
+            w = self._rng.choice(room)
+            if not w.leases and fits(w):
+                return w
+        idle = [w for w in room if not w.leases and fits(w)]
+        if idle:
+            return self._rng.choice(idle)
+        spare = [w for w in room if 0 < len(w.leases) <= w.prefetch and fits(w)]
+        return self._rng.choice(spare) if spare else None
 
     def _reassign_held(self, ready: list[Worker]) -> bool:
         """An idle authorizer takes over an item another one only holds as their next: the

@@ -50,6 +50,10 @@ class Journal:
             self._db.execute(ddl)
         self.unsynced = False  # commits made since the last sync()
         self.syncs = 0
+        # the last record committed, and the last one made durable: what a reader on another
+        # connection (the feed to the center) may pass on — nothing a power loss could undo
+        last = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM journal").fetchone()[0]
+        self._committed_seq = self.durable_seq = int(last)  # what was there is on disk
         self._wal_fd: int | None = None
         self._stop = threading.Event()
         self._checkpointer: threading.Thread | None = None
@@ -84,24 +88,27 @@ class Journal:
             os.fsync(self._wal_fd)
         self.unsynced = False
         self.syncs += 1
+        self.durable_seq = self._committed_seq
 
-    def _insert(self, at_ms: int, request_id: str, event: str, body: dict[str, Any]) -> None:
-        self._db.execute(
+    def _insert(self, at_ms: int, request_id: str, event: str, body: dict[str, Any]) -> int:
+        cursor = self._db.execute(
             "INSERT INTO journal(at_ms, request_id, event, body) VALUES (?, ?, ?, ?)",
             (at_ms, request_id, event, json.dumps(body, ensure_ascii=False, sort_keys=True)),
         )
+        return int(cursor.lastrowid or 0)
 
     def record_many(self, records: list[tuple[int, str, str, dict[str, Any]]]) -> None:
         """Several state changes in one commit."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
+            last = 0
             for at_ms, request_id, event, body in records:
-                self._insert(at_ms, request_id, event, body)
+                last = self._insert(at_ms, request_id, event, body)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        self.unsynced = True
+        self._committed(last)
 
     def accept(
         self,
@@ -117,12 +124,18 @@ class Journal:
                 "INSERT OR IGNORE INTO evidence(sha256, mime, size, data) VALUES (?, ?, ?, ?)",
                 [(sha, mime, len(data), data) for sha, (mime, data) in evidence.items()],
             )
-            self._insert(at_ms, request_id, "accepted", body)
+            last = self._insert(at_ms, request_id, "accepted", body)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+        self._committed(last)
+
+    def _committed(self, last_seq: int) -> None:
+        self._committed_seq = max(self._committed_seq, last_seq)
         self.unsynced = True
+        if self.path is None:  # in memory: nothing to make durable
+            self.sync()
 
     def has_evidence(self, sha256: str) -> bool:
         row = self._db.execute("SELECT 1 FROM evidence WHERE sha256 = ?", (sha256,)).fetchone()

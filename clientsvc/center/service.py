@@ -116,7 +116,7 @@ class CenterService:
         user = frame.get("User-Id")  # the z85 public key, set by the ZAP handler
         if not isinstance(user, str) or not user:
             return ""
-        return known.names().get(user.encode("ascii"), "")
+        return known.name_of(user.encode("ascii")) or ""
 
     def handle(self, request: mdp.ClientRequest, peer: str | None = None) -> list[bytes]:
         if not request.body:

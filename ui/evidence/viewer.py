@@ -242,7 +242,8 @@ class ImageViewer(QWidget):
 
     def describe(self) -> str:
         """The view in a few words, for the caption: zoom, orientation, adjustments."""
-        parts = [f"{self.scale * 100:.0f}%" + (" (fit)" if self.fit_mode else "")]
+        fit = self.tr(" (fit)") if self.fit_mode else ""
+        parts = [f"{self.scale * 100:.0f}%{fit}"]
         if self.rotation:
             parts.append(f"↻{self.rotation}°")
         if self.flip_h or self.flip_v:

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from clientsvc.center.lead import ERROR_CATEGORIES
 from clientsvc.center.sampling import sample_size
+from ui import texts
 from ui.background import run_in_background
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")
@@ -429,7 +430,8 @@ class LeadWindow(QMainWindow):
         outcome.addWidget(self.is_error)
         fb.addRow(outcome)
         self.category = QComboBox()
-        for code, text in ERROR_CATEGORIES.items():
+        for code in ERROR_CATEGORIES:
+            text = texts.error_category(code)
             self.category.addItem(f"{code} {text}", code)
         fb.addRow(self.tr("Category"), self.category)
         self.finding_note = QLineEdit()

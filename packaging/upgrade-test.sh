@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# packaging/upgrade-test.sh FOLDER
+# Upgrade a terminal from version N to N+1 and check its audit cache survives:
+#   N   = the built one-folder program FOLDER (build/dist/authdesk), packaged as 0.N
+#   N+1 = the same program plus one audit-cache migration (as a release that changes the
+#         cache's schema would carry), packaged as 0.N+1
+# In a throwaway root: install N, edit the terminal's configuration, run N's demo (broker,
+# teller simulator, center, workstation deciding by itself) to write real audit events, count
+# them and verify the chain; install N+1 over it; then N+1 (which migrates the cache) must
+# find the same events, an intact chain, the new schema, and the configuration as edited.
+set -euo pipefail
+folder="$(readlink -f "$1")"
+export DEB_COMPRESS=gzip  # throwaway packages: build fast
+here="$(cd "$(dirname "$0")" && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cp -a "$folder" "$work/next"
+versions="$work/next/_internal/clientsvc/audit/migrations/versions"
+head=$(sed -n 's/^revision = "\(.*\)"/\1/p' "$versions"/0*.py | sort | tail -1)
+cat > "$versions/9001_upgrade_probe.py" <<PY
+"""A release's migration: an index the upgrade test looks for."""
+from alembic import op
+
+revision = "9001"
+down_revision = "$head"
+
+
+def upgrade() -> None:
+    op.create_index("ix_upgrade_probe", "events", ["kind"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_upgrade_probe", "events")
+PY
+"$here/make-deb.sh" "$folder" 0.1.0 "$work/authdesk_0.1.0_amd64.deb"
+"$here/make-deb.sh" "$work/next" 0.1.1 "$work/authdesk_0.1.1_amd64.deb"
+root="$work/root"
+mkdir -p "$root/var/lib/dpkg/updates" "$root/var/lib/dpkg/info" "$root/home"
+touch "$root/var/lib/dpkg/status"
+install() {
+  dpkg --root="$root" --force-depends --force-not-root --force-script-chrootless -i "$1" \
+    >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; exit 1; }
+}
+export HOME="$root/home" QT_QPA_PLATFORM="offscreen:configfile=$here/../resources/screens-two.json"
+data="$root/home/data"
+install "$work/authdesk_0.1.0_amd64.deb"
+echo 'language = "zh_CN"   # set by branch IT' >> "$root/etc/authdesk/authdesk.toml"
+"$root/opt/authdesk/authdesk" demo --data-dir "$data" --quit-after 25 --autopilot --rate 2 \
+  > "$work/demo.log" 2>&1 || { tail -40 "$work/demo.log"; echo "upgrade: N's demo failed"; exit 1; }
+before=$("$root/opt/authdesk/authdesk" admin audit-verify --data-dir "$data")
+echo "N:   $before"
+install "$work/authdesk_0.1.1_amd64.deb"
+grep -q 'language = "zh_CN"   # set by branch IT' "$root/etc/authdesk/authdesk.toml" \
+  || { echo "upgrade: the configuration was not kept"; exit 1; }
+after=$("$root/opt/authdesk/authdesk" admin audit-verify --data-dir "$data")
+echo "N+1: $after"
+n_before=$(echo "$before" | sed -n 's/.*: \([0-9]*\) events.*/\1/p')
+n_after=$(echo "$after" | sed -n 's/.*: \([0-9]*\) events.*/\1/p')
+[ "$n_before" -gt 0 ] && [ "$n_before" = "$n_after" ] && echo "$after" | grep -q "chain intact" \
+  || { echo "upgrade: events or chain lost ($n_before → $n_after)"; exit 1; }
+python3 - "$data/audit.sqlite3" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+assert db.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9001"
+assert db.execute("SELECT 1 FROM sqlite_master WHERE name = 'ix_upgrade_probe'").fetchone()
+PY
+echo "upgrade: 0.1.0 → 0.1.1 kept the configuration, $n_after events, chain intact, schema at 9001"

@@ -1,0 +1,1656 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+    <context>
+        <name>ChecklistPanel</name>
+        <message>
+            <location filename="../../ui/checklist_panel.py" line="+41" />
+            <source>Checklist</source>
+            <translation>Checklist</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>F2 to start · ↑↓ rows · %1 fine · %2 fails · %3 zoom to it</source>
+            <translation>F2 to start · ↑↓ rows · %1 fine · %2 fails · %3 zoom to it</translation>
+        </message>
+    </context>
+    <context>
+        <name>EvidenceWindow</name>
+        <message>
+            <location filename="../../ui/evidence_window.py" line="+18" />
+            <source>AuthDesk — Evidence — %1</source>
+            <translation>AuthDesk — Evidence — %1</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>🔒 Locked: no customer images are shown.</source>
+            <translation>🔒 Locked: no customer images are shown.</translation>
+        </message>
+    </context>
+    <context>
+        <name>EvidenceWorkspace</name>
+        <message>
+            <location filename="../../ui/evidence/workspace.py" line="+104" />
+            <source>ID photo</source>
+            <translation>ID photo</translation>
+        </message>
+        <message>
+            <location line="+112" />
+            <source>No images attached</source>
+            <translation>No images attached</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <location line="+28" />
+            <source>Loading…</source>
+            <translation>Loading…</translation>
+        </message>
+        <message>
+            <location line="+110" />
+            <source>Counter camera %1</source>
+            <translation>Counter camera %1</translation>
+        </message>
+        <message>
+            <location line="+22" />
+            <source>G grabs the picture and puts it beside the ID photo.</source>
+            <translation>G grabs the picture and puts it beside the ID photo.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>%1 frame(s) kept with this decision.</source>
+            <translation>%1 frame(s) kept with this decision.</translation>
+        </message>
+        <message>
+            <location line="+22" />
+            <source>left pane</source>
+            <translation>left pane</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>right pane</source>
+            <translation>right pane</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>  (preview, full resolution loading)</source>
+            <translation>  (preview, full resolution loading)</translation>
+        </message>
+    </context>
+    <context>
+        <name>HelpOverlay</name>
+        <message>
+            <location filename="../../ui/help_overlay.py" line="+31" />
+            <source>Keys  (F1 closes)</source>
+            <translation>Keys  (F1 closes)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ImageViewer</name>
+        <message>
+            <location filename="../../ui/evidence/viewer.py" line="+245" />
+            <source> (fit)</source>
+            <translation> (fit)</translation>
+        </message>
+    </context>
+    <context>
+        <name>LeadWindow</name>
+        <message>
+            <location filename="../../ui/lead/window.py" line="+91" />
+            <source>AuthDesk — Center lead — %1 (%2)</source>
+            <translation>AuthDesk — Center lead — %1 (%2)</translation>
+        </message>
+        <message>
+            <location line="+32" />
+            <source>Reviewer: the board and the statistics are the lead's.</source>
+            <translation>Reviewer: the board and the statistics are the lead's.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>The center refused: %1 — %2</source>
+            <translation>The center refused: %1 — %2</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <location line="+13" />
+            <location line="+115" />
+            <source>Type</source>
+            <translation>Type</translation>
+        </message>
+        <message>
+            <location line="-128" />
+            <source>Waiting</source>
+            <translation>Waiting</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>In review</source>
+            <translation>In review</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Oldest wait (s)</source>
+            <translation>Oldest wait (s)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Authorizer</source>
+            <translation>Authorizer</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>State</source>
+            <translation>State</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>On item</source>
+            <translation>On item</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>For (s)</source>
+            <translation>For (s)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Items today</source>
+            <translation>Items today</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Average (s)</source>
+            <translation>Average (s)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <location line="+114" />
+            <source>Request</source>
+            <translation>Request</translation>
+        </message>
+        <message>
+            <location line="-114" />
+            <location line="+2" />
+            <source>Outlet</source>
+            <translation>Outlet</translation>
+        </message>
+        <message>
+            <location line="-2" />
+            <source>Waiting (s)</source>
+            <translation>Waiting (s)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Timed out today</source>
+            <translation>Timed out today</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Queue by transaction type</source>
+            <translation>Queue by transaction type</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Authorizers</source>
+            <translation>Authorizers</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Waits past the center's target</source>
+            <translation>Waits past the center's target</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Outlets falling back to local authorization</source>
+            <translation>Outlets falling back to local authorization</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Center board</source>
+            <translation>Center board</translation>
+        </message>
+        <message>
+            <location line="+37" />
+            <source>Updated %1 · target %2 s · %3 waiting past it</source>
+            <translation>Updated %1 · target %2 s · %3 waiting past it</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>Plan and draw</source>
+            <translation>Plan and draw</translation>
+        </message>
+        <message>
+            <location line="+19" />
+            <location line="+386" />
+            <source>From</source>
+            <translation>From</translation>
+        </message>
+        <message>
+            <location line="-385" />
+            <location line="+387" />
+            <source>To</source>
+            <translation>To</translation>
+        </message>
+        <message>
+            <location line="-386" />
+            <source>Seed</source>
+            <translation>Seed</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Rate per category</source>
+            <translation>Rate per category</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Minimum per authorizer</source>
+            <translation>Minimum per authorizer</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Confidence</source>
+            <translation>Confidence</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Tolerable error rate</source>
+            <translation>Tolerable error rate</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Sample size</source>
+            <translation>Sample size</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Draw</source>
+            <translation>Draw</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Re-run and compare</source>
+            <translation>Re-run and compare</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>request id to add by hand</source>
+            <translation>request id to add by hand</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Add</source>
+            <translation>Add</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>How</source>
+            <translation>How</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Weight</source>
+            <translation>Weight</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Amount (yuan)</source>
+            <translation>Amount (yuan)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Reviewed by</source>
+            <translation>Reviewed by</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Finding</source>
+            <translation>Finding</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Sample</source>
+            <translation>Sample</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>suggested: %1 items (zero expected errors)</source>
+            <translation>suggested: %1 items (zero expected errors)</translation>
+        </message>
+        <message>
+            <location line="+35" />
+            <source>Sample %1: %2 of %3 approved items · seed %4 · plan %5 · eligible %6</source>
+            <translation>Sample %1: %2 of %3 approved items · seed %4 · plan %5 · eligible %6</translation>
+        </message>
+        <message>
+            <location line="+18" />
+            <source>drawn</source>
+            <translation>drawn</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>authorizer minimum</source>
+            <translation>authorizer minimum</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>added by hand</source>
+            <translation>added by hand</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>local authorization (flagged)</source>
+            <translation>local authorization (flagged)</translation>
+        </message>
+        <message>
+            <location line="+23" />
+            <source>Re-run: the same items ✓</source>
+            <translation>Re-run: the same items ✓</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Re-run: the items differ ✗</source>
+            <translation>Re-run: the items differ ✗</translation>
+        </message>
+        <message>
+            <location line="+25" />
+            <source>Double-click an item of the sample to review it.</source>
+            <translation>Double-click an item of the sample to review it.</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>1 · Your verdict (blind: the original is not shown)</source>
+            <translation>1 · Your verdict (blind: the original is not shown)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>your note</source>
+            <translation>your note</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Approve</source>
+            <translation>Approve</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Reject</source>
+            <translation>Reject</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Return</source>
+            <translation>Return</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>2 · The original decision</source>
+            <translation>2 · The original decision</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>3 · Finding (差错认定)</source>
+            <translation>3 · Finding (差错认定)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>No error</source>
+            <translation>No error</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Error</source>
+            <translation>Error</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Category</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Note</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Record the finding</source>
+            <translation>Record the finding</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Confirm the error (lead)</source>
+            <translation>Confirm the error (lead)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Not an error (lead)</source>
+            <translation>Not an error (lead)</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Re-review</source>
+            <translation>Re-review</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Shown once your own verdict is recorded.</source>
+            <translation>Shown once your own verdict is recorded.</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>Reviewing %1</source>
+            <translation>Reviewing %1</translation>
+        </message>
+        <message>
+            <location line="+19" />
+            <source>Checklist as ticked:</source>
+            <translation>Checklist as ticked:</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>loading…</source>
+            <translation>loading…</translation>
+        </message>
+        <message>
+            <location line="+15" />
+            <source>⚠ this image cannot be decoded</source>
+            <translation>⚠ this image cannot be decoded</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>image not at the center: %1</source>
+            <translation>image not at the center: %1</translation>
+        </message>
+        <message>
+            <location line="+29" />
+            <source>Your verdict: %1 · original: %2 · %3</source>
+            <translation>Your verdict: %1 · original: %2 · %3</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>agree</source>
+            <translation>agree</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>DISAGREE</source>
+            <translation>DISAGREE</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Center re-check: %1 %2</source>
+            <translation>Center re-check: %1 %2</translation>
+        </message>
+        <message>
+            <location line="+26" />
+            <source>recorded</source>
+            <translation>recorded</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>awaiting a second person's confirmation</source>
+            <translation>awaiting a second person's confirmation</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>confirmed by %1</source>
+            <translation>confirmed by %1</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>not confirmed by %1</source>
+            <translation>not confirmed by %1</translation>
+        </message>
+        <message>
+            <location line="+28" />
+            <source>Refresh</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Export PDF…</source>
+            <translation>Export PDF…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Export CSV…</source>
+            <translation>Export CSV…</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>Requests by hour of day</source>
+            <translation>Requests by hour of day</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>笔均授权时间 by authorizer (s)</source>
+            <translation>笔均授权时间 by authorizer (s)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Where the time goes (s)</source>
+            <translation>Where the time goes (s)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Outcomes (%)</source>
+            <translation>Outcomes (%)</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Category / authorizer</source>
+            <translation>Category / authorizer</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Reviews</source>
+            <translation>Reviews</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Agree</source>
+            <translation>Agree</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Agreement</source>
+            <translation>Agreement</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Confirmed errors</source>
+            <translation>Confirmed errors</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Re-review: blind verdicts against the original</source>
+            <translation>Re-review: blind verdicts against the original</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Statistics</source>
+            <translation>Statistics</translation>
+        </message>
+        <message>
+            <location line="+20" />
+            <source>Repeat findings (two or more confirmed errors): %1</source>
+            <translation>Repeat findings (two or more confirmed errors): %1</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>none</source>
+            <translation>none</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Volume %1 · decided %2 · 笔均授权时间 %3 s (queue %4, viewing %5, deciding %6) · teller rework %7 s · approved %8% · rejected %9% · returned %10% · timed out %11% · peak hours %12</source>
+            <translation>Volume %1 · decided %2 · 笔均授权时间 %3 s (queue %4, viewing %5, deciding %6) · teller rework %7 s · approved %8% · rejected %9% · returned %10% · timed out %11% · peak hours %12</translation>
+        </message>
+        <message>
+            <location line="+35" />
+            <source>queue</source>
+            <translation>queue</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>viewing</source>
+            <translation>viewing</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>deciding</source>
+            <translation>deciding</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>rework</source>
+            <translation>rework</translation>
+        </message>
+        <message>
+            <location line="+16" />
+            <source>Refresh the statistics first.</source>
+            <translation>Refresh the statistics first.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Export the report</source>
+            <translation>Export the report</translation>
+        </message>
+        <message>
+            <location line="+19" />
+            <source>Written: %1</source>
+            <translation>Written: %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>LockScreen</name>
+        <message>
+            <location filename="../../ui/lock.py" line="+154" />
+            <source>🔒 Locked</source>
+            <translation>🔒 Locked</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>PIN</source>
+            <translation>PIN</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Unlock   [Enter]</source>
+            <translation>Unlock   [Enter]</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Nothing is sent to you while the screen is locked.   Sign out: Ctrl+Shift+Q</source>
+            <translation>Nothing is sent to you while the screen is locked.   Sign out: Ctrl+Shift+Q</translation>
+        </message>
+        <message>
+            <location line="+26" />
+            <source>Checking…</source>
+            <translation>Checking…</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <location filename="../../ui/main_window.py" line="+149" />
+            <source>AuthDesk — Remote authorization — %1 (%2)</source>
+            <translation>AuthDesk — Remote authorization — %1 (%2)</translation>
+        </message>
+        <message>
+            <location line="+182" />
+            <source>Message to the teller (optional; required for “Other”):</source>
+            <translation>Message to the teller (optional; required for “Other”):</translation>
+        </message>
+        <message>
+            <location line="+166" />
+            <source>Delivered. Waiting for the next item…</source>
+            <translation>Delivered. Waiting for the next item…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Signing and sending…</source>
+            <translation>Signing and sending…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>An image failed verification or cannot be shown: approval is blocked.</source>
+            <translation>An image failed verification or cannot be shown: approval is blocked.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Loading evidence…</source>
+            <translation>Loading evidence…</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>You are away: no items are sent to you.
+Press F12 when you are back.</source>
+            <translation>You are away: no items are sent to you.
+Press F12 when you are back.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Connecting to the branch broker…</source>
+            <translation>Connecting to the branch broker…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Waiting for the next item…</source>
+            <translation>Waiting for the next item…</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Next item ready: %1</source>
+            <translation>Next item ready: %1</translation>
+        </message>
+        <message>
+            <location line="+27" />
+            <source>⚠ %1 of %2 images cannot be shown or failed their check</source>
+            <translation>⚠ %1 of %2 images cannot be shown or failed their check</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Images: %1 of %2 loaded…</source>
+            <translation>Images: %1 of %2 loaded…</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Images: %1 of %2 verified (SHA-256) and shown ✓</source>
+            <translation>Images: %1 of %2 verified (SHA-256) and shown ✓</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>● Connected</source>
+            <translation>● Connected</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>○ Disconnected</source>
+            <translation>○ Disconnected</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Available</source>
+            <translation>Available</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Away (F12)</source>
+            <translation>Away (F12)</translation>
+        </message>
+        <message>
+            <location line="+19" />
+            <source>The teller's request changed: look at it again.</source>
+            <translation>The teller's request changed: look at it again.</translation>
+        </message>
+        <message>
+            <location line="+48" />
+            <source>   URGENT</source>
+            <translation>   URGENT</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>%1 · %2 · teller %3 · request %4</source>
+            <translation>%1 · %2 · teller %3 · request %4</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source> · re-dispatched (attempt %1)</source>
+            <translation> · re-dispatched (attempt %1)</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Account</source>
+            <translation>Account</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Account name</source>
+            <translation>Account name</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ID number</source>
+            <translation>ID number</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Teller's note</source>
+            <translation>Teller's note</translation>
+        </message>
+        <message>
+            <location line="+30" />
+            <source>双人授权 · Two approvals needed: you are the first; another authorizer approves after you.</source>
+            <translation>双人授权 · Two approvals needed: you are the first; another authorizer approves after you.</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>双人授权 · Second approval: %1 approved at %2. A reject or a return by you ends it.</source>
+            <translation>双人授权 · Second approval: %1 approved at %2. A reject or a return by you ends it.</translation>
+        </message>
+        <message>
+            <location line="+95" />
+            <source>Taken back: %1</source>
+            <translation>Taken back: %1</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Local authorization at: %1</source>
+            <translation>Local authorization at: %1</translation>
+        </message>
+        <message>
+            <location line="+30" />
+            <source>Reject: choose a reason</source>
+            <translation>Reject: choose a reason</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Return for correction: choose a reason</source>
+            <translation>Return for correction: choose a reason</translation>
+        </message>
+        <message>
+            <location line="+42" />
+            <source>“Other” needs a message to the teller.</source>
+            <translation>“Other” needs a message to the teller.</translation>
+        </message>
+        <message>
+            <location line="+37" />
+            <source>approve</source>
+            <translation>approve</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>reject</source>
+            <translation>reject</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>return</source>
+            <translation>return</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]</source>
+            <translation>Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]</translation>
+        </message>
+        <message>
+            <location line="+15" />
+            <source>Checking…</source>
+            <translation>Checking…</translation>
+        </message>
+        <message>
+            <location line="+65" />
+            <source>Locked after a while without input.</source>
+            <translation>Locked after a while without input.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>You locked the screen.</source>
+            <translation>You locked the screen.</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+38" />
+            <source>Outcome unknown for %n decision(s) made before the restart (%1): checking with the broker…</source>
+            <translation>
+                <numerusform>Outcome unknown for %n decision made before the restart (%1): checking with the broker…</numerusform>
+                <numerusform>Outcome unknown for %n decisions made before the restart (%1): checking with the broker…</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>Decisions from before the restart were not applied — %1</source>
+            <translation>Decisions from before the restart were not applied — %1</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Decisions from before the restart were delivered: %1</source>
+            <translation>Decisions from before the restart were delivered: %1</translation>
+        </message>
+        <message>
+            <location line="+16" />
+            <source>✓ %1 delivered %2</source>
+            <translation>✓ %1 delivered %2</translation>
+        </message>
+        <message>
+            <location line="+38" />
+            <source>Lost the connection to the branch broker; reconnecting… The item in hand stays on screen.</source>
+            <translation>Lost the connection to the branch broker; reconnecting… The item in hand stays on screen.</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Waiting: %1</source>
+            <translation>Waiting: %1</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Oldest: %1</source>
+            <translation>Oldest: %1</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>My items today: %1</source>
+            <translation>My items today: %1</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>My average: %1</source>
+            <translation>My average: %1</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>Center: not set up (no receipt key)</source>
+            <translation>Center: not set up (no receipt key)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Center refused our records (%1): call IT</source>
+            <translation>Center refused our records (%1): call IT</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Center: up to date</source>
+            <translation>Center: up to date</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>%1 events not yet at the center, since %2</source>
+            <translation>%1 events not yet at the center, since %2</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source> (center not reachable)</source>
+            <translation> (center not reachable)</translation>
+        </message>
+        <message>
+            <location line="+40" />
+            <source>Teller waiting %1</source>
+            <translation>Teller waiting %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>PinPrompt</name>
+        <message>
+            <location filename="../../ui/lock.py" line="-63" />
+            <source>PIN</source>
+            <translation>PIN</translation>
+        </message>
+    </context>
+    <context>
+        <name>SignInDialog</name>
+        <message>
+            <location filename="../../ui/signin.py" line="+68" />
+            <source>AuthDesk — Sign in</source>
+            <translation>AuthDesk — Sign in</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Remote authorization workstation</source>
+            <translation>Remote authorization workstation</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Authorizer ID</source>
+            <translation>Authorizer ID</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>PIN</source>
+            <translation>PIN</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sign in   [Enter]</source>
+            <translation>Sign in   [Enter]</translation>
+        </message>
+        <message>
+            <location line="+22" />
+            <source>Enter your authorizer ID and PIN.</source>
+            <translation>Enter your authorizer ID and PIN.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Checking…</source>
+            <translation>Checking…</translation>
+        </message>
+    </context>
+    <context>
+        <name>VideoPane</name>
+        <message>
+            <location filename="../../ui/evidence/video_pane.py" line="+162" />
+            <source>No counter camera for this item</source>
+            <translation>No counter camera for this item</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>LIVE  %1  ·  %2 fps  ·  %3 ms old</source>
+            <translation>LIVE  %1  ·  %2 fps  ·  %3 ms old</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Camera %1 stopped sending: no current picture</source>
+            <translation>Camera %1 stopped sending: no current picture</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Camera %1 sends unreadable pictures</source>
+            <translation>Camera %1 sends unreadable pictures</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Connecting to camera %1…</source>
+            <translation>Connecting to camera %1…</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>%1 unreadable frames dropped</source>
+            <translation>%1 unreadable frames dropped</translation>
+        </message>
+    </context>
+    <context>
+        <name>actions</name>
+        <message>
+            <location filename="../../ui/actions.py" line="+75" />
+            <source>Approve</source>
+            <translation>Approve</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Reject…</source>
+            <translation>Reject…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Return for correction…</source>
+            <translation>Return for correction…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sign and send</source>
+            <translation>Sign and send</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Cancel</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Go to the checklist</source>
+            <translation>Go to the checklist</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Checklist: row is fine</source>
+            <translation>Checklist: row is fine</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Checklist: row fails (pre-fills the reason)</source>
+            <translation>Checklist: row fails (pre-fills the reason)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Checklist: zoom to the row's place on the image</source>
+            <translation>Checklist: zoom to the row's place on the image</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Next image</source>
+            <translation>Next image</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Previous image</source>
+            <translation>Previous image</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Fit to window</source>
+            <translation>Fit to window</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Actual size (1:1)</source>
+            <translation>Actual size (1:1)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Zoom in</source>
+            <translation>Zoom in</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Zoom out</source>
+            <translation>Zoom out</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Pan left</source>
+            <translation>Pan left</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Pan right</source>
+            <translation>Pan right</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Pan up</source>
+            <translation>Pan up</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Pan down</source>
+            <translation>Pan down</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Rotate 90° clockwise</source>
+            <translation>Rotate 90° clockwise</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Rotate 90° anticlockwise</source>
+            <translation>Rotate 90° anticlockwise</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mirror left–right</source>
+            <translation>Mirror left–right</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mirror top–bottom</source>
+            <translation>Mirror top–bottom</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Brighter</source>
+            <translation>Brighter</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Darker</source>
+            <translation>Darker</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>More contrast</source>
+            <translation>More contrast</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Less contrast</source>
+            <translation>Less contrast</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sharpen on / off</source>
+            <translation>Sharpen on / off</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Magnifier on / off</source>
+            <translation>Magnifier on / off</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Compare two images side by side</source>
+            <translation>Compare two images side by side</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Switch the pane the keys act on</source>
+            <translation>Switch the pane the keys act on</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Reset the view</source>
+            <translation>Reset the view</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Grab the camera frame and put it beside the ID photo</source>
+            <translation>Grab the camera frame and put it beside the ID photo</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Show / hide these keys</source>
+            <translation>Show / hide these keys</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Larger text</source>
+            <translation>Larger text</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Smaller text</source>
+            <translation>Smaller text</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Dark / light colours</source>
+            <translation>Dark / light colours</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Away / available</source>
+            <translation>Away / available</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Lock the screen (your items go back to the queue)</source>
+            <translation>Lock the screen (your items go back to the queue)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Sign out</source>
+            <translation>Sign out</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Decide</source>
+            <translation>Decide</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Checklist</source>
+            <translation>Checklist</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Images</source>
+            <translation>Images</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Counter camera</source>
+            <translation>Counter camera</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Session</source>
+            <translation>Session</translation>
+        </message>
+    </context>
+    <context>
+        <name>texts</name>
+        <message>
+            <location filename="../../ui/texts.py" line="+15" />
+            <source>Large cash withdrawal</source>
+            <translation>Large cash withdrawal</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Transfer</source>
+            <translation>Transfer</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Reversal</source>
+            <translation>Reversal</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Password reset</source>
+            <translation>Password reset</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Loss report</source>
+            <translation>Loss report</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Account opening</source>
+            <translation>Account opening</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Account closing</source>
+            <translation>Account closing</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Cash-box override</source>
+            <translation>Cash-box override</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Voucher elements incomplete</source>
+            <translation>Voucher elements incomplete</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Amount does not match the voucher</source>
+            <translation>Amount does not match the voucher</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Account name does not match</source>
+            <translation>Account name does not match</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Seal or signature does not match</source>
+            <translation>Seal or signature does not match</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ID document invalid or expired</source>
+            <translation>ID document invalid or expired</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Customer does not match the ID photo</source>
+            <translation>Customer does not match the ID photo</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Exceeds authority / needs a higher level</source>
+            <translation>Exceeds authority / needs a higher level</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Suspected fraud</source>
+            <translation>Suspected fraud</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+5" />
+            <source>Other (explain)</source>
+            <translation>Other (explain)</translation>
+        </message>
+        <message>
+            <location line="-4" />
+            <source>Voucher needs correction</source>
+            <translation>Voucher needs correction</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Image unreadable, rescan</source>
+            <translation>Image unreadable, rescan</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Supporting document missing</source>
+            <translation>Supporting document missing</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Amount in words and figures differ</source>
+            <translation>Amount in words and figures differ</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Payee</source>
+            <translation>Payee</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Payee account</source>
+            <translation>Payee account</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Purpose</source>
+            <translation>Purpose</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Original transaction</source>
+            <translation>Original transaction</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Original time</source>
+            <translation>Original time</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>The decision's signature was refused.</source>
+            <translation>The decision's signature was refused.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Your signing key is not known to the broker. Call branch IT.</source>
+            <translation>Your signing key is not known to the broker. Call branch IT.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>This item is no longer assigned to you.</source>
+            <translation>This item is no longer assigned to you.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>This item was already decided.</source>
+            <translation>This item was already decided.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The teller cancelled this item or it timed out.</source>
+            <translation>The teller cancelled this item or it timed out.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The decision was refused as a replay.</source>
+            <translation>The decision was refused as a replay.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>This computer's clock is wrong; decisions are refused. Call branch IT.</source>
+            <translation>This computer's clock is wrong; decisions are refused. Call branch IT.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A reason is required.</source>
+            <translation>A reason is required.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>An image failed its integrity check. Do not approve.</source>
+            <translation>An image failed its integrity check. Do not approve.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>An image is missing at the broker.</source>
+            <translation>An image is missing at the broker.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The local audit cache cannot be written (disk full?). Nothing was sent.</source>
+            <translation>The local audit cache cannot be written (disk full?). Nothing was sent.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The key store is not available or not secure.</source>
+            <translation>The key store is not available or not secure.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Unknown authorizer or wrong PIN.</source>
+            <translation>Unknown authorizer or wrong PIN.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Too many wrong PINs: signing in is locked for a while.</source>
+            <translation>Too many wrong PINs: signing in is locked for a while.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>This item is at the top authority level: enter your PIN again to decide it.</source>
+            <translation>This item is at the top authority level: enter your PIN again to decide it.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>This item is outside your authority (level, type or amount limit). Nothing was sent.</source>
+            <translation>This item is outside your authority (level, type or amount limit). Nothing was sent.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The request changed after it was shown to you: the decision was refused.</source>
+            <translation>The request changed after it was shown to you: the decision was refused.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The broker does not know this item any more.</source>
+            <translation>The broker does not know this item any more.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>You are not signed in at the broker: sign in again.</source>
+            <translation>You are not signed in at the broker: sign in again.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The broker cannot be reached.</source>
+            <translation>The broker cannot be reached.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>This item was sent to you again while you decided: look at it again. Nothing was sent.</source>
+            <translation>This item was sent to you again while you decided: look at it again. Nothing was sent.</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Refused by the broker: %1</source>
+            <translation>Refused by the broker: %1</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Too many wrong PINs: locked until %1. Ask the center lead if it is urgent.</source>
+            <translation>Too many wrong PINs: locked until %1. Ask the center lead if it is urgent.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Wrong PIN. %1 more wrong and you are locked out.</source>
+            <translation>Wrong PIN. %1 more wrong and you are locked out.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>The teller cancelled this request.</source>
+            <translation>The teller cancelled this request.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The teller's wait ran out; the request timed out.</source>
+            <translation>The teller's wait ran out; the request timed out.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>You held this item too long; it went back to the queue.</source>
+            <translation>You held this item too long; it went back to the queue.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>This item was decided elsewhere.</source>
+            <translation>This item was decided elsewhere.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>This item went to another authorizer.</source>
+            <translation>This item went to another authorizer.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Your screen locked: the item went back to the queue.</source>
+            <translation>Your screen locked: the item went back to the queue.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The outlet authorized this request locally (本地授权): nothing left to decide.</source>
+            <translation>The outlet authorized this request locally (本地授权): nothing left to decide.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>This item could not be recorded in the local audit cache and was given back.</source>
+            <translation>This item could not be recorded in the local audit cache and was given back.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>⚠ This image failed its integrity check (SHA-256): it may have been altered. It is not shown and the item cannot be approved.</source>
+            <translation>⚠ This image failed its integrity check (SHA-256): it may have been altered. It is not shown and the item cannot be approved.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>⚠ The broker no longer has this image.</source>
+            <translation>⚠ The broker no longer has this image.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>⚠ The teller sent an empty image file. Return for a rescan.</source>
+            <translation>⚠ The teller sent an empty image file. Return for a rescan.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>⚠ This file is not a JPEG or PNG image. Return for a rescan.</source>
+            <translation>⚠ This file is not a JPEG or PNG image. Return for a rescan.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>⚠ This image file is cut short: part of the scan is missing. Return for a rescan.</source>
+            <translation>⚠ This image file is cut short: part of the scan is missing. Return for a rescan.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>⚠ This image file is damaged and cannot be shown.</source>
+            <translation>⚠ This image file is damaged and cannot be shown.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>⚠ This image is too large to open safely (more than 60 million pixels).</source>
+            <translation>⚠ This image is too large to open safely (more than 60 million pixels).</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>⚠ This image cannot be shown (%1).</source>
+            <translation>⚠ This image cannot be shown (%1).</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>The voucher</source>
+            <translation>The voucher</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The ID card</source>
+            <translation>The ID card</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>%1 shows %2, the request says %3.</source>
+            <translation>%1 shows %2, the request says %3.</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>The ID card expired on %1.</source>
+            <translation>The ID card expired on %1.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The voucher is dated %1, not today.</source>
+            <translation>The voucher is dated %1, not today.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>account number</source>
+            <translation>account number</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>name</source>
+            <translation>name</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ID number</source>
+            <translation>ID number</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>teller</source>
+            <translation>teller</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>%1 shows %2 %3, the request says %4.</source>
+            <translation>%1 shows %2 %3, the request says %4.</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>Transaction elements not checked</source>
+            <translation>Transaction elements not checked</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Image does not match the elements</source>
+            <translation>Image does not match the elements</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Identity not verified</source>
+            <translation>Identity not verified</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Beyond the authorizer's authority</source>
+            <translation>Beyond the authorizer's authority</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Approved what should have been refused</source>
+            <translation>Approved what should have been refused</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Reason or message inadequate</source>
+            <translation>Reason or message inadequate</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Other (see the note)</source>
+            <translation>Other (see the note)</translation>
+        </message>
+    </context>
+</TS>

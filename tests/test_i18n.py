@@ -1,0 +1,193 @@
+"""The interface in Chinese and English: complete translations, nothing left in English on a
+Chinese screen, the language picked at sign-in, Chinese that renders."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QWidget,
+)
+
+from ui import i18n
+
+# words that stay as they are in a Chinese interface: keys, codes, units, names of formats
+KEPT = re.compile(
+    r"\b(F\d{1,2}|Ctrl|Shift|Alt|Esc|Escape|Enter|Return|Space|Home|PgUp|PgDown|Tab|"
+    r"PIN|ID|OK|SHA-256|JPEG|PNG|PDF|CSV|CURVE|AuthDesk|IT|CNY|RMB|px|ms|MB|KB|fps)\b"
+)
+# an English word (not an all-capitals id or code such as LEAD, CAM or T0101)
+ENGLISH = re.compile(r"(?<![A-Za-z0-9-])(?=[A-Za-z]*[a-z])[A-Za-z]{3,}(?![A-Za-z0-9-])")
+
+
+def english_left(widget: QWidget) -> list[str]:
+    """Every visible text of a widget tree that still reads as English."""
+    texts: list[str] = [widget.windowTitle()]
+    for child in [widget, *widget.findChildren(QWidget)]:
+        if not child.isVisibleTo(widget) and child is not widget:
+            continue
+        if isinstance(child, (QLabel, QAbstractButton)):
+            texts.append(child.text())
+        elif isinstance(child, QGroupBox):
+            texts.append(child.title())
+        elif isinstance(child, QLineEdit):
+            texts.append(child.placeholderText())
+        elif isinstance(child, QTabWidget):
+            texts += [child.tabText(i) for i in range(child.count())]
+        elif isinstance(child, QComboBox) and child.objectName() != "Language":
+            texts += [child.itemText(i) for i in range(child.count())]
+        texts.append(child.toolTip())
+        texts += [a.text() for a in child.actions()]
+    found = []
+    for text in texts:
+        plain = KEPT.sub("", re.sub(r"<[^>]+>", " ", text or ""))
+        if ENGLISH.search(plain):
+            found.append(text)
+    return sorted(set(found))
+
+
+@pytest.fixture
+def chinese(qapp: Any) -> Iterator[None]:
+    assert i18n.install("zh_CN") == "zh_CN", "run `python -m ui.i18n build` (./run does)"
+    yield
+    i18n.install("en")
+
+
+def _messages(language: str) -> list[ET.Element]:
+    root = ET.fromstring(i18n.ts_path(language).read_text("utf-8").replace("<!DOCTYPE TS>", ""))
+    return list(root.iter("message"))
+
+
+def test_every_string_in_the_sources_is_translated_in_both_languages(tmp_path: Path) -> None:
+    """lupdate over the sources finds nothing the checked-in .ts files lack: no string was
+    added without its translations (``python -m ui.i18n update`` then translate)."""
+    for language in i18n.LANGUAGES:
+        copy = tmp_path / i18n.ts_path(language).name
+        shutil.copy(i18n.ts_path(language), copy)
+        out = subprocess.run(
+            [i18n._tool("lupdate"), *map(str, i18n.sources()), "-ts", str(copy), "-no-obsolete"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert re.search(r"\((\d+) new", out) and re.search(r"\(0 new", out), out
+        assert 'type="unfinished"' not in copy.read_text("utf-8"), f"{language}: unfinished"
+        assert len(_messages(language)) > 250
+
+
+def test_translations_keep_every_placeholder() -> None:
+    for language in i18n.LANGUAGES:
+        for message in _messages(language):
+            source = message.findtext("source") or ""
+            forms = [f.text or "" for f in message.iter("numerusform")] or [
+                message.findtext("translation") or ""
+            ]
+            for form in forms:
+                assert sorted(re.findall(r"%\d+|%n", form)) == sorted(
+                    re.findall(r"%\d+|%n", source)
+                ), (language, source, form)
+
+
+def test_the_language_comes_from_the_terminal_then_the_config_then_the_system(
+    tmp_path: Path,
+) -> None:
+    store = QSettings(str(tmp_path / "choice.ini"), QSettings.Format.IniFormat)
+    assert i18n.normalise("zh") == i18n.normalise("zh-CN") == i18n.normalise("zh_CN") == "zh_CN"
+    assert i18n.normalise("en_US") == i18n.normalise("fr_FR") == "en"
+    assert i18n.chosen("zh_CN", store) == "zh_CN"  # nothing picked here: the config's
+    i18n.remember("en", store)
+    assert i18n.chosen("zh_CN", store) == "en"  # what the authorizer picked wins
+
+
+def test_the_sign_in_window_switches_language_at_once(qtbot: Any, tmp_path: Path) -> None:
+    from ui.signin import SignInDialog
+
+    def unlock(who: str, pin: str) -> Any:
+        raise AssertionError("not signing in here")
+
+    dialog = SignInDialog(unlock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.button.text().startswith("Sign in")
+    dialog.submit()  # nothing typed: the message says what is missing, in English
+    english_message = dialog.message.text()
+    try:
+        dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
+        assert i18n.current() == "zh_CN"
+        qtbot.waitUntil(lambda: dialog.button.text().startswith("登录"))  # LanguageChange
+        assert dialog.message.text() != english_message and not re.search(
+            "[A-Za-z]{3,}", dialog.message.text()
+        )
+        assert english_left(dialog) == []
+        assert QSettings().value(i18n.CHOICE_KEY) == "zh_CN"  # kept for this terminal
+    finally:
+        dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    qtbot.waitUntil(lambda: dialog.button.text().startswith("Sign in"))
+
+
+def test_the_main_window_in_chinese_has_no_english_left(qtbot: Any, chinese: None) -> None:
+    from tests.test_ui import FakeService, _item, _show
+    from ui.bridge import EngineBridge
+    from ui.main_window import MainWindow
+
+    service, bridge = FakeService(), EngineBridge()
+    win = MainWindow(
+        service, bridge, authorizer_id="A1001", authorizer_name="李娜", language="zh_CN"
+    )
+    qtbot.addWidget(win)
+    win.resize(1600, 1000)
+    win.show()
+    bridge.sig_connection_changed.emit(True, "")
+    empty = english_left(win)
+    item, blobs = _item(seed=5, txn_type="transfer")
+    _show(qtbot, win, bridge, item, blobs)
+    with_item = english_left(win) + english_left(win.workspace)  # the evidence too
+    win._on_action_help()
+    help_shown = english_left(win)
+    assert (empty, with_item, help_shown) == ([], [], [])
+    win.grab().save("/tmp/zh_main.png")
+    i18n.install("en")  # the same screen in English is caught by the same look
+    english = MainWindow(service, EngineBridge(), authorizer_id="A1001", authorizer_name="李娜")
+    qtbot.addWidget(english)
+    english.show()
+    assert len(english_left(english)) > 5
+
+
+def test_a_chinese_label_renders_as_glyphs_not_a_row_of_boxes(qtbot: Any, chinese: None) -> None:
+    """The sign-in window's title in Chinese, cut into one cell per character: with a CJK
+    font every cell differs; without one (tofu) they are identical boxes."""
+    import hashlib
+
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.signin import SignInDialog
+
+    dialog = SignInDialog(lambda who, pin: None)  # type: ignore[arg-type,return-value]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not re.search("[A-Za-z]", dialog.title.text()))
+    text = dialog.title.text()
+    assert len(text) >= 5
+    image = dialog.title.grab().toImage()
+    metrics = QFontMetrics(dialog.title.font())
+    x, cells = dialog.title.contentsRect().x(), []
+    for ch in text:
+        width = metrics.horizontalAdvance(ch)
+        cell = image.copy(x, 0, width, image.height())
+        cells.append(hashlib.sha256(bytes(cell.constBits())).hexdigest())
+        x += width
+    assert len(set(cells)) == len(set(text)), "Chinese renders as identical boxes: no CJK font"
