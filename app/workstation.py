@@ -247,6 +247,12 @@ def make_qapplication(
     """The application, themed, in the language this terminal's authorizer chose (or the
     configured one: ``Settings.language``)."""
     keep_image_buffers_in_heap()  # this is the process that decodes and paints evidence
+    if QApplication.instance() is None:
+        # High DPI: each monitor at its own factor, fractional ones (125 %, 150 %) as they are,
+        # not rounded (Qt 6's default, said here so that it stays so)
+        QApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     # Items come a minute apart: pool threads that expired in between would be re-created
     # for each, and a new thread's first large decode costs 2-3× (a fresh malloc arena).
