@@ -244,10 +244,6 @@ def _coerce(name: str, value: Any) -> tuple[Any, str | None]:
         return None, f"{name} must be {_KINDS[kind]}, not {value!r}."
 
 
-def _meaning(name: str) -> dict[str, Any]:
-    return dict(next(f for f in fields(Settings) if f.name == name).metadata)
-
-
 def _check_values(settings: Settings) -> list[str]:
     problems = []
     for f in fields(Settings):

@@ -38,6 +38,14 @@ def _common(p: argparse.ArgumentParser, nested: bool = False) -> None:
     )
 
 
+def _language_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--language",
+        choices=("zh_CN", "en"),
+        help="the interface's language for this run (over the configured and remembered one)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="authdesk", description="AuthDesk remote authorization")
     sub = parser.add_subparsers(dest="command")
@@ -62,11 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="decide items by simulated key presses (demo checks)",
     )
-    ws.add_argument(
-        "--language",
-        choices=("zh_CN", "en"),
-        help="the interface's language for this run (over the configured and remembered one)",
-    )
+    _language_option(ws)
 
     br = sub.add_parser("broker", help="the branch broker")
     _common(br)
@@ -142,11 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("--signin", metavar="ID:PIN", help="sign in without the dialog (tests, demo)")
     ld.add_argument("--screenshot", type=Path, metavar="DIR")
     ld.add_argument("--quit-after", type=float, metavar="SECONDS")
-    ld.add_argument(
-        "--language",
-        choices=("zh_CN", "en"),
-        help="the interface's language for this run (over the configured and remembered one)",
-    )
+    _language_option(ld)
 
     ad = sub.add_parser("admin", help="provision identities and keys")
     asub = ad.add_subparsers(dest="admin_command", required=True)
@@ -191,11 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     de.add_argument("--data-dir", type=Path, help="keep all the demo's files here")
     de.add_argument("--screenshot", type=Path, metavar="DIR")
-    de.add_argument(
-        "--language",
-        choices=("zh_CN", "en"),
-        help="the interface's language for this run (over the configured and remembered one)",
-    )
+    _language_option(de)
     de.add_argument("--quit-after", type=float, metavar="SECONDS")
     de.add_argument(
         "--autopilot", action="store_true", help="decide items by simulated key presses"
@@ -714,13 +710,7 @@ def run_workstation(
     from ui.background import run_in_background
 
     settings = settings or _settings(args, broker_endpoint=getattr(args, "broker", None))
-    forced = getattr(args, "language", None)
-    qapp = make_qapplication(
-        language=forced or settings.language,
-        colours=settings.theme,
-        font_scale=settings.font_scale,
-        remembered=not forced,
-    )
+    qapp = make_qapplication(settings, getattr(args, "language", None))
     instance = SingleInstance(settings.data_dir)
     if not instance.claim():
         print("authdesk: the workstation is already running; brought it to the front", flush=True)
@@ -781,12 +771,7 @@ def run_lead(args: argparse.Namespace) -> int:
     from ui.signin import SignInDialog
 
     settings = _settings(args, center_endpoint=args.center)
-    qapp = make_qapplication(
-        language=args.language or settings.language,
-        colours=settings.theme,
-        font_scale=settings.font_scale,
-        remembered=not args.language,
-    )
+    qapp = make_qapplication(settings, args.language)
     keystore = make_keystore(settings)
     held: list[Any] = []  # the windows, kept alive
     clients: list[Any] = []

@@ -238,14 +238,11 @@ class WorkstationApp:
 
 
 def make_qapplication(
-    argv: list[str] | None = None,
-    language: str = "system",
-    colours: str = "light",
-    font_scale: float = 1.0,
-    remembered: bool = True,
+    settings: Settings | None = None, language: str | None = None
 ) -> QApplication:
-    """The application, themed, in the language this terminal's authorizer chose (or the
-    configured one: ``Settings.language``)."""
+    """The application, themed and in the language this terminal's authorizer chose, else as
+    ``settings`` say; ``language`` (a command-line choice) wins over both."""
+    settings = settings or Settings()
     keep_image_buffers_in_heap()  # this is the process that decodes and paints evidence
     if QApplication.instance() is None:
         # High DPI: each monitor at its own factor, fractional ones (125 %, 150 %) as they are,
@@ -253,12 +250,12 @@ def make_qapplication(
         QApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
         )
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app = QApplication.instance() or QApplication(sys.argv[:1])
     # Items come a minute apart: pool threads that expired in between would be re-created
     # for each, and a new thread's first large decode costs 2-3× (a fresh malloc arena).
     QThreadPool.globalInstance().setExpiryTimeout(-1)
     app.setApplicationName("AuthDesk")
     app.setOrganizationName("AuthDesk")
-    theme.apply(app, *theme.chosen(colours, font_scale))  # type: ignore[arg-type]
-    i18n.install(i18n.chosen(language) if remembered else language)
+    theme.apply(app, *theme.chosen(settings.theme, settings.font_scale))  # type: ignore[arg-type]
+    i18n.install(language or i18n.chosen(settings.language))
     return app  # type: ignore[return-value]

@@ -36,11 +36,6 @@ HEARTBEAT_S = 2.5  # the workstation's default (Settings.heartbeat_ms)
 TAIL_S = 1.0  # after a stage's last request, how long its items may still arrive
 
 
-def kept_up(stage: dict[str, Any]) -> bool:
-    """A stage the broker sustained: ≥ 95 % of the offered rate dispatched, p99 under 500 ms."""
-    return bool(stage["achieved"] >= 0.95 * stage["rate"] and stage["p99_ms"] < 500)
-
-
 def _socket(ctx: zmq.Context[Any], endpoint: str, keys: Any, server: str | None) -> Any:
     sock = ctx.socket(zmq.DEALER)
     sock.setsockopt(zmq.LINGER, 0)

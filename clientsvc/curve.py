@@ -97,25 +97,12 @@ class KnownKeys:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._stamp: tuple[tuple[str, int, int, int], ...] = ()
         self._keys: dict[bytes, str] = {}
         # the files are looked at when the folder changed, else once a second: a handshake
         # must not stat every key (10,000 tellers reconnecting after a restart: 10^8 stats)
-        self._watch = FolderWatch(folder, RESCAN_S)
+        self._watch = FolderWatch(folder, RESCAN_S, ".key")
         self._lock = threading.Lock()
         self.refused: list[str] = []  # the keys refused, for the log and the tests
-
-    def _current(self) -> tuple[tuple[str, int, int, int], ...]:
-        if not self.folder.is_dir():
-            return ()
-        stamp = []
-        for path in self.folder.glob("*.key"):
-            try:
-                st = path.stat()  # an edit in place may keep the time: not the size
-            except FileNotFoundError:
-                continue
-            stamp.append((path.name, st.st_mtime_ns, st.st_size, st.st_ino))
-        return tuple(sorted(stamp))
 
     def names(self) -> dict[bytes, str]:
         with self._lock:
@@ -128,16 +115,15 @@ class KnownKeys:
             return self._keys.get(z85)
 
     def _refresh(self) -> None:
-        if self._watch.due():
-            stamp = self._current()
-            if stamp != self._stamp:
-                keys: dict[bytes, str] = {}
-                for name, *_ in stamp:
-                    try:
-                        keys[read_public(self.folder / name)] = name.removesuffix(".key")
-                    except ProtocolError as err:
-                        log.error("ignored %s: %s", name, err.detail)
-                self._keys, self._stamp = keys, stamp
+        files = self._watch.changed()
+        if files is not None:
+            keys: dict[bytes, str] = {}
+            for name, *_ in files:
+                try:
+                    keys[read_public(self.folder / name)] = name.removesuffix(".key")
+                except ProtocolError as err:
+                    log.error("ignored %s: %s", name, err.detail)
+            self._keys = keys
 
     def callback(self, domain: str, key: bytes) -> bool:
         """ZAP: is this client key known? An unknown one is refused and logged with the key."""

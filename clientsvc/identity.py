@@ -186,25 +186,8 @@ class Directory:
 
     path: Path
     _profiles: dict[str, AuthorizerProfile] = field(default_factory=dict)
-    _stamp: tuple[tuple[str, int, int, int], ...] = ()
     _watch: FolderWatch | None = None
     version: int = 0  # goes up each time the profiles are read again
-
-    def _current_stamp(self) -> tuple[tuple[str, int, int, int], ...]:
-        stamp = []
-        try:
-            with os.scandir(self.path) as entries:
-                for entry in entries:
-                    if not entry.name.endswith(".json"):
-                        continue
-                    try:
-                        st = entry.stat()  # an edit in place may keep the time: not the size
-                        stamp.append((entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
-                    except FileNotFoundError:  # removed while we looked
-                        continue
-        except (FileNotFoundError, NotADirectoryError):
-            return ()
-        return tuple(sorted(stamp))
 
     def refresh(self) -> None:
         """Read the files again if any changed. A file published (written aside and renamed
@@ -213,14 +196,12 @@ class Directory:
         are looked at only that often (one look per decision cost milliseconds with hundreds
         of profiles)."""
         if self._watch is None:
-            self._watch = FolderWatch(self.path, RESCAN_S)
-        if not self._watch.due():
-            return
-        stamp = self._current_stamp()
-        if stamp == self._stamp:
+            self._watch = FolderWatch(self.path, RESCAN_S, ".json")
+        files = self._watch.changed()
+        if files is None:
             return
         profiles: dict[str, AuthorizerProfile] = {}
-        for name, *_ in stamp:
+        for name, *_ in files:
             try:
                 data = json.loads((self.path / name).read_text(encoding="utf-8"))
                 if not isinstance(data, dict):
@@ -231,7 +212,6 @@ class Directory:
                 continue
             profiles[profile.authorizer_id] = profile
         self._profiles = profiles
-        self._stamp = stamp
         self.version += 1
 
     def get(self, authorizer_id: str) -> AuthorizerProfile | None:

@@ -7,11 +7,9 @@ set -euo pipefail
 deb="$(readlink -f "$1")"
 root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root/var/lib/dpkg/updates" "$root/var/lib/dpkg/info" "$root/home"
-touch "$root/var/lib/dpkg/status"
-# dependencies are the host's (its Qt libraries and fonts), not the empty root's
-dpkg --root="$root" --force-depends --force-not-root --force-script-chrootless -i "$deb" \
-  >"$root/dpkg.log" 2>&1 || { cat "$root/dpkg.log"; exit 1; }  # (the unmet dependencies: said there)
+. "$(dirname "$0")/throwaway-root.sh"
+new_root "$root"
+install_into "$root" "$deb"
 app="$root/opt/authdesk/authdesk"
 [ -L "$root/usr/bin/authdesk" ] && [ -f "$root/etc/authdesk/authdesk.toml" ]
 "$app" admin config check "$root/etc/authdesk/authdesk.toml"

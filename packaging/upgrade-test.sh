@@ -35,12 +35,9 @@ PY
 "$here/make-deb.sh" "$folder" 0.1.0 "$work/authdesk_0.1.0_amd64.deb"
 "$here/make-deb.sh" "$work/next" 0.1.1 "$work/authdesk_0.1.1_amd64.deb"
 root="$work/root"
-mkdir -p "$root/var/lib/dpkg/updates" "$root/var/lib/dpkg/info" "$root/home"
-touch "$root/var/lib/dpkg/status"
-install() {
-  dpkg --root="$root" --force-depends --force-not-root --force-script-chrootless -i "$1" \
-    >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; exit 1; }
-}
+. "$here/throwaway-root.sh"
+new_root "$root"
+install() { install_into "$root" "$1"; }
 export HOME="$root/home" QT_QPA_PLATFORM="offscreen:configfile=$here/../resources/screens-two.json"
 data="$root/home/data"
 install "$work/authdesk_0.1.0_amd64.deb"
