@@ -63,7 +63,10 @@ def test_no_decision_in_time_falls_back_and_the_center_flags_it(
         )
         import datetime as dt
 
-        day = dt.date.today().isoformat()
+        # the day the broker accepted it, in local time (not "today": the suite may run at
+        # midnight)
+        submitted = store.request("R1")["submitted_ms"]  # type: ignore[index]
+        day = dt.date.fromtimestamp(submitted / 1000).isoformat()
         sample = LeadDesk(store).draw(day, day, SamplePlan(), 1, actor="LEAD")
         assert [(i["request_id"], i["how"]) for i in sample["items"]] == [("R1", "flagged")]
     finally:

@@ -154,12 +154,21 @@ def test_a_plan_file_is_read_and_checked() -> None:
 
 # --- the desk, on the center's database -----------------------------------------------------------
 
-DAY = dt.date.today().isoformat()
+# The desk's "today" and "now" are parameters: a fixed day, never the wall clock's, so that
+# nothing here depends on the hour, the date or the time zone the suite runs in (CI runs the
+# center, lead and statistics suites again in a time zone 12+ hours away).
+DAY = "2026-03-18"
 
 
 def _ms(hour: int, minute: int = 0, second: int = 0) -> int:
-    at = dt.datetime.combine(dt.date.today(), dt.time(hour, minute, second))
+    """Epoch ms of a local time on DAY."""
+    at = dt.datetime.combine(dt.date.fromisoformat(DAY), dt.time(hour, minute, second))
     return int(at.timestamp() * 1000)
+
+
+def end_of_day() -> int:
+    """The clock the desk is given: 17:30 on DAY, after every request of the day."""
+    return _ms(17, 30)
 
 
 @pytest.fixture
@@ -262,7 +271,7 @@ def desk(center_db: str, tmp_path: Path, people: Identities) -> Iterator[LeadDes
         people.directory,
     )
     store.broker_push("B1", 0, broker_records(people, 60, random.Random(3)))
-    yield LeadDesk(store, wait_target_s=60)
+    yield LeadDesk(store, wait_target_s=60, clock=end_of_day)
     store.close()
 
 

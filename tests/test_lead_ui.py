@@ -4,6 +4,7 @@ and the report, against a real center database through the desk's own dispatch."
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import random
 from collections.abc import Iterator
@@ -18,7 +19,13 @@ from clientsvc.center.lead import LeadDesk
 from clientsvc.center.lead_client import dispatch
 from clientsvc.center.store import CenterStore
 from tests.helpers import Identities
-from tests.test_lead import broker_records, people, voucher  # noqa: F401  (people: a fixture)
+from tests.test_lead import (  # noqa: F401  (people: a fixture)
+    DAY,
+    broker_records,
+    end_of_day,
+    people,
+    voucher,
+)
 from ui.lead.window import LeadWindow
 
 
@@ -52,13 +59,15 @@ def desk(tmp_path: Path, people: Identities) -> Iterator[LeadDesk]:  # noqa: F81
         for i in range(40):
             data = voucher(f"R{i:04d}")
             store._store_images(conn, {hashlib.sha256(data).hexdigest(): data}, "B1", 1)
-    yield LeadDesk(store, wait_target_s=60)
+    yield LeadDesk(store, wait_target_s=60, clock=end_of_day)
     store.close()
 
 
 def _window(qtbot: Any, desk: LeadDesk, actor: str) -> tuple[LeadWindow, LocalClient]:
     client = LocalClient(desk, actor)
-    window = LeadWindow(client, actor, actor, board_every_ms=60_000)
+    window = LeadWindow(
+        client, actor, actor, board_every_ms=60_000, today=dt.date.fromisoformat(DAY)
+    )
     qtbot.addWidget(window)
     window.resize(1500, 950)
     window.show()

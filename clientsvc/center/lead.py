@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
@@ -62,9 +62,14 @@ def day_bounds(day_from: str, day_to: str) -> tuple[int, int]:
 
 
 class LeadDesk:
-    def __init__(self, store: CenterStore, wait_target_s: int = 60) -> None:
+    def __init__(
+        self, store: CenterStore, wait_target_s: int = 60, clock: Callable[[], int] = now_ms
+    ) -> None:
+        """``clock``: epoch milliseconds now (the board's "now", the times a record is made);
+        tests pass a fixed one, so nothing depends on the hour the suite runs at."""
         self.store = store
         self.wait_target_s = wait_target_s
+        self.clock = clock
 
     # --- the people --------------------------------------------------------------------------
 
@@ -144,7 +149,7 @@ class LeadDesk:
                         "eligible_hash": sample.eligible_hash,
                         "eligible": json.dumps(list(sample.eligible_ids)),
                         "created_by": actor,
-                        "created_ms": now_ms(),
+                        "created_ms": self.clock(),
                     },
                 )
                 rows = [
@@ -369,7 +374,7 @@ class LeadDesk:
                     "reviewer": reviewer,
                     "verdict": verdict,
                     "note": note,
-                    "at_ms": now_ms(),
+                    "at_ms": self.clock(),
                 },
             )
             if inserted.rowcount == 0:
@@ -450,7 +455,7 @@ class LeadDesk:
                     "outcome": outcome,
                     "category": category if outcome == "error" else "",
                     "note": note,
-                    "at_ms": now_ms(),
+                    "at_ms": self.clock(),
                     "state": "final" if outcome == "no_error" else "awaiting_confirmation",
                     "confirmed_by": None,
                     "confirmed_ms": None,
@@ -495,7 +500,7 @@ class LeadDesk:
                 .values(
                     state="confirmed" if accept else "rejected",
                     confirmed_by=confirmer,
-                    confirmed_ms=now_ms(),
+                    confirmed_ms=self.clock(),
                     note=current["note"] + (f"\n[{confirmer}] {note}" if note else ""),
                 )
             )
@@ -601,7 +606,7 @@ class LeadDesk:
     # --- the live board --------------------------------------------------------------------------
 
     def board(self, at_ms: int | None = None) -> dict[str, Any]:
-        at = at_ms or now_ms()
+        at = at_ms or self.clock()
         midnight = int(
             dt.datetime.combine(dt.date.fromtimestamp(at / 1000), dt.time()).timestamp() * 1000
         )

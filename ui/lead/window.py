@@ -83,8 +83,18 @@ class LeadWindow(QMainWindow):
     sig_review_changed = Signal()
     sig_stats_shown = Signal()
 
-    def __init__(self, client: DeskClient, actor: str, name: str, board_every_ms: int = 2000):
+    def __init__(
+        self,
+        client: DeskClient,
+        actor: str,
+        name: str,
+        board_every_ms: int = 2000,
+        today: dt.date | None = None,
+    ):
+        """``today``: the day the date fields and the seed start on (the local date when not
+        given; tests pass one, so that nothing depends on the date the suite runs on)."""
         super().__init__()
+        self._today = QDate(today) if today is not None else QDate.currentDate()
         self.client = client
         self.actor = actor
         self.setWindowTitle(
@@ -219,7 +229,7 @@ class LeadWindow(QMainWindow):
         outer = QVBoxLayout(page)
         form_box = QGroupBox(self.tr("Plan and draw"))
         form = QFormLayout(form_box)
-        today = QDate.currentDate()
+        today = self._today
         self.day_from = QDateEdit(today, calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.day_to = QDateEdit(today, calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.seed = QSpinBox(minimum=0, maximum=2_000_000_000)
@@ -612,7 +622,7 @@ class LeadWindow(QMainWindow):
         page = QWidget()
         outer = QVBoxLayout(page)
         top = QHBoxLayout()
-        today = QDate.currentDate()
+        today = self._today
         self.stats_from = QDateEdit(today, calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.stats_to = QDateEdit(today, calendarPopup=True, displayFormat="yyyy-MM-dd")
         refresh = QPushButton(self.tr("Refresh"))
