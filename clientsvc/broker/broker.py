@@ -18,7 +18,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -81,6 +81,9 @@ CLIENT_SERVICES = frozenset(
     }
 )
 MAX_PREFETCH = 1
+# waits one connection may have held at once (a teller terminal waits on one or two requests);
+# past it a wait is answered at once with the state as it is: memory per connection is bounded
+MAX_WAITS_PER_PEER = 32
 PICK_DRAWS = 16  # random draws for an eligible free authorizer before looking at them all
 
 
@@ -272,6 +275,7 @@ class Broker:
             "internal_errors": 0,
             "syncs_failed": 0,
         }
+        self._waits_held: dict[bytes, int] = {}  # connection → waits held for it
         self._orphans: dict[str, list[Lease]] = {}  # authorizer → leases without a connection
         self._directory_version = -1  # the directory's profiles the workers' copies are from
         self.restored = self._restore() if config.journal is not None else 0
@@ -346,6 +350,24 @@ class Broker:
                 entry.verdicts.apply(decision)
                 self._remember_nonce(decision)
             self.active.pop(request_id, None)
+
+    def state_view(self) -> dict[str, tuple[Any, ...]]:
+        """What the broker holds of each remembered request, in the terms its journal restores
+        (state, lease and its authorizer, the decision's and the approvals' nonces): a broker
+        rebuilt from the journal must hold exactly this (tests compare the two after every
+        hostile input)."""
+        return {
+            rid: (
+                e.state,
+                e.lease.lease_id if e.lease else None,
+                e.lease.authorizer_id if e.lease else None,
+                e.attempts,
+                e.decision.nonce if e.decision else None,
+                tuple(d.nonce for d in e.verdicts.approvals),
+                e.digest,
+            )
+            for rid, e in self.entries.items()
+        }
 
     def _remember_nonce(self, decision: Decision) -> None:
         """A restored decision's nonce counts as seen for the rest of its window."""
@@ -577,6 +599,10 @@ class Broker:
         if not request.body:
             self._reply_error(identity, request, ProtocolError(ErrorCode.MALFORMED, "empty body"))
             return
+        if len(request.body) > 1 and request.service != "authz.submit":
+            # only a submit carries frames after its message (the images): the rest are let go
+            # now, never held for as long as a wait lasts
+            request = replace(request, body=request.body[:1])
         try:
             handler(identity, request)
         except ProtocolError as err:
@@ -692,8 +718,15 @@ class Broker:
         if entry.state in FINAL_STATES or msg.wait_ms == 0:
             self._reply(identity, request, [self._outcome(entry)])
             return
+        self._unhold([w for w in entry.waiters if w.identity == identity])
         entry.waiters = [w for w in entry.waiters if w.identity != identity]
-        entry.waiters.append(Waiter(identity, request, now_ms() + msg.wait_ms))
+        held = self._waits_held.get(identity, 0)
+        if held >= MAX_WAITS_PER_PEER:  # bounded per connection: answered now, not held
+            self._reply(identity, request, [self._outcome(entry)])
+            return
+        # what is held is the reply's address: no frame of the request (``replace``)
+        entry.waiters.append(Waiter(identity, replace(request, body=[]), now_ms() + msg.wait_ms))
+        self._waits_held[identity] = held + 1
 
     def _on_cancel(self, identity: bytes, request: mdp.ClientRequest) -> None:
         msg, _ = parse(request.body[0], Cancel)
@@ -1217,9 +1250,19 @@ class Broker:
         if final_only and entry.state not in FINAL_STATES:
             return
         waiters, entry.waiters = entry.waiters, []
+        self._unhold(waiters)
         frame = self._outcome(entry)
         for waiter in waiters:
             self._reply(waiter.identity, waiter.request, [frame])
+
+    def _unhold(self, waiters: list[Waiter]) -> None:
+        """These waits are no longer held (answered, or replaced by a newer one)."""
+        for waiter in waiters:
+            left = self._waits_held.get(waiter.identity, 0) - 1
+            if left > 0:
+                self._waits_held[waiter.identity] = left
+            else:
+                self._waits_held.pop(waiter.identity, None)
 
     # --- timers ----------------------------------------------------------------------------
 
@@ -1254,6 +1297,7 @@ class Broker:
                 due = [w for w in entry.waiters if w.deadline <= at]
                 if due:
                     entry.waiters = [w for w in entry.waiters if w.deadline > at]
+                    self._unhold(due)
                     frame = self._outcome(entry)
                     for waiter in due:
                         self._reply(waiter.identity, waiter.request, [frame])
@@ -1271,11 +1315,16 @@ class Broker:
         self._dispatch()
 
     def _journal(self, request_id: str, event: str, body: dict[str, Any]) -> None:
-        """Commit a state change now, with any deferred records before it (one transaction)."""
-        records, self._deferred = self._deferred, []
+        """Commit a state change now, with any deferred records before it (one transaction).
+        The deferred records are let go only once committed: if this change cannot be written
+        (its body, the disk), they stay for the next commit — one message's failure never
+        drops another's records."""
+        records = list(self._deferred)
         self.journal.record_many([*records, (now_ms(), request_id, event, body)])
+        del self._deferred[: len(records)]
 
     def _flush_deferred(self) -> None:
         if self._deferred:
-            records, self._deferred = self._deferred, []
+            records = list(self._deferred)
             self.journal.record_many(records)
+            del self._deferred[: len(records)]

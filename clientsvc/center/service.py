@@ -28,8 +28,9 @@ from clientsvc.center.models import center_events, center_requests
 from clientsvc.center.store import MAX_IMAGE_BYTES, CenterStore
 from clientsvc.curve import Transport, start_authenticator
 from clientsvc.protocol import mdp
+from clientsvc.protocol.canonical import canonical_bytes
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
-from clientsvc.protocol.messages import decode_json, error_frame
+from clientsvc.protocol.messages import Error, decode_json
 
 log = logging.getLogger("authdesk.center")
 
@@ -58,6 +59,7 @@ class CenterService:
         self.transport = transport or Transport.plain()
         self.desk = LeadDesk(store, wait_target_s)
         self.calls = CallVerifier(store.directory)
+        self.stats = {"malformed": 0, "refused": 0, "internal_errors": 0}
 
     def stop(self) -> None:
         self._stop.set()
@@ -79,34 +81,52 @@ class CenterService:
             while not self._stop.is_set():
                 if not sock.poll(100, zmq.POLLIN):
                     continue
-                parts = sock.recv_multipart(copy=False)
-                peer = self._peer_terminal(parts[0])
-                frames = [part.bytes for part in parts]
-                identity, rest = frames[0], frames[1:]
-                try:
-                    request = mdp.parse_from_peer(rest)
-                    if not isinstance(request, mdp.ClientRequest):
-                        raise ProtocolError(ErrorCode.UNKNOWN_SERVICE, "the center has no workers")
-                except ProtocolError as err:
-                    log.warning("dropped malformed frames: %s", err)
-                    continue
-                try:
-                    body = self.handle(request, peer)
-                except ProtocolError as err:
-                    log.warning("refused %s from %s: %s", request.service, peer, err)
-                    body = [_error_for(request, err)]
-                except Exception as exc:  # answer, never die: the terminal retries
-                    log.exception("center failed on %s", request.service)
-                    body = [
-                        error_frame(
-                            ErrorCode.MALFORMED, f"internal error: {exc.__class__.__name__}"
-                        )
-                    ]
-                sock.send_multipart([identity, *mdp.client_reply(request, body)])
+                try:  # one message's failure, whatever it is, costs that message alone
+                    self._serve_one(sock)
+                except Exception:
+                    self.stats["internal_errors"] += 1
+                    log.exception("center: a message could not be handled; carrying on")
         finally:
             sock.close()
             if auth is not None:
                 auth.stop()
+
+    def _serve_one(self, sock: zmq.Socket[Any]) -> None:
+        parts = sock.recv_multipart(copy=False)
+        peer = self._peer_terminal(parts[0])
+        frames = [part.bytes for part in parts]
+        del parts
+        identity, rest = frames[0], frames[1:]
+        try:
+            request = mdp.parse_from_peer(rest)
+            if not isinstance(request, mdp.ClientRequest):
+                raise ProtocolError(ErrorCode.UNKNOWN_SERVICE, "the center has no workers")
+        except ProtocolError as err:
+            self.stats["malformed"] += 1
+            log.warning("dropped malformed frames: %s", err)
+            return
+        sock.send_multipart([identity, *mdp.client_reply(request, self.answer(request, peer))])
+
+    def answer(self, request: mdp.ClientRequest, peer: str | None = None) -> list[bytes]:
+        """The reply's body for one request: the result, or an ``error`` with its code (naming
+        the batch it answers when the push named one). The body is parsed once, here: the error
+        path never parses it again. Never raises."""
+        batch: str | None = None
+        try:
+            if not request.body:
+                raise ProtocolError(ErrorCode.MALFORMED, "empty body")
+            data = decode_json(request.body[0], MAX_PUSH_JSON_BYTES)
+            named = data.get("batch")
+            batch = named if isinstance(named, str) and len(named) <= 64 else None
+            return self.handle(request, data, peer)
+        except ProtocolError as err:
+            self.stats["refused"] += 1
+            log.warning("refused %s from %s: %s", request.service, peer, err)
+            return [_error(err.code, err.detail, batch)]
+        except Exception as exc:  # answer, never die: the terminal retries
+            self.stats["internal_errors"] += 1
+            log.exception("center failed on %s", request.service)
+            return [_error(ErrorCode.MALFORMED, f"internal error: {exc.__class__.__name__}", batch)]
 
     def _peer_terminal(self, frame: zmq.Frame) -> str | None:
         """The terminal a CURVE peer authenticated as (None on a plain transport)."""
@@ -118,10 +138,10 @@ class CenterService:
             return ""
         return known.name_of(user.encode("ascii")) or ""
 
-    def handle(self, request: mdp.ClientRequest, peer: str | None = None) -> list[bytes]:
-        if not request.body:
-            raise ProtocolError(ErrorCode.MALFORMED, "empty body")
-        data = decode_json(request.body[0], MAX_PUSH_JSON_BYTES)
+    def handle(
+        self, request: mdp.ClientRequest, data: dict[str, Any], peer: str | None = None
+    ) -> list[bytes]:
+        """One request whose first body frame was parsed (``data``); raises what it refuses."""
         if request.service == "center.status":
             return [json.dumps(self.status(), ensure_ascii=False).encode()]
         if request.service == "audit.push":
@@ -197,15 +217,9 @@ def _images(data: dict[str, Any], frames: list[bytes]) -> dict[str, bytes]:
     return dict(zip(names, frames, strict=True))
 
 
-def _error_for(request: mdp.ClientRequest, err: ProtocolError) -> bytes:
-    """The error reply, naming the batch it answers when the push named one."""
-    frame = error_frame(err.code, err.detail)
-    try:
-        batch = json.loads(request.body[0]).get("batch") if request.body else None
-    except (ValueError, AttributeError):
-        batch = None
-    if not isinstance(batch, str):
-        return frame
-    data = json.loads(frame)
-    data["batch"] = batch
-    return json.dumps(data).encode()
+def _error(code: ErrorCode, detail: str, batch: str | None) -> bytes:
+    """An ``error`` reply, naming the batch it answers when there is one."""
+    data = Error(code=code.value, detail=detail[:500]).to_dict()
+    if batch is not None:
+        data["batch"] = batch
+    return canonical_bytes(data)

@@ -7,12 +7,19 @@ error code (``ProtocolError``). Field meanings and limits are documented in docs
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 from clientsvc.protocol.canonical import canonical_bytes, canonical_digest
+from clientsvc.protocol.edge import loads, name_problem
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 
 PROTOCOL_VERSION = 1
@@ -30,8 +37,23 @@ Signature = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{128}$")]
 KeyId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
 ReasonCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9]{2}$")]
 Millis = Annotated[int, Field(ge=0, le=2**53 - 1)]
+
+
+def _name(value: str) -> str:
+    problem = name_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+# Free text (a summary, a reason, a detail): newline and tab allowed, any other control
+# character refused for every string at the edge (``edge.loads``); shown with invisible
+# characters made visible (``edge.visible``).
 Text = Annotated[str, StringConstraints(max_length=200)]
-ShortText = Annotated[str, StringConstraints(max_length=64)]
+# Names, labels, keys and the values of transaction elements: no control, invisible or
+# reordering character and no mixed look-alike scripts (``edge.name_problem``)
+Name = Annotated[str, StringConstraints(max_length=64), AfterValidator(_name)]
+ElementValue = Annotated[str, StringConstraints(max_length=200), AfterValidator(_name)]
 
 TxnType = Literal[
     "cash_withdrawal",
@@ -84,13 +106,13 @@ class EvidenceRef(BaseModel):
     kind: Literal["voucher", "id_front", "id_back", "photo", "other"]
     mime: Literal["image/jpeg", "image/png"]
     size: Annotated[int, Field(ge=1, le=MAX_IMAGE_BYTES)]
-    label: ShortText = ""
+    label: Name = ""
     # what the teller system knows was written on the image (e.g. written_amount_fen)
-    meta: Annotated[dict[ShortText, Text], Field(max_length=32)] = {}
+    meta: Annotated[dict[Name, ElementValue], Field(max_length=32)] = {}
     # regions of the image, x/y/w/h in 1/10000 of width/height, for checklist rows
     regions: Annotated[
         dict[
-            ShortText,
+            Name,
             Annotated[
                 list[Annotated[int, Field(ge=0, le=10_000)]], Field(min_length=4, max_length=4)
             ],
@@ -105,17 +127,17 @@ class AuthRequest(Message):
     type: Literal["auth_request"] = "auth_request"
     request_id: Id
     outlet_id: Id
-    outlet_name: ShortText = ""
+    outlet_name: Name = ""
     teller_id: Id
     terminal_id: Id
     txn_type: TxnType
     amount_fen: Annotated[int, Field(ge=0, le=MAX_AMOUNT_FEN)] = 0
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
     account_no: Annotated[str, StringConstraints(pattern=r"^[0-9]{6,32}$")]
-    account_name: ShortText
+    account_name: Name
     id_type: Literal["resident_id", "passport", "other"] = "resident_id"
     id_number: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{1,32}$")]
-    elements: Annotated[dict[ShortText, Text], Field(max_length=32)] = {}
+    elements: Annotated[dict[Name, ElementValue], Field(max_length=32)] = {}
     summary: Text = ""
     evidence: Annotated[list[EvidenceRef], Field(max_length=MAX_EVIDENCE_PER_REQUEST)] = []
     submitted_at: Millis
@@ -382,18 +404,10 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
 M = TypeVar("M", bound=Message)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def decode_json(frame: bytes, max_bytes: int = MAX_JSON_BYTES) -> dict[str, Any]:
-    """The first body frame as a JSON object, size-capped, with every parser failure mapped."""
-    if len(frame) > max_bytes:
-        raise ProtocolError(ErrorCode.TOO_LARGE, f"message frame is {len(frame)} bytes")
-    try:
-        value = json.loads(frame.decode("utf-8"), parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, int limits
-        raise ProtocolError(ErrorCode.MALFORMED, f"not JSON: {str(exc)[:120]}") from exc
+    """The first body frame as a JSON object, checked at the edge (``edge.loads``: size, UTF-8,
+    duplicate keys, depth, control characters, lone surrogates), every failure a code."""
+    value = loads(frame, max_bytes)
     if not isinstance(value, dict):
         raise ProtocolError(ErrorCode.MALFORMED, "message is not a JSON object")
     return value
