@@ -453,3 +453,25 @@ def test_items_taken_back_and_outlets_on_local_authorization_are_shown(
     clock.now += 31 * 60  # half an hour later the outlet is no longer listed
     win._on_tick_timeout()
     assert win.lbl_fallback.text() == "" and win.lbl_orphans.text() == "Taken back: 1"
+
+
+def test_a_tellers_note_shows_invisible_characters_and_markup_as_text(
+    qtbot: Any, window: tuple[MainWindow, FakeService, EngineBridge]
+) -> None:
+    """A right-to-left override or zero-width character in free text is shown as a marked
+    placeholder, never raw; a note written as HTML is shown as the text it is; names in NFC."""
+    win, _, bridge = window
+    item, _ = _item()
+    raw = {
+        **item.raw,
+        "summary": '<img src="x"><b>付款</b>\u202e00.001\u200b',
+        "account_name": "Zoe\u0308",  # e + combining diaeresis: NFC is one letter
+    }
+    item = ReceivedItem(**{**item.__dict__, "request": AuthRequest.model_validate(raw), "raw": raw})
+    bridge.sig_item_received.emit(item)
+    shown = [value.text() for _label, value in win._field_rows if value.isVisible()]
+    note = next(t for t in shown if "付款" in t)
+    assert "\u202e" not in note and "\u200b" not in note
+    assert "[U+202E]" in note and "[U+200B]" in note and '<img src="x">' in note
+    assert all(value.textFormat() == Qt.TextFormat.PlainText for _label, value in win._field_rows)
+    assert "Zoë" in shown

@@ -37,6 +37,7 @@ from clientsvc.audit.sync import SyncStatus
 from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
 from clientsvc.checklist import ChecklistRow, checklist_for
 from clientsvc.crosscheck import crosscheck
+from clientsvc.protocol.edge import display_name, visible
 from clientsvc.protocol.messages import QueueStatus
 from clientsvc.teller.evidence_render import amount_in_figures, amount_in_words
 from clientsvc.workstation.engine import ReceivedItem
@@ -250,6 +251,7 @@ class MainWindow(QMainWindow):
         head.addWidget(self.lbl_wait)
         grid.addLayout(head)
         self.lbl_origin = QLabel(objectName="FieldLabel")
+        self.lbl_origin.setTextFormat(Qt.TextFormat.PlainText)  # peers' text
         self.lbl_origin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.lbl_origin.setWordWrap(True)
         grid.addWidget(self.lbl_origin)
@@ -257,6 +259,7 @@ class MainWindow(QMainWindow):
         self.lbl_amount_words = QLabel(objectName="AmountWords")
         self.lbl_amount_words.setWordWrap(True)
         self.lbl_mismatch = QLabel(objectName="Mismatch")
+        self.lbl_mismatch.setTextFormat(Qt.TextFormat.PlainText)  # peers' text
         self.lbl_mismatch.setWordWrap(True)
         self.lbl_dual = QLabel(objectName="Dual")
         self.lbl_dual.setWordWrap(True)
@@ -644,7 +647,7 @@ class MainWindow(QMainWindow):
         )
         origin = (
             self.tr("%1 · %2 · teller %3 · request %4")
-            .replace("%1", r.outlet_name or r.outlet_id)
+            .replace("%1", display_name(r.outlet_name) or r.outlet_id)
             .replace("%2", r.outlet_id)
             .replace("%3", r.teller_id)
             .replace("%4", r.request_id)
@@ -665,14 +668,14 @@ class MainWindow(QMainWindow):
         self.lbl_dual.setVisible(item.approvals_needed > 1)
         rows = [
             (self.tr("Account"), _group_digits(r.account_no), True),
-            (self.tr("Account name"), r.account_name, True),
+            (self.tr("Account name"), display_name(r.account_name), True),
             (self.tr("ID number"), r.id_number, True),
         ]
         order = {key: i for i, key in enumerate(texts.ELEMENT_ORDER)}
         for key in sorted(r.elements, key=lambda k: (order.get(k, len(order)), k)):
-            rows.append((texts.element(key), r.elements[key], False))
-        if r.summary:
-            rows.append((self.tr("Teller's note"), r.summary, False))
+            rows.append((texts.element(key), display_name(r.elements[key]), False))
+        if r.summary:  # free text: anything invisible shown as a marked placeholder
+            rows.append((self.tr("Teller's note"), visible(r.summary), False))
         self._fill_fields(rows)
         self._update_wait_clock()
 
@@ -682,6 +685,7 @@ class MainWindow(QMainWindow):
             i = len(self._field_rows)
             label = QLabel(objectName="FieldLabel")
             value = QLabel(objectName="FieldValue")
+            value.setTextFormat(Qt.TextFormat.PlainText)  # a teller's "<img …>" is only text
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields.addWidget(label, i, 0)
             self.fields.addWidget(value, i, 1)

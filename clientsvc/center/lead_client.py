@@ -24,6 +24,7 @@ from clientsvc.curve import Transport
 from clientsvc.identity import Directory, SigningKey, new_nonce
 from clientsvc.protocol import mdp
 from clientsvc.protocol.canonical import canonical_bytes
+from clientsvc.protocol.edge import loads
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import decode_json
 
@@ -55,6 +56,9 @@ def sign_call(key: SigningKey, op: str, args: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+MAX_ARGS_BYTES = 64 * 1024  # a desk call's arguments (a plan, a note, ids)
+
+
 class CallVerifier:
     """The center's side: who signed this call, and is it fresh and new?"""
 
@@ -68,7 +72,7 @@ class CallVerifier:
         try:
             actor, op, key_id = str(fields["actor"]), str(fields["op"]), str(fields["key_id"])
             at, nonce, signature = int(fields["at"]), str(fields["nonce"]), str(fields["signature"])
-            args = json.loads(str(fields["args"]))
+            args = loads(str(fields["args"]), MAX_ARGS_BYTES)  # checked at the edge
         except (KeyError, TypeError, ValueError) as exc:
             raise ProtocolError(ErrorCode.MALFORMED, f"not a lead call: {exc}") from exc
         if not isinstance(args, dict):

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from clientsvc.center.lead import ERROR_CATEGORIES
 from clientsvc.center.sampling import sample_size
+from clientsvc.protocol.edge import display_name, visible
 from ui import texts
 from ui.background import run_in_background
 
@@ -429,6 +430,7 @@ class LeadWindow(QMainWindow):
         self.original_box = QGroupBox(self.tr("2 · The original decision"))
         ob = QVBoxLayout(self.original_box)
         self.original = QLabel(wordWrap=True)
+        self.original.setTextFormat(Qt.TextFormat.PlainText)  # what deciders wrote is only text
         ob.addWidget(self.original)
         right.addWidget(self.original_box)
         self.finding_box = QGroupBox(self.tr("3 · Finding (差错认定)"))
@@ -491,11 +493,16 @@ class LeadWindow(QMainWindow):
         lines = [
             f"{self.tr('Type')}: {request.get('txn_type')}",
             f"{self.tr('Amount')}: ¥{request.get('amount_fen', 0) / 100:,.2f}",
-            f"{self.tr('Account')}: {request.get('account_no')} {request.get('account_name')}",
-            f"{self.tr('Outlet')}: {request.get('outlet_id')} {request.get('outlet_name', '')}",
+            f"{self.tr('Account')}: {request.get('account_no')} "
+            f"{display_name(str(request.get('account_name', '')))}",
+            f"{self.tr('Outlet')}: {request.get('outlet_id')} "
+            f"{display_name(str(request.get('outlet_name', '')))}",
             f"{self.tr('Teller')}: {request.get('teller_id')}",
         ]
-        lines += [f"{k}: {v}" for k, v in request.get("elements", {}).items()]
+        lines += [
+            f"{visible(str(k))}: {display_name(str(v))}"
+            for k, v in request.get("elements", {}).items()
+        ]
         if seen["checklist"]:
             lines.append("")
             lines.append(self.tr("Checklist as ticked:"))
@@ -564,7 +571,7 @@ class LeadWindow(QMainWindow):
             at = dt.datetime.fromtimestamp(d["decided_at"] / 1000).strftime("%Y-%m-%d %H:%M:%S")
             parts.append(
                 f"{d['authorizer_id']}: {d['verdict']} {d['reason_code'] or ''} "
-                f"{d['reason_text']} ({at})"
+                f"{visible(d['reason_text'])} ({at})"
             )
         for f in shown["findings"]:
             parts.append(
