@@ -417,10 +417,10 @@ def test_held_waits_keep_none_of_the_frames_they_carried(
             peers.extend(batch)
             return (_rss_kb(proc.pid) - before) / 1024
 
-        first, second, third = hold_six(), hold_six(), hold_six()
-        # what stays is the allocator's reuse of the receive buffers, not the frames: it does
-        # not grow with the waits held (it was 656 MiB for the first six)
-        assert first < 256 and second < 48 and third < 48, (first, second, third)
+        grown = [hold_six(), hold_six(), hold_six()]
+        # 18 held waits that carried 1,152 MiB: what stays is the allocator keeping a few
+        # receive buffers for reuse, not the frames (it was 656 MiB for the first six alone)
+        assert sum(grown) < 256, grown
         for peer in peers:
             peer.close()
     finally:

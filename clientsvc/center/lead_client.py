@@ -9,6 +9,7 @@ nonce; the center refuses one outside ±120 s or seen before.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -97,6 +98,34 @@ class CallVerifier:
 
 
 LEAD_ONLY = frozenset({"board", "stats", "agreement"})
+_MAX_INT = 2**53 - 1
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")
+# every argument a desk call may carry, and what it must be: checked before the desk sees it
+# (a seed past SQLite's 64 bits, a date of 5,000 characters, a note that is a list …)
+_ARGUMENTS: dict[str, Callable[[Any], bool]] = {
+    "day_from": lambda v: isinstance(v, str) and bool(_DATE.fullmatch(v)),
+    "day_to": lambda v: isinstance(v, str) and bool(_DATE.fullmatch(v)),
+    "seed": lambda v: type(v) is int and 0 <= v <= _MAX_INT,
+    "sample_id": lambda v: isinstance(v, str) and bool(_ID.fullmatch(v)) and len(v) <= 16,
+    "request_id": lambda v: isinstance(v, str) and bool(_ID.fullmatch(v)),
+    "verdict": lambda v: isinstance(v, str) and len(v) <= 16,
+    "outcome": lambda v: isinstance(v, str) and len(v) <= 16,
+    "category": lambda v: isinstance(v, str) and len(v) <= 8,
+    "note": lambda v: isinstance(v, str) and len(v) <= 500,
+    "accept": lambda v: type(v) is bool,
+    "plan": lambda v: isinstance(v, dict),
+}
+
+
+def check_arguments(op: str, args: dict[str, Any]) -> None:
+    """Every argument known, of its type and within its range (``E_MALFORMED`` otherwise)."""
+    for name, value in args.items():
+        valid = _ARGUMENTS.get(name)
+        if valid is None:
+            raise ProtocolError(ErrorCode.MALFORMED, f"{op}: unknown argument {name[:40]!r}")
+        if not valid(value):
+            raise ProtocolError(ErrorCode.MALFORMED, f"{op}: {name} is not valid")
 
 
 def dispatch(desk: LeadDesk, actor: str, op: str, args: dict[str, Any]) -> Any:
@@ -137,7 +166,8 @@ def dispatch(desk: LeadDesk, actor: str, op: str, args: dict[str, Any]) -> Any:
         "agreement": lambda: desk.agreement(),
     }
     if op not in ops:
-        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"no lead operation {op}")
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"no lead operation {op[:40]}")
+    check_arguments(op, args)
     if op in LEAD_ONLY and not desk.is_lead(actor):
         # the board, the statistics and the agreement rates name who decided what: a
         # reviewer who could read them would not be reviewing blind
