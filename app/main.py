@@ -8,7 +8,6 @@ import os
 import random
 import signal
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -836,8 +835,35 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+_DEMO_CHILDREN = {
+    "broker": "broker",
+    "camera": "camera",
+    "colleague": "colleague",
+    "center": "center",
+    "teller": "teller simulator",
+    "lead": "lead's desk",
+}
+
+
+def _say_demo_child_exit(event: Any) -> None:
+    """The demo's word on a child that ended by itself (a ``ChildExit``): restarted, finished,
+    or left stopped after too many failures."""
+    what = f"the {_DEMO_CHILDREN.get(event.name, event.name)}"
+    if event.outcome == "restarted":
+        print(f"demo: {what} stopped (exit code {event.returncode}); restarted (pid {event.pid})")
+    elif event.outcome == "finished":
+        print(f"demo: {what} finished")
+    else:
+        print(
+            f"demo: {what} stopped (exit code {event.returncode}) after {event.failures - 1} "
+            "restarts; not restarted again"
+        )
+    sys.stdout.flush()
+
+
 def run_demo(args: argparse.Namespace) -> int:
     from app.admin import DEMO_AUTHORIZERS, DEMO_LEAD, ensure_demo_identities
+    from clientsvc.supervise import Supervisor
 
     data = (args.data_dir or default_data_dir() / "demo").resolve()
     settings = load_settings(
@@ -866,10 +892,10 @@ def run_demo(args: argparse.Namespace) -> int:
     }
     # the same program: the packaged one is its own executable, a checkout runs the module
     exe = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "app.main"]
-    children = [
-        subprocess.Popen(
+    supervisor = Supervisor(_say_demo_child_exit)  # a child that dies is started again
+    children = {
+        "broker": (
             [
-                *exe,
                 "broker",
                 "--endpoint",
                 settings.broker_endpoint,
@@ -880,27 +906,19 @@ def run_demo(args: argparse.Namespace) -> int:
                 "--center",
                 settings.center_endpoint,
             ],
-            env={**env, "AUTHDESK_TERMINAL_ID": "DEMO-BROKER"},
-            preexec_fn=_die_with_parent,
+            {"AUTHDESK_TERMINAL_ID": "DEMO-BROKER"},
         ),
-        subprocess.Popen(
-            [*exe, "camera", "--camera-endpoint", settings.camera_endpoint],
-            env={**env, "AUTHDESK_TERMINAL_ID": "DEMO-CAMERA"},
-            preexec_fn=_die_with_parent,
+        "camera": (
+            ["camera", "--camera-endpoint", settings.camera_endpoint],
+            {"AUTHDESK_TERMINAL_ID": "DEMO-CAMERA"},
         ),
-        subprocess.Popen(
-            [*exe, "colleague", "--broker", settings.broker_endpoint],
-            env={**env, "AUTHDESK_TERMINAL_ID": "DEMO-COLLEAGUE"},
-            preexec_fn=_die_with_parent,
+        "colleague": (
+            ["colleague", "--broker", settings.broker_endpoint],
+            {"AUTHDESK_TERMINAL_ID": "DEMO-COLLEAGUE"},
         ),
-        subprocess.Popen(
-            [*exe, "center", "--endpoint", settings.center_endpoint],
-            env=env,
-            preexec_fn=_die_with_parent,
-        ),
-        subprocess.Popen(
+        "center": (["center", "--endpoint", settings.center_endpoint], {}),
+        "teller": (
             [
-                *exe,
                 "teller",
                 "simulate",
                 "--broker",
@@ -912,10 +930,9 @@ def run_demo(args: argparse.Namespace) -> int:
                 "--seed",
                 str(args.seed),
             ],
-            env={**env, "AUTHDESK_TERMINAL_ID": "DEMO-TELLER"},
-            preexec_fn=_die_with_parent,
+            {"AUTHDESK_TERMINAL_ID": "DEMO-TELLER"},
         ),
-    ]
+    }
     if args.lead:  # the center lead's desk, on the demo's center, as the demo lead
         lead_args = [
             "lead",
@@ -930,30 +947,27 @@ def run_demo(args: argparse.Namespace) -> int:
             lead_args += ["--screenshot", str(args.screenshot)]
         if args.language:
             lead_args += ["--language", args.language]
-        children.append(
-            subprocess.Popen(
-                [*exe, *lead_args],
-                env={**env, "AUTHDESK_TERMINAL_ID": "DEMO-LEAD"},
-                preexec_fn=_die_with_parent,
-            )
-        )
-    authorizer_id, name, _, pin = DEMO_AUTHORIZERS[0]
-    hint = f"Demo: sign in as {authorizer_id} ({name}) with PIN {pin}."
-    auto = (
-        f"{authorizer_id}:{pin}" if (args.autopilot or args.screenshot or args.quit_after) else None
-    )
+        children["lead"] = (lead_args, {"AUTHDESK_TERMINAL_ID": "DEMO-LEAD"})
     try:
+        started = []
+        for child, (argv, extra) in children.items():
+            process = supervisor.start(
+                child, [*exe, *argv], env={**env, **extra}, preexec_fn=_die_with_parent
+            )
+            started.append(f"{child} (pid {process.pid})")
+        print(f"demo: started {', '.join(started)}", flush=True)
+        authorizer_id, name, _, pin = DEMO_AUTHORIZERS[0]
+        hint = f"Demo: sign in as {authorizer_id} ({name}) with PIN {pin}."
+        auto = (
+            f"{authorizer_id}:{pin}"
+            if (args.autopilot or args.screenshot or args.quit_after)
+            else None
+        )
         return run_workstation(
             args, settings=settings, hint=hint, signin=auto, default_id=authorizer_id
         )
     finally:
-        for child in children:
-            child.terminate()
-        for child in children:
-            try:
-                child.wait(10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        supervisor.stop(10)  # shutting down: what ends now is not restarted
 
 
 if __name__ == "__main__":
