@@ -609,15 +609,11 @@ class ConfigTarget:
     """A configuration file's bytes through ``load_settings``: settings, or a ``ConfigError``
     naming every problem in words. Nothing else."""
 
-    def __init__(self) -> None:
-        self.path = _workdir("config") / "authdesk.toml"
-
     def __call__(self, data: bytes) -> None:
-        from app.config import ConfigError, load_settings
+        from app.config import ConfigError, load_settings_from_bytes
 
-        self.path.write_bytes(data)
         try:
-            load_settings(self.path, env={})
+            load_settings_from_bytes(data, "authdesk.toml", env={})
         except ConfigError as err:
             if not err.problems:
                 raise FuzzFailure("a ConfigError without words") from err

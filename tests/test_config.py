@@ -31,9 +31,11 @@ def test_the_template_lists_every_setting_at_its_default_and_reads_back(tmp_path
     )
     data = tomllib.loads(uncommented)
     assert set(data) == {f.name for f in fields(Settings)}
-    data.pop("terminal_id")
-    data["data_dir"] = str(tmp_path)
-    settings = load_settings(_write(tmp_path, uncommented), env={}, data_dir=tmp_path)
+    assert data.pop("terminal_id") == "<this host's name>"
+    # the placeholder is no terminal id (it would name a key file): a real one in its place
+    readable = uncommented.replace('"<this host\'s name>"', '"ws-01"')
+    settings = load_settings(_write(tmp_path, readable), env={}, data_dir=tmp_path)
+    assert settings.terminal_id == "ws-01"
     defaults = Settings()
     for f in fields(Settings):
         if f.name not in ("data_dir", "terminal_id", "demo_secrets_file"):
