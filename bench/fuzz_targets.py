@@ -461,26 +461,30 @@ class ImageTarget:
     """Bytes into the workstation's decode path (the evidence library's checks, then its decode
     and pyramid): a ``ProtocolError`` with an image code, or pixels. Nothing else."""
 
-    def __init__(self) -> None:
-        from clientsvc.imaging import check_image
-
-        self.check = check_image
+    MAX_PIXELS = 4_000_000
+    """The fuzzer's pixel limit, below the workstation's 60 million: the same checks, the same
+    decode path, but an input declaring a full-size scan costs milliseconds, not seconds, so
+    the fuzzer reaches the decoder's corners instead of decoding grey fields. The limit itself
+    is tested in tests/test_image_hostile.py."""
 
     def __call__(self, data: bytes) -> None:
+        from clientsvc.imagecheck import check_image
         from clientsvc.imaging import preview_reduction
         from clientsvc.protocol.errors import ProtocolError
         from ui.evidence.library import PREVIEW_SIDE, _prepare
 
         try:
-            size = self.check(data)
-            reduction = preview_reduction(size, PREVIEW_SIDE)
-            width, height, levels = _prepare(data, reduction)
+            info = check_image(data, self.MAX_PIXELS)
+            reduction = preview_reduction((info.width, info.height), PREVIEW_SIDE)
+            width, height, levels = _prepare(data, reduction, info=info)
             if reduction > 1:
-                _prepare(data, 1)
+                _prepare(data, 1, info=info)
         except ProtocolError as err:
             if not err.code.value.startswith(("E_IMAGE", "E_TOO_LARGE")):
                 raise FuzzFailure(f"an image refused with {err.code}") from err
             return
+        if (width, height) != (info.width, info.height):
+            raise FuzzFailure(f"decoded {width}×{height}, declared {info.width}×{info.height}")
         if not levels or width <= 0 or height <= 0:
             raise FuzzFailure("decoded to nothing without an error")
 

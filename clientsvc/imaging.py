@@ -15,75 +15,46 @@ from typing import Any
 import cv2
 import numpy as np
 
+from clientsvc.imagecheck import (
+    MAX_PIXELS,
+    ImageInfo,
+    check_image,
+    check_inflate,
+    image_format,
+    image_size,
+)
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
-from clientsvc.protocol.messages import MAX_IMAGE_BYTES
 
-# OpenCV's own limit (OPENCV_IO_MAX_IMAGE_PIXELS) is set in clientsvc/__init__.py to the same.
-MAX_PIXELS = 60_000_000
+__all__ = [
+    "MAX_PIXELS",
+    "ImageInfo",
+    "check_image",
+    "decode",
+    "decode_for_display",
+    "image_format",
+    "image_size",
+]
+
 REDUCTIONS = {
     2: cv2.IMREAD_REDUCED_COLOR_2,
     4: cv2.IMREAD_REDUCED_COLOR_4,
     8: cv2.IMREAD_REDUCED_COLOR_8,
 }
-_SOF_MARKERS = frozenset(
-    {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-)
+# EXIF orientation → how the stored pixels become the displayed ones (None: as stored)
+_ORIENT: dict[int, tuple[int | None, int | None]] = {
+    2: (None, 1),  # (cv2.rotate code, then cv2.flip code)
+    3: (cv2.ROTATE_180, None),
+    4: (None, 0),
+    5: (cv2.ROTATE_90_CLOCKWISE, 1),
+    6: (cv2.ROTATE_90_CLOCKWISE, None),
+    7: (cv2.ROTATE_90_COUNTERCLOCKWISE, 1),
+    8: (cv2.ROTATE_90_COUNTERCLOCKWISE, None),
+}
+BLANK_RANGE = 6
+"""An image whose darkest and lightest pixels (in grey, on a small copy) differ by no more than
+this is a flat field: blank paper, or a decoder's grey fill for data that is not there."""
 
 Pixels = np.ndarray[Any, Any]
-
-
-def image_size(data: bytes) -> tuple[int, int] | None:
-    """(width, height) from the JPEG/PNG header without decoding, or None if unknown."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if data[:2] == b"\xff\xd8":
-        i = 2
-        while i + 9 < len(data):
-            if data[i] != 0xFF:
-                return None
-            marker = data[i + 1]
-            length = int.from_bytes(data[i + 2 : i + 4], "big")
-            if marker in _SOF_MARKERS:
-                height = int.from_bytes(data[i + 5 : i + 7], "big")
-                width = int.from_bytes(data[i + 7 : i + 9], "big")
-                return width, height
-            i += 2 + length
-    return None
-
-
-def image_format(data: bytes) -> str | None:
-    if data[:3] == b"\xff\xd8\xff":
-        return "jpeg"
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "png"
-    return None
-
-
-def check_image(data: bytes) -> tuple[int, int]:
-    """The image's (width, height), or the reason it must not be decoded.
-
-    Refused before any pixel is decoded: nothing, another format than JPEG / PNG, a file cut
-    short (no JPEG EOI / PNG IEND at the end: OpenCV would paint the missing part grey),
-    too many bytes, too many pixels (a decompression bomb), an unreadable header.
-    """
-    if not data:
-        raise ProtocolError(ErrorCode.IMAGE_EMPTY, "the image has no bytes")
-    if len(data) > MAX_IMAGE_BYTES:
-        raise ProtocolError(ErrorCode.IMAGE_TOO_LARGE, f"the image is {len(data)} bytes")
-    kind = image_format(data)
-    if kind is None:
-        raise ProtocolError(ErrorCode.IMAGE_FORMAT, f"not JPEG or PNG (starts {data[:4].hex()})")
-    tail = data.rstrip(b"\x00")
-    if (kind == "jpeg" and not tail.endswith(b"\xff\xd9")) or (
-        kind == "png" and b"IEND" not in data[-16:]
-    ):
-        raise ProtocolError(ErrorCode.IMAGE_TRUNCATED, f"the {kind} file is cut short")
-    size = image_size(data)
-    if size is None or size[0] <= 0 or size[1] <= 0:
-        raise ProtocolError(ErrorCode.IMAGE_CORRUPT, f"the {kind} header cannot be read")
-    if size[0] * size[1] > MAX_PIXELS:
-        raise ProtocolError(ErrorCode.IMAGE_TOO_LARGE, f"{size[0]}×{size[1]} pixels")
-    return size
 
 
 @dataclass(frozen=True)
@@ -101,12 +72,29 @@ class Decoded:
         return max(1, round(self.width / int(self.pixels.shape[1])))
 
 
-def decode(data: bytes, reduction: int = 1, *, bgra: bool = True) -> Decoded:
+def decode(
+    data: bytes,
+    reduction: int = 1,
+    *,
+    bgra: bool = True,
+    max_pixels: int = MAX_PIXELS,
+    info: ImageInfo | None = None,
+    refuse_blank: bool = True,
+) -> Decoded:
     """Decode to BGRA (or to BGR with ``bgra=False``), optionally reduced at decode time
     (``IMREAD_REDUCED_COLOR_*``: the JPEG decoder skips the work, a quarter-size A4 decodes in
-    a third of the time)."""
-    width, height = check_image(data)
-    flag = REDUCTIONS.get(reduction, cv2.IMREAD_COLOR)
+    a third of the time), turned the way its EXIF orientation says, once, here: every viewer,
+    thumbnail and reading gets the same pixels.
+
+    Nothing is allocated before the headers are checked (``check_image``, with ``max_pixels``)
+    and, for a PNG, its data inflated within its size (``check_inflate``). What the decoder
+    gives must be the size the headers declared; an image that decodes to a flat field is
+    refused (``E_IMAGE_BLANK``) unless ``refuse_blank`` is False (a video frame of a covered
+    lens is what the camera sees)."""
+    if info is None:
+        info = check_image(data, max_pixels)
+    check_inflate(data, info)
+    flag = REDUCTIONS.get(reduction, cv2.IMREAD_COLOR) | cv2.IMREAD_IGNORE_ORIENTATION
     try:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
     except cv2.error as exc:
@@ -115,7 +103,44 @@ def decode(data: bytes, reduction: int = 1, *, bgra: bool = True) -> Decoded:
         raise ProtocolError(ErrorCode.IMAGE_CORRUPT, "the image data cannot be decoded")
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    return Decoded(cv2.cvtColor(image, cv2.COLOR_BGR2BGRA) if bgra else image, width, height)
+    stored_w, stored_h = info.stored_size
+    got_h, got_w = image.shape[:2]
+    factor = reduction if reduction in REDUCTIONS else 1
+    # reduced: a JPEG rounds up, a PNG (resized by OpenCV) down
+    if abs(got_w - stored_w / factor) >= 1 or abs(got_h - stored_h / factor) >= 1:
+        raise ProtocolError(
+            ErrorCode.IMAGE_CORRUPT,
+            f"decoded {got_w}×{got_h}, not the {stored_w}×{stored_h} its header declares",
+        )
+    image = orient(image, info.orientation)
+    if refuse_blank and is_blank(image):
+        raise ProtocolError(
+            ErrorCode.IMAGE_BLANK, "the image decodes to a flat field: nothing is on it"
+        )
+    return Decoded(
+        cv2.cvtColor(image, cv2.COLOR_BGR2BGRA) if bgra else image, info.width, info.height
+    )
+
+
+def orient(pixels: Pixels, orientation: int) -> Pixels:
+    """The stored pixels turned and mirrored as EXIF ``orientation`` (1 to 8) says."""
+    rotate, flip = _ORIENT.get(orientation, (None, None))
+    if rotate is not None:
+        pixels = cv2.rotate(pixels, rotate)
+    if flip is not None:
+        pixels = cv2.flip(pixels, flip)
+    return pixels
+
+
+def is_blank(pixels: Pixels) -> bool:
+    """True when the image is one flat colour (within ``BLANK_RANGE``), judged on a copy of
+    at most about 256 pixels on the long side: blank paper, or a decoder's fill."""
+    small = pixels
+    while max(small.shape[:2]) > 512 and min(small.shape[:2]) >= 4:
+        small = halve(small)
+    grey = small if small.ndim == 2 else cv2.cvtColor(small[..., :3], cv2.COLOR_BGR2GRAY)
+    low, high, _lp, _hp = cv2.minMaxLoc(grey)
+    return bool(high - low <= BLANK_RANGE)
 
 
 def to_bgra(pixels: Pixels) -> Pixels:
@@ -134,12 +159,15 @@ def preview_reduction(size: tuple[int, int], side: int) -> int:
 
 def decode_for_display(data: bytes, max_side: int = 2000) -> Decoded:
     """One decode, reduced when the image is much larger than ``max_side`` (never below it)."""
-    return decode(data, preview_reduction(check_image(data), max_side))
+    info = check_image(data)
+    return decode(data, preview_reduction((info.width, info.height), max_side), info=info)
 
 
 def halve(pixels: Pixels) -> Pixels:
     """Exactly half the size by area averaging (OpenCV's fast 2:1 path; an odd last row or
     column is dropped)."""
+    if min(pixels.shape[:2]) < 2:
+        return pixels  # nothing left to halve on one side (a strip is refused before this)
     even = pixels[: pixels.shape[0] // 2 * 2, : pixels.shape[1] // 2 * 2]
     return cv2.resize(even, (even.shape[1] // 2, even.shape[0] // 2), interpolation=cv2.INTER_AREA)
 

@@ -482,7 +482,9 @@ def _png(width: int, height: int, complete: bool = True) -> bytes:
 
 
 def _jpeg() -> bytes:
-    ok, data = cv2.imencode(".jpg", np.full((200, 300, 3), 128, np.uint8))
+    image = np.full((200, 300, 3), 128, np.uint8)
+    cv2.putText(image, "OK", (90, 120), cv2.FONT_HERSHEY_SIMPLEX, 2, (20, 20, 20), 4)
+    ok, data = cv2.imencode(".jpg", image)
     assert ok
     return bytes(data)
 

@@ -129,6 +129,7 @@ def test_a_real_png_bomb_is_refused_by_its_header() -> None:
     assert ok
     png = bytearray(bytes(data))
     png[16:24] = (30_000).to_bytes(4, "big") * 2  # width and height in IHDR
+    png[29:33] = zlib.crc32(bytes(png[12:29])).to_bytes(4, "big")  # a valid header
     with pytest.raises(ProtocolError) as info:
         decode(bytes(png))
     assert info.value.code is ErrorCode.IMAGE_TOO_LARGE

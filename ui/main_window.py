@@ -599,7 +599,7 @@ class MainWindow(QMainWindow):
             return
         self.upcoming = [held for held in self.upcoming if held.request.request_id != rid]
         for ref in item.request.evidence:
-            self.library.expect(ref.sha256, ref.label or ref.kind, ref.kind)
+            self.library.expect(ref.sha256, ref.label or ref.kind, ref.kind, item=rid)
         self._arrived[item.request.request_id] = self._clock()
         self.upcoming.append(item)  # held as next while one is on screen: its images load
         if self.item is None or self._settled:

@@ -190,6 +190,21 @@ def image_problem(code: str) -> str:
         "E_IMAGE_TOO_LARGE": QCoreApplication.translate(
             "texts", "⚠ This image is too large to open safely (more than 60 million pixels)."
         ),
+        "E_IMAGE_SHAPE": QCoreApplication.translate(
+            "texts",
+            "⚠ This image is a thin strip or a few pixels across: it cannot be a scan of the "
+            "document. Return for a rescan.",
+        ),
+        "E_IMAGE_BUDGET": QCoreApplication.translate(
+            "texts",
+            "⚠ This item's images are too large together to open safely (more than 80 million "
+            "pixels). Return for a rescan at a lower resolution.",
+        ),
+        "E_IMAGE_BLANK": QCoreApplication.translate(
+            "texts",
+            "⚠ This image is blank: a single flat colour, nothing on it to check. Return for a "
+            "rescan.",
+        ),
     }.get(
         code,
         QCoreApplication.translate("texts", "⚠ This image cannot be shown (%1).").replace(

@@ -30,6 +30,7 @@ from clientsvc.catalogue import check_reason
 from clientsvc.curve import Transport, start_authenticator
 from clientsvc.dual import DualPolicy, Verdicts
 from clientsvc.identity import AuthorizerProfile, Directory, verify_decision, verify_presence
+from clientsvc.imagecheck import check_declared, check_item, read_header
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import (
@@ -649,6 +650,7 @@ class Broker:
         missing = [s for s in wanted if s not in received and not self.journal.has_evidence(s)]
         if missing:
             raise ProtocolError(ErrorCode.EVIDENCE_MISSING, f"{len(missing)} image(s) not sent")
+        self._check_pixels(list(wanted), received)
         at = now_ms()
         entry = Entry(
             msg,
@@ -674,6 +676,26 @@ class Broker:
             ) from exc
         log.info("accepted %s (%s) from teller %s", msg.request_id, msg.txn_type, msg.teller_id)
         self._reply(identity, request, [self._submit_ack(entry)])
+
+    def _check_pixels(self, shas: list[str], received: dict[str, tuple[str, bytes]]) -> None:
+        """§5.3 (5): what the images' headers declare, before any workstation decodes them:
+        each image's size and shape, enough data for that size, and the pixels of all of them
+        together (``clientsvc.imagecheck``, the workstation's own checks). An image whose
+        headers cannot be read is left to the workstation, which refuses to show it."""
+        infos = []
+        for sha in shas:
+            held = received.get(sha) or self.journal.evidence(sha) or ("", b"")
+            blob = held[1]
+            try:
+                info = read_header(blob)
+            except ProtocolError:
+                continue
+            try:
+                check_declared(info)
+            except ProtocolError as err:
+                raise ProtocolError(err.code, f"image {sha[:12]}: {err.detail}") from None
+            infos.append(info)
+        check_item(infos)
 
     @staticmethod
     def _sha(blob: bytes) -> str:

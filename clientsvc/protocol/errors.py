@@ -49,6 +49,9 @@ class ErrorCode(StrEnum):
     IMAGE_TRUNCATED = "E_IMAGE_TRUNCATED"
     IMAGE_CORRUPT = "E_IMAGE_CORRUPT"
     IMAGE_TOO_LARGE = "E_IMAGE_TOO_LARGE"
+    IMAGE_SHAPE = "E_IMAGE_SHAPE"  # a side under 8 pixels, or a strip (over 20 : 1)
+    IMAGE_BUDGET = "E_IMAGE_BUDGET"  # one item's images together declare too many pixels
+    IMAGE_BLANK = "E_IMAGE_BLANK"  # decodes to a flat field: nothing on it to check
 
 
 class ProtocolError(Exception):

@@ -26,6 +26,10 @@ from clientsvc.video.frames import BadFrame, FrameHeader, topic, unpack
 
 log = logging.getLogger("authdesk.video")
 
+VIDEO_MAX_PIXELS = 3840 * 2160
+"""A counter camera's frame is at most 4K (most send 1280 × 720): a frame whose header declares
+more is dropped before anything is allocated for it."""
+
 
 @dataclass(frozen=True)
 class VideoFrame:
@@ -187,7 +191,7 @@ class VideoSubscriber:
             header, jpeg = unpack(message)
             if header.camera_id != self._camera:
                 return  # a late frame of the camera watched before
-            decoded = decode(jpeg, self.reduction)
+            decoded = decode(jpeg, self.reduction, max_pixels=VIDEO_MAX_PIXELS, refuse_blank=False)
         except (BadFrame, ProtocolError) as exc:
             self.bad_frames += 1
             log.warning("camera %s: unreadable frame dropped (%s)", self._camera, exc)

@@ -95,7 +95,7 @@
     <context>
         <name>LeadWindow</name>
         <message>
-            <location filename="../../ui/lead/window.py" line="+91" />
+            <location filename="../../ui/lead/window.py" line="+105" />
             <source>AuthDesk — Center lead — %1 (%2)</source>
             <translation>AuthDesk — Center lead — %1 (%2)</translation>
         </message>
@@ -220,18 +220,18 @@
         </message>
         <message>
             <location line="+19" />
-            <location line="+386" />
+            <location line="+389" />
             <source>From</source>
             <translation>From</translation>
         </message>
         <message>
-            <location line="-385" />
-            <location line="+387" />
+            <location line="-388" />
+            <location line="+390" />
             <source>To</source>
             <translation>To</translation>
         </message>
         <message>
-            <location line="-386" />
+            <location line="-389" />
             <source>Seed</source>
             <translation>Seed</translation>
         </message>
@@ -386,7 +386,7 @@
             <translation>2 · The original decision</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+6" />
             <source>3 · Finding (差错认定)</source>
             <translation>3 · Finding (差错认定)</translation>
         </message>
@@ -441,7 +441,7 @@
             <translation>Reviewing %1</translation>
         </message>
         <message>
-            <location line="+19" />
+            <location line="+24" />
             <source>Checklist as ticked:</source>
             <translation>Checklist as ticked:</translation>
         </message>
@@ -451,12 +451,7 @@
             <translation>loading…</translation>
         </message>
         <message>
-            <location line="+15" />
-            <source>⚠ this image cannot be decoded</source>
-            <translation>⚠ this image cannot be decoded</translation>
-        </message>
-        <message>
-            <location line="+5" />
+            <location line="+17" />
             <source>image not at the center: %1</source>
             <translation>image not at the center: %1</translation>
         </message>
@@ -652,12 +647,12 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+149" />
+            <location filename="../../ui/main_window.py" line="+150" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — Remote authorization — %1 (%2)</translation>
         </message>
         <message>
-            <location line="+182" />
+            <location line="+184" />
             <source>Message to the teller (optional; required for “Other”):</source>
             <translation>Message to the teller (optional; required for “Other”):</translation>
         </message>
@@ -779,7 +774,7 @@ Press F12 when you are back.</translation>
             <translation>Teller's note</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location line="+31" />
             <source>双人授权 · Two approvals needed: you are the first; another authorizer approves after you.</source>
             <translation>双人授权 · Two approvals needed: you are the first; another authorizer approves after you.</translation>
         </message>
@@ -1563,7 +1558,22 @@ Press F12 when you are back.</translation>
             <translation>⚠ This image is too large to open safely (more than 60 million pixels).</translation>
         </message>
         <message>
+            <location line="+3" />
+            <source>⚠ This image is a thin strip or a few pixels across: it cannot be a scan of the document. Return for a rescan.</source>
+            <translation>⚠ This image is a thin strip or a few pixels across: it cannot be a scan of the document. Return for a rescan.</translation>
+        </message>
+        <message>
             <location line="+5" />
+            <source>⚠ This item's images are too large together to open safely (more than 80 million pixels). Return for a rescan at a lower resolution.</source>
+            <translation>⚠ This item's images are too large together to open safely (more than 80 million pixels). Return for a rescan at a lower resolution.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>⚠ This image is blank: a single flat colour, nothing on it to check. Return for a rescan.</source>
+            <translation>⚠ This image is blank: a single flat colour, nothing on it to check. Return for a rescan.</translation>
+        </message>
+        <message>
+            <location line="+7" />
             <source>⚠ This image cannot be shown (%1).</source>
             <translation>⚠ This image cannot be shown (%1).</translation>
         </message>

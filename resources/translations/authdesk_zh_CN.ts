@@ -95,7 +95,7 @@
     <context>
         <name>LeadWindow</name>
         <message>
-            <location filename="../../ui/lead/window.py" line="+91" />
+            <location filename="../../ui/lead/window.py" line="+105" />
             <source>AuthDesk — Center lead — %1 (%2)</source>
             <translation>AuthDesk — 中心主管 — %1（%2）</translation>
         </message>
@@ -220,18 +220,18 @@
         </message>
         <message>
             <location line="+19" />
-            <location line="+386" />
+            <location line="+389" />
             <source>From</source>
             <translation>开始日期</translation>
         </message>
         <message>
-            <location line="-385" />
-            <location line="+387" />
+            <location line="-388" />
+            <location line="+390" />
             <source>To</source>
             <translation>结束日期</translation>
         </message>
         <message>
-            <location line="-386" />
+            <location line="-389" />
             <source>Seed</source>
             <translation>随机种子</translation>
         </message>
@@ -386,7 +386,7 @@
             <translation>2 · 原授权结果</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+6" />
             <source>3 · Finding (差错认定)</source>
             <translation>3 · 差错认定</translation>
         </message>
@@ -441,7 +441,7 @@
             <translation>正在复核 %1</translation>
         </message>
         <message>
-            <location line="+19" />
+            <location line="+24" />
             <source>Checklist as ticked:</source>
             <translation>核对清单勾选情况：</translation>
         </message>
@@ -451,12 +451,7 @@
             <translation>加载中…</translation>
         </message>
         <message>
-            <location line="+15" />
-            <source>⚠ this image cannot be decoded</source>
-            <translation>⚠ 此影像无法解码</translation>
-        </message>
-        <message>
-            <location line="+5" />
+            <location line="+17" />
             <source>image not at the center: %1</source>
             <translation>中心无此影像：%1</translation>
         </message>
@@ -652,12 +647,12 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+149" />
+            <location filename="../../ui/main_window.py" line="+150" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — 远程授权 — %1（%2）</translation>
         </message>
         <message>
-            <location line="+182" />
+            <location line="+184" />
             <source>Message to the teller (optional; required for “Other”):</source>
             <translation>给柜员的留言（选填；选择“其他”时必填）：</translation>
         </message>
@@ -779,7 +774,7 @@ Press F12 when you are back.</source>
             <translation>柜员备注</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location line="+31" />
             <source>双人授权 · Two approvals needed: you are the first; another authorizer approves after you.</source>
             <translation>双人授权 · 需两人授权通过：您是第一授权人，之后由另一名授权员授权。</translation>
         </message>
@@ -1562,7 +1557,22 @@ Press F12 when you are back.</source>
             <translation>⚠ 此影像过大，无法安全打开（超过 6000 万像素）。</translation>
         </message>
         <message>
+            <location line="+3" />
+            <source>⚠ This image is a thin strip or a few pixels across: it cannot be a scan of the document. Return for a rescan.</source>
+            <translation>⚠ 此影像为细长条或仅有几个像素宽，不可能是凭证的扫描件。请退回重新扫描。</translation>
+        </message>
+        <message>
             <location line="+5" />
+            <source>⚠ This item's images are too large together to open safely (more than 80 million pixels). Return for a rescan at a lower resolution.</source>
+            <translation>⚠ 本笔业务的影像合计过大，无法安全打开（超过 8000 万像素）。请退回，以较低分辨率重新扫描。</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>⚠ This image is blank: a single flat colour, nothing on it to check. Return for a rescan.</source>
+            <translation>⚠ 此影像为空白：整幅为单一颜色，没有可审核的内容。请退回重新扫描。</translation>
+        </message>
+        <message>
+            <location line="+7" />
             <source>⚠ This image cannot be shown (%1).</source>
             <translation>⚠ 此影像无法显示（%1）。</translation>
         </message>

@@ -5,6 +5,12 @@ the engine); a large scan is first decoded reduced (``IMREAD_REDUCED_*``) so tha
 picture paints at once, then in full. Each image becomes a pyramid of exact halvings that the
 viewers paint from. Display adjustments (brightness, contrast, sharpen) are computed here too.
 Images of items no longer in hand are dropped (``keep_only``), so memory stays bounded.
+
+Nothing is decoded before its headers are checked and its pixels admitted to the budget
+(``clientsvc.imagecheck.PixelLedger``): an item's images together at most ``ITEM_PIXELS`` (the
+image that goes past fails with ``E_IMAGE_BUDGET``, which blocks approval like any bad image),
+and all images held at most ``WORKSTATION_PIXELS`` (an image past it waits, shown as loading,
+until images of items no longer in hand are let go).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Signal
 from PySide6.QtGui import QImage
 
+from clientsvc.imagecheck import ImageInfo, PixelLedger
 from clientsvc.imaging import (
     Adjustment,
     adjust,
@@ -113,10 +120,12 @@ def _shown(pixels: np.ndarray[Any, Any]) -> ShownImage:
     return ShownImage(pixels)
 
 
-def _prepare(data: bytes, reduction: int, above: int = 0) -> tuple[int, int, list[ShownImage]]:
+def _prepare(
+    data: bytes, reduction: int, above: int = 0, info: ImageInfo | None = None
+) -> tuple[int, int, list[ShownImage]]:
     """Decode and build the pyramid, stopping at levels longer than ``above`` pixels: the
-    preview decoded beside it provides the smaller ones."""
-    decoded = decode(data, reduction, bgra=False)
+    preview decoded beside it provides the smaller ones. ``info``: the headers, checked."""
+    decoded = decode(data, reduction, bgra=False, info=info)
     levels = halvings(decoded.pixels)
     if above:
         levels = [levels[0], *(level for level in levels[1:] if max(level.shape[:2]) > above)]
@@ -127,52 +136,82 @@ class EvidenceLibrary(QObject):
     sig_image_changed = Signal(str)
     """An image got a preview, its full resolution, an adjustment, or failed (sha256)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, ledger: PixelLedger | None = None) -> None:
         super().__init__(parent)
         self._images: dict[str, EvidenceImage] = {}
+        self.ledger = ledger or PixelLedger()
+        self._waiting: dict[str, tuple[bytes, ImageInfo]] = {}  # admitted once memory frees
 
     def get(self, sha256: str) -> EvidenceImage | None:
         return self._images.get(sha256)
 
-    def expect(self, sha256: str, label: str, kind: str) -> EvidenceImage:
-        """Announce an image (its bytes come later): it shows as loading meanwhile."""
+    def expect(self, sha256: str, label: str, kind: str, item: str = "") -> EvidenceImage:
+        """Announce an image of ``item`` (its bytes come later): it shows as loading
+        meanwhile. The item's images are counted together against its pixel budget."""
         image = self._images.get(sha256)
         if image is None:
             image = self._images[sha256] = EvidenceImage(sha256, label, kind)
+        self.ledger.expect(sha256, item)
         return image
 
     def keep_only(self, wanted: set[str]) -> None:
-        """Forget the images of items no longer in hand."""
+        """Forget the images of items no longer in hand; their pixels go back to the budget,
+        and images that waited for them are decoded."""
         for sha in [s for s in self._images if s not in wanted]:
             del self._images[sha]
+            self._waiting.pop(sha, None)
+        self.ledger.keep_only(wanted)
+        for sha, (data, info) in list(self._waiting.items()):
+            image = self._images.get(sha)
+            if image is not None and self.ledger.fits(sha, info.pixels):
+                del self._waiting[sha]
+                self._admit(image, data, info)
 
     def fail(self, sha256: str, code: str) -> None:
         image = self._images.get(sha256)
+        self.ledger.release(sha256)  # nothing of it is held
         if image is not None:
             image.error, image.levels, image.adjusted = code, [], {}
             self.sig_image_changed.emit(sha256)
 
     def load(self, sha256: str, data: bytes) -> None:
-        """Decode on the pool: a reduced preview first when the scan is large, then the whole."""
+        """Decode on the pool: a reduced preview first when the scan is large, then the whole.
+        The headers are checked and the pixels admitted first (here, before any allocation)."""
         image = self._images.get(sha256)
-        if image is None or image.ready or image.error:
+        if image is None or image.ready or image.error or sha256 in self._waiting:
             return
         try:
-            size = check_image(data)
+            info = check_image(data)
+            self.ledger.check_item(sha256, info.pixels)
         except ProtocolError as err:
             log.warning("image %s refused: %s", sha256[:12], err)
             self.fail(sha256, err.code.value)
             return
+        if not self.ledger.fits(sha256, info.pixels):
+            log.info("image %s waits for memory (%s pixels)", sha256[:12], f"{info.pixels:,}")
+            self._waiting[sha256] = (data, info)
+            return
+        self._admit(image, data, info)
+
+    def _admit(self, image: EvidenceImage, data: bytes, info: ImageInfo) -> None:
+        self.ledger.admit(image.sha256, info.pixels)
+        size = (info.width, info.height)
         reduction = preview_reduction(size, PREVIEW_SIDE)
         if reduction > 1:
-            self._decode(image, data, reduction, PRIORITY_PREVIEW)
+            self._decode(image, data, info, reduction, PRIORITY_PREVIEW)
             # the whole at the same time, without the small levels the preview brings
-            self._decode(image, data, 1, PRIORITY_FULL, above=max(size) // reduction + 1)
+            self._decode(image, data, info, 1, PRIORITY_FULL, above=max(size) // reduction + 1)
         else:
-            self._decode(image, data, 1, PRIORITY_FULL)
+            self._decode(image, data, info, 1, PRIORITY_FULL)
 
     def _decode(
-        self, image: EvidenceImage, data: bytes, reduction: int, priority: int, above: int = 0
+        self,
+        image: EvidenceImage,
+        data: bytes,
+        info: ImageInfo,
+        reduction: int,
+        priority: int,
+        above: int = 0,
     ) -> None:
         def done(result: tuple[int, int, list[ShownImage]]) -> None:
             if self._images.get(image.sha256) is not image or image.error:
@@ -197,7 +236,11 @@ class EvidenceLibrary(QObject):
                 self.fail(image.sha256, code)
 
         run_in_background(
-            lambda: _prepare(data, reduction, above), done, failed, owner=self, priority=priority
+            lambda: _prepare(data, reduction, above, info),
+            done,
+            failed,
+            owner=self,
+            priority=priority,
         )
 
     def request_adjusted(self, sha256: str, how: Adjustment) -> bool:

@@ -41,9 +41,12 @@ from PySide6.QtWidgets import (
 
 from clientsvc.center.lead import ERROR_CATEGORIES
 from clientsvc.center.sampling import sample_size
+from clientsvc.imaging import decode_for_display, fit_within
 from clientsvc.protocol.edge import display_name, visible
+from clientsvc.protocol.errors import ProtocolError
 from ui import texts
 from ui.background import run_in_background
+from ui.evidence.library import ShownImage
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 
@@ -518,22 +521,19 @@ class LeadWindow(QMainWindow):
             self.review_images.addWidget(label)
 
             def decode(sha: str = sha) -> QImage:
-                image = QImage.fromData(self.client.image(sha))
-                return image.scaled(
-                    440,
-                    320,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
+                # the workstation's checks and decode: budgets, orientation, blank fields
+                decoded = decode_for_display(self.client.image(sha), max_side=880)
+                return ShownImage(fit_within(decoded.pixels, 440, 320)).image.copy()
 
             def show(image: QImage, label: QLabel = label) -> None:
-                if image.isNull():
-                    label.setText(self.tr("⚠ this image cannot be decoded"))
-                else:
-                    label.setPixmap(QPixmap.fromImage(image))
+                label.setPixmap(QPixmap.fromImage(image))
 
             def missing(exc: BaseException, label: QLabel = label) -> None:
-                label.setText(self.tr("image not at the center: %1").replace("%1", str(exc)))
+                if isinstance(exc, ProtocolError) and exc.code.value.startswith("E_IMAGE"):
+                    label.setText(texts.error(exc.code.value))
+                    label.setWordWrap(True)
+                else:
+                    label.setText(self.tr("image not at the center: %1").replace("%1", str(exc)))
 
             run_in_background(decode, show, missing, owner=label)
         self.sig_review_changed.emit()
