@@ -121,12 +121,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ce_sub = ce.add_subparsers(dest="center_command")
     ver = ce_sub.add_parser(
-        "verify", help="check every terminal's audit chain against the center's receipts"
+        "verify",
+        help="check every terminal's chain and the receipts, rebuild the lead's tables from "
+        "the signed records and compare, list the records held in quarantine",
     )
     _common(ver, nested=True)
     ver.add_argument(
         "--db", help="database: a SQLite file or a postgresql:// URL", default=argparse.SUPPRESS
     )
+    cmp = ce_sub.add_parser(
+        "compare", help="compare a terminal's audit cache (a copy of its file) with the center's"
+    )
+    _common(cmp, nested=True)
+    cmp.add_argument(
+        "--db", help="database: a SQLite file or a postgresql:// URL", default=argparse.SUPPRESS
+    )
+    cmp.add_argument("--cache", type=Path, required=True, help="the terminal's audit.sqlite3")
+    cmp.add_argument("--terminal", help="the terminal id (default: the one its receipts name)")
     smp = ce_sub.add_parser(
         "sample", help="draw the day's re-review sample (reproducible: prints ids and plan)"
     )
@@ -177,8 +188,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(lst)
     demo_ids = asub.add_parser("demo-identities", help="provision the demo's throwaway identities")
     _common(demo_ids)
-    aud = asub.add_parser("audit-verify", help="check this terminal's audit cache (its chain)")
+    aud = asub.add_parser(
+        "audit-verify",
+        help="check this terminal's audit cache (its chain, its receipts, the center's head)",
+    )
     _common(aud)
+    aud.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not ask the center for its head (a cut tail then cannot show)",
+    )
     cfg = asub.add_parser("config", help="check a configuration file, or print a template")
     cfg_sub = cfg.add_subparsers(dest="config_command", required=True)
     chk = cfg_sub.add_parser("check", help="explain every problem of a TOML configuration file")
@@ -417,6 +436,8 @@ def run_center(args: argparse.Namespace) -> int:
         return 2
     if args.center_command == "verify":
         return _center_verify(store)
+    if args.center_command == "compare":
+        return _center_compare(args, store)
     if args.center_command == "sample":
         return _center_sample(args, settings, store)
     brokers = frozenset(b.strip() for b in settings.center_brokers.split(",") if b.strip())
@@ -473,23 +494,80 @@ def _center_sample(args: argparse.Namespace, settings: Settings, store: Any) -> 
 
 
 def _center_verify(store: Any) -> int:
-    """Print each terminal's chain report; exit 1 if any problem was found."""
-    reports = store.verify()
+    """Print what ``clientsvc.center.verify.verify_center`` found; exit 1 on any problem."""
+    from clientsvc.center.verify import verify_center
+
+    try:
+        report = verify_center(store)
+    finally:
+        store.close()
     bad = 0
-    for terminal, report in reports.items():
-        state = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+    for terminal, chain in report.chains.items():
+        state = "ok" if chain.ok else f"{len(chain.problems)} problem(s)"
         print(
-            f"{terminal}: {report.rows} rows, head {report.head_seq}, "
-            f"{report.receipts} receipts: {state}"
+            f"{terminal}: {chain.rows} rows, head {chain.head_seq}, "
+            f"{chain.receipts} receipts: {state}"
         )
-        for problem in report.problems:
+        for problem in chain.problems:
             print(f"  {problem.kind:<12} seq {problem.seq}: {problem.detail}")
-        bad += not report.ok
-    if not reports:
+        bad += not chain.ok
+    if not report.chains:
         print("no terminal has pushed events yet")
-    print(f"verify: {len(reports)} terminal(s), {bad} with problems")
-    store.close()
-    return 1 if bad else 0
+    print(f"receipts, all terminals as one chain: {_state(report.receipts)}")
+    for problem in report.receipts:
+        print(f"  {problem.kind:<12} receipt {problem.seq}: {problem.detail}")
+    print(
+        "center_requests, brokers' records, findings against the signed records: "
+        f"{_state(report.differences)}"
+    )
+    for difference in report.differences[:50]:
+        print(f"  {difference}")
+    if len(report.differences) > 50:
+        print(f"  … and {len(report.differences) - 50} more")
+    print(f"quarantine: {len(report.quarantined)} record(s) held aside")
+    for q in report.quarantined:
+        print(
+            f"  {q['source']} {q['sender']} seq {q['seq']} ({q['request_id']} {q['event']}, "
+            f"{len(q['record'])} bytes): {q['error']}"
+        )
+    print(
+        f"verify: {len(report.chains)} terminal(s), {bad} with problems; "
+        f"{len(report.receipts)} receipt problem(s), {len(report.differences)} table "
+        f"difference(s), {len(report.quarantined)} quarantined: {'ok' if report.ok else 'BAD'}"
+    )
+    return 0 if report.ok else 1
+
+
+def _state(problems: Any) -> str:
+    return "ok" if not problems else f"{len(problems)} problem(s)"
+
+
+def _center_compare(args: argparse.Namespace, store: Any) -> int:
+    """A terminal's cache against the center's copy: the first difference first; exit 1 if
+    they differ, 2 if the cache cannot be read."""
+    from clientsvc.center.verify import compare_with_center, read_cache
+    from clientsvc.protocol.errors import ProtocolError
+
+    try:
+        copy = read_cache(args.cache, args.terminal)
+        differences = compare_with_center(copy, store)
+    except ProtocolError as err:
+        print(f"authdesk center compare: {err.detail}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    print(
+        f"{copy.terminal_id}: the cache {args.cache} holds {len(copy.rows)} rows and "
+        f"{len(copy.receipts)} receipts"
+    )
+    if not differences:
+        print("compare: the cache and the center's copy agree")
+        return 0
+    print(f"first difference: {differences[0]}")
+    for difference in differences[1:50]:
+        print(f"  {difference}")
+    print(f"compare: {len(differences)} difference(s)")
+    return 1
 
 
 def run_teller(args: argparse.Namespace) -> int:
@@ -583,11 +661,16 @@ def run_admin(args: argparse.Namespace) -> int:
         return 2
 
 
-def _audit_verify(settings: Settings) -> int:
+def _audit_verify(settings: Settings, offline: bool = False) -> int:
     """Open the audit cache (upgrading it to this version's schema) and walk its chain against
-    the center's receipts it holds: what an upgrade must leave intact."""
-    from clientsvc.audit.chain import read_receipt_public
+    the center's receipts it holds and against the center's head, asked for now: a cache cut
+    back to an earlier state of itself (its tail and that tail's receipts deleted, or a suffix
+    re-hashed and the later receipts deleted) is a valid chain, and only the center's word
+    shows it. Exit 0 intact, 1 broken, 3 intact here but the center could not be asked."""
+    from app.keys import sync_config
+    from clientsvc.audit.chain import ChainProblem, Receipt, read_receipt_public
     from clientsvc.audit.store import AuditStore
+    from clientsvc.audit.sync import center_head
     from clientsvc.protocol.errors import ProtocolError
 
     if not settings.audit_path.exists():
@@ -597,15 +680,45 @@ def _audit_verify(settings: Settings) -> int:
         public = read_receipt_public(settings.receipt_public(settings.center_key))
     except ProtocolError:
         public = None  # the chain is still checked; receipts cannot be
+    anchor: Receipt | None = None
+    asked, unasked = False, "offline" if offline else ""
+    if public is None:
+        unasked = "no receipt key for the center"
+    elif not offline:
+        try:
+            anchor = center_head(sync_config(settings), timeout_ms=5000)
+            asked = True
+        except ProtocolError as err:
+            unasked = f"{err.code.value} {err.detail}"
     store = AuditStore(settings.audit_path)
     try:
-        events, problems = len(store.events()), store.verify_chain(public)
+        events, problems = len(store.events()), store.verify_chain(public, anchor=anchor)
+        held = store.receipts()
     finally:
         store.close()
+    if asked and anchor is None and held:
+        problems.append(
+            ChainProblem(
+                "truncated",
+                1,
+                f"the center holds no row of terminal {settings.terminal_id}, yet the cache "
+                f"holds {len(held)} receipt(s) it signed: the center's copy was deleted",
+            )
+        )
     for problem in problems:
         print(f"  - {problem}", file=sys.stderr)
-    print(f"{settings.audit_path}: {events} events, chain {'intact' if not problems else 'BROKEN'}")
-    return 0 if not problems else 1
+    if asked:
+        where = f"the center's head: seq {anchor.head_seq}" if anchor else "the center: no rows"
+        checked = f" (checked against {where})"
+    else:
+        checked = f"; NOT checked against the center ({unasked}): a cut tail would not show"
+    print(
+        f"{settings.audit_path}: {events} events, chain "
+        f"{'intact' if not problems else 'BROKEN'}{checked}"
+    )
+    if problems:
+        return 1
+    return 3 if unasked and public is not None and not offline else 0
 
 
 def _config_command(args: argparse.Namespace) -> int:
@@ -640,7 +753,7 @@ def _admin_command(args: argparse.Namespace, settings: Settings) -> int:
         print("\n".join(listing(settings)))
         return 0
     if args.admin_command == "audit-verify":
-        return _audit_verify(settings)
+        return _audit_verify(settings, args.offline)
     if args.admin_command == "server-key":
         if settings.server_secret(args.name).exists():
             raise AdminError(f"{args.name} has a key already: {settings.server_secret(args.name)}")

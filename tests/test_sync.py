@@ -347,8 +347,8 @@ def test_a_cache_written_before_the_migrations_is_upgraded_with_its_events_intac
     assert store.verify_chain() == []
     store.close()
     db = sqlite3.connect(path)
-    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
-    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
+    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
     db.close()
 
 

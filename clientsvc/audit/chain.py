@@ -7,6 +7,12 @@ row and two rows swapped; it cannot catch a truncated tail or a re-written and r
 suffix, because what is left is a valid chain. The center's receipts close that gap: after
 storing a batch the center signs (terminal, head seq, head hash, count) with its Ed25519 key,
 and ``verify_chain`` compares the rows with every receipt.
+
+Receipts are chained too (version 2): each names this terminal's receipt before it (``n``,
+``prev``: its number and the previous one's digest) and the receipt the center signed before
+it for any terminal (``serial``, ``center_prev``). A receipt deleted is then a gap: in the
+terminal's receipts, and in the center's, where every later receipt of any terminal still
+names it. Receipts from before version 2 (no ``n``) keep verifying as they were signed.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +36,8 @@ from clientsvc.protocol.errors import ErrorCode, ProtocolError
 GENESIS = "0" * 64
 ROW_KEYS = ("seq", "at_ms", "kind", "request_id", "authorizer_id", "payload", "prev_hash", "hash")
 _HASHED = ("seq", "at_ms", "kind", "request_id", "authorizer_id", "payload")
-RECEIPT_DOMAIN = b"authdesk-receipt-v1\n"
+RECEIPT_DOMAIN = b"authdesk-receipt-v1\n"  # a receipt without its links (before version 2)
+RECEIPT_DOMAIN_V2 = b"authdesk-receipt-v2\n"  # with n, prev, serial, center_prev
 
 
 _string = json.encoder.encode_basestring  # a JSON string, non-ASCII kept as it is
@@ -77,7 +84,7 @@ def _plain(body: Mapping[str, Any]) -> bool:
 @dataclass(frozen=True)
 class Receipt:
     """The center's signed word that it holds a terminal's rows 1 … ``head_seq``, the last of
-    them with ``head_hash``."""
+    them with ``head_hash``; from version 2 also which receipts came before it."""
 
     terminal_id: str
     head_seq: int
@@ -86,9 +93,17 @@ class Receipt:
     at_ms: int
     key_id: str
     signature: str = ""
+    n: int | None = None  # this terminal's n-th receipt (None: a version-1 receipt)
+    prev: str | None = None  # the digest of this terminal's receipt n - 1 (GENESIS for n = 1)
+    serial: int | None = None  # the center's serial-th receipt, all terminals together
+    center_prev: str | None = None  # the digest of the center's receipt serial - 1
+
+    @property
+    def chained(self) -> bool:
+        return self.n is not None
 
     def signed_fields(self) -> dict[str, Any]:
-        return {
+        fields: dict[str, Any] = {
             "terminal_id": self.terminal_id,
             "head_seq": self.head_seq,
             "head_hash": self.head_hash,
@@ -96,9 +111,41 @@ class Receipt:
             "at_ms": self.at_ms,
             "key_id": self.key_id,
         }
+        if self.chained:
+            fields |= {
+                "n": self.n,
+                "prev": self.prev,
+                "serial": self.serial,
+                "center_prev": self.center_prev,
+            }
+        return fields
+
+    def signed_bytes(self) -> bytes:
+        domain = RECEIPT_DOMAIN_V2 if self.chained else RECEIPT_DOMAIN
+        return domain + canonical_bytes(self.signed_fields())
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.signed_fields(), "signature": self.signature}
+
+    def digest(self) -> str:
+        """What the next receipt names: SHA-256 of the receipt as signed, signature included."""
+        return hashlib.sha256(canonical_bytes(self.to_dict())).hexdigest()
+
+    def columns(self) -> dict[str, Any]:
+        """The receipt as the tables keep it (the workstation's ``receipts``, the center's)."""
+        return {
+            "terminal_id": self.terminal_id,
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+            "count": self.count,
+            "at_ms": self.at_ms,
+            "key_id": self.key_id,
+            "signature": self.signature,
+            "n": self.n,
+            "prev": self.prev,
+            "serial": self.serial,
+            "center_prev": self.center_prev,
+        }
 
     @classmethod
     def from_row(cls, row: Any, terminal_id: str | None = None) -> Receipt:
@@ -112,11 +159,16 @@ class Receipt:
             at_ms=int(fields["at_ms"]),
             key_id=str(fields["key_id"]),
             signature=str(fields["signature"]),
+            n=_int_or_none(fields.get("n")),
+            prev=_str_or_none(fields.get("prev")),
+            serial=_int_or_none(fields.get("serial")),
+            center_prev=_str_or_none(fields.get("center_prev")),
         )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Receipt:
         try:
+            chained = data.get("n") is not None
             receipt = cls(
                 terminal_id=str(data["terminal_id"]),
                 head_seq=int(data["head_seq"]),
@@ -125,14 +177,38 @@ class Receipt:
                 at_ms=int(data["at_ms"]),
                 key_id=str(data["key_id"]),
                 signature=str(data["signature"]),
+                n=int(data["n"]) if chained else None,
+                prev=str(data["prev"]) if chained else None,
+                serial=int(data["serial"]) if chained else None,
+                center_prev=str(data["center_prev"]) if chained else None,
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ProtocolError(ErrorCode.MALFORMED, f"bad receipt: {exc}") from exc
         return receipt
 
 
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def receipt_bytes(fields: Mapping[str, Any]) -> bytes:
+    """The bytes a version-1 receipt's signature covers."""
     return RECEIPT_DOMAIN + canonical_bytes(dict(fields))
+
+
+@dataclass(frozen=True)
+class ReceiptLinks:
+    """Where a new receipt goes in the chains: this terminal's n-th, the center's serial-th,
+    each with the digest of the receipt before it."""
+
+    n: int
+    prev: str
+    serial: int
+    center_prev: str
 
 
 class ReceiptSigner:
@@ -141,11 +217,26 @@ class ReceiptSigner:
         self.key_id = key_id_of(private.public_key())
 
     def sign(
-        self, terminal_id: str, head_seq: int, head_hash: str, count: int, at_ms: int
+        self,
+        terminal_id: str,
+        head_seq: int,
+        head_hash: str,
+        count: int,
+        at_ms: int,
+        links: ReceiptLinks | None = None,
     ) -> Receipt:
+        """A receipt; chained (version 2) when ``links`` says where it goes, as the center
+        signs them (without: version 1, for tests of the rows alone)."""
         unsigned = Receipt(terminal_id, head_seq, head_hash, count, at_ms, self.key_id)
-        signature = self.private.sign(receipt_bytes(unsigned.signed_fields())).hex()
-        return Receipt(terminal_id, head_seq, head_hash, count, at_ms, self.key_id, signature)
+        if links is not None:
+            unsigned = replace(
+                unsigned,
+                n=links.n,
+                prev=links.prev,
+                serial=links.serial,
+                center_prev=links.center_prev,
+            )
+        return replace(unsigned, signature=self.private.sign(unsigned.signed_bytes()).hex())
 
 
 def verify_receipt(receipt: Receipt, public: Ed25519PublicKey) -> None:
@@ -155,7 +246,7 @@ def verify_receipt(receipt: Receipt, public: Ed25519PublicKey) -> None:
             ErrorCode.BAD_SIGNATURE, f"receipt signed by unknown key {receipt.key_id}"
         )
     try:
-        public.verify(bytes.fromhex(receipt.signature), receipt_bytes(receipt.signed_fields()))
+        public.verify(bytes.fromhex(receipt.signature), receipt.signed_bytes())
     except (InvalidSignature, ValueError) as exc:
         raise ProtocolError(
             ErrorCode.BAD_SIGNATURE, "the receipt's signature does not verify"
@@ -192,7 +283,7 @@ def read_receipt_signer(secret_path: Path) -> ReceiptSigner:
         raise ProtocolError(
             ErrorCode.KEYRING,
             f"the center's receipt key {secret_path} cannot be read ({exc}): "
-            "run `authdesk admin server-key center`",
+            "run `authdesk admin server-key --name center`",
         ) from exc
     if not isinstance(private, Ed25519PrivateKey):
         raise ProtocolError(ErrorCode.KEYRING, f"{secret_path} is not an Ed25519 key")
@@ -237,7 +328,34 @@ def check_batch(rows: Sequence[Mapping[str, Any]], head_seq: int, head_hash: str
 
 # --- verifying a stored chain against its receipts ---------------------------------------------
 
-PROBLEM_KINDS = ("edited", "deleted", "reordered", "truncated", "rehashed", "bad_receipt")
+RECEIPTS_MISSED = "receipts_missed"  # the event the sync writes when a receipt never came
+
+
+def missed_receipts(rows: Iterable[Mapping[str, Any]]) -> set[int]:
+    """The receipt numbers the sync recorded, in the chain, as never received."""
+    numbers: set[int] = set()
+    for row in rows:
+        if row["kind"] != RECEIPTS_MISSED:
+            continue
+        try:
+            payload = json.loads(row["payload"])
+            first, last = int(payload["from_n"]), int(payload["to_n"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        numbers |= set(range(first, min(last, first + 10_000) + 1))
+    return numbers
+
+
+PROBLEM_KINDS = (
+    "edited",
+    "deleted",
+    "reordered",
+    "truncated",
+    "rehashed",
+    "bad_receipt",
+    "receipt_gap",
+    "uncovered",
+)
 
 
 @dataclass(frozen=True)
@@ -266,6 +384,10 @@ def verify_chain(
     rows: Iterable[Mapping[str, Any]],
     receipts: Iterable[Receipt] = (),
     public: Ed25519PublicKey | None = None,
+    *,
+    all_held: bool = False,
+    anchor: Receipt | None = None,
+    missed: Iterable[int] = (),
 ) -> ChainReport:
     """Walk a terminal's rows (in seq order) and its receipts; name every problem found.
 
@@ -276,9 +398,21 @@ def verify_chain(
     - ``truncated``: a receipt covers rows that are no longer there.
     - ``rehashed``: the chain is whole but a receipt's head hash differs: the rows after the
       last receipt that still matches were re-written and re-hashed.
-    - ``bad_receipt``: a receipt whose signature does not verify (a forged receipt).
+    - ``bad_receipt``: a receipt whose signature does not verify (a forged receipt), or that
+      the receipt after it does not name (it was changed).
+    - ``receipt_gap``: receipts numbered before one held are not there: deleted.
+    - ``uncovered``: (``all_held``, the center) rows after the last receipt: every row the
+      center stores is receipted in the same commit, so these were added around it, or their
+      receipts deleted.
+
+    ``all_held``: every receipt ever signed for the terminal is here (the center's copy). A
+    workstation may lack one (a reply lost on the way): ``missed`` names the numbers it
+    recorded as missed, in its chain, when the next receipt came. ``anchor``: the center's
+    receipt for its current head, asked for just now (verified by the caller): the cache's
+    rows and receipts must reach it.
     """
     held = [dict(r) for r in rows]
+    missed = set(missed) | missed_receipts(held)
     problems: list[ChainProblem] = []
     by_seq = {r["seq"]: r for r in held}
     seq_of_hash = {r["hash"]: r["seq"] for r in held}
@@ -323,6 +457,12 @@ def verify_chain(
                 problems.append(ChainProblem("bad_receipt", receipt.head_seq, err.detail))
                 continue
         valid.append(receipt)
+    bad = {r.head_seq for r in all_receipts} - {r.head_seq for r in valid}
+    ordered = sorted(all_receipts, key=lambda r: r.head_seq)
+    problems += _receipt_links(ordered, bad, set(missed), all_held)
+    if anchor is not None:
+        problems += _anchor_links(ordered, anchor)
+        valid.append(anchor)
     valid.sort(key=lambda r: r.head_seq)
     truncated_from: int | None = None
     last_good = 0
@@ -353,8 +493,122 @@ def verify_chain(
             )
             break
         last_good = receipt.head_seq
+    covered = max((r.head_seq for r in valid), default=0)
+    if all_held and head_seq > covered:
+        problems.append(
+            ChainProblem(
+                "uncovered",
+                covered + 1,
+                f"rows {covered + 1}–{head_seq} are covered by no receipt: added at the "
+                "center, or their receipts deleted",
+            )
+        )
     problems.sort(key=lambda p: (p.seq, p.kind))
     return ChainReport(len(held), head_seq, len(all_receipts), tuple(problems))
+
+
+def _receipt_links(
+    ordered: Sequence[Receipt], bad: set[int], missed: set[int], all_held: bool
+) -> list[ChainProblem]:
+    """Each chained receipt must name the one before it, numbered one less; a number skipped
+    is a receipt deleted (unless the workstation recorded it missed)."""
+    problems: list[ChainProblem] = []
+    before: Receipt | None = None
+    for held, receipt in enumerate(ordered):
+        if receipt.chained and receipt.n is not None:
+            expected: int | None
+            if before is None:
+                expected = 1
+            elif before.chained and before.n is not None:
+                expected = before.n + 1
+            else:  # after receipts from before the links: only the center holds every one
+                expected = held + 1 if all_held else None
+            after = before.head_seq + 1 if before is not None else 1
+            if expected is not None and receipt.n > expected:
+                gone = [m for m in range(expected, receipt.n) if all_held or m not in missed]
+                if gone:
+                    numbers = f"{gone[0]}" if len(gone) == 1 else f"{gone[0]}–{gone[-1]}"
+                    problems.append(
+                        ChainProblem(
+                            "receipt_gap",
+                            after,
+                            f"receipt(s) {numbers} before receipt {receipt.n} (head "
+                            f"{receipt.head_seq}) are not there: deleted",
+                        )
+                    )
+            elif expected is not None and receipt.n < expected:
+                problems.append(
+                    ChainProblem(
+                        "bad_receipt",
+                        receipt.head_seq,
+                        f"receipt {receipt.n} (head {receipt.head_seq}) is numbered before "
+                        "the receipt it follows",
+                    )
+                )
+            elif expected is not None:
+                named = before.digest() if before is not None else GENESIS
+                if receipt.prev != named and (before is None or before.head_seq not in bad):
+                    problems.append(
+                        ChainProblem(
+                            "bad_receipt",
+                            after if before is not None else 1,
+                            f"receipt {receipt.n} (head {receipt.head_seq}) does not name the "
+                            "receipt before it: that one was changed or replaced",
+                        )
+                    )
+        before = receipt
+    return problems
+
+
+def _anchor_links(ordered: Sequence[Receipt], anchor: Receipt) -> list[ChainProblem]:
+    """The center's newest receipt against the newest the cache holds. The cache may lack the
+    newest ones (a reply still on its way or lost): the rows up to the anchor's head are what
+    must match, which ``verify_chain`` checks with the anchor as one more receipt."""
+    last = next((r for r in reversed(ordered) if r.chained and r.n is not None), None)
+    if not anchor.chained or anchor.n is None or last is None or last.n is None:
+        return []
+    if last.n > anchor.n:
+        detail = f"the cache holds receipt {last.n}; the center's newest is {anchor.n}"
+    elif last.n == anchor.n and last.digest() != anchor.digest():
+        detail = f"the cache's receipt {last.n} is not the one the center signed"
+    else:
+        return []
+    return [ChainProblem("bad_receipt", last.head_seq, detail)]
+
+
+def verify_center_receipts(receipts: Iterable[Receipt]) -> list[ChainProblem]:
+    """The center's receipts, all terminals together, in the order signed: numbered 1, 2, …
+    each naming the one before. A terminal's newest receipts deleted (with its rows) leave
+    a gap here as soon as any terminal has been receipted since. ``seq`` is the serial."""
+    problems: list[ChainProblem] = []
+    expected, named = 1, GENESIS
+    for receipt in sorted((r for r in receipts if r.serial is not None), key=_serial):
+        serial = _serial(receipt)
+        if serial > expected:
+            numbers = f"{expected}" if serial - 1 == expected else f"{expected}–{serial - 1}"
+            problems.append(
+                ChainProblem(
+                    "receipt_gap",
+                    expected,
+                    f"the center's receipt(s) {numbers} are not there: deleted (receipt "
+                    f"{serial}, {receipt.terminal_id}'s, follows them)",
+                )
+            )
+        elif serial == expected and receipt.center_prev != named:
+            problems.append(
+                ChainProblem(
+                    "bad_receipt",
+                    serial,
+                    f"the center's receipt {serial} ({receipt.terminal_id}'s) does not name the "
+                    "receipt before it: that one was changed or replaced",
+                )
+            )
+        expected, named = serial + 1, receipt.digest()
+    return problems
+
+
+def _serial(receipt: Receipt) -> int:
+    return receipt.serial if receipt.serial is not None else 0
 
 
 def _moved_from(

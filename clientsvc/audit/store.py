@@ -52,7 +52,7 @@ from clientsvc.protocol.messages import Decision
 log = logging.getLogger("authdesk.audit")
 
 CHECKPOINT_EVERY_S = 2.0
-SCHEMA_VERSION = 2  # the Alembic head (migrations/versions); meta.schema_version follows it
+SCHEMA_VERSION = 3  # the Alembic head (migrations/versions); meta.schema_version follows it
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 metadata = MetaData()
@@ -111,6 +111,10 @@ receipts = Table(  # the center's signed receipts; the highest head_seq is the s
     Column("key_id", String(64), nullable=False),
     Column("signature", String(128), nullable=False),
     Column("received_at", Integer, nullable=False),
+    Column("n", Integer),  # the receipt's links (version 2; NULL on older receipts)
+    Column("prev", String(64)),
+    Column("serial", Integer),
+    Column("center_prev", String(64)),
 )
 
 _GUARDS = (  # re-asserted at every open: a guard dropped by hand comes back
@@ -416,10 +420,11 @@ class AuditStore:
                 total += decided.pop(r.request_id) - shown.pop(r.request_id)
         return count, total
 
-    def verify_chain(self, public: Any = None) -> list[ChainProblem]:
+    def verify_chain(self, public: Any = None, anchor: Receipt | None = None) -> list[ChainProblem]:
         """Walk the chain against the receipts kept (``clientsvc.audit.chain.verify_chain``);
-        ``public``: the center's receipt key, to check the receipts' signatures too."""
-        return list(verify_chain(self.events(), self.receipts(), public).problems)
+        ``public``: the center's receipt key, to check the receipts' signatures too;
+        ``anchor``: the center's receipt for its head, asked for now (already verified)."""
+        return list(verify_chain(self.events(), self.receipts(), public, anchor=anchor).problems)
 
     # --- sync to the center -------------------------------------------------------------------
 
@@ -461,16 +466,7 @@ class AuditStore:
             with self.engine.begin() as conn:
                 conn.execute(
                     sqlite_insert(receipts)
-                    .values(
-                        head_seq=receipt.head_seq,
-                        terminal_id=receipt.terminal_id,
-                        head_hash=receipt.head_hash,
-                        count=receipt.count,
-                        at_ms=receipt.at_ms,
-                        key_id=receipt.key_id,
-                        signature=receipt.signature,
-                        received_at=_now_ms(),
-                    )
+                    .values(**receipt.columns(), received_at=_now_ms())
                     .on_conflict_do_nothing()
                 )
         except SQLAlchemyError as exc:
@@ -480,6 +476,13 @@ class AuditStore:
         with self.engine.connect() as conn:
             rows = conn.execute(select(receipts).order_by(receipts.c.head_seq)).all()
         return [Receipt.from_row(r) for r in rows]
+
+    def last_receipt(self) -> Receipt | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(receipts).order_by(receipts.c.head_seq.desc()).limit(1)
+            ).first()
+        return None if row is None else Receipt.from_row(row)
 
     def captures_for(self, shas: list[str]) -> dict[str, bytes]:
         if not shas:

@@ -25,7 +25,7 @@ from typing import Any
 import zmq
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from clientsvc.audit.chain import Receipt, verify_receipt
+from clientsvc.audit.chain import RECEIPTS_MISSED, Receipt, verify_receipt
 from clientsvc.audit.store import AuditStore
 from clientsvc.curve import Transport
 from clientsvc.protocol import mdp
@@ -201,6 +201,7 @@ class CenterSync:
         try:
             receipt = Receipt.from_dict(data.get("receipt") or {})
             self._check_receipt(receipt, batch)
+            self._note_missed(receipt)
             self.audit.record_receipt(receipt)
         except ProtocolError as err:
             self._in_flight.clear()
@@ -236,6 +237,21 @@ class CenterSync:
             f"the center holds up to seq {receipt.head_seq}, we sent up to {batch.last_seq}",
         )
 
+    def _note_missed(self, receipt: Receipt) -> None:
+        """Receipts the center signed that never reached us (a reply lost, a batch sent again
+        with more rows): said in the chain, so that a receipt deleted later is told apart."""
+        if receipt.n is None:
+            return
+        last = self.audit.last_receipt()
+        if last is None:
+            first = 1
+        elif last.n is not None and receipt.head_seq > last.head_seq:
+            first = last.n + 1
+        else:
+            return
+        if receipt.n > first:
+            self._note(RECEIPTS_MISSED, {"from_n": first, "to_n": receipt.n - 1})
+
     def _refused(self, code: str, detail: str) -> None:
         log.error("the center refused the audit batch: %s %s", code, detail)
         self._problem = f"{code}: {detail}"
@@ -261,3 +277,56 @@ class CenterSync:
     @property
     def status(self) -> SyncStatus | None:
         return self._status
+
+
+def center_head(
+    config: SyncConfig, timeout_ms: int = 3000, context: zmq.Context[Any] | None = None
+) -> Receipt | None:
+    """The center's receipt for its head of this terminal's chain, asked for now (a push of
+    no rows: the center answers with the receipt it holds for its head; None when it holds no
+    row of this terminal). Verified with the pinned receipt key and for this terminal. Raises
+    ``E_UNREACHABLE`` without an answer in ``timeout_ms``, the center's code when it refuses."""
+    if config.center_public is None:
+        raise ProtocolError(ErrorCode.KEYRING, "no receipt key: the center cannot be asked")
+    ctx = context or zmq.Context.instance()
+    sock: zmq.Socket[Any] = ctx.socket(zmq.DEALER)
+    try:
+        config.transport.secure_client(sock)
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.setsockopt(zmq.MAXMSGSIZE, MAX_REPLY_BYTES)
+        sock.connect(config.endpoint)
+        body = {
+            "v": 1,
+            "type": "audit_push",
+            "terminal_id": config.terminal_id,
+            "batch": "head",
+            "events": [],
+            "images": [],
+        }
+        sock.send_multipart(mdp.client_request("audit.push", [json.dumps(body).encode()]))
+        if not sock.poll(timeout_ms, zmq.POLLIN):
+            raise ProtocolError(
+                ErrorCode.UNREACHABLE, f"the center at {config.endpoint} did not answer"
+            )
+        reply = mdp.parse_client_reply(sock.recv_multipart())
+        data = decode_json(reply.body[0], MAX_REPLY_BYTES) if reply.body else {}
+    finally:
+        sock.close(linger=0)
+    if data.get("type") == "error":
+        raise ProtocolError(_code(data.get("code")), str(data.get("detail", ""))[:200])
+    if data.get("type") == "audit_receipt" and data.get("receipt") is None:
+        return None
+    receipt = Receipt.from_dict(data.get("receipt") or {})
+    verify_receipt(receipt, config.center_public)
+    if receipt.terminal_id != config.terminal_id:
+        raise ProtocolError(
+            ErrorCode.BAD_SIGNATURE, f"the receipt is for terminal {receipt.terminal_id}"
+        )
+    return receipt
+
+
+def _code(value: Any) -> ErrorCode:
+    try:
+        return ErrorCode(value)
+    except ValueError:
+        return ErrorCode.MALFORMED

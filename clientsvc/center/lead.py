@@ -506,6 +506,31 @@ class LeadDesk:
             )
         return self.finding(sample_id, request_id)
 
+    def quarantine(self) -> dict[str, Any]:
+        """The records the center could not store as they are, kept aside with their bytes
+        (``center_quarantine``): each is missing from the board and the figures until dealt
+        with. ``record`` is the record as received, JSON with every non-ASCII character
+        escaped (a NUL shows as ``\\u0000``)."""
+        held = self.store.quarantined()
+        return {
+            "count": len(held),
+            "records": [
+                {
+                    "id": int(q["id"]),
+                    "source": q["source"],
+                    "sender": q["sender"],
+                    "seq": int(q["seq"]),
+                    "request_id": q["request_id"],
+                    "event": q["event"],
+                    "error": q["error"],
+                    "at_ms": int(q["at_ms"]),
+                    "size": len(q["record"]),
+                    "record": q["record"].decode("ascii", "backslashreplace"),
+                }
+                for q in held
+            ],
+        }
+
     def agreement(self) -> dict[str, Any]:
         """How often reviewers' blind verdicts agree with the original, per category and per
         authorizer; confirmed errors per authorizer (repeat findings: two or more)."""

@@ -97,7 +97,7 @@ class CallVerifier:
         return actor, op, args
 
 
-LEAD_ONLY = frozenset({"board", "stats", "agreement"})
+LEAD_ONLY = frozenset({"board", "stats", "agreement", "quarantine"})
 _MAX_INT = 2**53 - 1
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")
@@ -164,6 +164,7 @@ def dispatch(desk: LeadDesk, actor: str, op: str, args: dict[str, Any]) -> Any:
             args["sample_id"], args["request_id"], actor, bool(args["accept"]), args.get("note", "")
         ),
         "agreement": lambda: desk.agreement(),
+        "quarantine": lambda: desk.quarantine(),
     }
     if op not in ops:
         raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"no lead operation {op[:40]}")

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -49,6 +50,33 @@ center_receipts = Table(
     Column("at_ms", BigInteger, nullable=False),
     Column("key_id", String(64), nullable=False),
     Column("signature", String(128), nullable=False),
+    # the links (receipt version 2; NULL on receipts signed before them): this terminal's
+    # n-th receipt and the previous one's digest; the center's serial-th and the previous one's
+    Column("n", BigInteger),
+    Column("prev", String(64)),
+    Column("serial", BigInteger),
+    Column("center_prev", String(64)),
+    Index("center_receipts_serial", "serial", unique=True),
+)
+
+# records the center could not store as they are (a text PostgreSQL cannot hold, any error of
+# one record): kept here with their bytes, for the lead and ``center verify``; the rest of the
+# batch goes on, and the feed with it
+center_quarantine = Table(
+    "center_quarantine",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("source", String(16), nullable=False),  # broker
+    Column("sender", String(64), nullable=False),  # the broker's id
+    Column("seq", BigInteger, nullable=False),
+    Column("request_id", String(64), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("record", LargeBinary, nullable=False),  # the record as received (JSON, ASCII-escaped)
+    Column("error", Text, nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+    UniqueConstraint("source", "sender", "seq", name="center_quarantine_once"),
 )
 
 # evidence images and frame grabs, content-addressed: the bytes are files named by SHA-256

@@ -152,7 +152,7 @@ class CenterService:
                 "v": 1,
                 "type": "audit_receipt",
                 "batch": data.get("batch"),
-                "receipt": result.receipt.to_dict(),
+                "receipt": result.receipt.to_dict() if result.receipt else None,
                 "stored": result.stored,
                 "want": list(result.want),
             }

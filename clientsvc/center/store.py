@@ -27,13 +27,20 @@ from pydantic import ValidationError
 from sqlalchemy import create_engine, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import (
+    DataError,
+    IntegrityError,
+    ProgrammingError,
+    SQLAlchemyError,
+    StatementError,
+)
 
 from clientsvc.audit.chain import (
     GENESIS,
     ROW_KEYS,
     ChainReport,
     Receipt,
+    ReceiptLinks,
     ReceiptSigner,
     check_batch,
     verify_chain,
@@ -43,13 +50,16 @@ from clientsvc.center.models import (
     center_events,
     center_findings,
     center_images,
+    center_quarantine,
     center_receipts,
     center_requests,
 )
 from clientsvc.dual import DualPolicy
 from clientsvc.identity import Directory, decision_signed_bytes
 from clientsvc.migrate import upgrade
+from clientsvc.protocol import edge
 from clientsvc.protocol.canonical import MAX_SAFE_INT
+from clientsvc.protocol.edge import check_text
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import AuthRequest, Decision, Outcome
 from clientsvc.recheck import recheck
@@ -59,6 +69,7 @@ log = logging.getLogger("authdesk.center")
 MIGRATIONS = Path(__file__).with_name("migrations")
 MAX_BATCH_ROWS = 5000  # rows in one audit push
 MAX_BROKER_RECORDS = 5000  # records in one broker push
+MAX_RECORD_BODY = 4 * 1024 * 1024  # one broker record's body (a request with its evidence refs)
 MAX_IMAGES_PER_PUSH = 8
 MAX_IMAGE_BYTES = 16 * 1024 * 1024
 FINAL_EVENTS = ("approved", "rejected", "returned", "cancelled", "timed_out", "fallback_local")
@@ -69,12 +80,19 @@ def now_ms() -> int:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy's own transactions (``_sqlite_begin``), not the driver's implicit ones:
+    # the driver would otherwise let a SAVEPOINT commit the outer transaction
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 def database_url(value: str | Path) -> str:
@@ -89,7 +107,7 @@ def database_url(value: str | Path) -> str:
 
 @dataclass(frozen=True)
 class PushResult:
-    receipt: Receipt
+    receipt: Receipt | None  # None only for a push of no rows from a terminal never heard of
     stored: int  # rows new at the center (0 for a batch sent again)
     want: tuple[str, ...]  # frame grabs referenced and not yet held: send them next
 
@@ -109,6 +127,7 @@ class BrokerPushResult:
     held_seq: int
     stored: int
     want: tuple[str, ...]  # evidence images referenced and not yet held
+    quarantined: int = 0  # records kept in quarantine (``center_quarantine``)
 
 
 class CenterStore:
@@ -127,6 +146,7 @@ class CenterStore:
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
         with self.engine.begin() as conn:
             upgrade(conn, MIGRATIONS)
         self.images_dir = images_dir
@@ -203,21 +223,7 @@ class CenterStore:
                     raise ProtocolError(  # another push of other rows won the race
                         ErrorCode.CHAIN_BROKEN, "the rows held changed while this batch was stored"
                     )
-                # the rows held run 1 … head_seq without a gap (every batch continues the
-                # chain): their count is head_seq
-                receipt = self.signer.sign(terminal_id, head_seq, head_hash, head_seq, at)
-                conn.execute(
-                    self._insert(center_receipts).on_conflict_do_nothing(),
-                    {
-                        "terminal_id": terminal_id,
-                        "head_seq": receipt.head_seq,
-                        "head_hash": receipt.head_hash,
-                        "count": receipt.count,
-                        "at_ms": receipt.at_ms,
-                        "key_id": receipt.key_id,
-                        "signature": receipt.signature,
-                    },
-                )
+                receipt = self._receipt(conn, terminal_id, head_seq, head_hash, at, bool(new))
                 for decision in checked.revoked:
                     self._finding(
                         conn,
@@ -232,6 +238,88 @@ class CenterStore:
             log.error("audit push from %s not stored: %s", terminal_id, exc)
             raise ProtocolError(ErrorCode.STORAGE, "the center could not store the batch") from exc
         return PushResult(receipt, len(new), want)
+
+    def _receipt(
+        self,
+        conn: Connection,
+        terminal_id: str,
+        head_seq: int,
+        head_hash: str,
+        at: int,
+        moved: bool,
+    ) -> Receipt | None:
+        """The receipt for the head held. A head already receipted (a batch sent again, a push
+        of no rows asking for the head) gets the receipt stored for it: one receipt per head,
+        the same at the center and the terminal. A new head gets a new receipt, chained to the
+        terminal's previous one and to the center's previous one, stored in this commit."""
+        if not moved:
+            stored = conn.execute(
+                select(center_receipts).where(
+                    center_receipts.c.terminal_id == terminal_id,
+                    center_receipts.c.head_seq == head_seq,
+                )
+            ).first()
+            if stored is not None:
+                return Receipt.from_row(stored)
+            if head_seq == 0:
+                return None  # nothing held, nothing to sign
+            # every head stored was receipted in its commit: a head without one is rows added
+            # around the center's code. Signing them now would make them look received
+            raise ProtocolError(
+                ErrorCode.CHAIN_BROKEN,
+                f"the center holds rows up to {head_seq} that no receipt covers: its copy was "
+                "changed (authdesk center verify)",
+            )
+        before = conn.execute(
+            select(center_receipts)
+            .where(center_receipts.c.terminal_id == terminal_id)
+            .order_by(center_receipts.c.head_seq.desc())
+            .limit(1)
+        ).first()
+        if before is None:
+            n, prev = 1, GENESIS
+        else:
+            mine = Receipt.from_row(before)
+            if mine.n is not None:
+                n = mine.n + 1
+            else:  # after receipts from before the links: numbered on from their count
+                n = (
+                    1
+                    + conn.execute(
+                        select(func.count())
+                        .select_from(center_receipts)
+                        .where(center_receipts.c.terminal_id == terminal_id)
+                    ).scalar_one()
+                )
+            prev = mine.digest()
+        last = conn.execute(
+            select(center_receipts)
+            .where(center_receipts.c.serial.is_not(None))
+            .order_by(center_receipts.c.serial.desc())
+            .limit(1)
+        ).first()
+        serial, center_prev = (
+            (1, GENESIS)
+            if last is None
+            else (
+                int(last.serial) + 1,
+                Receipt.from_row(last).digest(),
+            )
+        )
+        # the rows held run 1 … head_seq without a gap (every batch continues the chain):
+        # their count is head_seq
+        receipt = self.signer.sign(
+            terminal_id,
+            head_seq,
+            head_hash,
+            head_seq,
+            at,
+            ReceiptLinks(n, prev, serial, center_prev),
+        )
+        # a plain INSERT: two pushes racing for the same place in a chain cannot both commit
+        # (the key, the unique serial); the loser is answered E_STORAGE and sends again
+        conn.execute(center_receipts.insert(), receipt.columns())
+        return receipt
 
     def _check_held(self, conn: Connection, terminal_id: str, rows: list[dict[str, Any]]) -> None:
         """Rows the center holds already must come again unchanged (a batch sent twice)."""
@@ -280,13 +368,15 @@ class CenterStore:
             ) from exc
         return decision, profile.revoked
 
-    def receipts(self, terminal_id: str) -> list[Receipt]:
+    def receipts(self, terminal_id: str | None = None) -> list[Receipt]:
+        """A terminal's receipts in head order; every terminal's with ``None``."""
+        query = select(center_receipts).order_by(
+            center_receipts.c.terminal_id, center_receipts.c.head_seq
+        )
+        if terminal_id is not None:
+            query = query.where(center_receipts.c.terminal_id == terminal_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(center_receipts)
-                .where(center_receipts.c.terminal_id == terminal_id)
-                .order_by(center_receipts.c.head_seq)
-            ).all()
+            rows = conn.execute(query).all()
         return [Receipt.from_row(r) for r in rows]
 
     def events(self, terminal_id: str) -> list[dict[str, Any]]:
@@ -305,9 +395,13 @@ class CenterStore:
         return sorted({*a, *b})
 
     def verify(self) -> dict[str, ChainReport]:
-        """Every terminal's chain against its receipts (``authdesk center verify``)."""
+        """Every terminal's chain against its receipts, every one of which the center holds
+        (``authdesk center verify``; the rest of what it checks: ``clientsvc.center.verify``)."""
         public = self.signer.private.public_key()
-        return {t: verify_chain(self.events(t), self.receipts(t), public) for t in self.terminals()}
+        return {
+            t: verify_chain(self.events(t), self.receipts(t), public, all_held=True)
+            for t in self.terminals()
+        }
 
     # --- images --------------------------------------------------------------------------------
 
@@ -356,12 +450,18 @@ class CenterStore:
             return self._broker_head(conn, broker_id)
 
     def _broker_head(self, conn: Connection, broker_id: str) -> int:
+        """The last record held: stored, or kept in quarantine (so the feed goes on)."""
         value = conn.execute(
             select(func.max(center_broker_log.c.seq)).where(
                 center_broker_log.c.broker_id == broker_id
             )
         ).scalar_one()
-        return int(value or 0)
+        kept = conn.execute(
+            select(func.max(center_quarantine.c.seq)).where(
+                center_quarantine.c.source == "broker", center_quarantine.c.sender == broker_id
+            )
+        ).scalar_one()
+        return max(int(value or 0), int(kept or 0))
 
     def broker_push(
         self,
@@ -376,33 +476,41 @@ class CenterStore:
         ``after_seq`` is the record the broker builds on: it must be the last one held here
         (else ``E_CHAIN_GAP``, and the broker asks again); the records follow it in increasing
         order (the journal's numbering may skip a number a rolled-back write took)."""
-        batch = _clean_records(records)
+        batch, rejected = _clean_records(records)
         attached = _check_images(images or {})
         at = now_ms()
         try:
             with self.engine.begin() as conn:
                 head = self._broker_head(conn, broker_id)
-                if batch and after_seq != head:
+                everything = [r["seq"] for r in records]  # each checked: an int in range
+                if everything and after_seq != head:
                     raise ProtocolError(
                         ErrorCode.CHAIN_GAP,
                         f"the center holds records up to {head}, not {after_seq}",
                     )
                 last = head
-                for r in batch:
-                    if r["seq"] <= last:
+                for seq in everything:
+                    if seq <= last:
                         raise ProtocolError(
-                            ErrorCode.CHAIN_GAP, f"record {r['seq']} does not follow {last}"
+                            ErrorCode.CHAIN_GAP, f"record {seq} does not follow {last}"
                         )
-                    last = r["seq"]
+                    last = seq
                 self._store_images(conn, attached, broker_id, at)
-                if batch:
-                    conn.execute(
-                        self._insert(center_broker_log).on_conflict_do_nothing(),
-                        [{"broker_id": broker_id, "received_ms": at, **r} for r in batch],
-                    )
-                evidence: set[str] = set()
-                for r in batch:
-                    evidence |= self._apply_record(conn, broker_id, r)
+                try:  # the whole batch at once: the usual case
+                    with conn.begin_nested():
+                        evidence = self._store_records(conn, broker_id, batch, at)
+                    stored = batch
+                except _RECORD_ERRORS:  # one of them cannot be stored: each on its own
+                    evidence, stored = set(), []
+                    for r in batch:
+                        try:
+                            with conn.begin_nested():
+                                evidence |= self._store_records(conn, broker_id, [r], at)
+                            stored.append(r)
+                        except _RECORD_ERRORS as exc:
+                            rejected.append({**r, "error": _why(exc)})
+                for r in rejected:
+                    self._quarantine(conn, "broker", broker_id, r, at)
                 want = self._missing_images(conn, evidence)
                 held = self._broker_head(conn, broker_id)
         except SQLAlchemyError as exc:
@@ -410,10 +518,53 @@ class CenterStore:
             raise ProtocolError(
                 ErrorCode.STORAGE, "the center could not store the records"
             ) from exc
-        return BrokerPushResult(held, len(batch), want)
+        return BrokerPushResult(held, len(stored), want, len(rejected))
+
+    def _store_records(
+        self, conn: Connection, broker_id: str, batch: list[dict[str, Any]], at: int
+    ) -> set[str]:
+        if batch:
+            conn.execute(
+                self._insert(center_broker_log).on_conflict_do_nothing(),
+                [{"broker_id": broker_id, "received_ms": at, **r} for r in batch],
+            )
+        evidence: set[str] = set()
+        for r in batch:
+            evidence |= self._apply_record(conn, broker_id, r)
+        return evidence
+
+    def _quarantine(
+        self, conn: Connection, source: str, sender: str, record: dict[str, Any], at: int
+    ) -> None:
+        """Keep a record the center cannot store as it is: its bytes (JSON with every
+        non-ASCII character escaped, so any text survives, NUL and lone surrogates included)
+        and why. It counts as received (the feed goes on after it) and is shown to the lead and
+        by ``center verify``."""
+        error = str(record.get("error", ""))
+        kept = {k: v for k, v in record.items() if k != "error"}
+        log.error("%s %s: record %s quarantined: %s", source, sender, record.get("seq"), error)
+        conn.execute(
+            self._insert(center_quarantine).on_conflict_do_nothing(),
+            {
+                "source": source,
+                "sender": sender,
+                "seq": int(record["seq"]),
+                "request_id": _ascii(record.get("request_id"), 64),
+                "event": _ascii(record.get("event"), 32),
+                "record": json.dumps(kept, ensure_ascii=True, sort_keys=True).encode("ascii"),
+                "error": _ascii(error, 500),
+                "at_ms": at,
+            },
+        )
+
+    def quarantined(self) -> list[dict[str, Any]]:
+        """Every record held in quarantine, oldest first, with its bytes as received."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(center_quarantine).order_by(center_quarantine.c.id)).all()
+        return [{**r._mapping, "record": bytes(r.record)} for r in rows]
 
     def _apply_record(self, conn: Connection, broker_id: str, record: dict[str, Any]) -> set[str]:
-        body = json.loads(record["body"])
+        body = edge.loads(record["body"], MAX_RECORD_BODY)
         request_id, kind = record["request_id"], record["event"]
         if kind == "accepted":
             raw = body.get("request", {})
@@ -666,7 +817,12 @@ def _clean_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return clean
 
 
-def _clean_records(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def _clean_records(
+    records: Sequence[Mapping[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The records to store, and those to quarantine (each with its ``error``): a record with
+    a place in the feed (a ``seq``) but something else wrong is kept aside, never refused
+    with the batch (the broker would send the same batch for ever)."""
     if not isinstance(records, list):
         raise ProtocolError(ErrorCode.MALFORMED, "records must be a list")
     if len(records) > MAX_BROKER_RECORDS:
@@ -674,30 +830,71 @@ def _clean_records(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
             ErrorCode.TOO_LARGE, f"{len(records)} records: at most {MAX_BROKER_RECORDS}"
         )
     clean: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
     for i, r in enumerate(records):
         if not isinstance(r, dict):
             raise ProtocolError(ErrorCode.MALFORMED, f"record {i} is not an object")
         seq, at, rid, kind, body = (
             r.get(k) for k in ("seq", "at_ms", "request_id", "event", "body")
         )
+        if type(seq) is not int or not 0 < seq <= MAX_SAFE_INT:
+            raise ProtocolError(ErrorCode.MALFORMED, f"record {i} has no place (seq) in the feed")
+        item = {"seq": seq, "at_ms": at, "request_id": rid, "event": kind, "body": body}
         if (
-            type(seq) is not int
-            or seq < 1
-            or type(at) is not int
+            type(at) is not int
+            or not 0 <= at <= MAX_SAFE_INT
             or not isinstance(rid, str)
             or not 0 < len(rid) <= 64
             or not isinstance(kind, str)
             or not 0 < len(kind) <= 32
             or not isinstance(body, str)
         ):
-            raise ProtocolError(ErrorCode.MALFORMED, f"record {i} has a field of the wrong type")
-        try:
-            if not isinstance(json.loads(body), dict):
-                raise ValueError("not an object")
-        except ValueError as exc:
-            raise ProtocolError(ErrorCode.MALFORMED, f"record {i}: body is not JSON") from exc
-        clean.append({"seq": seq, "at_ms": at, "request_id": rid, "event": kind, "body": body})
-    return clean
+            rejected.append({**item, "error": f"record {seq} has a field of the wrong type"})
+            continue
+        try:  # what the edge refuses (a NUL, a lone surrogate, …) is never stored
+            check_text(rid, "request_id")
+            check_text(kind, "event")
+            if not isinstance(edge.loads(body, MAX_RECORD_BODY), dict):
+                raise ProtocolError(ErrorCode.MALFORMED, "the body is not a JSON object")
+        except ProtocolError as err:
+            rejected.append({**item, "error": f"{err.code.value} record {seq}: {err.detail}"})
+            continue
+        clean.append(item)
+    return clean, rejected
+
+
+# what one record can fail with, storing it or applying it: that record goes to quarantine.
+# A lost connection or a database that refuses everything is not one record's fault: it
+# fails the push (E_STORAGE), the broker sends it again
+_RECORD_ERRORS = (
+    DataError,
+    IntegrityError,
+    ProgrammingError,
+    StatementError,
+    ProtocolError,
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    RecursionError,
+)
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, ProtocolError):
+        return f"{exc.code.value} {exc.detail}"
+    if isinstance(exc, SQLAlchemyError):
+        return f"{exc.__class__.__name__}: {getattr(exc, 'orig', exc)}"
+    return f"{exc.__class__.__name__}: {exc}"
+
+
+def _ascii(value: Any, limit: int) -> str:
+    """A text any database holds: non-ASCII and control characters escaped."""
+    text_value = value if isinstance(value, str) else ("" if value is None else repr(value))
+    return "".join(
+        c if " " <= c <= "~" else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for c in text_value[:limit]
+    )[:limit]
 
 
 def _check_images(images: Mapping[str, bytes]) -> dict[str, bytes]:
