@@ -19,10 +19,11 @@ import zmq
 from app.config import load_settings
 from clientsvc.audit.chain import read_receipt_signer, write_receipt_key
 from clientsvc.center.lead import LeadDesk
-from clientsvc.center.lead_client import LEAD_ONLY
+from clientsvc.center.lead_client import LEAD_ONLY, dispatch
 from clientsvc.center.service import CenterService
 from clientsvc.center.store import CenterStore
 from clientsvc.protocol import mdp
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import request_digest
 from tests.helpers import Identities, authdesk, free_port, make_identities, request
 
@@ -132,6 +133,9 @@ def test_a_quarantined_record_is_shown_to_the_lead_and_by_center_verify(
     assert (record["sender"], record["seq"], record["request_id"]) == ("B1", 4, "R2")
     assert "\\u0000" in record["record"] and "\x00" not in record["record"]
     assert "quarantine" in LEAD_ONLY  # the desk op: the lead's alone
+    with pytest.raises(ProtocolError) as refused:
+        dispatch(LeadDesk(store), "A1", "quarantine", {})  # A1 is an authorizer, not the lead
+    assert refused.value.code is ErrorCode.FORBIDDEN
     proc = authdesk("center", "verify", "--data-dir", str(data), "--db", center_db)
     output, _ = proc.communicate(timeout=120)
     assert proc.returncode == 1, output
