@@ -1,8 +1,9 @@
 """Decides items by simulated key presses, as an authorizer would (demo checks, benchmarks).
 
-It approves, or rejects with "amount does not match" when the voucher disagrees with the
-request, or "ID invalid or expired" for an expired ID card — through the same shortcuts a
-person uses, so the whole keyboard path is exercised. An item at the top authority level asks
+It approves an item the machine check found nothing on; otherwise it rejects or returns it with
+the reason of the finding (an amount that differs: R02; an expired ID: R05; a voucher not
+dated today: T01) — through the same shortcuts a person uses, so the whole keyboard path is
+exercised. An item at the top authority level asks
 for the PIN again: the autopilot types it, as the authorizer would.
 """
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 from clientsvc.crosscheck import crosscheck
+from clientsvc.workstation.desk import finding_reason
 
 
 class Autopilot:
@@ -42,14 +44,14 @@ class Autopilot:
         window = self.session.window
         if window is None or window.item is None or window.item.request.request_id != request_id:
             return
-        codes = {f.code for f in crosscheck(window.item.request)}
-        reason = "2" if "amount" in codes else "5" if "id_expired" in codes else None
-        if reason is None:
+        findings = crosscheck(window.item.request)
+        if not findings:
             QTest.keyClick(window, Qt.Key.Key_F9)
         else:
-            # "2  R02 amount does not match", "5  R05 ID document invalid or expired"
-            QTest.keyClick(window, Qt.Key.Key_F10)
-            QTest.keyClicks(window.reason_list, reason)
+            # as a careful authorizer: the finding's own reason, a reject or a return as its
+            # kind says; the window pre-selects that reason
+            code = finding_reason(findings[0], window.checklist.rows())
+            QTest.keyClick(window, Qt.Key.Key_F10 if code.startswith("R") else Qt.Key.Key_F11)
             QTest.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         if window.pin_prompt.isVisible() and self.pin is not None:  # top level: the PIN again
             QTest.keyClicks(window.pin_prompt.field, self.pin)

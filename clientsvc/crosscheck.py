@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from clientsvc.protocol.messages import AuthRequest
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+from clientsvc.protocol.messages import AuthRequest, Decision
+from clientsvc.rules import reauth_is_fresh
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,7 @@ class Finding:
     where: str  # the image kind it was read from: voucher, id_front
     expected: str  # what the request (or today's date) says
     seen: str  # what the image says
+    source: str = "teller_system"  # who says what is on the image: the teller system's meta
 
 
 def crosscheck(request: AuthRequest, today: dt.date | None = None) -> list[Finding]:
@@ -48,3 +51,29 @@ def crosscheck(request: AuthRequest, today: dt.date | None = None) -> list[Findi
             if expired:
                 found.append(Finding("id_expired", "id_front", today.isoformat(), valid_to))
     return found
+
+
+def local_date(at_ms: int) -> dt.date:
+    """The local calendar day of a time in milliseconds (the branch's day)."""
+    return dt.datetime.fromtimestamp(at_ms / 1000).date()
+
+
+def check_override(request: AuthRequest, decision: Decision) -> None:
+    """A machine finding stops approval: an approval of a request with findings must be a
+    signed override naming every one of them, made with the PIN again (PROTOCOL.md §6.4
+    check 13). The findings are computed from the request itself, for the day the decision
+    was signed, so the workstation, the broker and the center agree on them. Raises
+    ``E_OVERRIDE_REQUIRED`` (or ``E_REAUTH_REQUIRED`` for an override without the PIN)."""
+    override = decision.override
+    if override is not None and decision.verdict != "approve":
+        raise ProtocolError(ErrorCode.OVERRIDE_REQUIRED, "only an approval overrides findings")
+    if decision.verdict == "approve":
+        found = sorted({f.code for f in crosscheck(request, local_date(decision.decided_at))})
+        missing = [c for c in found if override is None or c not in override.findings]
+        if missing:
+            raise ProtocolError(
+                ErrorCode.OVERRIDE_REQUIRED,
+                f"the machine found {', '.join(missing)}: approve only by an override of it",
+            )
+    if override is not None and not reauth_is_fresh(decision.reauth_at, decision.decided_at):
+        raise ProtocolError(ErrorCode.REAUTH_REQUIRED, "an override needs the PIN again")

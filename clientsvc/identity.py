@@ -84,6 +84,7 @@ class SigningKey:
         nonce: str | None = None,
         captures: list[str] | None = None,
         reauth_at: int | None = None,
+        override: dict[str, Any] | None = None,
     ) -> Decision:
         fields: dict[str, Any] = {
             "v": 1,
@@ -104,6 +105,11 @@ class SigningKey:
             fields["captures"] = sorted(captures)
         if reauth_at is not None:
             fields["reauth_at"] = reauth_at
+        if override is not None:
+            fields["override"] = {
+                "findings": sorted(set(override["findings"])),
+                "note": override["note"],
+            }
         fields["signature"] = self.private.sign(decision_signed_bytes(fields)).hex()
         return Decision.model_validate(fields)
 

@@ -13,8 +13,8 @@ from PySide6.QtCore import QCoreApplication
 class ActionSpec:
     id: str
     shortcut: str
-    # a state name the window evaluates: always, unlocked, item, decidable, reason_open, image,
-    # video
+    # a state name the window evaluates: always, unlocked, item, decidable, overridable,
+    # reason_open, image, video
     enabled_when: str
     group: str  # decide, checklist, evidence, video, session
     alternates: tuple[str, ...] = ()
@@ -25,6 +25,8 @@ class ActionSpec:
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("approve", "F9", "decidable", "decide"),
+    # approve past the machine's findings: a written reason and the PIN again, signed
+    ActionSpec("override", "Shift+F9", "overridable", "decide"),
     ActionSpec("reject", "F10", "item", "decide"),
     ActionSpec("return", "F11", "item", "decide"),
     ActionSpec("send_reason", "Ctrl+Return", "reason_open", "decide", ("Ctrl+Enter",)),
@@ -73,6 +75,9 @@ def label(action_id: str) -> str:
     """What the action is called on buttons, in menus and in the help overlay."""
     return {
         "approve": QCoreApplication.translate("actions", "Approve"),
+        "override": QCoreApplication.translate(
+            "actions", "Approve despite the findings (override)…"
+        ),
         "reject": QCoreApplication.translate("actions", "Reject…"),
         "return": QCoreApplication.translate("actions", "Return for correction…"),
         "send_reason": QCoreApplication.translate("actions", "Sign and send"),

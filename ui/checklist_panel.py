@@ -35,6 +35,7 @@ class ChecklistPanel(QFrame):
         layout.addWidget(self.list, 1)
         self._rows: tuple[ChecklistRow, ...] = ()
         self._results: dict[str, str] = {}
+        self._machine: set[str] = set()  # rows the machine's findings fail
         self._keys = {
             spec.id: QKeySequence(spec.shortcut) for spec in ACTIONS if spec.scope == "checklist"
         }
@@ -52,9 +53,14 @@ class ChecklistPanel(QFrame):
             )
         )
 
-    def set_rows(self, rows: tuple[ChecklistRow, ...]) -> None:
+    def set_rows(
+        self, rows: tuple[ChecklistRow, ...], machine_failing: frozenset[str] = frozenset()
+    ) -> None:
+        """The item's rows; ``machine_failing``: rows a machine finding fails, shown failing
+        (the authorizer cannot tick them fine)."""
         self._rows = rows
         self._results = {row.id: "" for row in rows}
+        self._machine = set(machine_failing)
         self.list.blockSignals(True)
         self.list.clear()
         for row in rows:
@@ -72,7 +78,16 @@ class ChecklistPanel(QFrame):
         return dict(self._results)
 
     def failing(self) -> list[ChecklistRow]:
-        return [row for row in self._rows if self._results.get(row.id) == "fail"]
+        """Rows failing: marked by the authorizer or failed by a machine finding."""
+        return [
+            row
+            for row in self._rows
+            if self._results.get(row.id) == "fail" or row.id in self._machine
+        ]
+
+    def marked_failing(self) -> list[str]:
+        """Rows the authorizer marked failing (not those a finding fails)."""
+        return [row.id for row in self._rows if self._results.get(row.id) == "fail"]
 
     def focus_list(self) -> None:
         if self.list.count() and self.list.currentRow() < 0:
@@ -84,15 +99,18 @@ class ChecklistPanel(QFrame):
         if not 0 <= index < len(self._rows):
             return
         row = self._rows[index]
+        if row.id in self._machine:
+            return  # failed by the machine's finding: only a reject, a return or an override
         self._results[row.id] = "" if self._results[row.id] == result else result
         self._render(index)
         self.sig_results_changed.emit()
 
     def _render(self, index: int) -> None:
         row = self._rows[index]
-        result = self._results.get(row.id, "")
+        result = "fail" if row.id in self._machine else self._results.get(row.id, "")
         entry = self.list.item(index)
-        entry.setText(f"{MARKS[result]}  {row.label(self.language)}")
+        machine = self.tr("  (machine check)") if row.id in self._machine else ""
+        entry.setText(f"{MARKS[result]}  {row.label(self.language)}{machine}")
         entry.setData(Qt.ItemDataRole.AccessibleDescriptionRole, result or "unchecked")
         entry.setForeground(theme.colour({"pass": "ok", "fail": "error"}.get(result, "text")))
 

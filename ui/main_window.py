@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -36,13 +36,21 @@ from PySide6.QtWidgets import (
 from clientsvc.audit.sync import SyncStatus
 from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
 from clientsvc.checklist import ChecklistRow, checklist_for
-from clientsvc.crosscheck import crosscheck
+from clientsvc.crosscheck import Finding, crosscheck
 from clientsvc.protocol.edge import display_name, visible
 from clientsvc.protocol.messages import QueueStatus
 from clientsvc.teller.evidence_render import amount_in_figures, amount_in_words
+from clientsvc.workstation.desk import (
+    OVERRIDE_MIN_CHARS,
+    DeskState,
+    Gate,
+    finding_reason,
+    finding_rows,
+    gate,
+)
 from clientsvc.workstation.engine import ReceivedItem
 from ui import texts, theme
-from ui.actions import ACTIONS, label
+from ui.actions import ACTIONS, ACTIONS_BY_ID, label
 from ui.background import run_in_background
 from ui.bridge import EngineBridge
 from ui.checklist_panel import ChecklistPanel
@@ -65,6 +73,7 @@ class DecisionService(Protocol):
         checklist: dict[str, str] | None = None,
         lease_id: str | None = None,
         reauth_at: int | None = None,
+        override: dict[str, Any] | None = None,
     ) -> None: ...
     def set_presence(self, state: str) -> None: ...
     def note(self, kind: str, payload: dict[str, Any], request_id: str | None = None) -> None: ...
@@ -145,7 +154,10 @@ class MainWindow(QMainWindow):
         self._locked = False
         self._presence_before_lock = "available"
         self._pin_busy = False  # a PIN is being checked
-        self._reauth_pending: tuple[str, str | None, str] | None = None  # verdict, code, text
+        # verdict, code, text, override: a decision waiting for the PIN again
+        self._reauth_pending: tuple[str, str | None, str, dict[str, Any] | None] | None = None
+        self._findings: tuple[Finding, ...] = ()  # the machine's, for the item on screen
+        self._override_open = False
         self.setWindowTitle(
             self.tr("AuthDesk — Remote authorization — %1 (%2)")
             .replace("%1", authorizer_name)
@@ -244,6 +256,14 @@ class MainWindow(QMainWindow):
         self.left_column = left
         card = QFrame(objectName="Card")
         grid = QVBoxLayout(card)
+        # the machine's findings, first thing on the item: approval stops here
+        self.finding_banner = QLabel(objectName="FindingBanner")
+        self.finding_banner.setTextFormat(Qt.TextFormat.PlainText)  # peers' text
+        self.finding_banner.setWordWrap(True)
+        # never squeezed by a panel opening below: every line of it stays readable
+        self.finding_banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.finding_banner.hide()
+        grid.addWidget(self.finding_banner)
         head = QHBoxLayout()
         self.lbl_title = QLabel(objectName="ItemTitle")
         self.lbl_wait = QLabel(objectName="WaitClock")
@@ -344,6 +364,39 @@ class MainWindow(QMainWindow):
         reason_layout.addLayout(side, 1)
         self.reason_panel.hide()
         layout.addWidget(self.reason_panel)
+        self.override_panel = QFrame(objectName="Card")
+        override_layout = QVBoxLayout(self.override_panel)
+        self.lbl_override_title = QLabel(objectName="OverrideTitle")
+        self.lbl_override_title.setWordWrap(True)
+        self.lbl_override_findings = QLabel(objectName="Mismatch")
+        self.lbl_override_findings.setTextFormat(Qt.TextFormat.PlainText)
+        self.lbl_override_findings.setWordWrap(True)
+        self.override_text = QLineEdit()
+        self.override_text.setMaxLength(200)
+        self.override_text.returnPressed.connect(self._send_reason)
+        self.lbl_override_error = QLabel(objectName="FieldError")  # at the field it is about
+        self.lbl_override_error.setWordWrap(True)
+        self.btn_send_override = QPushButton()
+        self.btn_cancel_override = QPushButton()
+        head_row = QHBoxLayout()
+        head_row.addWidget(self.lbl_override_title)
+        head_row.addWidget(self.lbl_override_findings, 1)
+        field_row = QHBoxLayout()
+        field_row.addWidget(
+            QLabel(
+                self.tr("Your reason (at least %1 characters):").replace(
+                    "%1", str(OVERRIDE_MIN_CHARS)
+                )
+            )
+        )
+        field_row.addWidget(self.override_text, 1)
+        field_row.addWidget(self.btn_send_override)
+        field_row.addWidget(self.btn_cancel_override)
+        override_layout.addLayout(head_row)
+        override_layout.addLayout(field_row)
+        override_layout.addWidget(self.lbl_override_error)
+        self.override_panel.hide()
+        layout.addWidget(self.override_panel)
         self.pin_prompt = PinPrompt()
         self.pin_prompt.field.sig_submitted.connect(self._on_reauth_pin_submitted)
         self.pin_prompt.field.sig_cancelled.connect(self._close_reason)
@@ -354,6 +407,7 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         handlers: dict[str, Callable[[], object]] = {
             "approve": self._on_action_approve,
+            "override": self._open_override,
             "reject": lambda: self._open_reason("reject"),
             "return": lambda: self._open_reason("return"),
             "send_reason": self._send_reason,
@@ -406,13 +460,22 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self.actions_by_id[spec.id] = action
             self._enabled_when[spec.id] = spec.enabled_when
-        for button, action_id in (
+        # F9 while approval is blocked: not silence, but the words that say why
+        self.action_approve_refused = QAction(self)
+        self.action_approve_refused.setShortcut(QKeySequence(ACTIONS_BY_ID["approve"].shortcut))
+        self.action_approve_refused.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.action_approve_refused.triggered.connect(self._on_approve_refused)
+        self.addAction(self.action_approve_refused)
+        self._action_buttons = (
             (self.btn_approve, "approve"),
             (self.btn_reject, "reject"),
             (self.btn_return, "return"),
             (self.btn_send_reason, "send_reason"),
             (self.btn_cancel_reason, "cancel_reason"),
-        ):
+            (self.btn_send_override, "send_reason"),
+            (self.btn_cancel_override, "cancel_reason"),
+        )
+        for button, action_id in self._action_buttons:
             action = self.actions_by_id[action_id]
             button.setText(f"{action.text()}   [{action.shortcut().toString()}]")
             button.clicked.connect(action.trigger)
@@ -477,14 +540,41 @@ class MainWindow(QMainWindow):
                 return False
         return True
 
+    def desk_state(self) -> DeskState:
+        """What the desk's rules (``clientsvc.workstation.desk``) look at, now."""
+        refs = self.item.request.evidence if self.item is not None else []
+        return DeskState(
+            has_item=self.item is not None,
+            locked=self._locked,
+            sending=self._sending or self._settled,
+            panel_open=self._panel_open(),
+            evidence_failed=any(self.evidence_problem(r.sha256) for r in refs),
+            evidence_loading=self.item is not None and not self.evidence_complete(),
+            findings=self._findings,
+            failing_rows=tuple(self.checklist.marked_failing()),
+        )
+
+    def gate(self) -> Gate:
+        return gate(self.desk_state())
+
+    def _panel_open(self) -> bool:
+        return (
+            self._reason_verdict is not None
+            or self._reauth_pending is not None
+            or self._override_open
+        )
+
     def _state(self) -> dict[str, bool]:
         has_item = self.item is not None and not self._sending and not self._settled
-        panel_open = self._reason_verdict is not None or self._reauth_pending is not None
+        panel_open = self._panel_open()
+        desk = self.gate()
         return {
             "always": True,
             "unlocked": not self._locked,
             "item": has_item and not panel_open,
-            "decidable": has_item and not panel_open and self.evidence_complete(),
+            "decidable": desk.may("approve"),
+            "overridable": desk.may("override"),
+            "approve_refused": has_item and not panel_open and not desk.may("approve"),
             "reason_open": has_item and panel_open,
             "image": self.item is not None and self.workspace.has_image(),
             "video": has_item and self.workspace.has_video(),
@@ -494,6 +584,9 @@ class MainWindow(QMainWindow):
         state = self._state()
         for action_id, action in self.actions_by_id.items():
             action.setEnabled(state[self._enabled_when[action_id]])
+        self.action_approve_refused.setEnabled(state["approve_refused"])
+        for button, action_id in self._action_buttons:
+            button.setEnabled(self.actions_by_id[action_id].isEnabled())
         if self.item is None:
             hint = ""
         elif self._settled:
@@ -502,6 +595,8 @@ class MainWindow(QMainWindow):
             hint = self.tr("Signing and sending…")
         elif any(self.evidence_problem(r.sha256) for r in self.item.request.evidence):
             hint = self.tr("An image failed verification or cannot be shown: approval is blocked.")
+        elif self._findings:
+            hint = self.tr("The machine check found a disagreement: approval is blocked.")
         elif not self.evidence_complete():
             hint = self.tr("Loading evidence…")
         else:
@@ -531,7 +626,8 @@ class MainWindow(QMainWindow):
         if self._help_on:
             self._place_help()
         if (
-            state["decidable"]
+            state["item"]
+            and self.evidence_complete()
             and self.item is not None
             and self._evidence_announced != self.item.request.request_id
         ):
@@ -620,7 +716,9 @@ class MainWindow(QMainWindow):
         for sha, code in self._hash_failed.items():
             if any(ref.sha256 == sha for ref in item.request.evidence):
                 self.workspace.set_failed(sha, code)
-        self.checklist.set_rows(checklist_for(item.request.txn_type))
+        self.checklist.set_rows(
+            checklist_for(item.request.txn_type), frozenset(finding_rows(self._findings))
+        )
         self._update_state()
         self.service.item_displayed(item.request.request_id)
         self.sig_item_shown.emit(item.request.request_id)
@@ -663,7 +761,9 @@ class MainWindow(QMainWindow):
         else:
             self.lbl_amount.hide()
             self.lbl_amount_words.hide()
-        self.lbl_mismatch.setText(self._mismatch_text(item))
+        self._findings = tuple(crosscheck(item.request))
+        self.lbl_mismatch.setText("")
+        self._show_findings()
         self.lbl_dual.setText(self._dual_text(item))
         self.lbl_dual.setVisible(item.approvals_needed > 1)
         rows = [
@@ -720,9 +820,48 @@ class MainWindow(QMainWindow):
             .replace("%2", when)
         )
 
-    def _mismatch_text(self, item: ReceivedItem) -> str:
-        """Every disagreement the software can see, one line each (``clientsvc.crosscheck``)."""
-        return "\n".join("⚠ " + texts.finding(f) for f in crosscheck(item.request))
+    def _show_findings(self) -> None:
+        """The red banner at the top of the item: every disagreement the machine found, one
+        line each (``clientsvc.crosscheck``), who says what is on the image, and what to do."""
+        if not self._findings:
+            self.finding_banner.hide()
+            return
+        lines = [self.tr("⚠ The machine check found a disagreement: approval is blocked.")]
+        lines += ["•  " + texts.finding(f) for f in self._findings]
+        lines.append(
+            self.tr(
+                "What is on the image: as the teller system reports it.  Reject %1 · Return %2 · "
+                "approve anyway: %3, a written reason and your PIN"
+            )
+            .replace("%1", ACTIONS_BY_ID["reject"].shortcut)
+            .replace("%2", ACTIONS_BY_ID["return"].shortcut)
+            .replace("%3", ACTIONS_BY_ID["override"].shortcut)
+        )
+        self.finding_banner.setText("\n".join(lines))
+        self.finding_banner.show()
+        self._fit_finding_banner()
+
+    def _fit_finding_banner(self) -> None:
+        """Tall enough for every line at its width: the splitter may not squeeze it."""
+        if self.finding_banner.isVisible():
+            width = max(240, self.finding_banner.width())
+            self.finding_banner.setMinimumHeight(self.finding_banner.heightForWidth(width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_finding_banner()
+
+    def _on_approve_refused(self) -> None:
+        """F9 while approval is blocked: say why, at the top, and record that it was refused."""
+        if self.item is None:
+            return
+        why = self.gate().approve
+        problems = [self.evidence_problem(r.sha256) for r in self.item.request.evidence]
+        first = next((p for p in problems if p), "")
+        self._present("error", texts.approve_refused(why, self._findings, first))
+        self.service.note(
+            "approve_refused", {"why": [w.value for w in why]}, self.item.request.request_id
+        )
 
     def _on_bridge_evidence_loaded(self, request_id: str, sha256: str, data: bytes) -> None:
         if self.item is not None and self.item.request.request_id == request_id:
@@ -839,9 +978,51 @@ class MainWindow(QMainWindow):
     # --- deciding ----------------------------------------------------------------------------
 
     def _on_action_approve(self) -> None:
-        if not self._state()["decidable"] or self.item is None:
+        if self.item is None or not self.gate().may("approve"):
+            self._on_approve_refused()
             return
         self._send_decision("approve", None, "")
+
+    def _open_override(self) -> None:
+        """Shift+F9: approve despite the machine's findings, deliberately: the findings again,
+        a written reason of at least OVERRIDE_MIN_CHARS characters, then the PIN again."""
+        if self.item is None or not self.gate().may("override"):
+            return
+        self._override_open = True
+        self.lbl_override_title.setText(
+            self.tr(
+                "Approve despite the machine's findings (override): signed, recorded and always "
+                "reviewed by the center lead"
+            )
+        )
+        self.lbl_override_findings.setText(
+            "\n".join("⚠ " + texts.finding(f) for f in self._findings)
+        )
+        self.override_text.clear()
+        self.lbl_override_error.setText("")
+        self.override_panel.show()
+        self.override_text.setFocus()
+        self.service.note(
+            "override_opened",
+            {"findings": sorted({f.code for f in self._findings})},
+            self.item.request.request_id,
+        )
+        self._update_state()
+
+    def _send_override(self) -> None:
+        note = self.override_text.text().strip()
+        if len("".join(note.split())) < OVERRIDE_MIN_CHARS:
+            self.lbl_override_error.setText(
+                self.tr("Write why, in at least %1 characters.").replace(
+                    "%1", str(OVERRIDE_MIN_CHARS)
+                )
+            )
+            self.override_text.setFocus()
+            return
+        override = {"findings": sorted({f.code for f in self._findings}), "note": note}
+        self._override_open = False
+        self.override_panel.hide()
+        self._ask_pin_again("approve", None, "", override)
 
     def _open_reason(self, verdict: str) -> None:
         if not self._state()["item"]:
@@ -859,7 +1040,11 @@ class MainWindow(QMainWindow):
             self.reason_list.addItem(entry)
         failing = [row for row in self.checklist.failing() if row.fail_verdict == verdict]
         codes = list(reasons_for(verdict))
-        self.reason_list.setCurrentRow(codes.index(failing[0].fail_reason) if failing else 0)
+        # a failing row's reason first, then a finding's (as its kind says: R rejects, T returns)
+        wanted = [row.fail_reason for row in failing]
+        wanted += [finding_reason(f, self.checklist.rows()) for f in self._findings]
+        wanted = [c for c in wanted if c in codes]
+        self.reason_list.setCurrentRow(codes.index(wanted[0]) if wanted else 0)
         # a failing checklist row says what is wrong, in the teller's language
         self.reason_text.setText("；".join(row.label("zh") for row in failing)[:200])
         self.reason_panel.show()
@@ -873,6 +1058,8 @@ class MainWindow(QMainWindow):
     def _hide_reason(self) -> None:
         self._reason_verdict = None
         self.reason_panel.hide()
+        self._override_open = False
+        self.override_panel.hide()
         self._reauth_pending = None
         self.pin_prompt.field.clear()
         self.pin_prompt.hide()
@@ -883,6 +1070,9 @@ class MainWindow(QMainWindow):
     def _send_reason(self) -> None:
         if self._reauth_pending is not None:  # the PIN prompt is open: Ctrl+Enter is its Enter
             self.pin_prompt.field.returnPressed.emit()
+            return
+        if self._override_open:
+            self._send_override()
             return
         if self._reason_verdict is None or self.item is None or self._sending:
             return
@@ -901,11 +1091,16 @@ class MainWindow(QMainWindow):
         self._send_decision(verdict, code, text)
 
     def _send_decision(
-        self, verdict: str, code: str | None, text: str, reauth_at: int | None = None
+        self,
+        verdict: str,
+        code: str | None,
+        text: str,
+        reauth_at: int | None = None,
+        override: dict[str, Any] | None = None,
     ) -> None:
         assert self.item is not None
-        if self.item.reauth_required and reauth_at is None:
-            self._ask_pin_again(verdict, code, text)
+        if (self.item.reauth_required or override is not None) and reauth_at is None:
+            self._ask_pin_again(verdict, code, text, override)
             return
         self._sending = True  # locks every decision key before anything else can run
         ticked = self.checklist.results()
@@ -918,23 +1113,28 @@ class MainWindow(QMainWindow):
             ticked if any(ticked.values()) else None,  # recorded when the checklist was used
             self.item.lease_id,  # the item as shown: a re-sent one is refused, not signed
             reauth_at,
+            override,
         )
         self._update_state()  # the engine is already signing meanwhile
 
     # --- the PIN again, for items at the top authority level ---------------------------------
 
-    def _ask_pin_again(self, verdict: str, code: str | None, text: str) -> None:
+    def _ask_pin_again(
+        self, verdict: str, code: str | None, text: str, override: dict[str, Any] | None = None
+    ) -> None:
         if self._check_pin is None:  # nothing to check it with: never decided without it
             self._present("error", texts.error("E_REAUTH_REQUIRED"))
             return
-        self._reauth_pending = (verdict, code, text)
+        self._reauth_pending = (verdict, code, text, override)
         what = {
             "approve": self.tr("approve"),
             "reject": self.tr("reject"),
             "return": self.tr("return"),
         }[verdict]
         self.pin_prompt.ask(
-            self.tr(
+            self.tr("Override: enter your PIN to approve this item.   [Enter]   Back: [Esc]")
+            if override is not None
+            else self.tr(
                 "Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]"
             ).replace("%1", what)
         )
@@ -958,8 +1158,10 @@ class MainWindow(QMainWindow):
         if pending is None or self.item is None or self.item.request.request_id != request_id:
             self._update_state()  # the item went while the PIN was checked: nothing to sign
             return
-        verdict, code, text = pending
-        self._send_decision(verdict, code, text, reauth_at=time.time_ns() // 1_000_000)
+        verdict, code, text, override = pending
+        self._send_decision(
+            verdict, code, text, reauth_at=time.time_ns() // 1_000_000, override=override
+        )
 
     def _on_reauth_pin_refused(self, message: str) -> None:
         self.pin_prompt.field.setEnabled(True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication
 
 from clientsvc.crosscheck import Finding
 from clientsvc.teller.evidence_render import amount_in_figures
+from clientsvc.workstation.desk import Blocked
 
 
 def txn_type(code: str) -> str:
@@ -95,6 +97,11 @@ def error(code: str) -> str:
         ),
         "E_REAUTH_REQUIRED": QCoreApplication.translate(
             "texts", "This item is at the top authority level: enter your PIN again to decide it."
+        ),
+        "E_OVERRIDE_REQUIRED": QCoreApplication.translate(
+            "texts",
+            "The machine check found a disagreement on this item: it can be approved only by an "
+            "override (Shift+F9), with a written reason and your PIN. Nothing was sent.",
         ),
         "E_FORBIDDEN": QCoreApplication.translate(
             "texts",
@@ -211,6 +218,35 @@ def image_problem(code: str) -> str:
             "%1", code
         ),
     )
+
+
+def approve_refused(
+    why: Sequence[Blocked], findings: Sequence[Finding], image_problem: str = ""
+) -> str:
+    """Why F9 does nothing now, in words (``image_problem``: the first bad image's code)."""
+    if Blocked.EVIDENCE_FAILED in why:
+        return QCoreApplication.translate("texts", "Approval refused: %1").replace(
+            "%1", error(image_problem) if image_problem else "⚠"
+        )
+    if Blocked.EVIDENCE_LOADING in why:
+        return QCoreApplication.translate(
+            "texts", "Approval refused: the images are not all verified and shown yet."
+        )
+    if Blocked.FINDINGS in why:
+        return (
+            QCoreApplication.translate(
+                "texts",
+                "Approval refused. The machine check found: %1 Reject or return the item, or "
+                "override with %2.",
+            )
+            .replace("%1", " ".join(finding(f) for f in findings))
+            .replace("%2", "Shift+F9")
+        )
+    if Blocked.CHECKLIST_FAILING in why:
+        return QCoreApplication.translate(
+            "texts", "Approval refused: you marked a checklist row as failing."
+        )
+    return QCoreApplication.translate("texts", "Approval is not possible now.")
 
 
 def finding(f: Finding) -> str:

@@ -27,6 +27,7 @@ from sortedcontainers import SortedKeyList
 
 from clientsvc.broker.journal import Journal
 from clientsvc.catalogue import check_reason
+from clientsvc.crosscheck import check_override
 from clientsvc.curve import Transport, start_authenticator
 from clientsvc.dual import DualPolicy, Verdicts
 from clientsvc.identity import AuthorizerProfile, Directory, verify_decision, verify_presence
@@ -942,6 +943,7 @@ class Broker:
             decision.reauth_at, decision.decided_at
         ):
             raise ProtocolError(ErrorCode.REAUTH_REQUIRED, "top-level item: PIN not re-entered")
+        check_override(entry.request, decision)  # a machine finding stops approval
         check_reason(decision.verdict, decision.reason_code, decision.reason_text)
         self._check_fresh(decision.decided_at, decision.nonce)
         approvals = len(entry.verdicts.approvals)

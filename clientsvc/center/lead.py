@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from clientsvc.center.models import (
     center_events,
@@ -131,7 +131,7 @@ class LeadDesk:
         self._require_lead(actor, "drawing a sample")
         sample = draw(plan, seed, self.eligible(day_from, day_to))
         record = sample_record(sample)
-        flagged = self._local_authorizations(day_from, day_to)
+        flagged = self._always_reviewed(day_from, day_to)
         with self.store.engine.begin() as conn:
             exists = conn.execute(
                 select(samples.c.sample_id).where(samples.c.sample_id == sample.sample_id)
@@ -163,7 +163,7 @@ class LeadDesk:
                     }
                     for d in sample.items
                 ]
-                rows += [  # every local authorization of the days: flagged, always reviewed
+                rows += [  # every local authorization and override: flagged, always reviewed
                     {
                         "sample_id": sample.sample_id,
                         "request_id": rid,
@@ -178,13 +178,20 @@ class LeadDesk:
                     conn.execute(sample_items.insert(), rows)
         return self.sample(sample.sample_id)
 
-    def _local_authorizations(self, day_from: str, day_to: str) -> list[tuple[str, str]]:
+    def _always_reviewed(self, day_from: str, day_to: str) -> list[tuple[str, str]]:
+        """The requests of the days every sample includes: each local authorization, and each
+        approval made despite the machine's findings (a decision with an ``override``)."""
         start, end = day_bounds(day_from, day_to)
         with self.store.engine.connect() as conn:
             rows = conn.execute(
                 select(center_requests.c.request_id, center_requests.c.txn_type)
                 .where(
-                    center_requests.c.state == "fallback_local",
+                    or_(
+                        center_requests.c.state == "fallback_local",
+                        # the key of a decision's override (inside a string, quotes are escaped)
+                        center_requests.c.decisions.contains('"override": {'),
+                        center_requests.c.decisions.contains('"override":{'),
+                    ),
                     center_requests.c.final_ms >= start,
                     center_requests.c.final_ms < end,
                 )
@@ -614,6 +621,7 @@ class LeadDesk:
                     "txn_type": r.txn_type,
                     "state": r.state,
                     "authorizer": str(r.decided_by).split("+")[-1] if r.decided_by else "",
+                    "override": any(d.get("override") for d in decisions),
                     "hour": dt.datetime.fromtimestamp(r.submitted_ms / 1000).hour,
                     "total_s": _secs(r.submitted_ms, r.final_ms),
                     "queue_s": _secs(r.submitted_ms, r.first_leased_ms),
@@ -785,6 +793,7 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
             k: {
                 "volume": len(v),
                 "decided": sum(1 for r in v if r["state"] in STATE_VERDICT),
+                "overrides": sum(1 for r in v if r.get("override")),
                 "avg_total_s": _mean(r["total_s"] for r in v if r["state"] in STATE_VERDICT),
             }
             for k, v in sorted(out.items())
@@ -795,6 +804,7 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "volume": total,
         "decided": len(decided),
+        "overrides": sum(1 for r in records if r.get("override")),  # approvals past findings
         "avg_total_s": _mean(r["total_s"] for r in decided),  # 笔均授权时间
         "avg_queue_s": _mean(r["queue_s"] for r in decided),
         "avg_viewing_s": _mean(r["viewing_s"] for r in decided),

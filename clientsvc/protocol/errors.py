@@ -33,6 +33,8 @@ class ErrorCode(StrEnum):
     NOT_SIGNED_IN = "E_NOT_SIGNED_IN"
     REASON_REQUIRED = "E_REASON_REQUIRED"
     REAUTH_REQUIRED = "E_REAUTH_REQUIRED"  # a top-level item decided without the PIN again
+    # an approval of an item with machine findings that is not a signed override of them
+    OVERRIDE_REQUIRED = "E_OVERRIDE_REQUIRED"
     # audit sync (the center)
     CHAIN_GAP = "E_CHAIN_GAP"  # a batch does not start right after the rows held, or skips one
     CHAIN_BROKEN = "E_CHAIN_BROKEN"  # a row's hash or link is wrong, or it rewrites a held row

@@ -191,6 +191,28 @@ class LocalAuthorization(Message):
     request: dict[str, Any]
 
 
+OVERRIDE_MIN_CHARS = 10
+"""The shortest written reason for approving past a machine finding (in characters, white
+space not counted): a sentence, not "ok"."""
+FindingCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+
+
+def _override_note(value: str) -> str:
+    if len("".join(value.split())) < OVERRIDE_MIN_CHARS:
+        raise ValueError(f"an override needs a reason of at least {OVERRIDE_MIN_CHARS} characters")
+    return value
+
+
+class Override(BaseModel):
+    """An approval past the machine's findings (``clientsvc.crosscheck``): which findings the
+    authorizer saw and approved past, and why, in words. Signed inside the decision."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    findings: Annotated[list[FindingCode], Field(min_length=1, max_length=16)]
+    note: Annotated[str, StringConstraints(max_length=200), AfterValidator(_override_note)]
+
+
 class Decision(Message):
     """Authorizer → broker (``authz.decide``), relayed to the teller. Signed (Ed25519)."""
 
@@ -213,6 +235,9 @@ class Decision(Message):
     # when the authorizer entered the PIN again for this decision (items at the top authority
     # level); omitted, and so not signed, when the item did not ask for it
     reauth_at: Millis | None = None
+    # an approval past the machine's findings, with its written reason; omitted, and so not
+    # signed, when the decision is not an override
+    override: Override | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
@@ -220,6 +245,8 @@ class Decision(Message):
             del data["captures"]
         if data["reauth_at"] is None:
             del data["reauth_at"]
+        if data["override"] is None:
+            del data["override"]
         return data
 
 

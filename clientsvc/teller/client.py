@@ -28,6 +28,7 @@ from clientsvc.protocol.messages import (
     LocalAuthorization,
     Message,
     Outcome,
+    Override,
     SubmitAck,
     Wait,
     parse_any,
@@ -45,6 +46,13 @@ class VerifiedOutcome:
 
     outcome: Outcome
     authorizer: AuthorizerProfile | None
+
+    @property
+    def override(self) -> Override | None:
+        """The signed override, when the authorizer approved despite the machine's findings
+        (which findings, and why): covered by the signature just verified."""
+        decision = self.outcome.decision
+        return decision.override if decision is not None else None
 
 
 def verify_outcome(

@@ -2,8 +2,9 @@
 
 Dual authorization needs two people. In the demo one person sits at the workstation; this
 colleague, signed in with their own key, takes items like anybody else (dispatch is random
-among the eligible) and decides each after a pause, once its images have arrived: it rejects
-with R02 when the voucher's amount disagrees with the request, and approves otherwise. It runs
+among the eligible) and decides each after a pause, once its images have arrived: when the
+machine check finds something it rejects or returns with the finding's reason (R02 for an
+amount that differs, T01 for a voucher not dated today, …), and approves otherwise. It runs
 the real engine: it signs, records in its own audit cache, and the broker checks it as any
 other authorizer.
 """
@@ -16,8 +17,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from clientsvc.checklist import checklist_for
 from clientsvc.crosscheck import crosscheck
 from clientsvc.protocol.messages import QueueStatus
+from clientsvc.workstation.desk import finding_reason
 from clientsvc.workstation.engine import ReceivedItem, WorkstationEngine
 
 log = logging.getLogger("authdesk.colleague")
@@ -73,8 +76,10 @@ class Colleague:
         if item.reauth_required and self.confirm_pin is not None:
             self.confirm_pin()
             reauth_at = time.time_ns() // 1_000_000
-        if any(f.code == "amount" for f in crosscheck(item.request)):
-            verdict, code = "reject", "R02"
+        findings = crosscheck(item.request)
+        if findings:  # never past a finding: only a person overrides, with a reason
+            code = finding_reason(findings[0], checklist_for(item.request.txn_type))
+            verdict = "reject" if code.startswith("R") else "return"
         else:
             verdict, code = "approve", None
         self.engine.decide(request_id, verdict, code, "", None, item.lease_id, reauth_at)

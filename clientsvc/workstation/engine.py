@@ -27,6 +27,7 @@ import zmq
 from clientsvc.audit import AuditStore
 from clientsvc.audit.sync import CenterSync, SyncConfig, SyncStatus
 from clientsvc.catalogue import check_reason
+from clientsvc.crosscheck import check_override
 from clientsvc.curve import Transport
 from clientsvc.identity import SigningKey
 from clientsvc.protocol import mdp
@@ -197,14 +198,25 @@ class WorkstationEngine:
         checklist: dict[str, str] | None = None,
         lease_id: str | None = None,
         reauth_at: int | None = None,
+        override: dict[str, Any] | None = None,
     ) -> None:
         """Sign, record (with the checklist as ticked) and send a decision. ``lease_id`` is the
         lease of the item the authorizer looked at: if the item was sent again since (another
         lease, perhaps other content), nothing is signed and the decision is refused.
-        ``reauth_at``: when the PIN was entered again, for an item that asks for it."""
+        ``reauth_at``: when the PIN was entered again, for an item that asks for it.
+        ``override``: ``{"findings": [codes], "note": why}`` to approve past the machine's
+        findings (with ``reauth_at``); an approval of an item with findings without it is
+        refused here, before it is sent (``E_OVERRIDE_REQUIRED``)."""
         self._submit(
             lambda: self._do_decide(
-                request_id, verdict, reason_code, reason_text, checklist, lease_id, reauth_at
+                request_id,
+                verdict,
+                reason_code,
+                reason_text,
+                checklist,
+                lease_id,
+                reauth_at,
+                override,
             )
         )
 
@@ -585,6 +597,7 @@ class WorkstationEngine:
         checklist: dict[str, str] | None = None,
         lease_id: str | None = None,
         reauth_at: int | None = None,
+        override: dict[str, Any] | None = None,
     ) -> None:
         refused = self._record_items()
         if refused is not None:  # the item was taken back: the disk cannot hold its record
@@ -612,7 +625,13 @@ class WorkstationEngine:
             reason_text=reason_text,
             captures=self._captures.get(request_id),
             reauth_at=reauth_at,
+            override=override,
         )
+        try:  # the broker checks the same: refused here, nothing is recorded or sent
+            check_override(item.request, decision)
+        except ProtocolError as err:
+            self.events.decision_settled(request_id, False, err.code.value, err.detail)
+            return
         assert self._audit is not None
         try:
             self._audit.record_decision(decision, checklist)  # written before it is sent

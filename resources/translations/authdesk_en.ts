@@ -4,7 +4,7 @@
     <context>
         <name>ChecklistPanel</name>
         <message>
-            <location filename="../../ui/checklist_panel.py" line="+41" />
+            <location filename="../../ui/checklist_panel.py" line="+42" />
             <source>Checklist</source>
             <translation>Checklist</translation>
         </message>
@@ -12,6 +12,11 @@
             <location line="+2" />
             <source>F2 to start · ↑↓ rows · %1 fine · %2 fails · %3 zoom to it</source>
             <translation>F2 to start · ↑↓ rows · %1 fine · %2 fails · %3 zoom to it</translation>
+        </message>
+        <message>
+            <location line="+68" />
+            <source>  (machine check)</source>
+            <translation>  (machine check)</translation>
         </message>
     </context>
     <context>
@@ -647,17 +652,22 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+150" />
+            <location filename="../../ui/main_window.py" line="+162" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — Remote authorization — %1 (%2)</translation>
         </message>
         <message>
-            <location line="+184" />
+            <location line="+192" />
             <source>Message to the teller (optional; required for “Other”):</source>
             <translation>Message to the teller (optional; required for “Other”):</translation>
         </message>
         <message>
-            <location line="+166" />
+            <location line="+33" />
+            <source>Your reason (at least %1 characters):</source>
+            <translation>Your reason (at least %1 characters):</translation>
+        </message>
+        <message>
+            <location line="+206" />
             <source>Delivered. Waiting for the next item…</source>
             <translation>Delivered. Waiting for the next item…</translation>
         </message>
@@ -670,6 +680,11 @@
             <location line="+2" />
             <source>An image failed verification or cannot be shown: approval is blocked.</source>
             <translation>An image failed verification or cannot be shown: approval is blocked.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The machine check found a disagreement: approval is blocked.</source>
+            <translation>The machine check found a disagreement: approval is blocked.</translation>
         </message>
         <message>
             <location line="+2" />
@@ -699,7 +714,7 @@ Press F12 when you are back.</translation>
             <translation>Next item ready: %1</translation>
         </message>
         <message>
-            <location line="+27" />
+            <location line="+28" />
             <source>⚠ %1 of %2 images cannot be shown or failed their check</source>
             <translation>⚠ %1 of %2 images cannot be shown or failed their check</translation>
         </message>
@@ -739,7 +754,7 @@ Press F12 when you are back.</translation>
             <translation>The teller's request changed: look at it again.</translation>
         </message>
         <message>
-            <location line="+48" />
+            <location line="+50" />
             <source>   URGENT</source>
             <translation>   URGENT</translation>
         </message>
@@ -754,7 +769,7 @@ Press F12 when you are back.</translation>
             <translation> · re-dispatched (attempt %1)</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+16" />
             <source>Account</source>
             <translation>Account</translation>
         </message>
@@ -784,7 +799,22 @@ Press F12 when you are back.</translation>
             <translation>双人授权 · Second approval: %1 approved at %2. A reject or a return by you ends it.</translation>
         </message>
         <message>
-            <location line="+95" />
+            <location line="+13" />
+            <source>⚠ The machine check found a disagreement: approval is blocked.</source>
+            <translation>⚠ The machine check found a disagreement: approval is blocked.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</source>
+            <translation>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</translation>
+        </message>
+        <message>
+            <location line="+161" />
+            <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
+            <translation>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</translation>
+        </message>
+        <message>
+            <location line="-44" />
             <source>Taken back: %1</source>
             <translation>Taken back: %1</translation>
         </message>
@@ -794,7 +824,12 @@ Press F12 when you are back.</translation>
             <translation>Local authorization at: %1</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location line="+56" />
+            <source>Write why, in at least %1 characters.</source>
+            <translation>Write why, in at least %1 characters.</translation>
+        </message>
+        <message>
+            <location line="+16" />
             <source>Reject: choose a reason</source>
             <translation>Reject: choose a reason</translation>
         </message>
@@ -804,12 +839,12 @@ Press F12 when you are back.</translation>
             <translation>Return for correction: choose a reason</translation>
         </message>
         <message>
-            <location line="+42" />
+            <location line="+51" />
             <source>“Other” needs a message to the teller.</source>
             <translation>“Other” needs a message to the teller.</translation>
         </message>
         <message>
-            <location line="+37" />
+            <location line="+45" />
             <source>approve</source>
             <translation>approve</translation>
         </message>
@@ -824,7 +859,12 @@ Press F12 when you are back.</translation>
             <translation>return</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+3" />
+            <source>Override: enter your PIN to approve this item.   [Enter]   Back: [Esc]</source>
+            <translation>Override: enter your PIN to approve this item.   [Enter]   Back: [Esc]</translation>
+        </message>
+        <message>
+            <location line="+3" />
             <source>Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]</source>
             <translation>Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]</translation>
         </message>
@@ -834,7 +874,7 @@ Press F12 when you are back.</translation>
             <translation>Checking…</translation>
         </message>
         <message>
-            <location line="+65" />
+            <location line="+67" />
             <source>Locked after a while without input.</source>
             <translation>Locked after a while without input.</translation>
         </message>
@@ -1004,12 +1044,17 @@ Press F12 when you are back.</translation>
     <context>
         <name>actions</name>
         <message>
-            <location filename="../../ui/actions.py" line="+75" />
+            <location filename="../../ui/actions.py" line="+77" />
             <source>Approve</source>
             <translation>Approve</translation>
         </message>
         <message>
             <location line="+1" />
+            <source>Approve despite the findings (override)…</source>
+            <translation>Approve despite the findings (override)…</translation>
+        </message>
+        <message>
+            <location line="+3" />
             <source>Reject…</source>
             <translation>Reject…</translation>
         </message>
@@ -1232,7 +1277,7 @@ Press F12 when you are back.</translation>
     <context>
         <name>texts</name>
         <message>
-            <location filename="../../ui/texts.py" line="+15" />
+            <location filename="../../ui/texts.py" line="+17" />
             <source>Large cash withdrawal</source>
             <translation>Large cash withdrawal</translation>
         </message>
@@ -1439,6 +1484,11 @@ Press F12 when you are back.</translation>
         </message>
         <message>
             <location line="+3" />
+            <source>The machine check found a disagreement on this item: it can be approved only by an override (Shift+F9), with a written reason and your PIN. Nothing was sent.</source>
+            <translation>The machine check found a disagreement on this item: it can be approved only by an override (Shift+F9), with a written reason and your PIN. Nothing was sent.</translation>
+        </message>
+        <message>
+            <location line="+5" />
             <source>This item is outside your authority (level, type or amount limit). Nothing was sent.</source>
             <translation>This item is outside your authority (level, type or amount limit). Nothing was sent.</translation>
         </message>
@@ -1578,7 +1628,32 @@ Press F12 when you are back.</translation>
             <translation>⚠ This image cannot be shown (%1).</translation>
         </message>
         <message>
+            <location line="+11" />
+            <source>Approval refused: %1</source>
+            <translation>Approval refused: %1</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Approval refused: the images are not all verified and shown yet.</source>
+            <translation>Approval refused: the images are not all verified and shown yet.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Approval refused. The machine check found: %1 Reject or return the item, or override with %2.</source>
+            <translation>Approval refused. The machine check found: %1 Reject or return the item, or override with %2.</translation>
+        </message>
+        <message>
             <location line="+9" />
+            <source>Approval refused: you marked a checklist row as failing.</source>
+            <translation>Approval refused: you marked a checklist row as failing.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Approval is not possible now.</source>
+            <translation>Approval is not possible now.</translation>
+        </message>
+        <message>
+            <location line="+6" />
             <source>The voucher</source>
             <translation>The voucher</translation>
         </message>

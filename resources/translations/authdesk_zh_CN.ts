@@ -4,7 +4,7 @@
     <context>
         <name>ChecklistPanel</name>
         <message>
-            <location filename="../../ui/checklist_panel.py" line="+41" />
+            <location filename="../../ui/checklist_panel.py" line="+42" />
             <source>Checklist</source>
             <translation>核对清单</translation>
         </message>
@@ -12,6 +12,11 @@
             <location line="+2" />
             <source>F2 to start · ↑↓ rows · %1 fine · %2 fails · %3 zoom to it</source>
             <translation>F2 开始 · ↑↓ 选行 · %1 相符 · %2 不符 · %3 定位放大</translation>
+        </message>
+        <message>
+            <location line="+68" />
+            <source>  (machine check)</source>
+            <translation>（系统核对）</translation>
         </message>
     </context>
     <context>
@@ -647,17 +652,22 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+150" />
+            <location filename="../../ui/main_window.py" line="+162" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — 远程授权 — %1（%2）</translation>
         </message>
         <message>
-            <location line="+184" />
+            <location line="+192" />
             <source>Message to the teller (optional; required for “Other”):</source>
             <translation>给柜员的留言（选填；选择“其他”时必填）：</translation>
         </message>
         <message>
-            <location line="+166" />
+            <location line="+33" />
+            <source>Your reason (at least %1 characters):</source>
+            <translation>强制授权理由（至少 %1 个字）：</translation>
+        </message>
+        <message>
+            <location line="+206" />
             <source>Delivered. Waiting for the next item…</source>
             <translation>已送达。等待下一笔业务…</translation>
         </message>
@@ -670,6 +680,11 @@
             <location line="+2" />
             <source>An image failed verification or cannot be shown: approval is blocked.</source>
             <translation>有影像未通过校验或无法显示：禁止授权通过。</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The machine check found a disagreement: approval is blocked.</source>
+            <translation>系统核对发现不一致，不能直接授权通过。</translation>
         </message>
         <message>
             <location line="+2" />
@@ -699,7 +714,7 @@ Press F12 when you are back.</source>
             <translation>下一笔已就绪：%1</translation>
         </message>
         <message>
-            <location line="+27" />
+            <location line="+28" />
             <source>⚠ %1 of %2 images cannot be shown or failed their check</source>
             <translation>⚠ %2 张影像中有 %1 张无法显示或校验失败</translation>
         </message>
@@ -739,7 +754,7 @@ Press F12 when you are back.</source>
             <translation>柜员的申请已变更：请重新查看。</translation>
         </message>
         <message>
-            <location line="+48" />
+            <location line="+50" />
             <source>   URGENT</source>
             <translation>   加急</translation>
         </message>
@@ -754,7 +769,7 @@ Press F12 when you are back.</source>
             <translation> · 重新派发（第 %1 次）</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+16" />
             <source>Account</source>
             <translation>账号</translation>
         </message>
@@ -784,7 +799,22 @@ Press F12 when you are back.</source>
             <translation>双人授权 · 第二授权：%1 已于 %2 授权通过。您拒绝或退回修改即终止本笔授权。</translation>
         </message>
         <message>
-            <location line="+95" />
+            <location line="+13" />
+            <source>⚠ The machine check found a disagreement: approval is blocked.</source>
+            <translation>⚠ 系统核对发现不一致，不能直接授权通过。</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</source>
+            <translation>影像内容以柜面系统报送为准。  拒绝授权 %1 · 退回 %2 · 确需通过：%3，填写理由并再次输入密码</translation>
+        </message>
+        <message>
+            <location line="+161" />
+            <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
+            <translation>存在不一致时强制授权通过：将签名、记录，并一律由中心负责人复核</translation>
+        </message>
+        <message>
+            <location line="-44" />
             <source>Taken back: %1</source>
             <translation>已收回：%1</translation>
         </message>
@@ -794,7 +824,12 @@ Press F12 when you are back.</source>
             <translation>转本地授权网点：%1</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location line="+56" />
+            <source>Write why, in at least %1 characters.</source>
+            <translation>请填写理由，至少 %1 个字。</translation>
+        </message>
+        <message>
+            <location line="+16" />
             <source>Reject: choose a reason</source>
             <translation>拒绝：请选择原因</translation>
         </message>
@@ -804,12 +839,12 @@ Press F12 when you are back.</source>
             <translation>退回修改：请选择原因</translation>
         </message>
         <message>
-            <location line="+42" />
+            <location line="+51" />
             <source>“Other” needs a message to the teller.</source>
             <translation>选择“其他”须填写给柜员的留言。</translation>
         </message>
         <message>
-            <location line="+37" />
+            <location line="+45" />
             <source>approve</source>
             <translation>授权通过</translation>
         </message>
@@ -824,7 +859,12 @@ Press F12 when you are back.</source>
             <translation>退回</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+3" />
+            <source>Override: enter your PIN to approve this item.   [Enter]   Back: [Esc]</source>
+            <translation>强制授权：请输入密码以通过此笔业务。   [Enter]   返回：[Esc]</translation>
+        </message>
+        <message>
+            <location line="+3" />
             <source>Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]</source>
             <translation>最高授权级别：请输入密码以%1此笔业务。   [Enter]   返回：[Esc]</translation>
         </message>
@@ -834,7 +874,7 @@ Press F12 when you are back.</source>
             <translation>正在验证…</translation>
         </message>
         <message>
-            <location line="+65" />
+            <location line="+67" />
             <source>Locked after a while without input.</source>
             <translation>长时间无操作，已自动锁屏。</translation>
         </message>
@@ -1003,12 +1043,17 @@ Press F12 when you are back.</source>
     <context>
         <name>actions</name>
         <message>
-            <location filename="../../ui/actions.py" line="+75" />
+            <location filename="../../ui/actions.py" line="+77" />
             <source>Approve</source>
             <translation>授权通过</translation>
         </message>
         <message>
             <location line="+1" />
+            <source>Approve despite the findings (override)…</source>
+            <translation>强制授权通过…</translation>
+        </message>
+        <message>
+            <location line="+3" />
             <source>Reject…</source>
             <translation>拒绝…</translation>
         </message>
@@ -1231,7 +1276,7 @@ Press F12 when you are back.</source>
     <context>
         <name>texts</name>
         <message>
-            <location filename="../../ui/texts.py" line="+15" />
+            <location filename="../../ui/texts.py" line="+17" />
             <source>Large cash withdrawal</source>
             <translation>大额取现</translation>
         </message>
@@ -1438,6 +1483,11 @@ Press F12 when you are back.</source>
         </message>
         <message>
             <location line="+3" />
+            <source>The machine check found a disagreement on this item: it can be approved only by an override (Shift+F9), with a written reason and your PIN. Nothing was sent.</source>
+            <translation>系统核对发现此笔业务存在不一致：只能强制授权通过（Shift+F9），须填写理由并再次输入密码。未发送任何内容。</translation>
+        </message>
+        <message>
+            <location line="+5" />
             <source>This item is outside your authority (level, type or amount limit). Nothing was sent.</source>
             <translation>此笔业务超出您的权限（级别、类型或金额限额）。未发送任何内容。</translation>
         </message>
@@ -1577,7 +1627,32 @@ Press F12 when you are back.</source>
             <translation>⚠ 此影像无法显示（%1）。</translation>
         </message>
         <message>
+            <location line="+11" />
+            <source>Approval refused: %1</source>
+            <translation>不能授权通过：%1</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Approval refused: the images are not all verified and shown yet.</source>
+            <translation>不能授权通过：影像尚未全部校验并显示。</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Approval refused. The machine check found: %1 Reject or return the item, or override with %2.</source>
+            <translation>不能授权通过。系统核对发现：%1 请拒绝授权或退回，或按 %2 强制授权。</translation>
+        </message>
+        <message>
             <location line="+9" />
+            <source>Approval refused: you marked a checklist row as failing.</source>
+            <translation>不能授权通过：您已将一项审核要点标为不符。</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Approval is not possible now.</source>
+            <translation>当前不能授权通过。</translation>
+        </message>
+        <message>
+            <location line="+6" />
             <source>The voucher</source>
             <translation>凭证</translation>
         </message>

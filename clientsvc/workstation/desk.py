@@ -1,0 +1,143 @@
+"""The decision desk's rules, without Qt: what may be decided now and, if not, why.
+
+``gate(DeskState) -> Gate`` is a pure function of the item on screen and what is known of it:
+its evidence, the machine's findings, the checklist as answered, the panels open. The window
+reads every decision key's enablement and every refusal's words from it; the engine and the
+broker check the part that can be checked from the signed decision (a finding needs an
+override, ``clientsvc.crosscheck.check_override``) again.
+
+A machine finding stops approval. The only way past it is a deliberate override: its own key,
+a written reason of at least ``OVERRIDE_MIN_CHARS`` characters and the PIN again, signed inside
+the decision (``Decision.override``), audited, counted per authorizer and always in the lead's
+sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from clientsvc.checklist import ChecklistRow
+from clientsvc.crosscheck import Finding
+from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS
+
+__all__ = [
+    "FINDING_ROW",
+    "OVERRIDE_MIN_CHARS",
+    "Blocked",
+    "DeskState",
+    "Gate",
+    "finding_reason",
+    "gate",
+]
+
+FINDING_ROW: dict[str, str] = {
+    "amount": "amount",
+    "account": "account",
+    "name": "account_name",
+    "id_number": "id_number",
+    "voucher_date": "date",
+    "teller": "teller",
+    "id_expired": "id_validity",
+}
+"""The checklist row (``clientsvc/data/checklists.json``) each kind of finding fails."""
+
+_FINDING_REASON = {
+    "amount": "R02",
+    "account": "R01",
+    "name": "R03",
+    "id_number": "R05",
+    "voucher_date": "T01",
+    "teller": "R08",
+    "id_expired": "R05",
+}
+
+
+class Blocked(StrEnum):
+    """Why a decision key does nothing now (the window puts each in words)."""
+
+    NO_ITEM = "no_item"
+    LOCKED = "locked"
+    SENDING = "sending"
+    PANEL_OPEN = "panel_open"
+    EVIDENCE_LOADING = "evidence_loading"
+    EVIDENCE_FAILED = "evidence_failed"
+    FINDINGS = "findings"  # the machine found a disagreement: reject, return, or override
+    CHECKLIST_FAILING = "checklist_failing"  # the authorizer marked a row failing
+    NO_FINDINGS = "no_findings"  # an override overrides nothing
+
+
+@dataclass(frozen=True)
+class DeskState:
+    """What the rules look at: the item on screen and what is known of it."""
+
+    has_item: bool = False
+    locked: bool = False
+    sending: bool = False  # signed and on its way, or delivered
+    panel_open: bool = False  # a reason panel, an override panel or the PIN prompt
+    evidence_loading: bool = False  # an image not yet verified and decoded
+    evidence_failed: bool = False  # an image failed its hash, its checks or its decode
+    findings: tuple[Finding, ...] = ()
+    failing_rows: tuple[str, ...] = ()  # checklist rows the authorizer marked failing
+
+
+@dataclass(frozen=True)
+class Gate:
+    """For each decision key, why it may not be used now (empty: it may)."""
+
+    approve: tuple[Blocked, ...] = ()
+    override: tuple[Blocked, ...] = ()
+    reject: tuple[Blocked, ...] = ()
+    ret: tuple[Blocked, ...] = ()
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def may(self, key: str) -> bool:
+        return not getattr(self, "ret" if key == "return" else key)
+
+
+def gate(state: DeskState) -> Gate:
+    """What may be decided now. Reject and return need only an item and no open panel; an
+    approval needs every image verified and shown, no machine finding and no row marked
+    failing; an override needs every image too, and at least one finding to override."""
+    common: list[Blocked] = []
+    if state.locked:
+        common.append(Blocked.LOCKED)
+    if not state.has_item:
+        common.append(Blocked.NO_ITEM)
+    if state.sending:
+        common.append(Blocked.SENDING)
+    if state.panel_open:
+        common.append(Blocked.PANEL_OPEN)
+    evidence: list[Blocked] = []
+    if state.evidence_failed:
+        evidence.append(Blocked.EVIDENCE_FAILED)
+    elif state.evidence_loading:
+        evidence.append(Blocked.EVIDENCE_LOADING)
+    approve = [*common, *evidence]
+    if state.findings:
+        approve.append(Blocked.FINDINGS)
+    if state.failing_rows:
+        approve.append(Blocked.CHECKLIST_FAILING)
+    override = [*common, *evidence]
+    if not state.findings:
+        override.append(Blocked.NO_FINDINGS)
+    if state.failing_rows:
+        override.append(Blocked.CHECKLIST_FAILING)
+    return Gate(
+        approve=tuple(approve), override=tuple(override), reject=tuple(common), ret=tuple(common)
+    )
+
+
+def finding_reason(finding: Finding, rows: tuple[ChecklistRow, ...] = ()) -> str:
+    """The reason code a finding pre-selects: its checklist row's, when the type has that
+    row, else the finding's own (an R code rejects, a T code returns)."""
+    row_id = FINDING_ROW.get(finding.code)
+    for row in rows:
+        if row.id == row_id:
+            return row.fail_reason
+    return _FINDING_REASON.get(finding.code, "R99")
+
+
+def finding_rows(findings: tuple[Finding, ...]) -> set[str]:
+    """The checklist rows the findings fail."""
+    return {FINDING_ROW[f.code] for f in findings if f.code in FINDING_ROW}

@@ -1,0 +1,177 @@
+"""The decision desk's rules without Qt (clientsvc/workstation/desk.py) and the override
+check the engine and the broker apply to a signed decision (clientsvc/crosscheck.py)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clientsvc.checklist import checklist_for
+from clientsvc.crosscheck import Finding, check_override, crosscheck
+from clientsvc.identity import verify_decision
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS, AuthRequest, Decision
+from clientsvc.teller.simulator import make_request
+from clientsvc.workstation.desk import (
+    FINDING_ROW,
+    Blocked,
+    DeskState,
+    finding_reason,
+    finding_rows,
+    gate,
+)
+from tests.helpers import Identities
+
+AMOUNT = Finding("amount", "voucher", "1105868", "1115868")
+DATE = Finding("voucher_date", "voucher", "2026-12-02", "2026-11-30")
+
+states = st.builds(
+    DeskState,
+    has_item=st.booleans(),
+    locked=st.booleans(),
+    sending=st.booleans(),
+    panel_open=st.booleans(),
+    evidence_loading=st.booleans(),
+    evidence_failed=st.booleans(),
+    findings=st.lists(st.sampled_from([AMOUNT, DATE]), max_size=2).map(tuple),
+    failing_rows=st.lists(st.sampled_from(["amount", "seal"]), max_size=2).map(tuple),
+)
+
+
+@given(states)
+def test_approval_needs_an_item_every_image_no_finding_and_no_failing_row(s: DeskState) -> None:
+    ready = s.has_item and not (s.locked or s.sending or s.panel_open)
+    shown = not (s.evidence_loading or s.evidence_failed)
+    g = gate(s)
+    assert g.may("approve") == (ready and shown and not s.findings and not s.failing_rows)
+    assert g.may("reject") == ready and g.may("return") == ready
+    # the override is the only way past a finding, and only past a finding
+    assert g.may("override") == (ready and shown and bool(s.findings) and not s.failing_rows)
+    assert not (g.may("approve") and g.may("override"))
+    if ready and shown and s.findings:
+        assert Blocked.FINDINGS in g.approve
+
+
+@given(states)
+def test_a_finding_always_blocks_approval_whatever_else_is_true(s: DeskState) -> None:
+    if s.findings:
+        assert not gate(s).may("approve")
+
+
+def test_a_finding_fails_its_checklist_row_and_pre_selects_its_reason() -> None:
+    rows = checklist_for("cash_withdrawal")
+    assert finding_rows((AMOUNT, DATE)) == {"amount", "date"}
+    assert finding_reason(AMOUNT, rows) == "R02"  # a reject
+    assert finding_reason(DATE, rows) == "T01"  # a return, as the row's data says
+    assert all(
+        row in {r.id for r in checklist_for("transfer")} | {"teller"}
+        for row in FINDING_ROW.values()
+    )
+
+
+# --- the override, as the engine and the broker check it --------------------------------------
+
+
+def _mismatched(seed: int = 5) -> AuthRequest:
+    sim = make_request(random.Random(seed), txn_type="cash_withdrawal", mismatch_rate=1.0)
+    assert [f.code for f in crosscheck(sim.request)] == ["amount"]
+    return sim.request
+
+
+def _sign(ids: Identities, request: AuthRequest, verdict: str = "approve", **kw: Any) -> Decision:
+    key = ids.keys["A1"]
+    now = kw.pop("decided_at", None)
+    decision = key.sign_decision(
+        request_id=request.request_id,
+        lease_id="L1",
+        request_digest="0" * 64,
+        evidence=[e.sha256 for e in request.evidence],
+        verdict=verdict,
+        reason_code=kw.pop("reason_code", None),
+        reason_text="",
+        decided_at=now,
+        **kw,
+    )
+    return decision
+
+
+def test_an_approval_of_a_request_with_findings_is_refused_without_an_override(
+    ids: Identities,
+) -> None:
+    request = _mismatched()
+    with pytest.raises(ProtocolError) as info:
+        check_override(request, _sign(ids, request))
+    assert info.value.code is ErrorCode.OVERRIDE_REQUIRED and "amount" in info.value.detail
+
+
+def test_an_override_must_name_every_finding(ids: Identities) -> None:
+    request = _mismatched()
+    decision = _sign(
+        ids, request, override={"findings": ["account"], "note": "客户现场确认，凭证笔误已更正"}
+    )
+    with pytest.raises(ProtocolError) as info:
+        check_override(request, decision)
+    assert info.value.code is ErrorCode.OVERRIDE_REQUIRED
+
+
+def test_an_override_needs_the_pin_again(ids: Identities) -> None:
+    request = _mismatched()
+    override = {"findings": ["amount"], "note": "客户现场确认，凭证笔误已更正"}
+    with pytest.raises(ProtocolError) as info:
+        check_override(request, _sign(ids, request, override=override))
+    assert info.value.code is ErrorCode.REAUTH_REQUIRED
+    at = request.submitted_at  # the instant the voucher was dated: the same day
+    signed = _sign(ids, request, override=override, decided_at=at, reauth_at=at - 10_000)
+    check_override(request, signed)  # named, with the PIN: accepted
+    assert signed.override is not None and signed.override.findings == ["amount"]
+
+
+def test_only_an_approval_carries_an_override(ids: Identities) -> None:
+    request = _mismatched()
+    decision = _sign(
+        ids,
+        request,
+        "reject",
+        reason_code="R02",
+        override={"findings": ["amount"], "note": "客户现场确认，凭证笔误已更正"},
+    )
+    with pytest.raises(ProtocolError) as info:
+        check_override(request, decision)
+    assert info.value.code is ErrorCode.OVERRIDE_REQUIRED
+    check_override(request, _sign(ids, request, "reject", reason_code="R02"))  # a plain reject
+
+
+def test_an_override_with_a_reason_too_short_cannot_be_made(ids: Identities) -> None:
+    with pytest.raises(ValueError, match=str(OVERRIDE_MIN_CHARS)):
+        _sign(ids, _mismatched(), override={"findings": ["amount"], "note": "ok  fine  "})
+
+
+def test_the_override_is_covered_by_the_signature(ids: Identities) -> None:
+    request = _mismatched()
+    signed = _sign(
+        ids,
+        request,
+        override={"findings": ["amount"], "note": "客户现场确认，凭证笔误已更正"},
+        decided_at=request.submitted_at,
+        reauth_at=request.submitted_at - 10_000,
+    )
+    directory = ids.directory
+    verify_decision(signed, directory)
+    data = signed.to_dict()
+    data["override"]["note"] = "另一个理由，签名之后才改的"
+    with pytest.raises(ProtocolError) as info:
+        verify_decision(Decision.model_validate(data), directory)
+    assert info.value.code is ErrorCode.BAD_SIGNATURE
+    del data["override"]  # dropped on the way: the signature no longer verifies either
+    with pytest.raises(ProtocolError):
+        verify_decision(Decision.model_validate(data), directory)
+
+
+def test_a_decision_without_an_override_encodes_as_before(ids: Identities) -> None:
+    """The field is omitted when empty: signatures and PROTOCOL.md's test vectors unchanged."""
+    plain = _sign(ids, _mismatched(), "reject", reason_code="R02")
+    assert "override" not in plain.to_dict()
