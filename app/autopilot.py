@@ -46,6 +46,11 @@ class Autopilot:
             return
         findings = crosscheck(window.item.request)
         if not findings:
+            # the checklist first, as a careful authorizer: F2, Shift+Space (the rest fine)
+            QTest.keyClick(window, Qt.Key.Key_F2)
+            QTest.keyClick(
+                window.checklist.list, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier
+            )
             QTest.keyClick(window, Qt.Key.Key_F9)
         else:
             # as a careful authorizer: the finding's own reason, a reject or a return as its

@@ -5,7 +5,7 @@ a failing row pre-fills."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -28,6 +28,8 @@ class ChecklistRow:
     text: dict[str, str]  # language → text ("zh", "en")
     region: RegionRef | None
     fail_reason: str  # a reject (R..) or return (T..) code
+    fail_text: dict[str, str] = field(default_factory=dict)  # what the teller reads on failure
+    required: bool = False  # answered (fine or failing) before an approval, for its type
 
     @property
     def fail_verdict(self) -> str:
@@ -35,6 +37,11 @@ class ChecklistRow:
 
     def label(self, language: str) -> str:
         return self.text.get(language) or self.text.get("en") or self.id
+
+    def failure(self, language: str) -> str:
+        """The sentence the teller reads when this row fails ("凭证日期非当日"), not the
+        requirement itself ("凭证日期为当日")."""
+        return self.fail_text.get(language) or self.fail_text.get("zh") or self.label(language)
 
     def locate(self, evidence: list[EvidenceRef]) -> tuple[EvidenceRef, tuple[int, ...]] | None:
         """The image and the region (x, y, w, h in 1/10000) this row points at, if present."""
@@ -62,11 +69,14 @@ def parse_checklists(data: dict[str, Any]) -> dict[str, tuple[ChecklistRow, ...]
         region = spec.get("region")
         if region is not None and region["kind"] not in EVIDENCE_KINDS:
             raise ChecklistError(f"row {row_id}: unknown image kind {region['kind']}")
+        if not spec.get("fail_zh"):
+            raise ChecklistError(f"row {row_id}: no fail_zh (what the teller reads on failure)")
         rows[row_id] = ChecklistRow(
             id=row_id,
             text={k: str(spec[k]) for k in ("zh", "en") if k in spec},
             region=None if region is None else RegionRef(str(region["kind"]), str(region["name"])),
             fail_reason=str(spec["fail_reason"]),
+            fail_text={k[5:]: str(spec[k]) for k in ("fail_zh", "fail_en") if k in spec},
         )
     out: dict[str, tuple[ChecklistRow, ...]] = {}
     for txn_type in TXN_TYPES:
@@ -76,7 +86,10 @@ def parse_checklists(data: dict[str, Any]) -> dict[str, tuple[ChecklistRow, ...]
         missing = [i for i in ids if i not in rows]
         if missing:
             raise ChecklistError(f"{txn_type}: unknown rows {missing}")
-        out[txn_type] = tuple(rows[i] for i in ids)
+        required = set(data.get("required", {}).get(txn_type, ()))
+        if required - set(ids):
+            raise ChecklistError(f"{txn_type}: required rows not in its list {required - set(ids)}")
+        out[txn_type] = tuple(replace(rows[i], required=i in required) for i in ids)
     return out
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from clientsvc.crosscheck import crosscheck
 from tests.test_session import PIN, _enter_pin, desk, store  # noqa: F401  (fixtures)
-from tests.test_ui import FakeService, _item, _show
+from tests.test_ui import FakeService, _item, _show, answer_checklist, approve
 from ui.bridge import EngineBridge
 from ui.main_window import MainWindow
 
@@ -37,6 +37,8 @@ def test_a_machine_finding_puts_a_red_banner_on_the_item_and_fails_its_row(
     win.checklist.mark(amount, "pass")  # the authorizer cannot tick it fine
     assert win.checklist.list.item(amount).text().startswith("✗")
     assert not win.actions_by_id["approve"].isEnabled()
+    answer_checklist(qtbot, win)  # the rows only a person can check: still needed
+    assert not win.actions_by_id["approve"].isEnabled()
     assert win.actions_by_id["override"].isEnabled()
 
 
@@ -50,7 +52,8 @@ def test_f9_on_a_finding_is_refused_with_words_and_decides_nothing(
     assert service.decisions == []
     assert win.banner.isVisible() and "Approval refused" in win.banner.text()
     assert "Shift+F9" in win.banner.text()
-    assert service.notes[-1] == ("approve_refused", {"why": ["findings"]})
+    assert service.notes[-1][0] == "approve_refused"
+    assert "findings" in service.notes[-1][1]["why"]
 
 
 def test_f10_on_a_finding_pre_selects_its_reason(
@@ -71,6 +74,7 @@ def test_the_override_needs_a_written_reason_and_the_pin_and_is_sent_with_its_fi
 ) -> None:
     win, service, bridge = desk
     item = _mismatch(qtbot, win, bridge)
+    answer_checklist(qtbot, win)
     qtbot.keyClick(win, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
     assert win.override_panel.isVisible() and "The voucher shows" in (
         win.lbl_override_findings.text()
@@ -97,6 +101,7 @@ def test_escape_leaves_the_override_and_approval_stays_blocked(
 ) -> None:
     win, service, bridge = desk
     _mismatch(qtbot, win, bridge)
+    answer_checklist(qtbot, win)
     qtbot.keyClick(win, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(win, Qt.Key.Key_Escape)
     assert not win.override_panel.isVisible() and service.decisions == []
@@ -112,5 +117,58 @@ def test_an_item_without_findings_has_no_banner_and_no_override(
     _show(qtbot, win, bridge, item, blobs)
     assert not win.finding_banner.isVisible()
     assert not win.actions_by_id["override"].isEnabled()
-    qtbot.keyClick(win, Qt.Key.Key_F9)
+    approve(qtbot, win)
     assert service.decisions[0][1] == "approve" and service.overrides == [None]
+
+
+# --- the checklist (审核要点): fast and enforced ------------------------------------------------
+
+
+def test_required_rows_must_be_answered_before_f9_and_f9_names_them(
+    qtbot: Any,
+    desk: tuple[MainWindow, FakeService, EngineBridge],  # noqa: F811
+) -> None:
+    win, service, bridge = desk
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    required = [r for r in win.checklist.rows() if r.required]
+    assert [r.id for r in required] == ["signature", "seal", "face"]
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    assert service.decisions == []
+    assert "answer these checklist rows" in win.banner.text()
+    assert all(r.label("en") in win.banner.text() for r in required)
+    qtbot.keyClick(win, Qt.Key.Key_F2)
+    qtbot.keyClick(win.checklist.list, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier)
+    assert set(win.checklist.results().values()) == {"pass"}  # one key: every row fine
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    assert service.decisions[0][1] == "approve"
+    assert service.checklists[0] == {r.id: "pass" for r in win.checklist.rows()}
+
+
+def test_a_failing_row_that_calls_for_a_return_routes_f10_to_the_return_with_its_sentence(
+    qtbot: Any,
+    desk: tuple[MainWindow, FakeService, EngineBridge],  # noqa: F811
+) -> None:
+    """After X on a row whose reason is a return code, F10 pre-selected R01 with an empty
+    message; the teller then read the requirement ("凭证日期为当日") as the reason."""
+    win, service, bridge = desk
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    qtbot.keyClick(win, Qt.Key.Key_F2)
+    assert win.checklist.rows()[0].id == "date" and win.checklist.rows()[0].fail_reason == "T01"
+    qtbot.keyClick(win.checklist.list, Qt.Key.Key_X)  # the voucher is not dated today
+    qtbot.keyClick(win, Qt.Key.Key_F10)
+    assert win.reason_list.currentItem().data(Qt.ItemDataRole.UserRole) == "T01"
+    assert "call for a return" in win.lbl_reason_title.text()
+    assert win.reason_text.text() == "凭证日期非当日"
+    qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert service.decisions[0][1:] == ("return", "T01", "凭证日期非当日")
+
+
+def test_every_checklist_row_has_the_sentence_the_teller_reads_when_it_fails() -> None:
+    from clientsvc.checklist import checklists
+
+    for txn_type, rows in checklists().items():
+        for row in rows:
+            assert row.failure("zh") and row.failure("zh") != row.label("zh"), (txn_type, row.id)
+            assert row.failure("en") != row.label("en"), (txn_type, row.id)

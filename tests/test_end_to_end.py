@@ -15,13 +15,14 @@ from app.config import load_settings
 from app.keys import make_keystore
 from app.workstation import WorkstationApp
 from tests.helpers import ROOT, authdesk, free_port, wait_for_broker
+from tests.test_ui import approve
 
 pytestmark = pytest.mark.slow
 
 
 def _decide(qtbot: Any, window: Any, verdict: str) -> None:
     if verdict == "approve":
-        qtbot.keyClick(window, Qt.Key.Key_F9)
+        approve(qtbot, window)
     elif verdict == "reject":
         qtbot.keyClick(window, Qt.Key.Key_F10)
         qtbot.keyClicks(window.reason_list, "8")  # R08 suspected fraud
@@ -149,7 +150,7 @@ def test_a_lock_gives_the_item_back_and_three_wrong_pins_end_the_session(
         with qtbot.waitSignal(window.sig_evidence_shown, timeout=30_000) as again:
             pin(window.lock_screen.field, "123456")
         assert again.args == shown.args
-        qtbot.keyClick(window, Qt.Key.Key_F9)
+        approve(qtbot, window)
         output, _ = teller.communicate(timeout=60)
         assert "approved by A1001" in output and "(signature verified)" in output, output
         qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)

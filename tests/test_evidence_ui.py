@@ -25,7 +25,7 @@ from clientsvc.video.camera import SimulatedCounter
 from clientsvc.video.frames import FrameHeader
 from clientsvc.video.subscriber import VideoFrame
 from clientsvc.workstation.engine import ReceivedItem
-from tests.test_ui import FakeService
+from tests.test_ui import FakeService, answer_checklist, approve
 from ui.actions import ACTIONS, label
 from ui.bridge import EngineBridge
 from ui.main_window import MainWindow
@@ -302,13 +302,17 @@ def test_a_checklist_row_zooms_to_its_region_and_a_failing_row_prefills_the_reas
         abs(viewer.center.x() - region.center().x()) < 1
         and abs(viewer.center.y() - region.center().y()) < 1
     )
-    qtbot.keyClick(win.checklist.list, Qt.Key.Key_X)  # fails
+    qtbot.keyClick(win.checklist.list, Qt.Key.Key_X)  # fails, and the next row is selected
     assert win.checklist.results()["amount"] == "fail"
+    assert win.checklist.list.currentRow() == amount + 1
+    qtbot.keyClick(win.checklist.list, Qt.Key.Key_Up)
     qtbot.keyClick(win.checklist.list, Qt.Key.Key_Up)
     qtbot.keyClick(win.checklist.list, Qt.Key.Key_Space)  # the row above is fine
+    assert win.checklist.results()["amount"] == "fail"
     press(qtbot, win, Qt.Key.Key_F10)
     assert win.reason_list.currentItem().data(Qt.ItemDataRole.UserRole) == "R02"
-    assert win.reason_text.text() == rows[amount].label("zh")
+    # what the teller reads: the failure, not the requirement
+    assert win.reason_text.text() == rows[amount].failure("zh") != rows[amount].label("zh")
     press(qtbot, win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert service.decisions[-1][1:3] == ("reject", "R02")
     assert service.checklists[-1] is not None and service.checklists[-1]["amount"] == "fail"
@@ -449,10 +453,12 @@ def test_prefetch_the_next_item_is_decoded_before_it_is_shown(
         timeout=10_000,
     )
     assert win.item is first and "Next item ready" in win.lbl_next.text()
-    press(qtbot, win, Qt.Key.Key_F9)
+    approve(qtbot, win)
     bridge.sig_decision_settled.emit(first.request.request_id, True, "", "accepted")
     assert win.item is second  # at once, no empty screen, no fetch
-    assert win.evidence_complete() and win.actions_by_id["approve"].isEnabled()
+    assert win.evidence_complete()
+    answer_checklist(qtbot, win)
+    assert win.actions_by_id["approve"].isEnabled()
     assert win.workspace.viewers[0].image().ready  # type: ignore[union-attr]
     assert all(win.library.get(r.sha256) is None for r in first.request.evidence)  # freed
 
@@ -561,7 +567,7 @@ def test_the_images_of_a_decided_item_are_freed(
         for sha in blobs
         for level in win.library.get(sha).levels  # type: ignore[union-attr]
     ]
-    press(qtbot, win, Qt.Key.Key_F9)
+    approve(qtbot, win)
     bridge.sig_decision_settled.emit(item.request.request_id, True, "", "accepted")
     qtbot.waitUntil(lambda: win.item is None, timeout=5_000)
     win.workspace.viewers[0].repaint()
@@ -625,7 +631,7 @@ def test_the_same_request_sent_again_replaces_the_one_in_hand(
     again = dataclasses.replace(item, lease_id="L3")
     bridge.sig_item_received.emit(again)  # the same content under a new lease
     assert win.item is again and not win.banner.isVisible()
-    press(qtbot, win, Qt.Key.Key_F9)
+    approve(qtbot, win)
     assert service.leases[-1] == "L3"
 
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 
 from clientsvc.identity import Directory
 from clientsvc.keystore import KeyStore, MemoryKeyring
-from tests.test_ui import FakeService, _item, _show
+from tests.test_ui import FakeService, _item, _show, approve
 from ui.bridge import EngineBridge
 from ui.lock import IdleWatch
 from ui.main_window import MainWindow
@@ -65,7 +65,7 @@ def test_a_top_level_item_asks_for_the_pin_before_anything_is_signed(
     win, service, bridge = desk
     item, blobs = _top_level_item()
     _show(qtbot, win, bridge, item, blobs)
-    qtbot.keyClick(win, Qt.Key.Key_F9)
+    approve(qtbot, win)
     assert win.pin_prompt.isVisible() and "PIN" in win.pin_prompt.title.text()
     assert service.decisions == []
     assert not win.actions_by_id["approve"].isEnabled()  # F9 again does not bypass it
@@ -103,7 +103,7 @@ def test_escape_leaves_the_pin_prompt_and_decides_nothing(
     win, service, bridge = desk
     item, blobs = _top_level_item()
     _show(qtbot, win, bridge, item, blobs)
-    qtbot.keyClick(win, Qt.Key.Key_F9)
+    approve(qtbot, win)
     qtbot.keyClicks(win.pin_prompt.field, "24")
     qtbot.keyClick(win.pin_prompt.field, Qt.Key.Key_Escape)
     assert not win.pin_prompt.isVisible() and service.decisions == []
@@ -117,7 +117,7 @@ def test_an_item_below_the_top_level_is_decided_without_the_pin(
     win, service, bridge = desk
     item, blobs = _item()
     _show(qtbot, win, bridge, item, blobs)
-    qtbot.keyClick(win, Qt.Key.Key_F9)
+    approve(qtbot, win)
     assert service.decisions and service.reauths == [None] and not win.pin_prompt.isVisible()
 
 
@@ -127,7 +127,7 @@ def test_wrong_pin_three_times_ends_the_session(
     win, service, bridge = desk
     item, blobs = _top_level_item()
     _show(qtbot, win, bridge, item, blobs)
-    qtbot.keyClick(win, Qt.Key.Key_F9)
+    approve(qtbot, win)
     _enter_pin(qtbot, win.pin_prompt.field, "1111")
     _enter_pin(qtbot, win.pin_prompt.field, "2222")
     qtbot.waitUntil(lambda: "1 more" in win.pin_prompt.message.text(), timeout=10_000)

@@ -95,6 +95,19 @@ def window(qtbot: Any, clock: Clock) -> tuple[MainWindow, FakeService, EngineBri
     return win, service, bridge
 
 
+def answer_checklist(qtbot: Any, win: MainWindow) -> None:
+    """Answer the checklist as an authorizer does before approving: F2, then Shift+Space
+    (every row not yet answered is fine)."""
+    qtbot.keyClick(win, Qt.Key.Key_F2)
+    qtbot.keyClick(win.checklist.list, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier)
+
+
+def approve(qtbot: Any, win: MainWindow) -> None:
+    """F9 on an item whose checklist is answered."""
+    answer_checklist(qtbot, win)
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+
+
 def _item(
     seed: int = 3, txn_type: str = "cash_withdrawal", **kw: Any
 ) -> tuple[ReceivedItem, dict[str, bytes]]:
@@ -157,7 +170,7 @@ def test_approve_waits_for_verified_evidence_then_f9_decides(
         shot.pixel(x, y) for x in range(0, shot.width(), 7) for y in range(0, shot.height(), 7)
     }
     assert len(colours) > 50  # the voucher is painted, not a blank widget
-    qtbot.keyClick(win, Qt.Key.Key_F9)
+    approve(qtbot, win)
     assert service.decisions == [(item.request.request_id, "approve", None, "")]
     qtbot.keyClick(win, Qt.Key.Key_F9)  # while it is being sent, a second press does nothing
     assert len(service.decisions) == 1
@@ -181,7 +194,7 @@ def test_the_next_item_replaces_a_delivered_one_without_the_empty_screen(
     with qtbot.waitSignal(win.sig_evidence_shown, timeout=10_000):
         for sha, data in blobs.items():
             bridge.sig_evidence_loaded.emit(first.request.request_id, sha, data)
-    qtbot.keyClick(win, Qt.Key.Key_F9)
+    approve(qtbot, win)
     pages: list[int] = []
     win.stack.currentChanged.connect(pages.append)
     bridge.sig_decision_settled.emit(first.request.request_id, True, "", "accepted")
@@ -274,7 +287,7 @@ def test_a_refused_decision_keeps_the_item_and_says_why(
     win, _service, bridge = window
     item, blobs = _item()
     _show(qtbot, win, bridge, item, blobs)
-    qtbot.keyClick(win, Qt.Key.Key_F9)
+    approve(qtbot, win)
     bridge.sig_decision_settled.emit(item.request.request_id, False, "E_STORAGE", "disk full")
     assert win.item is item and "audit cache" in win.banner.text()
     assert win.actions_by_id["approve"].isEnabled()  # can try again once space is freed
@@ -435,7 +448,7 @@ def test_what_was_looked_at_is_noted_for_the_audit_trail_before_the_decision(
     item, blobs = _item()
     _show(qtbot, win, bridge, item, blobs)
     win.workspace.zoom(3)  # a closer look at the voucher
-    qtbot.keyClick(win, Qt.Key.Key_F9)
+    approve(qtbot, win)
     viewed = [p for kind, p in service.notes if kind == "evidence_viewed"]
     assert viewed and viewed[0]["sha256"] in blobs and viewed[0]["ms"] >= 0
     assert viewed[0]["zoom_pct"] > 0 and all(isinstance(v["zoom_pct"], int) for v in viewed)

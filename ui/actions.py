@@ -34,6 +34,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("checklist", "F2", "item", "checklist"),
     ActionSpec("check_pass", "Space", "item", "checklist", scope="checklist"),
     ActionSpec("check_fail", "X", "item", "checklist", scope="checklist"),
+    ActionSpec("check_rest_fine", "Shift+Space", "item", "checklist", scope="checklist"),
     ActionSpec("check_zoom", "Return", "item", "checklist", scope="checklist"),
     ActionSpec("next_image", "Ctrl+PgDown", "item", "evidence"),
     ActionSpec("previous_image", "Ctrl+PgUp", "item", "evidence"),
@@ -83,9 +84,14 @@ def label(action_id: str) -> str:
         "send_reason": QCoreApplication.translate("actions", "Sign and send"),
         "cancel_reason": QCoreApplication.translate("actions", "Cancel"),
         "checklist": QCoreApplication.translate("actions", "Go to the checklist"),
-        "check_pass": QCoreApplication.translate("actions", "Checklist: row is fine"),
+        "check_pass": QCoreApplication.translate(
+            "actions", "Checklist: row is fine, then the next row"
+        ),
         "check_fail": QCoreApplication.translate(
-            "actions", "Checklist: row fails (pre-fills the reason)"
+            "actions", "Checklist: row fails (pre-fills the reason), then the next row"
+        ),
+        "check_rest_fine": QCoreApplication.translate(
+            "actions", "Checklist: every row not yet answered is fine"
         ),
         "check_zoom": QCoreApplication.translate(
             "actions", "Checklist: zoom to the row's place on the image"

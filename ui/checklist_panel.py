@@ -41,7 +41,11 @@ class ChecklistPanel(QFrame):
         }
         self.title.setText(self.tr("Checklist"))
         self.hint.setText(
-            self.tr("F2 to start · ↑↓ rows · %1 fine · %2 fails · %3 zoom to it")
+            self.tr("F2 to start · ↑↓ rows · %1 fine · %2 fails · %4 the rest fine · %3 zoom to it")
+            .replace(
+                "%4",
+                self._keys["check_rest_fine"].toString(QKeySequence.SequenceFormat.NativeText),
+            )
             .replace(
                 "%1", self._keys["check_pass"].toString(QKeySequence.SequenceFormat.NativeText)
             )
@@ -85,6 +89,25 @@ class ChecklistPanel(QFrame):
             if self._results.get(row.id) == "fail" or row.id in self._machine
         ]
 
+    def open_required(self) -> list[ChecklistRow]:
+        """Rows the type requires answered before an approval, still unanswered."""
+        return [
+            row
+            for row in self._rows
+            if row.required and not self._results.get(row.id) and row.id not in self._machine
+        ]
+
+    def mark_rest_fine(self) -> None:
+        """Every row not yet answered (and not failed by the machine) is fine."""
+        changed = False
+        for index, row in enumerate(self._rows):
+            if not self._results.get(row.id) and row.id not in self._machine:
+                self._results[row.id] = "pass"
+                self._render(index)
+                changed = True
+        if changed:
+            self.sig_results_changed.emit()
+
     def marked_failing(self) -> list[str]:
         """Rows the authorizer marked failing (not those a finding fails)."""
         return [row.id for row in self._rows if self._results.get(row.id) == "fail"]
@@ -105,12 +128,17 @@ class ChecklistPanel(QFrame):
         self._render(index)
         self.sig_results_changed.emit()
 
+    def _next_row(self, index: int) -> None:
+        if 0 <= index < len(self._rows) - 1:
+            self.list.setCurrentRow(index + 1)
+
     def _render(self, index: int) -> None:
         row = self._rows[index]
         result = "fail" if row.id in self._machine else self._results.get(row.id, "")
         entry = self.list.item(index)
         machine = self.tr("  (machine check)") if row.id in self._machine else ""
-        entry.setText(f"{MARKS[result]}  {row.label(self.language)}{machine}")
+        required = self.tr("  (required)") if row.required and not result else ""
+        entry.setText(f"{MARKS[result]}  {row.label(self.language)}{machine}{required}")
         entry.setData(Qt.ItemDataRole.AccessibleDescriptionRole, result or "unchecked")
         entry.setForeground(theme.colour({"pass": "ok", "fail": "error"}.get(result, "text")))
 
@@ -125,9 +153,17 @@ class ChecklistPanel(QFrame):
             index = self.list.currentRow()
             if pressed.matches(self._keys["check_pass"]) == QKeySequence.SequenceMatch.ExactMatch:
                 self.mark(index, "pass")
+                self._next_row(index)
                 return True
             if pressed.matches(self._keys["check_fail"]) == QKeySequence.SequenceMatch.ExactMatch:
                 self.mark(index, "fail")
+                self._next_row(index)
+                return True
+            if (
+                pressed.matches(self._keys["check_rest_fine"])
+                == QKeySequence.SequenceMatch.ExactMatch
+            ):
+                self.mark_rest_fine()
                 return True
             if pressed.matches(self._keys["check_zoom"]) == QKeySequence.SequenceMatch.ExactMatch:
                 if 0 <= index < len(self._rows):

@@ -304,6 +304,7 @@ class MainWindow(QMainWindow):
         left.addWidget(card)
         self.checklist = ChecklistPanel(self._language)
         self.checklist.sig_row_selected.connect(self._on_checklist_row_selected)
+        self.checklist.sig_results_changed.connect(self._update_state)
         left.addWidget(self.checklist)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
@@ -552,6 +553,7 @@ class MainWindow(QMainWindow):
             evidence_loading=self.item is not None and not self.evidence_complete(),
             findings=self._findings,
             failing_rows=tuple(self.checklist.marked_failing()),
+            open_required=tuple(r.id for r in self.checklist.open_required()),
         )
 
     def gate(self) -> Gate:
@@ -597,6 +599,11 @@ class MainWindow(QMainWindow):
             hint = self.tr("An image failed verification or cannot be shown: approval is blocked.")
         elif self._findings:
             hint = self.tr("The machine check found a disagreement: approval is blocked.")
+        elif self.checklist.open_required():
+            hint = self.tr(
+                "Answer the required checklist rows before approving (F2; Shift+Space: the "
+                "rest fine)."
+            )
         elif not self.evidence_complete():
             hint = self.tr("Loading evidence…")
         else:
@@ -858,7 +865,8 @@ class MainWindow(QMainWindow):
         why = self.gate().approve
         problems = [self.evidence_problem(r.sha256) for r in self.item.request.evidence]
         first = next((p for p in problems if p), "")
-        self._present("error", texts.approve_refused(why, self._findings, first))
+        open_rows = [r.label(self.checklist.language) for r in self.checklist.open_required()]
+        self._present("error", texts.approve_refused(why, self._findings, first, open_rows))
         self.service.note(
             "approve_refused", {"why": [w.value for w in why]}, self.item.request.request_id
         )
@@ -1027,12 +1035,25 @@ class MainWindow(QMainWindow):
     def _open_reason(self, verdict: str) -> None:
         if not self._state()["item"]:
             return
+        # a failing row routes to a reject or a return as its data says: F10 on a row that
+        # calls for a return (凭证日期非当日, T01) opens the return, and says so
+        failing_all = self.checklist.failing()
+        routed = bool(failing_all) and all(r.fail_verdict != verdict for r in failing_all)
+        if routed:
+            verdict = failing_all[0].fail_verdict
         self._reason_verdict = verdict
-        self.lbl_reason_title.setText(
+        title = (
             self.tr("Reject: choose a reason")
             if verdict == "reject"
             else self.tr("Return for correction: choose a reason")
         )
+        if routed:
+            title += "  " + (
+                self.tr("(the failing checklist rows call for a reject)")
+                if verdict == "reject"
+                else self.tr("(the failing checklist rows call for a return)")
+            )
+        self.lbl_reason_title.setText(title)
         self.reason_list.clear()
         for i, code in enumerate(reasons_for(verdict), start=1):
             entry = QListWidgetItem(f"{i}   {code}   {texts.reason(code)}")
@@ -1045,8 +1066,9 @@ class MainWindow(QMainWindow):
         wanted += [finding_reason(f, self.checklist.rows()) for f in self._findings]
         wanted = [c for c in wanted if c in codes]
         self.reason_list.setCurrentRow(codes.index(wanted[0]) if wanted else 0)
-        # a failing checklist row says what is wrong, in the teller's language
-        self.reason_text.setText("；".join(row.label("zh") for row in failing)[:200])
+        # a failing checklist row says what is wrong, in the teller's language: its failure
+        # ("凭证日期非当日"), not its requirement
+        self.reason_text.setText("；".join(row.failure("zh") for row in failing)[:200])
         self.reason_panel.show()
         self.reason_list.setFocus()
         self._update_state()

@@ -221,9 +221,13 @@ def image_problem(code: str) -> str:
 
 
 def approve_refused(
-    why: Sequence[Blocked], findings: Sequence[Finding], image_problem: str = ""
+    why: Sequence[Blocked],
+    findings: Sequence[Finding],
+    image_problem: str = "",
+    open_rows: Sequence[str] = (),
 ) -> str:
-    """Why F9 does nothing now, in words (``image_problem``: the first bad image's code)."""
+    """Why F9 does nothing now, in words (``image_problem``: the first bad image's code;
+    ``open_rows``: the required checklist rows not answered yet)."""
     if Blocked.EVIDENCE_FAILED in why:
         return QCoreApplication.translate("texts", "Approval refused: %1").replace(
             "%1", error(image_problem) if image_problem else "⚠"
@@ -242,6 +246,10 @@ def approve_refused(
             .replace("%1", " ".join(finding(f) for f in findings))
             .replace("%2", "Shift+F9")
         )
+    if Blocked.CHECKLIST_OPEN in why:
+        return QCoreApplication.translate(
+            "texts", "Approval refused: answer these checklist rows first (F2): %1."
+        ).replace("%1", "、".join(open_rows))
     if Blocked.CHECKLIST_FAILING in why:
         return QCoreApplication.translate(
             "texts", "Approval refused: you marked a checklist row as failing."

@@ -64,6 +64,7 @@ class Blocked(StrEnum):
     EVIDENCE_FAILED = "evidence_failed"
     FINDINGS = "findings"  # the machine found a disagreement: reject, return, or override
     CHECKLIST_FAILING = "checklist_failing"  # the authorizer marked a row failing
+    CHECKLIST_OPEN = "checklist_open"  # a row the type requires is not answered yet
     NO_FINDINGS = "no_findings"  # an override overrides nothing
 
 
@@ -79,6 +80,7 @@ class DeskState:
     evidence_failed: bool = False  # an image failed its hash, its checks or its decode
     findings: tuple[Finding, ...] = ()
     failing_rows: tuple[str, ...] = ()  # checklist rows the authorizer marked failing
+    open_required: tuple[str, ...] = ()  # rows the type requires, not answered yet
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,9 @@ class Gate:
 
 def gate(state: DeskState) -> Gate:
     """What may be decided now. Reject and return need only an item and no open panel; an
-    approval needs every image verified and shown, no machine finding and no row marked
-    failing; an override needs every image too, and at least one finding to override."""
+    approval needs every image verified and shown, no machine finding, no row marked failing
+    and every required row answered; an override needs the same, except that it needs at
+    least one finding to override."""
     common: list[Blocked] = []
     if state.locked:
         common.append(Blocked.LOCKED)
@@ -118,11 +121,15 @@ def gate(state: DeskState) -> Gate:
         approve.append(Blocked.FINDINGS)
     if state.failing_rows:
         approve.append(Blocked.CHECKLIST_FAILING)
+    if state.open_required:
+        approve.append(Blocked.CHECKLIST_OPEN)
     override = [*common, *evidence]
     if not state.findings:
         override.append(Blocked.NO_FINDINGS)
     if state.failing_rows:
         override.append(Blocked.CHECKLIST_FAILING)
+    if state.open_required:
+        override.append(Blocked.CHECKLIST_OPEN)
     return Gate(
         approve=tuple(approve), override=tuple(override), reject=tuple(common), ret=tuple(common)
     )

@@ -10,11 +10,16 @@
         </message>
         <message>
             <location line="+2" />
-            <source>F2 to start · ↑↓ rows · %1 fine · %2 fails · %3 zoom to it</source>
-            <translation>F2 to start · ↑↓ rows · %1 fine · %2 fails · %3 zoom to it</translation>
+            <source>F2 to start · ↑↓ rows · %1 fine · %2 fails · %4 the rest fine · %3 zoom to it</source>
+            <translation>F2 to start · ↑↓ rows · %1 fine · %2 fails · %4 the rest fine · %3 zoom to it</translation>
         </message>
         <message>
-            <location line="+68" />
+            <location line="+96" />
+            <source>  (required)</source>
+            <translation>  (required)</translation>
+        </message>
+        <message>
+            <location line="-1" />
             <source>  (machine check)</source>
             <translation>  (machine check)</translation>
         </message>
@@ -657,7 +662,7 @@
             <translation>AuthDesk — Remote authorization — %1 (%2)</translation>
         </message>
         <message>
-            <location line="+192" />
+            <location line="+193" />
             <source>Message to the teller (optional; required for “Other”):</source>
             <translation>Message to the teller (optional; required for “Other”):</translation>
         </message>
@@ -667,7 +672,7 @@
             <translation>Your reason (at least %1 characters):</translation>
         </message>
         <message>
-            <location line="+206" />
+            <location line="+207" />
             <source>Delivered. Waiting for the next item…</source>
             <translation>Delivered. Waiting for the next item…</translation>
         </message>
@@ -687,7 +692,12 @@
             <translation>The machine check found a disagreement: approval is blocked.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+3" />
+            <source>Answer the required checklist rows before approving (F2; Shift+Space: the rest fine).</source>
+            <translation>Answer the required checklist rows before approving (F2; Shift+Space: the rest fine).</translation>
+        </message>
+        <message>
+            <location line="+4" />
             <source>Loading evidence…</source>
             <translation>Loading evidence…</translation>
         </message>
@@ -809,7 +819,7 @@ Press F12 when you are back.</translation>
             <translation>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</translation>
         </message>
         <message>
-            <location line="+161" />
+            <location line="+162" />
             <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
             <translation>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</translation>
         </message>
@@ -829,7 +839,7 @@ Press F12 when you are back.</translation>
             <translation>Write why, in at least %1 characters.</translation>
         </message>
         <message>
-            <location line="+16" />
+            <location line="+22" />
             <source>Reject: choose a reason</source>
             <translation>Reject: choose a reason</translation>
         </message>
@@ -839,7 +849,17 @@ Press F12 when you are back.</translation>
             <translation>Return for correction: choose a reason</translation>
         </message>
         <message>
-            <location line="+51" />
+            <location line="+4" />
+            <source>(the failing checklist rows call for a reject)</source>
+            <translation>(the failing checklist rows call for a reject)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>(the failing checklist rows call for a return)</source>
+            <translation>(the failing checklist rows call for a return)</translation>
+        </message>
+        <message>
+            <location line="+53" />
             <source>“Other” needs a message to the teller.</source>
             <translation>“Other” needs a message to the teller.</translation>
         </message>
@@ -1044,7 +1064,7 @@ Press F12 when you are back.</translation>
     <context>
         <name>actions</name>
         <message>
-            <location filename="../../ui/actions.py" line="+77" />
+            <location filename="../../ui/actions.py" line="+78" />
             <source>Approve</source>
             <translation>Approve</translation>
         </message>
@@ -1080,13 +1100,18 @@ Press F12 when you are back.</translation>
         </message>
         <message>
             <location line="+1" />
-            <source>Checklist: row is fine</source>
-            <translation>Checklist: row is fine</translation>
+            <source>Checklist: row is fine, then the next row</source>
+            <translation>Checklist: row is fine, then the next row</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>Checklist: row fails (pre-fills the reason)</source>
-            <translation>Checklist: row fails (pre-fills the reason)</translation>
+            <location line="+3" />
+            <source>Checklist: row fails (pre-fills the reason), then the next row</source>
+            <translation>Checklist: row fails (pre-fills the reason), then the next row</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Checklist: every row not yet answered is fine</source>
+            <translation>Checklist: every row not yet answered is fine</translation>
         </message>
         <message>
             <location line="+3" />
@@ -1628,7 +1653,7 @@ Press F12 when you are back.</translation>
             <translation>⚠ This image cannot be shown (%1).</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+15" />
             <source>Approval refused: %1</source>
             <translation>Approval refused: %1</translation>
         </message>
@@ -1644,6 +1669,11 @@ Press F12 when you are back.</translation>
         </message>
         <message>
             <location line="+9" />
+            <source>Approval refused: answer these checklist rows first (F2): %1.</source>
+            <translation>Approval refused: answer these checklist rows first (F2): %1.</translation>
+        </message>
+        <message>
+            <location line="+4" />
             <source>Approval refused: you marked a checklist row as failing.</source>
             <translation>Approval refused: you marked a checklist row as failing.</translation>
         </message>

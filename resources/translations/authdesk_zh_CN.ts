@@ -6,15 +6,20 @@
         <message>
             <location filename="../../ui/checklist_panel.py" line="+42" />
             <source>Checklist</source>
-            <translation>核对清单</translation>
+            <translation>审核要点</translation>
         </message>
         <message>
             <location line="+2" />
-            <source>F2 to start · ↑↓ rows · %1 fine · %2 fails · %3 zoom to it</source>
-            <translation>F2 开始 · ↑↓ 选行 · %1 相符 · %2 不符 · %3 定位放大</translation>
+            <source>F2 to start · ↑↓ rows · %1 fine · %2 fails · %4 the rest fine · %3 zoom to it</source>
+            <translation>F2 开始 · ↑↓ 选行 · %1 相符 · %2 不符 · %4 其余均相符 · %3 定位放大</translation>
         </message>
         <message>
-            <location line="+68" />
+            <location line="+96" />
+            <source>  (required)</source>
+            <translation>（必核）</translation>
+        </message>
+        <message>
+            <location line="-1" />
             <source>  (machine check)</source>
             <translation>（系统核对）</translation>
         </message>
@@ -448,7 +453,7 @@
         <message>
             <location line="+24" />
             <source>Checklist as ticked:</source>
-            <translation>核对清单勾选情况：</translation>
+            <translation>审核要点勾选情况：</translation>
         </message>
         <message>
             <location line="+8" />
@@ -657,7 +662,7 @@
             <translation>AuthDesk — 远程授权 — %1（%2）</translation>
         </message>
         <message>
-            <location line="+192" />
+            <location line="+193" />
             <source>Message to the teller (optional; required for “Other”):</source>
             <translation>给柜员的留言（选填；选择“其他”时必填）：</translation>
         </message>
@@ -667,7 +672,7 @@
             <translation>强制授权理由（至少 %1 个字）：</translation>
         </message>
         <message>
-            <location line="+206" />
+            <location line="+207" />
             <source>Delivered. Waiting for the next item…</source>
             <translation>已送达。等待下一笔业务…</translation>
         </message>
@@ -687,7 +692,12 @@
             <translation>系统核对发现不一致，不能直接授权通过。</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+3" />
+            <source>Answer the required checklist rows before approving (F2; Shift+Space: the rest fine).</source>
+            <translation>授权通过前请先核对必核要点（F2；Shift+空格：其余均相符）。</translation>
+        </message>
+        <message>
+            <location line="+4" />
             <source>Loading evidence…</source>
             <translation>正在加载影像…</translation>
         </message>
@@ -809,7 +819,7 @@ Press F12 when you are back.</source>
             <translation>影像内容以柜面系统报送为准。  拒绝授权 %1 · 退回 %2 · 确需通过：%3，填写理由并再次输入密码</translation>
         </message>
         <message>
-            <location line="+161" />
+            <location line="+162" />
             <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
             <translation>存在不一致时强制授权通过：将签名、记录，并一律由中心负责人复核</translation>
         </message>
@@ -829,7 +839,7 @@ Press F12 when you are back.</source>
             <translation>请填写理由，至少 %1 个字。</translation>
         </message>
         <message>
-            <location line="+16" />
+            <location line="+22" />
             <source>Reject: choose a reason</source>
             <translation>拒绝：请选择原因</translation>
         </message>
@@ -839,7 +849,17 @@ Press F12 when you are back.</source>
             <translation>退回修改：请选择原因</translation>
         </message>
         <message>
-            <location line="+51" />
+            <location line="+4" />
+            <source>(the failing checklist rows call for a reject)</source>
+            <translation>（不符的审核要点应拒绝授权）</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>(the failing checklist rows call for a return)</source>
+            <translation>（不符的审核要点应退回修改）</translation>
+        </message>
+        <message>
+            <location line="+53" />
             <source>“Other” needs a message to the teller.</source>
             <translation>选择“其他”须填写给柜员的留言。</translation>
         </message>
@@ -1043,7 +1063,7 @@ Press F12 when you are back.</source>
     <context>
         <name>actions</name>
         <message>
-            <location filename="../../ui/actions.py" line="+77" />
+            <location filename="../../ui/actions.py" line="+78" />
             <source>Approve</source>
             <translation>授权通过</translation>
         </message>
@@ -1075,22 +1095,27 @@ Press F12 when you are back.</source>
         <message>
             <location line="+1" />
             <source>Go to the checklist</source>
-            <translation>转到核对清单</translation>
+            <translation>转到审核要点</translation>
         </message>
         <message>
             <location line="+1" />
-            <source>Checklist: row is fine</source>
-            <translation>核对清单：本项相符</translation>
+            <source>Checklist: row is fine, then the next row</source>
+            <translation>审核要点：此项相符，转下一项</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>Checklist: row fails (pre-fills the reason)</source>
-            <translation>核对清单：本项不符（预填原因）</translation>
+            <location line="+3" />
+            <source>Checklist: row fails (pre-fills the reason), then the next row</source>
+            <translation>审核要点：此项不符（预填原因），转下一项</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Checklist: every row not yet answered is fine</source>
+            <translation>审核要点：其余未核项均相符</translation>
         </message>
         <message>
             <location line="+3" />
             <source>Checklist: zoom to the row's place on the image</source>
-            <translation>核对清单：放大至本项在影像上的位置</translation>
+            <translation>审核要点：放大至本项在影像上的位置</translation>
         </message>
         <message>
             <location line="+3" />
@@ -1255,7 +1280,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+1" />
             <source>Checklist</source>
-            <translation>核对清单</translation>
+            <translation>审核要点</translation>
         </message>
         <message>
             <location line="+1" />
@@ -1627,7 +1652,7 @@ Press F12 when you are back.</source>
             <translation>⚠ 此影像无法显示（%1）。</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+15" />
             <source>Approval refused: %1</source>
             <translation>不能授权通过：%1</translation>
         </message>
@@ -1643,6 +1668,11 @@ Press F12 when you are back.</source>
         </message>
         <message>
             <location line="+9" />
+            <source>Approval refused: answer these checklist rows first (F2): %1.</source>
+            <translation>不能授权通过：请先核对以下审核要点（F2）：%1。</translation>
+        </message>
+        <message>
+            <location line="+4" />
             <source>Approval refused: you marked a checklist row as failing.</source>
             <translation>不能授权通过：您已将一项审核要点标为不符。</translation>
         </message>
