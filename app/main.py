@@ -102,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--seed", type=int, default=int(time.time()))
     one.add_argument("--type", dest="txn_type", help="transaction type code, e.g. cash_withdrawal")
     one.add_argument("--wait", type=float, default=300.0, help="seconds to wait for the decision")
+    one.add_argument(
+        "--mismatch",
+        action="store_true",
+        help="write another amount on the voucher than the request's (a machine finding)",
+    )
     sim.add_argument("--rate", type=float, default=0.2, help="requests per second (0: all at once)")
     sim.add_argument("--count", type=int, default=50)
 
@@ -587,6 +592,7 @@ def run_teller(args: argparse.Namespace) -> int:
             random.Random(args.seed),
             teller_id=args.teller_id,
             txn_type=args.txn_type,
+            mismatch_rate=1.0 if args.mismatch else 0.05,
             id_salt=secrets.randbits(128),  # a new id each time: ids are never reused
         )
         with TellerClient(
@@ -633,7 +639,10 @@ def _describe(request_id: str, outcome: Any, verdict: str) -> str:
     if outcome.approvals and outcome.state == "approved":  # dual authorization
         who = " + ".join(a.authorizer_id for a in outcome.approvals) + ", dual"
         check = "signatures verified" if verdict == "verified" else check
-    return f"teller: {request_id} {outcome.state} by {who}{reason} ({check})"
+    line = f"teller: {request_id} {outcome.state} by {who}{reason} ({check})"
+    if decision.override is not None:  # approved despite the machine's findings: signed
+        line += f" OVERRIDE of {','.join(decision.override.findings)}: {decision.override.note}"
+    return line
 
 
 def run_admin(args: argparse.Namespace) -> int:

@@ -49,6 +49,9 @@ MAX_ASPECT = 20
 """The long side at most 20 times the short one (a long till receipt is about 8 : 1)."""
 MAX_SCANS = 64
 """Scans in one JPEG (an encoder writes 1, or about 10 when progressive)."""
+MAX_SEGMENTS = 1000
+"""Marker segments walked in one JPEG (a camera's file has a few dozen): the walk is Python,
+so its length is bounded by this, never by the file's bytes."""
 DEFLATE_MAX_RATIO = 1033
 """Deflate's best case is about 1,032 : 1, so compressed data never holds more than that."""
 
@@ -57,6 +60,7 @@ _JPEG_SOF_OTHER = frozenset({0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xC
 # a marker in entropy-coded data: 0xFF followed by anything but stuffing (00), a restart
 # (D0-D7) or a fill byte (FF)
 _MARKER_IN_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+_NOT_FILL = re.compile(rb"[^\xff]")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # colour type → samples per pixel, and the bit depths allowed (PNG §11.2.2)
 _PNG_COLOUR = {0: (1, {1, 2, 4, 8, 16}), 2: (3, {8, 16}), 3: (1, {1, 2, 4, 8}), 4: (2, {8, 16})}
@@ -306,15 +310,15 @@ def _jpeg(data: bytes) -> ImageInfo:
     i = 2
     frame: tuple[int, int] | None = None
     orientation, scans, data_bytes = 1, 0, 0
-    while True:
+    for _segment in range(MAX_SEGMENTS):
         if i >= n:
             raise _Unreadable(ErrorCode.IMAGE_TRUNCATED, "the jpeg file is cut short (no EOI)")
         if data[i] != 0xFF:
             raise _Unreadable(ErrorCode.IMAGE_CORRUPT, f"no marker at byte {i:,}")
-        while i < n and data[i] == 0xFF:  # fill bytes before a marker
-            i += 1
-        if i >= n:
+        marker_at = _NOT_FILL.search(data, i)  # past the fill bytes before a marker
+        if marker_at is None:
             raise _Unreadable(ErrorCode.IMAGE_TRUNCATED, "the jpeg file is cut short (no EOI)")
+        i = marker_at.start()
         marker = data[i]
         i += 1
         if marker == 0xD9:  # end of image
@@ -364,6 +368,8 @@ def _jpeg(data: bytes) -> ImageInfo:
                 raise _Unreadable(ErrorCode.IMAGE_TRUNCATED, "the jpeg file is cut short (no EOI)")
             data_bytes += found.start() - i
             i = found.start()
+    else:
+        raise _Unreadable(ErrorCode.IMAGE_CORRUPT, f"over {MAX_SEGMENTS:,} marker segments")
     if frame is None or scans == 0:
         raise _Unreadable(ErrorCode.IMAGE_CORRUPT, "the jpeg file holds no image (no scan)")
     width, height = frame if orientation < 5 else (frame[1], frame[0])

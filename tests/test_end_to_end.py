@@ -15,7 +15,7 @@ from app.config import load_settings
 from app.keys import make_keystore
 from app.workstation import WorkstationApp
 from tests.helpers import ROOT, authdesk, free_port, wait_for_broker
-from tests.test_ui import approve
+from tests.test_ui import answer_checklist, approve
 
 pytestmark = pytest.mark.slow
 
@@ -125,6 +125,84 @@ def test_teller_to_screen_to_signed_decision(
     assert kinds.count("item_received") == 3 and kinds.count("decision_acked") == 3
     assert kinds.count("evidence_viewed") >= 3  # what was looked at, before each decision
     assert store.verify_chain() == []
+    store.close()
+
+
+def _single_approval_mismatch_seed() -> int:
+    """A seed whose simulated cash withdrawal (amount written otherwise on the voucher) needs
+    one approval: the teller process draws the same request from it."""
+    import random
+
+    from clientsvc.dual import DualPolicy
+    from clientsvc.teller.simulator import make_request
+
+    for seed in range(100, 200):
+        sim = make_request(random.Random(seed), txn_type="cash_withdrawal", mismatch_rate=1.0)
+        if DualPolicy().approvals_needed(sim.request) == 1:
+            return seed
+    raise AssertionError("no seed")
+
+
+def test_a_mismatch_refuses_f9_and_the_override_reaches_the_teller_signed(
+    qtbot: Any, tmp_path: Path, spawned: list[subprocess.Popen[str]]
+) -> None:
+    """Real processes: a voucher that disagrees with its request reaches the workstation; F9 is
+    refused; the override (reason, PIN) is signed, and the teller process verifies it and sees
+    that it was an override."""
+    settings, keys, endpoint, session, broker = _broker_and_session(tmp_path, spawned)
+    window = session.on_signed_in(session.keystore.unlock("A1001", "123456"))
+    qtbot.addWidget(window)
+    seed = _single_approval_mismatch_seed()
+    note = "customer confirmed the amount at the counter; voucher corrected and initialled"
+    try:
+        with qtbot.waitSignal(window.sig_evidence_shown, timeout=30_000):
+            teller = authdesk(
+                "teller",
+                "submit",
+                "--data-dir",
+                str(tmp_path),
+                "--broker",
+                endpoint,
+                "--seed",
+                str(seed),
+                "--type",
+                "cash_withdrawal",
+                "--mismatch",
+                "--wait",
+                "120",
+                env={**keys, "AUTHDESK_TERMINAL_ID": "DEMO-TELLER"},
+            )
+            spawned.append(teller)
+        assert window.finding_banner.isVisible()
+        qtbot.keyClick(window, Qt.Key.Key_F9)
+        assert "Approval refused" in window.banner.text() and teller.poll() is None
+        answer_checklist(qtbot, window)
+        qtbot.keyClick(window, Qt.Key.Key_F9)  # the checklist answered: still refused
+        assert "Approval refused" in window.banner.text() and teller.poll() is None
+        qtbot.keyClick(window, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClicks(window.override_text, note)
+        qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert window.pin_prompt.isVisible()  # the PIN again, for every override
+        qtbot.waitUntil(window.pin_prompt.field.isEnabled, timeout=10_000)
+        qtbot.keyClicks(window.pin_prompt.field, "123456")
+        qtbot.keyClick(window.pin_prompt.field, Qt.Key.Key_Return)
+        # the PIN is checked on the pool: the event loop runs until it is back and signed
+        qtbot.waitUntil(lambda: not window.pin_prompt.isVisible(), timeout=10_000)
+        output, _ = teller.communicate(timeout=60)
+        line = next(line for line in output.splitlines() if line.startswith("teller: "))
+        assert " approved by A1001" in line and "(signature verified)" in line, output
+        assert f"OVERRIDE of amount: {note}" in line, output
+    finally:
+        session.close()
+        broker.terminate()
+        broker.wait(10)
+    from clientsvc.audit import AuditStore
+
+    store = AuditStore(settings.audit_path)
+    kinds = [e["kind"] for e in store.events()]
+    assert kinds.count("approve_refused") == 2 and kinds.count("override_opened") == 1
+    decided = [json.loads(e["payload"]) for e in store.events() if e["kind"] == "decision"]
+    assert decided and decided[-1]["override"]["findings"] == ["amount"]
     store.close()
 
 
