@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 from clientsvc.crosscheck import crosscheck
-from clientsvc.workstation.desk import finding_reason
+from clientsvc.workstation.desk import finding_reason, rekey_policy
 
 
 class Autopilot:
@@ -52,6 +52,11 @@ class Autopilot:
                 window.checklist.list, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier
             )
             QTest.keyClick(window, Qt.Key.Key_F9)
+            rekey = rekey_policy().for_item(window.item.request, window.item.reauth_required)
+            if window.rekey_prompt.isVisible() and rekey is not None:
+                # read from the voucher (the simulator writes the request's own values)
+                QTest.keyClicks(window.rekey_prompt.field, rekey.expected)
+                QTest.keyClick(window.rekey_prompt.field, Qt.Key.Key_Return)
         else:
             # as a careful authorizer: the finding's own reason, a reject or a return as its
             # kind says; the window pre-selects that reason

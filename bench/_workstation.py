@@ -20,6 +20,7 @@ from PySide6.QtTest import QTest
 from app.config import load_settings
 from app.keys import make_keystore
 from app.workstation import WorkstationApp, make_qapplication
+from clientsvc.workstation.desk import rekey_policy
 
 
 def main() -> int:
@@ -68,8 +69,16 @@ def main() -> int:
         # the checklist answered first, as an authorizer does (F2, Shift+Space: the rest fine)
         QTest.keyClick(window, Qt.Key.Key_F2)
         QTest.keyClick(window.checklist.list, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier)
-        pressed[request_id] = time.time_ns()
+        rekey = rekey_policy().for_item(window.item.request, window.item.reauth_required)
+        if rekey is None:
+            pressed[request_id] = time.time_ns()
+            QTest.keyClick(window, Qt.Key.Key_F9)
+            return
+        # a high-risk item: F9 asks for the blind re-key; the last key (its Enter) is "pressed"
         QTest.keyClick(window, Qt.Key.Key_F9)
+        QTest.keyClicks(window.rekey_prompt.field, rekey.expected)
+        pressed[request_id] = time.time_ns()
+        QTest.keyClick(window.rekey_prompt.field, Qt.Key.Key_Return)
 
     window.sig_item_shown.connect(on_shown)
     window.sig_evidence_shown.connect(on_evidence)

@@ -175,3 +175,26 @@ def test_a_decision_without_an_override_encodes_as_before(ids: Identities) -> No
     """The field is omitted when empty: signatures and PROTOCOL.md's test vectors unchanged."""
     plain = _sign(ids, _mismatched(), "reject", reason_code="R02")
     assert "override" not in plain.to_dict()
+
+
+def test_the_re_key_rule_follows_the_data_and_the_top_level() -> None:
+    from clientsvc.workstation.desk import RekeyPolicy
+
+    policy = RekeyPolicy(
+        {"cash_withdrawal": (50_000_00, "amount"), "transfer": (50_000_00, "payee_account")}
+    )
+    small = make_request(random.Random(1), txn_type="cash_withdrawal").request
+    small = small.model_copy(update={"amount_fen": 49_999_00})
+    assert policy.for_item(small, top_level=False) is None
+    assert policy.for_item(small, top_level=True) is not None  # on for the top level
+    large = small.model_copy(update={"amount_fen": 1_234_567_89})
+    rekey = policy.for_item(large, top_level=False)
+    assert rekey is not None and (rekey.field, rekey.expected) == ("amount", "4567")
+    assert rekey.matches(" 4567 ") and not rekey.matches("4576")
+    transfer = make_request(random.Random(2), txn_type="transfer").request
+    transfer = transfer.model_copy(update={"amount_fen": 60_000_00})
+    rekey = policy.for_item(transfer, top_level=False)
+    assert rekey is not None and rekey.field == "payee_account"
+    assert rekey.expected == transfer.elements["payee_account"][-4:]
+    off = RekeyPolicy({}, top_level=False)
+    assert off.for_item(large, top_level=True) is None

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from clientsvc.crosscheck import crosscheck
 from tests.test_session import PIN, _enter_pin, desk, store  # noqa: F401  (fixtures)
-from tests.test_ui import FakeService, _item, _show, answer_checklist, approve
+from tests.test_ui import FakeService, _item, _show, answer_checklist, approve, rekey_if_asked
 from ui.bridge import EngineBridge
 from ui.main_window import MainWindow
 
@@ -87,6 +88,7 @@ def test_the_override_needs_a_written_reason_and_the_pin_and_is_sent_with_its_fi
     note = "客户现场确认，凭证金额笔误已由客户签字更正"
     win.override_text.setText(note)  # typed through an input method: QTest types ASCII only
     qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    rekey_if_asked(qtbot, win)  # a large amount: re-keyed from the voucher first
     assert win.pin_prompt.isVisible() and service.decisions == []  # the PIN again, always
     _enter_pin(qtbot, win.pin_prompt.field, PIN)
     qtbot.waitUntil(lambda: len(service.decisions) == 1, timeout=10_000)
@@ -141,6 +143,7 @@ def test_required_rows_must_be_answered_before_f9_and_f9_names_them(
     qtbot.keyClick(win.checklist.list, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier)
     assert set(win.checklist.results().values()) == {"pass"}  # one key: every row fine
     qtbot.keyClick(win, Qt.Key.Key_F9)
+    rekey_if_asked(qtbot, win)
     assert service.decisions[0][1] == "approve"
     assert service.checklists[0] == {r.id: "pass" for r in win.checklist.rows()}
 
@@ -172,3 +175,41 @@ def test_every_checklist_row_has_the_sentence_the_teller_reads_when_it_fails() -
         for row in rows:
             assert row.failure("zh") and row.failure("zh") != row.label("zh"), (txn_type, row.id)
             assert row.failure("en") != row.label("en"), (txn_type, row.id)
+
+
+# --- blind re-key (Record Key Verification) ---------------------------------------------------
+
+
+def test_a_large_amount_is_re_keyed_blind_before_approval_and_a_wrong_entry_is_counted(
+    qtbot: Any,
+    desk: tuple[MainWindow, FakeService, EngineBridge],  # noqa: F811
+) -> None:
+    win, service, bridge = desk
+    item, blobs = _item()  # a cash withdrawal of ¥154,106.00: over the type's re-key amount
+    _show(qtbot, win, bridge, item, blobs)
+    answer_checklist(qtbot, win)
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    assert win.rekey_prompt.isVisible() and service.decisions == []
+    assert "last 4 digits" in win.rekey_prompt.title.text()
+    assert win.rekey_prompt.field.echoMode() == QLineEdit.EchoMode.Password  # never shown
+    assert "4106" not in win.rekey_prompt.title.text()
+    qtbot.keyClicks(win.rekey_prompt.field, "4160")  # a transposition
+    qtbot.keyClick(win.rekey_prompt.field, Qt.Key.Key_Return)
+    assert service.decisions == [] and "1 wrong" in win.rekey_prompt.message.text()
+    assert service.notes[-1] == ("rekey_refused", {"field": "amount", "wrong": 1})
+    qtbot.keyClicks(win.rekey_prompt.field, "4106")
+    qtbot.keyClick(win.rekey_prompt.field, Qt.Key.Key_Return)
+    assert service.decisions[0][1] == "approve" and not win.rekey_prompt.isVisible()
+    assert ("rekey_matched", {"field": "amount"}) in service.notes
+
+
+def test_a_reject_needs_no_re_key(
+    qtbot: Any,
+    desk: tuple[MainWindow, FakeService, EngineBridge],  # noqa: F811
+) -> None:
+    win, service, bridge = desk
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    qtbot.keyClick(win, Qt.Key.Key_F10)
+    qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert service.decisions[0][1] == "reject" and not win.rekey_prompt.isVisible()

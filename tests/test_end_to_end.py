@@ -15,7 +15,7 @@ from app.config import load_settings
 from app.keys import make_keystore
 from app.workstation import WorkstationApp
 from tests.helpers import ROOT, authdesk, free_port, wait_for_broker
-from tests.test_ui import answer_checklist, approve
+from tests.test_ui import answer_checklist, approve, rekey_if_asked
 
 pytestmark = pytest.mark.slow
 
@@ -182,6 +182,7 @@ def test_a_mismatch_refuses_f9_and_the_override_reaches_the_teller_signed(
         qtbot.keyClick(window, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
         qtbot.keyClicks(window.override_text, note)
         qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        rekey_if_asked(qtbot, window)
         assert window.pin_prompt.isVisible()  # the PIN again, for every override
         qtbot.waitUntil(window.pin_prompt.field.isEnabled, timeout=10_000)
         qtbot.keyClicks(window.pin_prompt.field, "123456")

@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence
 
 from clientsvc.protocol.messages import AuthRequest, QueueStatus, request_digest
 from clientsvc.teller.simulator import make_request
+from clientsvc.workstation.desk import rekey_policy
 from clientsvc.workstation.engine import ReceivedItem
 from ui.actions import ACTIONS
 from ui.bridge import EngineBridge
@@ -103,9 +104,20 @@ def answer_checklist(qtbot: Any, win: MainWindow) -> None:
 
 
 def approve(qtbot: Any, win: MainWindow) -> None:
-    """F9 on an item whose checklist is answered."""
+    """F9 on an item whose checklist is answered, re-keyed from the voucher if it asks."""
     answer_checklist(qtbot, win)
     qtbot.keyClick(win, Qt.Key.Key_F9)
+    rekey_if_asked(qtbot, win)
+
+
+def rekey_if_asked(qtbot: Any, win: MainWindow) -> None:
+    """Type what the voucher says when the window asks for a blind re-key (the simulated
+    voucher shows the request's amount and payee account)."""
+    if win.rekey_prompt.isVisible() and win.item is not None:
+        rekey = rekey_policy().for_item(win.item.request, win.item.reauth_required)
+        assert rekey is not None
+        qtbot.keyClicks(win.rekey_prompt.field, rekey.expected)
+        qtbot.keyClick(win.rekey_prompt.field, Qt.Key.Key_Return)
 
 
 def _item(

@@ -117,7 +117,7 @@ class PinField(QLineEdit):
 class PinPrompt(QFrame):
     """The PIN asked again before a decision on a top-level item (in the decision bar)."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "") -> None:
         super().__init__(objectName="Card")
         layout = QHBoxLayout(self)
         self.title = QLabel(objectName="ItemTitle")
@@ -129,7 +129,7 @@ class PinPrompt(QFrame):
         side.addWidget(self.title)
         side.addWidget(self.message)
         layout.addLayout(side, 2)
-        layout.addWidget(QLabel(self.tr("PIN")))
+        layout.addWidget(QLabel(label or self.tr("PIN")))
         layout.addWidget(self.field)
         self.hide()
 

@@ -44,9 +44,11 @@ from clientsvc.workstation.desk import (
     OVERRIDE_MIN_CHARS,
     DeskState,
     Gate,
+    Rekey,
     finding_reason,
     finding_rows,
     gate,
+    rekey_policy,
 )
 from clientsvc.workstation.engine import ReceivedItem
 from ui import texts, theme
@@ -158,6 +160,10 @@ class MainWindow(QMainWindow):
         self._reauth_pending: tuple[str, str | None, str, dict[str, Any] | None] | None = None
         self._findings: tuple[Finding, ...] = ()  # the machine's, for the item on screen
         self._override_open = False
+        # the re-key asked for, and what to do once it matches; the item re-keyed already
+        self._rekey_pending: tuple[Rekey, Callable[[], None]] | None = None
+        self._rekeyed: str | None = None
+        self._rekey_wrong = 0
         self.setWindowTitle(
             self.tr("AuthDesk — Remote authorization — %1 (%2)")
             .replace("%1", authorizer_name)
@@ -402,6 +408,12 @@ class MainWindow(QMainWindow):
         self.pin_prompt.field.sig_submitted.connect(self._on_reauth_pin_submitted)
         self.pin_prompt.field.sig_cancelled.connect(self._close_reason)
         layout.addWidget(self.pin_prompt)
+        # blind re-key: typed from the voucher, never shown, before a high-risk approval
+        self.rekey_prompt = PinPrompt(self.tr("Last 4 digits"))
+        self.rekey_prompt.field.setMaxLength(8)
+        self.rekey_prompt.field.sig_submitted.connect(self._on_rekey_submitted)
+        self.rekey_prompt.field.sig_cancelled.connect(self._close_reason)
+        layout.addWidget(self.rekey_prompt)
         return bar
 
     def _build_actions(self) -> None:
@@ -564,6 +576,7 @@ class MainWindow(QMainWindow):
             self._reason_verdict is not None
             or self._reauth_pending is not None
             or self._override_open
+            or self._rekey_pending is not None
         )
 
     def _state(self) -> dict[str, bool]:
@@ -718,6 +731,7 @@ class MainWindow(QMainWindow):
         self._sending = self._settled = False
         self._settled_hold.stop()
         self._hide_reason()
+        self._rekeyed, self._rekey_wrong = None, 0  # other content: typed again
         self._show_item(item)
         self.workspace.set_item(item)
         for sha, code in self._hash_failed.items():
@@ -989,7 +1003,54 @@ class MainWindow(QMainWindow):
         if self.item is None or not self.gate().may("approve"):
             self._on_approve_refused()
             return
-        self._send_decision("approve", None, "")
+        self._rekey_then(lambda: self._send_decision("approve", None, ""))
+
+    def _rekey_then(self, then: Callable[[], None]) -> None:
+        """A high-risk approval (``clientsvc/data/rekey.json``) is made only after the
+        authorizer types, from the voucher, the last four digits of its amount or payee account:
+        blind, never shown, a wrong entry refused and counted. Then ``then``."""
+        assert self.item is not None
+        rekey = rekey_policy().for_item(self.item.request, self.item.reauth_required)
+        if rekey is None or self._rekeyed == self.item.request.request_id:
+            then()
+            return
+        self._rekey_pending = (rekey, then)
+        what = {
+            "amount": self.tr("of the amount in figures (whole yuan)"),
+            "payee_account": self.tr("of the payee's account number"),
+            "account": self.tr("of the account number"),
+        }[rekey.field]
+        self.rekey_prompt.ask(
+            self.tr(
+                "Re-key from the voucher: type the last 4 digits %1 as written on it.   [Enter]   "
+                "Back: [Esc]"
+            ).replace("%1", what)
+        )
+        self._update_state()
+
+    def _on_rekey_submitted(self, typed: str) -> None:
+        if self._rekey_pending is None or self.item is None:
+            return
+        rekey, then = self._rekey_pending
+        if not rekey.matches(typed):
+            self._rekey_wrong += 1
+            self.service.note(
+                "rekey_refused",
+                {"field": rekey.field, "wrong": self._rekey_wrong},
+                self.item.request.request_id,
+            )
+            self.rekey_prompt.message.setText(
+                self.tr("That is not what the voucher says (%1 wrong). Look at it again.").replace(
+                    "%1", str(self._rekey_wrong)
+                )
+            )
+            self.rekey_prompt.field.setFocus()
+            return
+        self.service.note("rekey_matched", {"field": rekey.field}, self.item.request.request_id)
+        self._rekey_pending = None
+        self._rekeyed = self.item.request.request_id
+        self.rekey_prompt.hide()
+        then()
 
     def _open_override(self) -> None:
         """Shift+F9: approve despite the machine's findings, deliberately: the findings again,
@@ -1030,7 +1091,7 @@ class MainWindow(QMainWindow):
         override = {"findings": sorted({f.code for f in self._findings}), "note": note}
         self._override_open = False
         self.override_panel.hide()
-        self._ask_pin_again("approve", None, "", override)
+        self._rekey_then(lambda: self._ask_pin_again("approve", None, "", override))
 
     def _open_reason(self, verdict: str) -> None:
         if not self._state()["item"]:
@@ -1082,6 +1143,9 @@ class MainWindow(QMainWindow):
         self.reason_panel.hide()
         self._override_open = False
         self.override_panel.hide()
+        self._rekey_pending = None
+        self.rekey_prompt.field.clear()
+        self.rekey_prompt.hide()
         self._reauth_pending = None
         self.pin_prompt.field.clear()
         self.pin_prompt.hide()
@@ -1092,6 +1156,9 @@ class MainWindow(QMainWindow):
     def _send_reason(self) -> None:
         if self._reauth_pending is not None:  # the PIN prompt is open: Ctrl+Enter is its Enter
             self.pin_prompt.field.returnPressed.emit()
+            return
+        if self._rekey_pending is not None:  # the re-key prompt is open: Ctrl+Enter is Enter
+            self.rekey_prompt.field.returnPressed.emit()
             return
         if self._override_open:
             self._send_override()

@@ -14,12 +14,17 @@ sample.
 
 from __future__ import annotations
 
+import hmac
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
 
 from clientsvc.checklist import ChecklistRow
 from clientsvc.crosscheck import Finding
-from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS
+from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS, TXN_TYPES, AuthRequest
 
 __all__ = [
     "FINDING_ROW",
@@ -27,6 +32,8 @@ __all__ = [
     "Blocked",
     "DeskState",
     "Gate",
+    "Rekey",
+    "RekeyPolicy",
     "finding_reason",
     "gate",
 ]
@@ -148,3 +155,63 @@ def finding_reason(finding: Finding, rows: tuple[ChecklistRow, ...] = ()) -> str
 def finding_rows(findings: tuple[Finding, ...]) -> set[str]:
     """The checklist rows the findings fail."""
     return {FINDING_ROW[f.code] for f in findings if f.code in FINDING_ROW}
+
+
+# --- blind re-key (Record Key Verification) --------------------------------------------------
+
+REKEY_FIELDS = ("amount", "payee_account")
+
+
+@dataclass(frozen=True)
+class Rekey:
+    """What the authorizer must type from the voucher before approving: the last four digits
+    of ``field``. ``expected`` is never shown."""
+
+    field: str  # "amount" (the last four digits of the whole yuan) or "payee_account"
+    expected: str
+
+    def matches(self, typed: str) -> bool:
+        return hmac.compare_digest(typed.strip().encode(), self.expected.encode())
+
+
+@dataclass(frozen=True)
+class RekeyPolicy:
+    """Per type, the amount (fen) from which an approval is re-keyed, and which field; and
+    whether every top-level item is re-keyed too (``clientsvc/data/rekey.json``)."""
+
+    rules: dict[str, tuple[int, str]] = field(default_factory=dict)
+    top_level: bool = True
+
+    @staticmethod
+    def from_data(data: dict[str, Any]) -> RekeyPolicy:
+        if data.get("schema_version") != 1:
+            raise ValueError(f"rekey.json: unknown schema_version {data.get('schema_version')!r}")
+        rules = {}
+        for txn_type, rule in data.get("types", {}).items():
+            if txn_type not in TXN_TYPES or rule.get("field") not in REKEY_FIELDS:
+                raise ValueError(f"rekey.json: bad rule for {txn_type!r}")
+            rules[txn_type] = (int(rule["from_yuan"]) * 100, str(rule["field"]))
+        return RekeyPolicy(rules, bool(data.get("top_level", True)))
+
+    def for_item(self, request: AuthRequest, top_level: bool) -> Rekey | None:
+        """The re-key this item needs before an approval, or None."""
+        rule = self.rules.get(request.txn_type)
+        wanted = rule is not None and request.amount_fen >= rule[0]
+        if not wanted and not (self.top_level and top_level):
+            return None
+        name = rule[1] if rule is not None else "amount"
+        if name == "payee_account":
+            account = "".join(c for c in request.elements.get("payee_account", "") if c.isdigit())
+            if len(account) >= 4:
+                return Rekey("payee_account", account[-4:])
+            name = "amount"
+        if not request.amount_fen:
+            digits = "".join(c for c in request.account_no if c.isdigit())
+            return Rekey("account", digits[-4:]) if len(digits) >= 4 else None
+        return Rekey("amount", f"{request.amount_fen // 100 % 10_000:04d}")
+
+
+@cache
+def rekey_policy() -> RekeyPolicy:
+    text = resources.files("clientsvc").joinpath("data/rekey.json").read_text("utf-8")
+    return RekeyPolicy.from_data(json.loads(text))

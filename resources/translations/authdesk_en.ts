@@ -657,7 +657,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+162" />
+            <location filename="../../ui/main_window.py" line="+168" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — Remote authorization — %1 (%2)</translation>
         </message>
@@ -672,7 +672,12 @@
             <translation>Your reason (at least %1 characters):</translation>
         </message>
         <message>
-            <location line="+207" />
+            <location line="+18" />
+            <source>Last 4 digits</source>
+            <translation>Last 4 digits</translation>
+        </message>
+        <message>
+            <location line="+196" />
             <source>Delivered. Waiting for the next item…</source>
             <translation>Delivered. Waiting for the next item…</translation>
         </message>
@@ -764,7 +769,7 @@ Press F12 when you are back.</translation>
             <translation>The teller's request changed: look at it again.</translation>
         </message>
         <message>
-            <location line="+50" />
+            <location line="+51" />
             <source>   URGENT</source>
             <translation>   URGENT</translation>
         </message>
@@ -819,12 +824,37 @@ Press F12 when you are back.</translation>
             <translation>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</translation>
         </message>
         <message>
-            <location line="+162" />
+            <location line="+165" />
+            <source>of the amount in figures (whole yuan)</source>
+            <translation>of the amount in figures (whole yuan)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>of the payee's account number</source>
+            <translation>of the payee's account number</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>of the account number</source>
+            <translation>of the account number</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Re-key from the voucher: type the last 4 digits %1 as written on it.   [Enter]   Back: [Esc]</source>
+            <translation>Re-key from the voucher: type the last 4 digits %1 as written on it.   [Enter]   Back: [Esc]</translation>
+        </message>
+        <message>
+            <location line="+18" />
+            <source>That is not what the voucher says (%1 wrong). Look at it again.</source>
+            <translation>That is not what the voucher says (%1 wrong). Look at it again.</translation>
+        </message>
+        <message>
+            <location line="+20" />
             <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
             <translation>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</translation>
         </message>
         <message>
-            <location line="-44" />
+            <location line="-91" />
             <source>Taken back: %1</source>
             <translation>Taken back: %1</translation>
         </message>
@@ -834,7 +864,7 @@ Press F12 when you are back.</translation>
             <translation>Local authorization at: %1</translation>
         </message>
         <message>
-            <location line="+56" />
+            <location line="+103" />
             <source>Write why, in at least %1 characters.</source>
             <translation>Write why, in at least %1 characters.</translation>
         </message>
@@ -859,7 +889,7 @@ Press F12 when you are back.</translation>
             <translation>(the failing checklist rows call for a return)</translation>
         </message>
         <message>
-            <location line="+53" />
+            <location line="+59" />
             <source>“Other” needs a message to the teller.</source>
             <translation>“Other” needs a message to the teller.</translation>
         </message>

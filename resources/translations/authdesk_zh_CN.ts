@@ -657,7 +657,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+162" />
+            <location filename="../../ui/main_window.py" line="+168" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — 远程授权 — %1（%2）</translation>
         </message>
@@ -672,7 +672,12 @@
             <translation>强制授权理由（至少 %1 个字）：</translation>
         </message>
         <message>
-            <location line="+207" />
+            <location line="+18" />
+            <source>Last 4 digits</source>
+            <translation>末 4 位</translation>
+        </message>
+        <message>
+            <location line="+196" />
             <source>Delivered. Waiting for the next item…</source>
             <translation>已送达。等待下一笔业务…</translation>
         </message>
@@ -764,7 +769,7 @@ Press F12 when you are back.</source>
             <translation>柜员的申请已变更：请重新查看。</translation>
         </message>
         <message>
-            <location line="+50" />
+            <location line="+51" />
             <source>   URGENT</source>
             <translation>   加急</translation>
         </message>
@@ -819,12 +824,37 @@ Press F12 when you are back.</source>
             <translation>影像内容以柜面系统报送为准。  拒绝授权 %1 · 退回 %2 · 确需通过：%3，填写理由并再次输入密码</translation>
         </message>
         <message>
-            <location line="+162" />
+            <location line="+165" />
+            <source>of the amount in figures (whole yuan)</source>
+            <translation>小写金额（元的整数部分）</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>of the payee's account number</source>
+            <translation>收款人账号</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>of the account number</source>
+            <translation>账号</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Re-key from the voucher: type the last 4 digits %1 as written on it.   [Enter]   Back: [Esc]</source>
+            <translation>按凭证复核录入：请照凭证填写%1的末 4 位。   [Enter]   返回：[Esc]</translation>
+        </message>
+        <message>
+            <location line="+18" />
+            <source>That is not what the voucher says (%1 wrong). Look at it again.</source>
+            <translation>与凭证不符（已错 %1 次）。请再核对凭证。</translation>
+        </message>
+        <message>
+            <location line="+20" />
             <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
             <translation>存在不一致时强制授权通过：将签名、记录，并一律由中心负责人复核</translation>
         </message>
         <message>
-            <location line="-44" />
+            <location line="-91" />
             <source>Taken back: %1</source>
             <translation>已收回：%1</translation>
         </message>
@@ -834,7 +864,7 @@ Press F12 when you are back.</source>
             <translation>转本地授权网点：%1</translation>
         </message>
         <message>
-            <location line="+56" />
+            <location line="+103" />
             <source>Write why, in at least %1 characters.</source>
             <translation>请填写理由，至少 %1 个字。</translation>
         </message>
@@ -859,7 +889,7 @@ Press F12 when you are back.</source>
             <translation>（不符的审核要点应退回修改）</translation>
         </message>
         <message>
-            <location line="+53" />
+            <location line="+59" />
             <source>“Other” needs a message to the teller.</source>
             <translation>选择“其他”须填写给柜员的留言。</translation>
         </message>
