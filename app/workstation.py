@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -184,10 +184,11 @@ class WorkstationApp:
             self.idle.reset()
 
     def sign_out(self) -> None:
+        """Ctrl+Shift+Q (asked twice): the session ends and the sign-in window comes back,
+        for this authorizer or the next; the program keeps running."""
         if self._closing:
             return
-        self.close()
-        QApplication.instance().quit()  # type: ignore[union-attr]
+        self.end_session(QCoreApplication.translate("WorkstationApp", "Signed out."))
 
     def end_session(self, hint: str) -> SignInDialog:
         """End the session but not the application (too many wrong PINs): the sign-in comes

@@ -213,3 +213,36 @@ def test_a_reject_needs_no_re_key(
     qtbot.keyClick(win, Qt.Key.Key_F10)
     qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert service.decisions[0][1] == "reject" and not win.rekey_prompt.isVisible()
+
+
+# --- the screen says what is asked ------------------------------------------------------------
+
+
+def test_sign_out_asks_first_then_signs_out(
+    qtbot: Any,
+    desk: tuple[MainWindow, FakeService, EngineBridge],  # noqa: F811
+) -> None:
+    win, _service, _bridge = desk
+    signed_out: list[bool] = []
+    win.sig_sign_out_requested.connect(lambda: signed_out.append(True))
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(win, Qt.Key.Key_Q, keys)
+    assert signed_out == [] and "Sign out?" in win.banner.text()
+    qtbot.keyClick(win, Qt.Key.Key_Q, keys)
+    assert signed_out == [True]
+
+
+def test_away_colours_the_status_strip(
+    qtbot: Any,
+    desk: tuple[MainWindow, FakeService, EngineBridge],  # noqa: F811
+) -> None:
+    win, _service, bridge = desk
+    from ui import theme
+
+    win.setStyleSheet(theme.style_sheet())  # the house style, on this window only
+    before = win.status_strip.grab().toImage().pixelColor(2, 2)
+    bridge.sig_presence_changed.emit("away")
+    assert win.status_strip.property("presence") == "away"
+    assert win.status_strip.grab().toImage().pixelColor(2, 2) != before
+    bridge.sig_presence_changed.emit("available")
+    assert win.status_strip.grab().toImage().pixelColor(2, 2) == before

@@ -93,6 +93,8 @@ def _repolish(widget: QWidget) -> None:
     widget.style().polish(widget)
 
 
+SIGN_OUT_CONFIRM_MS = 5000  # a second Ctrl+Shift+Q within this signs out
+
 # How long a delivered decision's item stays on screen, locked, before the empty state shows,
 # when no next item is in hand.
 SETTLED_HOLD_MS = 400
@@ -184,6 +186,7 @@ class MainWindow(QMainWindow):
         self._settled_hold.timeout.connect(self._on_settled_hold_timeout)
         self._grabs: dict[str, tuple[bytes, int]] = {}  # sha256 → (jpeg, captured_at) in flight
         self._held_images: list[tuple[str, str, bytes]] = []  # of held items, to decode later
+        self._sign_out_asked = QTimer(self, singleShot=True, interval=SIGN_OUT_CONFIRM_MS)
         self._held_timer = QTimer(self, singleShot=True, interval=300)
         self._held_timer.timeout.connect(self._load_held_images)
         self._update_state()
@@ -197,6 +200,7 @@ class MainWindow(QMainWindow):
         outer.setSpacing(0)
 
         strip = QFrame(objectName="StatusStrip")
+        self.status_strip = strip
         row = QHBoxLayout(strip)
         row.setContentsMargins(8, 4, 8, 4)
         self.lbl_connection = QLabel()
@@ -456,7 +460,7 @@ class MainWindow(QMainWindow):
             "dark_theme": lambda: self._on_action_comfort(toggle_theme=True),
             "toggle_away": self._on_action_toggle_away,
             "lock": lambda: self.lock("manual"),
-            "sign_out": self.sig_sign_out_requested.emit,
+            "sign_out": self._on_action_sign_out,
         }
         self.actions_by_id: dict[str, QAction] = {}
         self._enabled_when: dict[str, str] = {}
@@ -1411,7 +1415,30 @@ class MainWindow(QMainWindow):
 
     def _on_bridge_presence_changed(self, state: str) -> None:
         self._presence = state
+        # away colours the whole strip: seen from across the room, and by the authorizer
+        if self.status_strip.property("presence") != state:
+            self.status_strip.setProperty("presence", state)
+            _repolish(self.status_strip)
+            for child in self.status_strip.findChildren(QLabel):
+                _repolish(child)
         self._update_state()
+
+    def _on_action_sign_out(self) -> None:
+        """Ctrl+Shift+Q asks first: a second press within a few seconds signs out, back to the
+        sign-in window (the items held go back to the queue)."""
+        if self._sign_out_asked.isActive():
+            self._sign_out_asked.stop()
+            self.sig_sign_out_requested.emit()
+            return
+        self._sign_out_asked.start()
+        self._present(
+            "warn",
+            self.tr(
+                "Sign out? Press Ctrl+Shift+Q again to sign out; the items you hold go back to "
+                "the queue."
+            ),
+            timeout_ms=SIGN_OUT_CONFIRM_MS,
+        )
 
     def _on_bridge_connection_changed(self, connected: bool, detail: str) -> None:
         self._connected = connected

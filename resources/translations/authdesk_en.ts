@@ -657,12 +657,12 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+168" />
+            <location filename="../../ui/main_window.py" line="+170" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — Remote authorization — %1 (%2)</translation>
         </message>
         <message>
-            <location line="+193" />
+            <location line="+195" />
             <source>Message to the teller (optional; required for “Other”):</source>
             <translation>Message to the teller (optional; required for “Other”):</translation>
         </message>
@@ -957,7 +957,12 @@ Press F12 when you are back.</translation>
             <translation>✓ %1 delivered %2</translation>
         </message>
         <message>
-            <location line="+38" />
+            <location line="+49" />
+            <source>Sign out? Press Ctrl+Shift+Q again to sign out; the items you hold go back to the queue.</source>
+            <translation>Sign out? Press Ctrl+Shift+Q again to sign out; the items you hold go back to the queue.</translation>
+        </message>
+        <message>
+            <location line="+12" />
             <source>Lost the connection to the branch broker; reconnecting… The item in hand stays on screen.</source>
             <translation>Lost the connection to the branch broker; reconnecting… The item in hand stays on screen.</translation>
         </message>
@@ -1089,6 +1094,14 @@ Press F12 when you are back.</translation>
             <location line="+3" />
             <source>%1 unreadable frames dropped</source>
             <translation>%1 unreadable frames dropped</translation>
+        </message>
+    </context>
+    <context>
+        <name>WorkstationApp</name>
+        <message>
+            <location filename="../../app/workstation.py" line="+191" />
+            <source>Signed out.</source>
+            <translation>Signed out.</translation>
         </message>
     </context>
     <context>

@@ -657,12 +657,12 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+168" />
+            <location filename="../../ui/main_window.py" line="+170" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — 远程授权 — %1（%2）</translation>
         </message>
         <message>
-            <location line="+193" />
+            <location line="+195" />
             <source>Message to the teller (optional; required for “Other”):</source>
             <translation>给柜员的留言（选填；选择“其他”时必填）：</translation>
         </message>
@@ -956,7 +956,12 @@ Press F12 when you are back.</source>
             <translation>✓ %1 已于 %2 送达</translation>
         </message>
         <message>
-            <location line="+38" />
+            <location line="+49" />
+            <source>Sign out? Press Ctrl+Shift+Q again to sign out; the items you hold go back to the queue.</source>
+            <translation>确认签退？再按一次 Ctrl+Shift+Q 即签退，您手中的业务将退回队列。</translation>
+        </message>
+        <message>
+            <location line="+12" />
             <source>Lost the connection to the branch broker; reconnecting… The item in hand stays on screen.</source>
             <translation>与分行授权调度服务的连接已断开，正在重连… 当前业务保留在屏幕上。</translation>
         </message>
@@ -1088,6 +1093,14 @@ Press F12 when you are back.</source>
             <location line="+3" />
             <source>%1 unreadable frames dropped</source>
             <translation>已丢弃 %1 帧无法解析的画面</translation>
+        </message>
+    </context>
+    <context>
+        <name>WorkstationApp</name>
+        <message>
+            <location filename="../../app/workstation.py" line="+191" />
+            <source>Signed out.</source>
+            <translation>已签退。</translation>
         </message>
     </context>
     <context>
