@@ -15,13 +15,17 @@ class TxnKind:
     monetary: bool
     amount_range_yuan: tuple[int, int]
     needs_id: bool = True
+    # a teller decides alone below this (yuan); None: the type always needs remote authorization
+    teller_limit_yuan: int | None = None
 
 
 TXN_KINDS: dict[str, TxnKind] = {
     k.code: k
     for k in (
-        TxnKind("cash_withdrawal", "个人业务取款凭条", True, (50_000, 300_000)),
-        TxnKind("transfer", "转账汇款凭证", True, (50_000, 2_000_000)),
+        TxnKind(
+            "cash_withdrawal", "个人业务取款凭条", True, (50_000, 300_000), teller_limit_yuan=50_000
+        ),
+        TxnKind("transfer", "转账汇款凭证", True, (50_000, 2_000_000), teller_limit_yuan=50_000),
         TxnKind("reversal", "冲正交易申请书", True, (100, 500_000)),
         TxnKind("password_reset", "密码重置申请书", False, (0, 0)),
         TxnKind("loss_report", "挂失申请书", False, (0, 0)),

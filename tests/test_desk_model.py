@@ -198,3 +198,15 @@ def test_the_re_key_rule_follows_the_data_and_the_top_level() -> None:
     assert rekey.expected == transfer.elements["payee_account"][-4:]
     off = RekeyPolicy({}, top_level=False)
     assert off.for_item(large, top_level=True) is None
+
+
+def test_the_header_says_why_an_item_was_asked() -> None:
+    from clientsvc.workstation.desk import why_asked
+
+    cash = make_request(random.Random(3), txn_type="cash_withdrawal").request
+    asked = why_asked(cash, approvals=1, pin_again=False)
+    assert asked.trigger == "over_teller_limit" and asked.teller_limit_fen == 50_000_00
+    assert asked.level == 2  # ¥154,106.00: the second amount band
+    reset = make_request(random.Random(3), txn_type="password_reset").request
+    assert why_asked(reset, approvals=1, pin_again=False).trigger == "type_always"
+    assert why_asked(reset, approvals=2, pin_again=True).approvals == 2

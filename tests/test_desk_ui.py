@@ -246,3 +246,15 @@ def test_away_colours_the_status_strip(
     assert win.status_strip.grab().toImage().pixelColor(2, 2) != before
     bridge.sig_presence_changed.emit("available")
     assert win.status_strip.grab().toImage().pixelColor(2, 2) == before
+
+
+def test_the_item_header_says_the_level_single_or_dual_and_why_it_was_asked(
+    qtbot: Any,
+    desk: tuple[MainWindow, FakeService, EngineBridge],  # noqa: F811
+) -> None:
+    win, _service, bridge = desk
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    line = win.lbl_asked.text()
+    assert "Authority level 2" in line and "single authorization" in line
+    assert "teller's limit of ¥50,000.00" in line

@@ -49,6 +49,7 @@ from clientsvc.workstation.desk import (
     finding_rows,
     gate,
     rekey_policy,
+    why_asked,
 )
 from clientsvc.workstation.engine import ReceivedItem
 from ui import texts, theme
@@ -280,6 +281,9 @@ class MainWindow(QMainWindow):
         head.addWidget(self.lbl_title, 1)
         head.addWidget(self.lbl_wait)
         grid.addLayout(head)
+        self.lbl_asked = QLabel(objectName="AskedLine")  # level, single or dual, and why
+        self.lbl_asked.setWordWrap(True)
+        grid.addWidget(self.lbl_asked)
         self.lbl_origin = QLabel(objectName="FieldLabel")
         self.lbl_origin.setTextFormat(Qt.TextFormat.PlainText)  # peers' text
         self.lbl_origin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -778,6 +782,9 @@ class MainWindow(QMainWindow):
         if item.attempt > 1:
             origin += self.tr(" · re-dispatched (attempt %1)").replace("%1", str(item.attempt))
         self.lbl_origin.setText(origin)
+        self.lbl_asked.setText(
+            texts.asked(why_asked(r, item.approvals_needed, item.reauth_required))
+        )
         if r.amount_fen:
             self.lbl_amount.setText(amount_in_figures(r.amount_fen))
             self.lbl_amount_words.setText(f"人民币{amount_in_words(r.amount_fen)}")

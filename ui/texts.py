@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication
 
 from clientsvc.crosscheck import Finding
 from clientsvc.teller.evidence_render import amount_in_figures
-from clientsvc.workstation.desk import Blocked
+from clientsvc.workstation.desk import Asked, Blocked
 
 
 def txn_type(code: str) -> str:
@@ -218,6 +218,31 @@ def image_problem(code: str) -> str:
             "%1", code
         ),
     )
+
+
+def asked(a: Asked) -> str:
+    """The item header's line: the authority level, single or dual, and why it was asked."""
+    level = {
+        1: QCoreApplication.translate("texts", "Authority level 1"),
+        2: QCoreApplication.translate("texts", "Authority level 2"),
+        3: QCoreApplication.translate("texts", "Authority level 3"),
+    }.get(a.level, str(a.level))
+    if a.pin_again:
+        level += QCoreApplication.translate("texts", " (top: PIN again)")
+    approvals = (
+        QCoreApplication.translate("texts", "dual authorization (two authorizers)")
+        if a.approvals > 1
+        else QCoreApplication.translate("texts", "single authorization")
+    )
+    if a.trigger == "over_teller_limit" and a.teller_limit_fen is not None:
+        why = QCoreApplication.translate(
+            "texts", "asked because the amount is at or over the teller's limit of %1"
+        ).replace("%1", amount_in_figures(a.teller_limit_fen))
+    else:
+        why = QCoreApplication.translate(
+            "texts", "asked because this transaction type always needs remote authorization"
+        )
+    return f"{level} · {approvals} · {why}"
 
 
 def approve_refused(

@@ -22,9 +22,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from clientsvc.catalogue import TXN_KINDS
 from clientsvc.checklist import ChecklistRow
 from clientsvc.crosscheck import Finding
 from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS, TXN_TYPES, AuthRequest
+from clientsvc.rules import AuthorityPolicy
 
 __all__ = [
     "FINDING_ROW",
@@ -215,3 +217,30 @@ class RekeyPolicy:
 def rekey_policy() -> RekeyPolicy:
     text = resources.files("clientsvc").joinpath("data/rekey.json").read_text("utf-8")
     return RekeyPolicy.from_data(json.loads(text))
+
+
+# --- why the item is asked --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Why a request came to an authorizer, and what it needs: for the item's header."""
+
+    trigger: str  # "over_teller_limit" (amount ≥ the teller's own limit) or "type_always"
+    teller_limit_fen: int | None
+    level: int  # the authority level it needs (the default AuthorityPolicy)
+    approvals: int  # 1, or 2 for a dual authorization
+    pin_again: bool  # the top level: the PIN again before deciding
+
+
+def why_asked(
+    request: AuthRequest, approvals: int, pin_again: bool, policy: AuthorityPolicy | None = None
+) -> Asked:
+    kind = TXN_KINDS.get(request.txn_type)
+    limit = kind.teller_limit_yuan if kind is not None else None
+    if limit is not None and request.amount_fen >= limit * 100:
+        trigger, limit_fen = "over_teller_limit", limit * 100
+    else:
+        trigger, limit_fen = "type_always", None
+    level = (policy or AuthorityPolicy()).required_level(request)
+    return Asked(trigger, limit_fen, level, approvals, pin_again)

@@ -657,12 +657,12 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+170" />
+            <location filename="../../ui/main_window.py" line="+171" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — Remote authorization — %1 (%2)</translation>
         </message>
         <message>
-            <location line="+195" />
+            <location line="+198" />
             <source>Message to the teller (optional; required for “Other”):</source>
             <translation>Message to the teller (optional; required for “Other”):</translation>
         </message>
@@ -784,7 +784,7 @@ Press F12 when you are back.</translation>
             <translation> · re-dispatched (attempt %1)</translation>
         </message>
         <message>
-            <location line="+16" />
+            <location line="+19" />
             <source>Account</source>
             <translation>Account</translation>
         </message>
@@ -1694,6 +1694,46 @@ Press F12 when you are back.</translation>
             <location line="+7" />
             <source>⚠ This image cannot be shown (%1).</source>
             <translation>⚠ This image cannot be shown (%1).</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Authority level 1</source>
+            <translation>Authority level 1</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Authority level 2</source>
+            <translation>Authority level 2</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Authority level 3</source>
+            <translation>Authority level 3</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source> (top: PIN again)</source>
+            <translation> (top: PIN again)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>dual authorization (two authorizers)</source>
+            <translation>dual authorization (two authorizers)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>single authorization</source>
+            <translation>single authorization</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>asked because the amount is at or over the teller's limit of %1</source>
+            <translation>asked because the amount is at or over the teller's limit of %1</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>asked because this transaction type always needs remote authorization</source>
+            <translation>asked because this transaction type always needs remote authorization</translation>
         </message>
         <message>
             <location line="+15" />

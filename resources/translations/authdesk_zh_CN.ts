@@ -657,12 +657,12 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+170" />
+            <location filename="../../ui/main_window.py" line="+171" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — 远程授权 — %1（%2）</translation>
         </message>
         <message>
-            <location line="+195" />
+            <location line="+198" />
             <source>Message to the teller (optional; required for “Other”):</source>
             <translation>给柜员的留言（选填；选择“其他”时必填）：</translation>
         </message>
@@ -784,7 +784,7 @@ Press F12 when you are back.</source>
             <translation> · 重新派发（第 %1 次）</translation>
         </message>
         <message>
-            <location line="+16" />
+            <location line="+19" />
             <source>Account</source>
             <translation>账号</translation>
         </message>
@@ -1693,6 +1693,46 @@ Press F12 when you are back.</source>
             <location line="+7" />
             <source>⚠ This image cannot be shown (%1).</source>
             <translation>⚠ 此影像无法显示（%1）。</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Authority level 1</source>
+            <translation>一级授权</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Authority level 2</source>
+            <translation>二级授权</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Authority level 3</source>
+            <translation>三级授权</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source> (top: PIN again)</source>
+            <translation>（最高级：须再次输入密码）</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>dual authorization (two authorizers)</source>
+            <translation>双人授权</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>single authorization</source>
+            <translation>单人授权</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>asked because the amount is at or over the teller's limit of %1</source>
+            <translation>原因：金额达到或超过柜员权限 %1</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>asked because this transaction type always needs remote authorization</source>
+            <translation>原因：此类业务一律须远程授权</translation>
         </message>
         <message>
             <location line="+15" />
