@@ -11,10 +11,14 @@ from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import AuthRequest, Decision
 from clientsvc.rules import reauth_is_fresh
 
+# the teller system's names, on a voucher, for the payee's elements
+PAYEE_META = (("payee_name", "extra:收款人"), ("payee_account", "extra:收款账号"))
+
 
 @dataclass(frozen=True)
 class Finding:
-    code: str  # amount, account, name, id_number, voucher_date, teller, id_expired
+    code: str  # amount, account, payee_name, payee_account, name, id_number, voucher_date,
+    # teller, id_expired
     where: str  # the image kind it was read from: voucher, id_front
     expected: str  # what the request (or today's date) says
     seen: str  # what the image says
@@ -39,6 +43,9 @@ def crosscheck(request: AuthRequest, today: dt.date | None = None) -> list[Findi
             differs("name", "voucher", request.account_name, meta.get("account_name"))
             differs("id_number", "voucher", request.id_number, meta.get("id_number"))
             differs("teller", "voucher", request.teller_id, meta.get("teller_id"))
+            for code, label in PAYEE_META:
+                if code in request.elements:
+                    differs(code, "voucher", request.elements[code], meta.get(label))
             differs("voucher_date", "voucher", today.isoformat(), meta.get("date"))
         elif ref.kind == "id_front":
             differs("name", "id_front", request.account_name, meta.get("name"))

@@ -210,3 +210,54 @@ def test_the_header_says_why_an_item_was_asked() -> None:
     reset = make_request(random.Random(3), txn_type="password_reset").request
     assert why_asked(reset, approvals=1, pin_again=False).trigger == "type_always"
     assert why_asked(reset, approvals=2, pin_again=True).approvals == 2
+
+
+# --- the element panel's rows ----------------------------------------------------------------
+
+
+def test_element_rows_agree_with_the_findings_and_unknown_is_never_ok() -> None:
+    import datetime as dt
+
+    from clientsvc.workstation.desk import FINDING_ROW, MISMATCH, OK, UNKNOWN, element_rows
+
+    today = dt.date.today()
+    code_of = {
+        "amount": "amount",
+        "account": "account",
+        "payee_name": "payee_name",
+        "payee_account": "payee_account",
+        "account_name": "name",
+        "id_name": "name",
+        "id_number": "id_number",
+        "voucher_date": "voucher_date",
+        "id_validity": "id_expired",
+    }
+    for seed in range(40):
+        rng = random.Random(seed)
+        sim = make_request(rng, mismatch_rate=0.5)
+        rows = element_rows(sim.request, today)
+        found = {f.code for f in crosscheck(sim.request, today)}
+        for row in rows:
+            assert row.state in (OK, MISMATCH, UNKNOWN)
+            if row.found is None:
+                assert row.state == UNKNOWN  # not found: "?", never ✓
+            code = code_of.get(row.key)
+            if code is not None and row.state == MISMATCH:
+                assert code in found, (seed, row)
+        for code in found - {"teller"}:
+            assert any(code_of.get(r.key) == code and r.state == MISMATCH for r in rows), code
+        assert set(FINDING_ROW) >= found
+
+
+def test_an_element_the_teller_system_does_not_report_is_unknown() -> None:
+    import datetime as dt
+
+    from clientsvc.workstation.desk import UNKNOWN, element_rows
+
+    sim = make_request(random.Random(3), txn_type="cash_withdrawal", mismatch_rate=0.0)
+    raw = sim.request.to_dict()
+    raw["evidence"][0]["meta"].pop("account_no")
+    raw["evidence"][1]["meta"]["valid_to"] = "长期"  # unreadable as a date
+    rows = {r.key: r for r in element_rows(AuthRequest.model_validate(raw), dt.date.today())}
+    assert rows["account"].state == UNKNOWN and rows["account"].found is None
+    assert rows["id_validity"].state == UNKNOWN

@@ -258,3 +258,35 @@ def test_the_item_header_says_the_level_single_or_dual_and_why_it_was_asked(
     line = win.lbl_asked.text()
     assert "Authority level 2" in line and "single authorization" in line
     assert "teller's limit of ¥50,000.00" in line
+
+
+# --- the element panel ------------------------------------------------------------------------
+
+
+def test_the_element_panel_shows_each_element_beside_its_crop_and_selecting_zooms(
+    qtbot: Any,
+    desk: tuple[MainWindow, FakeService, EngineBridge],  # noqa: F811
+) -> None:
+    win, _service, bridge = desk
+    item = _mismatch(qtbot, win, bridge)
+    panel = win.elements
+    keys = [r.key for r in panel.rows()]
+    assert keys[:2] == ["amount", "amount_words"] and "id_validity" in keys
+    states = {r.key: panel.table.item(i, 4).text() for i, r in enumerate(panel.rows())}
+    assert states["amount"] == "✗" and states["account"] == "✓"
+    assert "teller system" in panel.source.text()
+    account = keys.index("account")
+    qtbot.waitUntil(
+        lambda: (
+            panel.table.cellWidget(account, 3).pixmap() is not None
+            and not panel.table.cellWidget(account, 3).pixmap().isNull()
+        ),
+        timeout=10_000,
+    )
+    viewer = win.workspace.viewers[0]
+    before = viewer.scale
+    panel.table.setCurrentCell(account, 1)
+    voucher = win.library.get(item.request.evidence[0].sha256)
+    assert voucher is not None and viewer.scale > before
+    region = voucher.region_rect(tuple(item.request.evidence[0].regions["account"]))
+    assert abs(viewer.center.x() - region.center().x()) < 1

@@ -8,6 +8,7 @@ already decoded.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from clientsvc.audit.sync import SyncStatus
 from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
-from clientsvc.checklist import ChecklistRow, checklist_for
+from clientsvc.checklist import ChecklistRow, RegionRef, checklist_for
 from clientsvc.crosscheck import Finding, crosscheck
 from clientsvc.protocol.edge import display_name, visible
 from clientsvc.protocol.messages import QueueStatus
@@ -45,6 +46,7 @@ from clientsvc.workstation.desk import (
     DeskState,
     Gate,
     Rekey,
+    element_rows,
     finding_reason,
     finding_rows,
     gate,
@@ -57,6 +59,7 @@ from ui.actions import ACTIONS, ACTIONS_BY_ID, label
 from ui.background import run_in_background
 from ui.bridge import EngineBridge
 from ui.checklist_panel import ChecklistPanel
+from ui.element_panel import ElementPanel
 from ui.evidence.library import EvidenceLibrary
 from ui.evidence.video_pane import VideoBridge
 from ui.evidence.workspace import EvidenceWorkspace
@@ -274,7 +277,6 @@ class MainWindow(QMainWindow):
         # never squeezed by a panel opening below: every line of it stays readable
         self.finding_banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.finding_banner.hide()
-        grid.addWidget(self.finding_banner)
         head = QHBoxLayout()
         self.lbl_title = QLabel(objectName="ItemTitle")
         self.lbl_wait = QLabel(objectName="WaitClock")
@@ -316,14 +318,24 @@ class MainWindow(QMainWindow):
         grid.addWidget(self.lbl_evidence)
         grid.addWidget(self.lbl_next)
         left.addWidget(card)
+        self.elements = ElementPanel(self.library)
+        self.elements.sig_row_selected.connect(self._on_elements_row_selected)
+        left.addWidget(self.elements)
         self.checklist = ChecklistPanel(self._language)
         self.checklist.sig_row_selected.connect(self._on_checklist_row_selected)
         self.checklist.sig_results_changed.connect(self._update_state)
         left.addWidget(self.checklist)
-        left.setStretchFactor(0, 3)
-        left.setStretchFactor(1, 2)
+        left.setStretchFactor(0, 2)
+        left.setStretchFactor(1, 3)
+        left.setStretchFactor(2, 2)
         self.item_splitter.addWidget(left)
-        return self.item_splitter
+        # the banner spans the item, above the elements and the evidence: nothing squeezes it
+        view = QWidget()
+        column = QVBoxLayout(view)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.finding_banner)
+        column.addWidget(self.item_splitter, 1)
+        return view
 
     def embed_workspace(self, embedded: bool) -> None:
         """One screen: the evidence workspace sits beside the elements. Two: it is elsewhere,
@@ -793,7 +805,9 @@ class MainWindow(QMainWindow):
         else:
             self.lbl_amount.hide()
             self.lbl_amount_words.hide()
-        self._findings = tuple(crosscheck(item.request))
+        today = dt.date.today()
+        self._findings = tuple(crosscheck(item.request, today))
+        self.elements.set_rows(r, element_rows(r, today))
         self.lbl_mismatch.setText("")
         self._show_findings()
         self.lbl_dual.setText(self._dual_text(item))
@@ -927,6 +941,12 @@ class MainWindow(QMainWindow):
             self._present("error", texts.error(code) + f"  ({sha256[:12]}…)")
             self._update_state()
 
+    def _on_elements_row_selected(self, kind: str, region: str) -> None:
+        """An element selected: the evidence zooms to where it was found."""
+        self.workspace.zoom_to_row(
+            ChecklistRow("element", {}, RegionRef(kind, region), fail_reason="R01")
+        )
+
     def _on_checklist_row_selected(self, row: ChecklistRow) -> None:
         self.workspace.zoom_to_row(row)
 
@@ -1006,6 +1026,7 @@ class MainWindow(QMainWindow):
         self._hide_reason()
         self.workspace.set_item(None)
         self.checklist.set_rows(())
+        self.elements.set_rows(None, [])
         self._update_state()
 
     # --- deciding ----------------------------------------------------------------------------

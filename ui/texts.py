@@ -57,6 +57,30 @@ def element(key: str) -> str:
     }.get(key, key)
 
 
+def element_row(key: str) -> str:
+    """The element panel's row names."""
+    return {
+        "amount": QCoreApplication.translate("texts", "Amount in figures"),
+        "amount_words": QCoreApplication.translate("texts", "Amount in words (大写)"),
+        "account": QCoreApplication.translate("texts", "Account"),
+        "payee_name": QCoreApplication.translate("texts", "Payee"),
+        "payee_account": QCoreApplication.translate("texts", "Payee account"),
+        "account_name": QCoreApplication.translate("texts", "Account name"),
+        "id_name": QCoreApplication.translate("texts", "Name on the ID"),
+        "id_number": QCoreApplication.translate("texts", "ID number"),
+        "voucher_date": QCoreApplication.translate("texts", "Voucher date"),
+        "id_validity": QCoreApplication.translate("texts", "ID valid until"),
+    }.get(key, key)
+
+
+def today_is(iso_date: str) -> str:
+    return QCoreApplication.translate("texts", "today (%1)").replace("%1", iso_date)
+
+
+def valid_after(iso_date: str) -> str:
+    return QCoreApplication.translate("texts", "after today (%1)").replace("%1", iso_date)
+
+
 def error(code: str) -> str:
     return {
         "E_BAD_SIGNATURE": QCoreApplication.translate(

@@ -14,6 +14,7 @@ sample.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import json
 from dataclasses import dataclass, field
@@ -24,9 +25,10 @@ from typing import Any
 
 from clientsvc.catalogue import TXN_KINDS
 from clientsvc.checklist import ChecklistRow
-from clientsvc.crosscheck import Finding
-from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS, TXN_TYPES, AuthRequest
+from clientsvc.crosscheck import PAYEE_META, Finding
+from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS, TXN_TYPES, AuthRequest, EvidenceRef
 from clientsvc.rules import AuthorityPolicy
+from clientsvc.teller.evidence_render import amount_in_words
 
 __all__ = [
     "FINDING_ROW",
@@ -43,6 +45,8 @@ __all__ = [
 FINDING_ROW: dict[str, str] = {
     "amount": "amount",
     "account": "account",
+    "payee_name": "payee",
+    "payee_account": "payee",
     "name": "account_name",
     "id_number": "id_number",
     "voucher_date": "date",
@@ -54,6 +58,8 @@ FINDING_ROW: dict[str, str] = {
 _FINDING_REASON = {
     "amount": "R02",
     "account": "R01",
+    "payee_name": "R01",
+    "payee_account": "R01",
     "name": "R03",
     "id_number": "R05",
     "voucher_date": "T01",
@@ -244,3 +250,97 @@ def why_asked(
         trigger, limit_fen = "type_always", None
     level = (policy or AuthorityPolicy()).required_level(request)
     return Asked(trigger, limit_fen, level, approvals, pin_again)
+
+
+# --- the element panel: each element keyed, beside what is on the image ----------------------
+
+OK, MISMATCH, UNKNOWN = "ok", "mismatch", "unknown"
+
+
+@dataclass(frozen=True)
+class ElementRow:
+    """One element of the request beside what was found on an image. ``state`` is ``ok``,
+    ``mismatch`` or ``unknown`` (not found, or unreadable): unknown is never shown as ok.
+    ``source`` says who found it: today ``teller_system`` (``EvidenceRef.meta``); a reading
+    from the pixels comes through the same row."""
+
+    key: str  # amount, amount_words, account, account_name, payee_name, payee_account,
+    # id_name, id_number, voucher_date, id_validity
+    keyed: str
+    found: str | None
+    state: str
+    kind: str  # the image it is on (EvidenceRef.kind)
+    region: str  # the region of that image (EvidenceRef.regions), "" if none
+    source: str = "teller_system"
+
+
+def element_rows(request: AuthRequest, today: dt.date) -> list[ElementRow]:
+    """The elements that matter for the request's type, each beside what the teller system
+    says is written on its images, with where it is (for a crop and a zoom)."""
+    images: dict[str, EvidenceRef] = {}
+    for ref in request.evidence:
+        images.setdefault(ref.kind, ref)
+
+    def found(kind: str, key: str) -> tuple[str | None, str]:
+        ref = images.get(kind)
+        if ref is None:
+            return None, ""
+        value = ref.meta.get(key)
+        return (value.strip() if value and value.strip() else None), ref.kind
+
+    def region(kind: str, name: str) -> str:
+        ref = images.get(kind)
+        return name if ref is not None and name in ref.regions else ""
+
+    def row(key: str, keyed: str, kind: str, meta: str, region_name: str, same: Any) -> None:
+        value, _ = found(kind, meta)
+        state = UNKNOWN if value is None else (OK if same(keyed, value) else MISMATCH)
+        rows.append(ElementRow(key, keyed, value, state, kind, region(kind, region_name)))
+
+    rows: list[ElementRow] = []
+    exact = lambda a, b: a.strip() == b.strip()  # noqa: E731
+    if request.amount_fen:
+        keyed = str(request.amount_fen)
+        row("amount", keyed, "voucher", "amount_fen", "amount", lambda a, b: b.isdigit() and a == b)
+        words = amount_in_words(request.amount_fen)
+        # 大写 is compared only when written exactly as the keyed amount reads: without a
+        # parser for every form (零, 整 / 正 …) a difference is "?" (unknown), never ✗ nor ✓
+        value, _ = found("voucher", "amount_words")
+        same = value is not None and value.removeprefix("人民币").strip() == words
+        rows.append(
+            ElementRow(
+                "amount_words",
+                words,
+                value,
+                OK if same else UNKNOWN,
+                "voucher",
+                region("voucher", "amount_words"),
+            )
+        )
+    # compared as clientsvc.crosscheck compares them: the panel and the findings agree
+    row("account", request.account_no, "voucher", "account_no", "account", exact)
+    for key, meta in PAYEE_META:
+        if key in request.elements:
+            row(key, request.elements[key], "voucher", meta, meta, exact)
+    row("account_name", request.account_name, "voucher", "account_name", "name", exact)
+    if "id_front" in images:
+        row("id_name", request.account_name, "id_front", "name", "name", exact)
+        row("id_number", request.id_number, "id_front", "id_number", "id_number", exact)
+    row("voucher_date", today.isoformat(), "voucher", "date", "date", exact)
+    if "id_front" in images:
+        valid_to, _ = found("id_front", "valid_to")
+        try:
+            state = OK if dt.date.fromisoformat(valid_to or "") >= today else MISMATCH
+        except ValueError:
+            state = UNKNOWN  # not found or unreadable: never shown as fine
+        rows.append(
+            ElementRow(
+                "id_validity",
+                today.isoformat(),
+                valid_to,
+                state,
+                "id_front",
+                region("id_front", "validity"),
+            )
+        )
+    return rows

@@ -25,6 +25,44 @@
         </message>
     </context>
     <context>
+        <name>ElementPanel</name>
+        <message>
+            <location filename="../../ui/element_panel.py" line="+43" />
+            <source>Elements: keyed, and on the image</source>
+            <translation>Elements: keyed, and on the image</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>“On the image” is what the teller system reports is written there, not a reading by this workstation.</source>
+            <translation>“On the image” is what the teller system reports is written there, not a reading by this workstation.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Element</source>
+            <translation>Element</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Keyed</source>
+            <translation>Keyed</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>On the image</source>
+            <translation>On the image</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Where</source>
+            <translation>Where</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Check</source>
+            <translation>Check</translation>
+        </message>
+    </context>
+    <context>
         <name>EvidenceWindow</name>
         <message>
             <location filename="../../ui/evidence_window.py" line="+18" />
@@ -657,12 +695,12 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+171" />
+            <location filename="../../ui/main_window.py" line="+174" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — Remote authorization — %1 (%2)</translation>
         </message>
         <message>
-            <location line="+198" />
+            <location line="+207" />
             <source>Message to the teller (optional; required for “Other”):</source>
             <translation>Message to the teller (optional; required for “Other”):</translation>
         </message>
@@ -784,7 +822,7 @@ Press F12 when you are back.</translation>
             <translation> · re-dispatched (attempt %1)</translation>
         </message>
         <message>
-            <location line="+19" />
+            <location line="+21" />
             <source>Account</source>
             <translation>Account</translation>
         </message>
@@ -824,7 +862,7 @@ Press F12 when you are back.</translation>
             <translation>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</translation>
         </message>
         <message>
-            <location line="+165" />
+            <location line="+172" />
             <source>of the amount in figures (whole yuan)</source>
             <translation>of the amount in figures (whole yuan)</translation>
         </message>
@@ -854,7 +892,7 @@ Press F12 when you are back.</translation>
             <translation>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</translation>
         </message>
         <message>
-            <location line="-91" />
+            <location line="-92" />
             <source>Taken back: %1</source>
             <translation>Taken back: %1</translation>
         </message>
@@ -864,7 +902,7 @@ Press F12 when you are back.</translation>
             <translation>Local authorization at: %1</translation>
         </message>
         <message>
-            <location line="+103" />
+            <location line="+104" />
             <source>Write why, in at least %1 characters.</source>
             <translation>Write why, in at least %1 characters.</translation>
         </message>
@@ -1452,16 +1490,18 @@ Press F12 when you are back.</translation>
         </message>
         <message>
             <location line="+10" />
+            <location line="+14" />
             <source>Payee</source>
             <translation>Payee</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="-13" />
+            <location line="+14" />
             <source>Payee account</source>
             <translation>Payee account</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="-13" />
             <source>Purpose</source>
             <translation>Purpose</translation>
         </message>
@@ -1476,7 +1516,52 @@ Press F12 when you are back.</translation>
             <translation>Original time</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+7" />
+            <source>Amount in figures</source>
+            <translation>Amount in figures</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Amount in words (大写)</source>
+            <translation>Amount in words (大写)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Account</source>
+            <translation>Account</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Account name</source>
+            <translation>Account name</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Name on the ID</source>
+            <translation>Name on the ID</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Voucher date</source>
+            <translation>Voucher date</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ID valid until</source>
+            <translation>ID valid until</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>today (%1)</source>
+            <translation>today (%1)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>after today (%1)</source>
+            <translation>after today (%1)</translation>
+        </message>
+        <message>
+            <location line="+5" />
             <source>The decision's signature was refused.</source>
             <translation>The decision's signature was refused.</translation>
         </message>
@@ -1801,7 +1886,8 @@ Press F12 when you are back.</translation>
             <translation>name</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="-262" />
+            <location line="+263" />
             <source>ID number</source>
             <translation>ID number</translation>
         </message>

@@ -25,6 +25,44 @@
         </message>
     </context>
     <context>
+        <name>ElementPanel</name>
+        <message>
+            <location filename="../../ui/element_panel.py" line="+43" />
+            <source>Elements: keyed, and on the image</source>
+            <translation>要素比对：申请录入与影像所载</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>“On the image” is what the teller system reports is written there, not a reading by this workstation.</source>
+            <translation>“影像所载”为柜面系统报送的影像内容，并非本机识别结果。</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Element</source>
+            <translation>要素</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Keyed</source>
+            <translation>申请录入</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>On the image</source>
+            <translation>影像所载</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Where</source>
+            <translation>影像位置</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Check</source>
+            <translation>比对</translation>
+        </message>
+    </context>
+    <context>
         <name>EvidenceWindow</name>
         <message>
             <location filename="../../ui/evidence_window.py" line="+18" />
@@ -657,12 +695,12 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+171" />
+            <location filename="../../ui/main_window.py" line="+174" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — 远程授权 — %1（%2）</translation>
         </message>
         <message>
-            <location line="+198" />
+            <location line="+207" />
             <source>Message to the teller (optional; required for “Other”):</source>
             <translation>给柜员的留言（选填；选择“其他”时必填）：</translation>
         </message>
@@ -784,7 +822,7 @@ Press F12 when you are back.</source>
             <translation> · 重新派发（第 %1 次）</translation>
         </message>
         <message>
-            <location line="+19" />
+            <location line="+21" />
             <source>Account</source>
             <translation>账号</translation>
         </message>
@@ -824,7 +862,7 @@ Press F12 when you are back.</source>
             <translation>影像内容以柜面系统报送为准。  拒绝授权 %1 · 退回 %2 · 确需通过：%3，填写理由并再次输入密码</translation>
         </message>
         <message>
-            <location line="+165" />
+            <location line="+172" />
             <source>of the amount in figures (whole yuan)</source>
             <translation>小写金额（元的整数部分）</translation>
         </message>
@@ -854,7 +892,7 @@ Press F12 when you are back.</source>
             <translation>存在不一致时强制授权通过：将签名、记录，并一律由中心负责人复核</translation>
         </message>
         <message>
-            <location line="-91" />
+            <location line="-92" />
             <source>Taken back: %1</source>
             <translation>已收回：%1</translation>
         </message>
@@ -864,7 +902,7 @@ Press F12 when you are back.</source>
             <translation>转本地授权网点：%1</translation>
         </message>
         <message>
-            <location line="+103" />
+            <location line="+104" />
             <source>Write why, in at least %1 characters.</source>
             <translation>请填写理由，至少 %1 个字。</translation>
         </message>
@@ -1451,16 +1489,18 @@ Press F12 when you are back.</source>
         </message>
         <message>
             <location line="+10" />
+            <location line="+14" />
             <source>Payee</source>
             <translation>收款人</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="-13" />
+            <location line="+14" />
             <source>Payee account</source>
             <translation>收款账号</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="-13" />
             <source>Purpose</source>
             <translation>用途</translation>
         </message>
@@ -1475,7 +1515,52 @@ Press F12 when you are back.</source>
             <translation>原交易时间</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+7" />
+            <source>Amount in figures</source>
+            <translation>小写金额</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Amount in words (大写)</source>
+            <translation>大写金额</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Account</source>
+            <translation>账号</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Account name</source>
+            <translation>户名</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Name on the ID</source>
+            <translation>证件姓名</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Voucher date</source>
+            <translation>凭证日期</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ID valid until</source>
+            <translation>证件有效期至</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>today (%1)</source>
+            <translation>当日（%1）</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>after today (%1)</source>
+            <translation>晚于当日（%1）</translation>
+        </message>
+        <message>
+            <location line="+5" />
             <source>The decision's signature was refused.</source>
             <translation>决定的签名被拒绝。</translation>
         </message>
@@ -1800,7 +1885,8 @@ Press F12 when you are back.</source>
             <translation>姓名</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="-262" />
+            <location line="+263" />
             <source>ID number</source>
             <translation>证件号码</translation>
         </message>

@@ -1,0 +1,151 @@
+"""The element panel: each element that matters for the type, keyed, beside what was found on
+an image, with a crop of the place it was found and a state: ✓, ✗ or ? (not found or
+unreadable; never shown as ✓). Selecting a row zooms the evidence to that place.
+
+The rows come from ``clientsvc.workstation.desk.element_rows`` (no Qt there); this widget only
+shows them. Today "found" is what the teller system says is written on its images, and the
+panel says so; a reading from the pixels comes through the same rows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from clientsvc.protocol.edge import display_name
+from clientsvc.protocol.messages import AuthRequest
+from clientsvc.teller.evidence_render import amount_in_figures
+from clientsvc.workstation.desk import MISMATCH, OK, ElementRow
+from ui import texts, theme
+from ui.evidence.library import EvidenceLibrary
+
+MARK = {OK: "✓", MISMATCH: "✗"}
+CROP_HEIGHT = 30
+
+
+class ElementPanel(QFrame):
+    sig_row_selected = Signal(str, str)
+    """A row was selected: (image kind, region name) to zoom the evidence to."""
+
+    def __init__(self, library: EvidenceLibrary) -> None:
+        super().__init__(objectName="Card")
+        self.library = library
+        layout = QVBoxLayout(self)
+        self.title = QLabel(self.tr("Elements: keyed, and on the image"), objectName="SectionTitle")
+        self.source = QLabel(
+            self.tr(
+                "“On the image” is what the teller system reports is written there, not a "
+                "reading by this workstation."
+            ),
+            objectName="FieldLabel",
+        )
+        self.source.setWordWrap(True)
+        self.table = QTableWidget(0, 5, objectName="Elements")
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Element"),
+                self.tr("Keyed"),
+                self.tr("On the image"),
+                self.tr("Where"),
+                self.tr("Check"),
+            ]
+        )
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        for column in (0, 1, 2, 4):  # the values whole: a truncated number is no number
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        self.table.verticalHeader().setDefaultSectionSize(CROP_HEIGHT + 6)
+        self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
+        layout.addWidget(self.title)
+        layout.addWidget(self.source)
+        layout.addWidget(self.table, 1)
+        self._rows: list[ElementRow] = []
+        self._request: AuthRequest | None = None
+        library.sig_image_changed.connect(self._on_library_image_changed)
+
+    def rows(self) -> list[ElementRow]:
+        return list(self._rows)
+
+    def set_rows(self, request: AuthRequest | None, rows: list[ElementRow]) -> None:
+        self._request, self._rows = request, rows
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            state = MARK.get(row.state, "?")
+            cells = [
+                texts.element_row(row.key),
+                _shown(row.key, row.keyed, keyed=True),
+                _shown(row.key, row.found, keyed=False) if row.found is not None else "—",
+                "",
+                state,
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if column == 4:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    item.setForeground(
+                        theme.colour({OK: "ok", MISMATCH: "error"}.get(row.state, "warn"))
+                    )
+                    item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, row.state)
+                self.table.setItem(i, column, item)
+            self._set_crop(i)
+        self.table.blockSignals(False)
+
+    def _on_library_image_changed(self, _sha256: str) -> None:
+        for i in range(len(self._rows)):
+            self._set_crop(i)
+
+    def _set_crop(self, index: int) -> None:
+        """A crop of the place on the image where the element was found, beside it."""
+        row, request = self._rows[index], self._request
+        label = QLabel()
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        ref = next((e for e in request.evidence if e.kind == row.kind), None) if request else None
+        image = self.library.get(ref.sha256) if ref is not None else None
+        if ref is not None and image is not None and image.ready and row.region in ref.regions:
+            rect = image.region_rect(tuple(ref.regions[row.region]))
+            level, scale = image.level_for(CROP_HEIGHT / max(1.0, rect.height()))
+            part = QRectF(
+                rect.x() * scale, rect.y() * scale, rect.width() * scale, rect.height() * scale
+            ).toAlignedRect()
+            crop = level.image.copy(part)
+            if not crop.isNull():
+                label.setPixmap(
+                    QPixmap.fromImage(crop).scaled(
+                        max(40, self.table.columnWidth(3) - 6),
+                        CROP_HEIGHT,
+                        Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation,
+                    )
+                )
+        self.table.setCellWidget(index, 3, label)
+
+    def _on_table_current_cell_changed(self, row: int, *_: int) -> None:
+        if 0 <= row < len(self._rows) and self._rows[row].region:
+            self.sig_row_selected.emit(self._rows[row].kind, self._rows[row].region)
+
+
+def _shown(key: str, value: str | None, *, keyed: bool) -> str:
+    if value is None:
+        return "—"
+    if key == "amount" and value.isdigit():
+        return amount_in_figures(int(value))
+    if key == "voucher_date" and keyed:
+        return texts.today_is(value)
+    if key == "id_validity" and keyed:
+        return texts.valid_after(value)
+    return display_name(value)
