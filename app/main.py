@@ -1079,7 +1079,7 @@ def run_demo(args: argparse.Namespace) -> int:
             started.append(f"{child} (pid {process.pid})")
         print(f"demo: started {', '.join(started)}", flush=True)
         authorizer_id, name, _, pin = DEMO_AUTHORIZERS[0]
-        hint = f"Demo: sign in as {authorizer_id} ({name}) with PIN {pin}."
+        hint = f"demo:{authorizer_id}:{name}:{pin}"  # said in the sign-in's language
         auto = (
             f"{authorizer_id}:{pin}"
             if (args.autopilot or args.screenshot or args.quit_after)

@@ -290,3 +290,22 @@ def test_the_element_panel_shows_each_element_beside_its_crop_and_selecting_zoom
     assert voucher is not None and viewer.scale > before
     region = voucher.region_rect(tuple(item.request.evidence[0].regions["account"]))
     assert abs(viewer.center.x() - region.center().x()) < 1
+
+
+def test_the_sign_in_says_a_wrong_pin_in_red_and_the_demo_hint_in_its_language(
+    qtbot: Any, tmp_path: Any
+) -> None:
+    from clientsvc.protocol.errors import ErrorCode, ProtocolError
+    from ui.signin import SignInDialog
+
+    def unlock(_who: str, _pin: str) -> Any:
+        raise ProtocolError(ErrorCode.BAD_CREDENTIALS, "2 tries left")
+
+    dialog = SignInDialog(unlock, authorizer_id="A1001", hint="demo:A1001:李娜:123456")
+    qtbot.addWidget(dialog)
+    assert dialog.message.text() == "Demo: sign in as A1001 (李娜) with PIN 123456."
+    assert dialog.message.objectName() == "FieldLabel"
+    qtbot.keyClicks(dialog.pin, "000000")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.button.isEnabled(), timeout=10_000)
+    assert dialog.message.objectName() == "FieldError"  # red, as every refusal

@@ -52,13 +52,15 @@ class SignInDialog(QDialog):
         form.addRow(self.id_label, self.authorizer_id)
         form.addRow(self.pin_label, self.pin)
         layout.addLayout(form)
-        self.message = QLabel(hint, objectName="FieldLabel")
+        self.message = QLabel(objectName="FieldLabel")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.button = QPushButton(objectName="Approve")
         self.button.setDefault(True)
         self.button.clicked.connect(self.submit)
         layout.addWidget(self.button)
+        if hint:
+            self._message_source = lambda: self._hint_text(hint)
         self.retranslate()
         (self.pin if authorizer_id else self.authorizer_id).setFocus(
             Qt.FocusReason.OtherFocusReason
@@ -84,14 +86,33 @@ class SignInDialog(QDialog):
         code = str(self.language.currentData())
         i18n.remember(i18n.install(code))
 
-    def _say(self, source: Callable[[], str]) -> None:
+    def _hint_text(self, hint: str) -> str:
+        """The hint in the language on screen: the demo's "ID:name:PIN" in words; any other
+        hint as given."""
+        if hint.startswith("demo:"):
+            _, authorizer_id, name, pin = hint.split(":", 3)
+            return (
+                self.tr("Demo: sign in as %1 (%2) with PIN %3.")
+                .replace("%1", authorizer_id)
+                .replace("%2", name)
+                .replace("%3", pin)
+            )
+        return hint
+
+    def _say(self, source: Callable[[], str], error: bool = False) -> None:
+        """A message under the fields: a refusal in red (objectName FieldError)."""
         self._message_source = source
         self.message.setText(source())
+        wanted = "FieldError" if error else "FieldLabel"
+        if self.message.objectName() != wanted:
+            self.message.setObjectName(wanted)
+            self.message.style().unpolish(self.message)
+            self.message.style().polish(self.message)
 
     def submit(self) -> None:
         authorizer_id, pin = self.authorizer_id.text().strip(), self.pin.text()
         if not authorizer_id or not pin:
-            self._say(lambda: self.tr("Enter your authorizer ID and PIN."))
+            self._say(lambda: self.tr("Enter your authorizer ID and PIN."), error=True)
             return
         self.button.setEnabled(False)
         self._say(lambda: self.tr("Checking…"))
@@ -110,4 +131,4 @@ class SignInDialog(QDialog):
     def _on_unlock_error(self, exc: BaseException) -> None:
         self.button.setEnabled(True)
         self.pin.clear()
-        self._say(lambda: texts.pin_refused(exc))
+        self._say(lambda: texts.pin_refused(exc), error=True)

@@ -27,7 +27,7 @@
     <context>
         <name>ElementPanel</name>
         <message>
-            <location filename="../../ui/element_panel.py" line="+43" />
+            <location filename="../../ui/element_panel.py" line="+42" />
             <source>Elements: keyed, and on the image</source>
             <translation>Elements: keyed, and on the image</translation>
         </message>
@@ -1066,7 +1066,7 @@ Press F12 when you are back.</translation>
     <context>
         <name>SignInDialog</name>
         <message>
-            <location filename="../../ui/signin.py" line="+68" />
+            <location filename="../../ui/signin.py" line="+70" />
             <source>AuthDesk — Sign in</source>
             <translation>AuthDesk — Sign in</translation>
         </message>
@@ -1091,7 +1091,12 @@ Press F12 when you are back.</translation>
             <translation>Sign in   [Enter]</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+21" />
+            <source>Demo: sign in as %1 (%2) with PIN %3.</source>
+            <translation>Demo: sign in as %1 (%2) with PIN %3.</translation>
+        </message>
+        <message>
+            <location line="+20" />
             <source>Enter your authorizer ID and PIN.</source>
             <translation>Enter your authorizer ID and PIN.</translation>
         </message>

@@ -27,7 +27,7 @@
     <context>
         <name>ElementPanel</name>
         <message>
-            <location filename="../../ui/element_panel.py" line="+43" />
+            <location filename="../../ui/element_panel.py" line="+42" />
             <source>Elements: keyed, and on the image</source>
             <translation>要素比对：申请录入与影像所载</translation>
         </message>
@@ -421,7 +421,7 @@
         <message>
             <location line="+1" />
             <source>Reject</source>
-            <translation>拒绝</translation>
+            <translation>拒绝授权</translation>
         </message>
         <message>
             <location line="+1" />
@@ -722,7 +722,7 @@
         <message>
             <location line="+2" />
             <source>Signing and sending…</source>
-            <translation>正在签名并发送…</translation>
+            <translation>正在签名提交…</translation>
         </message>
         <message>
             <location line="+2" />
@@ -754,7 +754,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+3" />
             <source>Connecting to the branch broker…</source>
-            <translation>正在连接分行授权调度服务…</translation>
+            <translation>正在连接远程授权平台…</translation>
         </message>
         <message>
             <location line="+2" />
@@ -909,7 +909,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+22" />
             <source>Reject: choose a reason</source>
-            <translation>拒绝：请选择原因</translation>
+            <translation>拒绝授权：请选择原因</translation>
         </message>
         <message>
             <location line="+2" />
@@ -939,7 +939,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+1" />
             <source>reject</source>
-            <translation>拒绝</translation>
+            <translation>拒绝授权</translation>
         </message>
         <message>
             <location line="+1" />
@@ -975,7 +975,7 @@ Press F12 when you are back.</source>
             <location line="+38" />
             <source>Outcome unknown for %n decision(s) made before the restart (%1): checking with the broker…</source>
             <translation>
-                <numerusform>重启前作出的 %n 笔决定结果未知（%1）：正在向调度服务核实…</numerusform>
+                <numerusform>重启前作出的 %n 笔决定结果未知（%1）：正在向远程授权平台核实…</numerusform>
             </translation>
         </message>
         <message>
@@ -1001,7 +1001,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+12" />
             <source>Lost the connection to the branch broker; reconnecting… The item in hand stays on screen.</source>
-            <translation>与分行授权调度服务的连接已断开，正在重连… 当前业务保留在屏幕上。</translation>
+            <translation>与远程授权平台的连接已断开，正在重连… 当前业务保留在屏幕上。</translation>
         </message>
         <message>
             <location line="+10" />
@@ -1021,7 +1021,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+2" />
             <source>My average: %1</source>
-            <translation>本人笔均：%1</translation>
+            <translation>本人笔均用时：%1</translation>
         </message>
         <message>
             <location line="+13" />
@@ -1065,7 +1065,7 @@ Press F12 when you are back.</source>
     <context>
         <name>SignInDialog</name>
         <message>
-            <location filename="../../ui/signin.py" line="+68" />
+            <location filename="../../ui/signin.py" line="+70" />
             <source>AuthDesk — Sign in</source>
             <translation>AuthDesk — 登录</translation>
         </message>
@@ -1077,7 +1077,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+1" />
             <source>Authorizer ID</source>
-            <translation>授权员 ID</translation>
+            <translation>授权员工号</translation>
         </message>
         <message>
             <location line="+1" />
@@ -1090,9 +1090,14 @@ Press F12 when you are back.</source>
             <translation>登录   [Enter]</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+21" />
+            <source>Demo: sign in as %1 (%2) with PIN %3.</source>
+            <translation>演示：请以 %1（%2）登录，密码 %3。</translation>
+        </message>
+        <message>
+            <location line="+20" />
             <source>Enter your authorizer ID and PIN.</source>
-            <translation>请输入授权员 ID 和密码。</translation>
+            <translation>请输入授权员工号和密码。</translation>
         </message>
         <message>
             <location line="+3" />
@@ -1156,7 +1161,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+3" />
             <source>Reject…</source>
-            <translation>拒绝…</translation>
+            <translation>拒绝授权…</translation>
         </message>
         <message>
             <location line="+1" />
@@ -1166,7 +1171,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+1" />
             <source>Sign and send</source>
-            <translation>签名并发送</translation>
+            <translation>确认提交</translation>
         </message>
         <message>
             <location line="+1" />
@@ -1459,7 +1464,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+1" />
             <source>Suspected fraud</source>
-            <translation>涉嫌欺诈</translation>
+            <translation>疑似欺诈</translation>
         </message>
         <message>
             <location line="+1" />
@@ -1567,7 +1572,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+3" />
             <source>Your signing key is not known to the broker. Call branch IT.</source>
-            <translation>调度服务无法识别您的签名密钥。请联系分行科技人员。</translation>
+            <translation>远程授权平台无法识别您的签名密钥。请联系分行科技人员。</translation>
         </message>
         <message>
             <location line="+3" />
@@ -1607,7 +1612,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+3" />
             <source>An image is missing at the broker.</source>
-            <translation>调度服务缺少影像。</translation>
+            <translation>远程授权平台缺少影像。</translation>
         </message>
         <message>
             <location line="+3" />
@@ -1652,17 +1657,17 @@ Press F12 when you are back.</source>
         <message>
             <location line="+3" />
             <source>The broker does not know this item any more.</source>
-            <translation>调度服务中已无此笔业务。</translation>
+            <translation>远程授权平台中已无此笔业务。</translation>
         </message>
         <message>
             <location line="+3" />
             <source>You are not signed in at the broker: sign in again.</source>
-            <translation>您未在调度服务登录：请重新登录。</translation>
+            <translation>您未在远程授权平台登录：请重新登录。</translation>
         </message>
         <message>
             <location line="+3" />
             <source>The broker cannot be reached.</source>
-            <translation>无法连接调度服务。</translation>
+            <translation>无法连接远程授权平台。</translation>
         </message>
         <message>
             <location line="+1" />
@@ -1672,7 +1677,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+6" />
             <source>Refused by the broker: %1</source>
-            <translation>调度服务拒绝：%1</translation>
+            <translation>远程授权平台拒绝：%1</translation>
         </message>
         <message>
             <location line="+9" />
@@ -1732,7 +1737,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+5" />
             <source>⚠ The broker no longer has this image.</source>
-            <translation>⚠ 调度服务中已无此影像。</translation>
+            <translation>⚠ 远程授权平台中已无此影像。</translation>
         </message>
         <message>
             <location line="+3" />
