@@ -309,3 +309,15 @@ def test_the_sign_in_says_a_wrong_pin_in_red_and_the_demo_hint_in_its_language(
     dialog.submit()
     qtbot.waitUntil(lambda: dialog.button.isEnabled(), timeout=10_000)
     assert dialog.message.objectName() == "FieldError"  # red, as every refusal
+
+
+def test_with_no_item_the_evidence_says_so_plainly(
+    qtbot: Any,
+    desk: tuple[MainWindow, FakeService, EngineBridge],  # noqa: F811
+) -> None:
+    win, _service, bridge = desk
+    assert win.workspace.grab_hint.text() == ""  # no "press G" with nothing to grab for
+    assert not win.workspace.video.has_item
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    assert "G grabs" in win.workspace.grab_hint.text() and win.workspace.video.has_item

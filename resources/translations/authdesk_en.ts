@@ -83,7 +83,7 @@
             <translation>ID photo</translation>
         </message>
         <message>
-            <location line="+112" />
+            <location line="+114" />
             <source>No images attached</source>
             <translation>No images attached</translation>
         </message>
@@ -99,7 +99,7 @@
             <translation>Counter camera %1</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+25" />
             <source>G grabs the picture and puts it beside the ID photo.</source>
             <translation>G grabs the picture and puts it beside the ID photo.</translation>
         </message>
@@ -1109,7 +1109,12 @@ Press F12 when you are back.</translation>
     <context>
         <name>VideoPane</name>
         <message>
-            <location filename="../../ui/evidence/video_pane.py" line="+162" />
+            <location filename="../../ui/evidence/video_pane.py" line="+163" />
+            <source>No item on screen</source>
+            <translation>No item on screen</translation>
+        </message>
+        <message>
+            <location line="+3" />
             <source>No counter camera for this item</source>
             <translation>No counter camera for this item</translation>
         </message>

@@ -83,7 +83,7 @@
             <translation>身份证照片</translation>
         </message>
         <message>
-            <location line="+112" />
+            <location line="+114" />
             <source>No images attached</source>
             <translation>无附带影像</translation>
         </message>
@@ -99,7 +99,7 @@
             <translation>柜台摄像头 %1</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+25" />
             <source>G grabs the picture and puts it beside the ID photo.</source>
             <translation>按 G 截图并置于身份证照片旁。</translation>
         </message>
@@ -1108,7 +1108,12 @@ Press F12 when you are back.</source>
     <context>
         <name>VideoPane</name>
         <message>
-            <location filename="../../ui/evidence/video_pane.py" line="+162" />
+            <location filename="../../ui/evidence/video_pane.py" line="+163" />
+            <source>No item on screen</source>
+            <translation>当前无业务</translation>
+        </message>
+        <message>
+            <location line="+3" />
             <source>No counter camera for this item</source>
             <translation>此笔业务无柜台摄像头</translation>
         </message>

@@ -66,6 +66,7 @@ class VideoPane(QWidget):
         self.setMinimumSize(320, 180)
         self.watermark = ""
         self.camera_id: str | None = None
+        self.has_item = False  # no item on screen: the pane says so, not "no camera"
         self.state = "off"
         self.detail = ""
         self.frame: VideoFrame | None = None
@@ -158,7 +159,10 @@ class VideoPane(QWidget):
         font.setPointSizeF(10.5)
         font.setBold(True)
         painter.setFont(font)
-        if self.camera_id is None:
+        if self.camera_id is None and not self.has_item:
+            lines = [self.tr("No item on screen")]
+            colour = QColor("#c9d1db")
+        elif self.camera_id is None:
             lines = [self.tr("No counter camera for this item")]
             colour = QColor("#c9d1db")
         elif self.state == "live":

@@ -159,6 +159,8 @@ class EvidenceWorkspace(QWidget):
         self._show_entries()
         self._show_face()
         camera = None if item is None else item.request.camera_id
+        self.video.has_item = item is not None
+        self.video.update()
         if camera != self.video.camera_id:
             self.video.watch(camera)
             self.sig_camera_changed.emit(camera)
@@ -378,6 +380,9 @@ class EvidenceWorkspace(QWidget):
 
     def _update_grab_hint(self) -> None:
         count = len(self.captures())
+        if self.item is None:  # nothing to grab for: no hint
+            self.grab_hint.setText("")
+            return
         text = self.tr("G grabs the picture and puts it beside the ID photo.")
         if count:
             text += "  " + self.tr("%1 frame(s) kept with this decision.").replace("%1", str(count))
