@@ -321,3 +321,26 @@ def test_with_no_item_the_evidence_says_so_plainly(
     item, blobs = _item()
     _show(qtbot, win, bridge, item, blobs)
     assert "G grabs" in win.workspace.grab_hint.text() and win.workspace.video.has_item
+
+
+def test_an_item_with_fewer_elements_after_one_with_more_keeps_the_panel_whole(
+    qtbot: Any,
+    desk: tuple[MainWindow, FakeService, EngineBridge],  # noqa: F811
+) -> None:
+    """The table deletes the crop cells of rows it no longer has: nothing may keep them."""
+    win, _service, bridge = desk
+    many, many_blobs = _item(txn_type="transfer")
+    _show(qtbot, win, bridge, many, many_blobs)
+    rows = len(win.elements.rows())
+    win._next()  # the item goes; the next is shown
+    few, few_blobs = _item(seed=5, txn_type="password_reset")
+    _show(qtbot, win, bridge, few, few_blobs)
+    assert len(win.elements.rows()) < rows
+    for sha in few_blobs:
+        win.library.sig_image_changed.emit(sha)
+    qtbot.waitUntil(
+        lambda: all(
+            win.elements.table.cellWidget(i, 3) is not None for i in range(len(win.elements.rows()))
+        ),
+        timeout=5_000,
+    )

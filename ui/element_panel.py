@@ -8,7 +8,7 @@ panel says so; a reading from the pixels comes through the same rows."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ from ui.evidence.library import EvidenceLibrary
 
 MARK = {OK: "✓", MISMATCH: "✗"}
 CROP_HEIGHT = 30
+SIZED_TO_CONTENTS = (0, 1, 2, 4)
 
 
 class ElementPanel(QFrame):
@@ -63,8 +64,10 @@ class ElementPanel(QFrame):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
-        for column in (0, 1, 2, 4):  # the values whole: a truncated number is no number
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # the values whole (a truncated number is no number): sized to their contents once per
+        # item, after every cell is filled (re-measuring at each cell cost milliseconds)
+        for column in SIZED_TO_CONTENTS:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
         self.table.verticalHeader().setDefaultSectionSize(CROP_HEIGHT + 6)
@@ -74,6 +77,9 @@ class ElementPanel(QFrame):
         layout.addWidget(self.table, 1)
         self._rows: list[ElementRow] = []
         self._request: AuthRequest | None = None
+        # crops are drawn after the item is on screen, never on the way to it, coalesced
+        self._crop_timer = QTimer(self, singleShot=True, interval=0)
+        self._crop_timer.timeout.connect(self._draw_crops)
         library.sig_image_changed.connect(self._on_library_image_changed)
 
     def rows(self) -> list[ElementRow]:
@@ -82,7 +88,8 @@ class ElementPanel(QFrame):
     def set_rows(self, request: AuthRequest | None, rows: list[ElementRow]) -> None:
         self._request, self._rows = request, rows
         self.table.blockSignals(True)
-        self.table.setRowCount(len(rows))
+        self.table.setUpdatesEnabled(False)
+        self.table.setRowCount(len(rows))  # rows removed take their cell widgets with them
         for i, row in enumerate(rows):
             state = MARK.get(row.state, "?")
             cells = [
@@ -93,27 +100,45 @@ class ElementPanel(QFrame):
                 state,
             ]
             for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                item = self.table.item(i, column)
+                if item is None:  # created once per cell, reused: items cost on every item
+                    item = QTableWidgetItem()
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                    self.table.setItem(i, column, item)
+                item.setText(text)
                 if column == 4:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     item.setForeground(
                         theme.colour({OK: "ok", MISMATCH: "error"}.get(row.state, "warn"))
                     )
                     item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, row.state)
-                self.table.setItem(i, column, item)
-            self._set_crop(i)
+            self._crop_label(i).clear()
+        for column in SIZED_TO_CONTENTS:
+            self.table.resizeColumnToContents(column)
+        self.table.setUpdatesEnabled(True)
         self.table.blockSignals(False)
+        self._crop_timer.start()
 
-    def _on_library_image_changed(self, _sha256: str) -> None:
+    def _crop_label(self, index: int) -> QLabel:
+        """The crop cell's label, made once per row the table holds (the table owns it)."""
+        label = self.table.cellWidget(index, 3)
+        if not isinstance(label, QLabel):
+            label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+            self.table.setCellWidget(index, 3, label)
+        return label
+
+    def _on_library_image_changed(self, sha256: str) -> None:
+        if self._request is not None and any(e.sha256 == sha256 for e in self._request.evidence):
+            self._crop_timer.start()
+
+    def _draw_crops(self) -> None:
         for i in range(len(self._rows)):
             self._set_crop(i)
 
     def _set_crop(self, index: int) -> None:
         """A crop of the place on the image where the element was found, beside it."""
         row, request = self._rows[index], self._request
-        label = QLabel()
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label = self._crop_label(index)
         ref = next((e for e in request.evidence if e.kind == row.kind), None) if request else None
         image = self.library.get(ref.sha256) if ref is not None else None
         if ref is not None and image is not None and image.ready and row.region in ref.regions:
@@ -132,7 +157,6 @@ class ElementPanel(QFrame):
                         Qt.TransformationMode.SmoothTransformation,
                     )
                 )
-        self.table.setCellWidget(index, 3, label)
 
     def _on_table_current_cell_changed(self, row: int, *_: int) -> None:
         if 0 <= row < len(self._rows) and self._rows[row].region:

@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
         grid.addLayout(self.fields)
         self.lbl_next = QLabel(objectName="FieldLabel")
         self.lbl_evidence = QLabel(objectName="EvidenceStatus")
-        for changing in (self.lbl_next, self.lbl_evidence, self.lbl_title):
+        for changing in (self.lbl_next, self.lbl_evidence, self.lbl_title, self.lbl_asked):
             # texts that change while an item is on screen must not move the panes
             changing.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         grid.addStretch(1)
@@ -365,7 +365,15 @@ class MainWindow(QMainWindow):
             buttons.addWidget(button, 1)
         self.lbl_decision_hint = QLabel(objectName="FieldLabel")
         buttons.addWidget(self.lbl_decision_hint, 1)
-        layout.addLayout(buttons)
+        # the decision keys and the prompts that stand in for them (the PIN again, the re-key)
+        # share one row of constant height: a prompt showing never moves the panes above, so
+        # the evidence is not refitted and repainted on the way to the next item
+        button_row = QWidget()
+        button_row.setLayout(buttons)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        self.decision_row = QStackedWidget()
+        self.decision_row.addWidget(button_row)
+        layout.addWidget(self.decision_row)
 
         self.reason_panel = QFrame(objectName="Card")
         reason_layout = QHBoxLayout(self.reason_panel)
@@ -427,13 +435,13 @@ class MainWindow(QMainWindow):
         self.pin_prompt = PinPrompt()
         self.pin_prompt.field.sig_submitted.connect(self._on_reauth_pin_submitted)
         self.pin_prompt.field.sig_cancelled.connect(self._close_reason)
-        layout.addWidget(self.pin_prompt)
+        self.decision_row.addWidget(self.pin_prompt)
         # blind re-key: typed from the voucher, never shown, before a high-risk approval
         self.rekey_prompt = PinPrompt(self.tr("Last 4 digits"))
         self.rekey_prompt.field.setMaxLength(8)
         self.rekey_prompt.field.sig_submitted.connect(self._on_rekey_submitted)
         self.rekey_prompt.field.sig_cancelled.connect(self._close_reason)
-        layout.addWidget(self.rekey_prompt)
+        self.decision_row.addWidget(self.rekey_prompt)
         return bar
 
     def _build_actions(self) -> None:
@@ -1052,6 +1060,7 @@ class MainWindow(QMainWindow):
             "payee_account": self.tr("of the payee's account number"),
             "account": self.tr("of the account number"),
         }[rekey.field]
+        self.decision_row.setCurrentWidget(self.rekey_prompt)
         self.rekey_prompt.ask(
             self.tr(
                 "Re-key from the voucher: type the last 4 digits %1 as written on it.   [Enter]   "
@@ -1059,6 +1068,11 @@ class MainWindow(QMainWindow):
             ).replace("%1", what)
         )
         self._update_state()
+
+    def _prompt_done(self, prompt: PinPrompt) -> None:
+        """A prompt is answered or left: the decision keys come back in its place."""
+        if self.decision_row.currentWidget() is prompt:
+            self.decision_row.setCurrentIndex(0)
 
     def _on_rekey_submitted(self, typed: str) -> None:
         if self._rekey_pending is None or self.item is None:
@@ -1078,11 +1092,12 @@ class MainWindow(QMainWindow):
             )
             self.rekey_prompt.field.setFocus()
             return
-        self.service.note("rekey_matched", {"field": rekey.field}, self.item.request.request_id)
+        request_id = self.item.request.request_id
         self._rekey_pending = None
-        self._rekeyed = self.item.request.request_id
-        self.rekey_prompt.hide()
-        then()
+        self._rekeyed = request_id
+        self._prompt_done(self.rekey_prompt)
+        then()  # the decision first: its durable record is not queued behind this note
+        self.service.note("rekey_matched", {"field": rekey.field}, request_id)
 
     def _open_override(self) -> None:
         """Shift+F9: approve despite the machine's findings, deliberately: the findings again,
@@ -1177,10 +1192,10 @@ class MainWindow(QMainWindow):
         self.override_panel.hide()
         self._rekey_pending = None
         self.rekey_prompt.field.clear()
-        self.rekey_prompt.hide()
+        self._prompt_done(self.rekey_prompt)
         self._reauth_pending = None
         self.pin_prompt.field.clear()
-        self.pin_prompt.hide()
+        self._prompt_done(self.pin_prompt)
 
     def _on_reason_list_activated(self, _entry: QListWidgetItem) -> None:
         self._send_reason()
@@ -1252,6 +1267,7 @@ class MainWindow(QMainWindow):
             "reject": self.tr("reject"),
             "return": self.tr("return"),
         }[verdict]
+        self.decision_row.setCurrentWidget(self.pin_prompt)
         self.pin_prompt.ask(
             self.tr("Override: enter your PIN to approve this item.   [Enter]   Back: [Esc]")
             if override is not None
@@ -1275,7 +1291,7 @@ class MainWindow(QMainWindow):
 
     def _on_reauth_pin_accepted(self, request_id: str) -> None:
         pending, self._reauth_pending = self._reauth_pending, None
-        self.pin_prompt.hide()
+        self._prompt_done(self.pin_prompt)
         if pending is None or self.item is None or self.item.request.request_id != request_id:
             self._update_state()  # the item went while the PIN was checked: nothing to sign
             return
