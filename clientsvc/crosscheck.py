@@ -36,8 +36,8 @@ def crosscheck(request: AuthRequest, today: dt.date | None = None) -> list[Findi
     for ref in request.evidence:
         meta = ref.meta
         if ref.kind == "voucher":
-            written = meta.get("amount_fen")
-            if request.amount_fen and written and written.isdigit():
+            written = (meta.get("amount_fen") or "").strip()
+            if request.amount_fen and written.isascii() and written.isdigit():
                 differs("amount", "voucher", str(request.amount_fen), written)
             differs("account", "voucher", request.account_no, meta.get("account_no"))
             differs("name", "voucher", request.account_name, meta.get("account_name"))
@@ -50,19 +50,32 @@ def crosscheck(request: AuthRequest, today: dt.date | None = None) -> list[Findi
         elif ref.kind == "id_front":
             differs("name", "id_front", request.account_name, meta.get("name"))
             differs("id_number", "id_front", request.id_number, meta.get("id_number"))
-            valid_to = meta.get("valid_to", "")
-            try:
-                expired = dt.date.fromisoformat(valid_to) < today
-            except ValueError:
-                expired = False
-            if expired:
+            valid_to = (meta.get("valid_to") or "").strip()
+            expiry = id_valid_to(valid_to)
+            if expiry is not None and expiry < today:
                 found.append(Finding("id_expired", "id_front", today.isoformat(), valid_to))
     return found
 
 
+def id_valid_to(text: str) -> dt.date | None:
+    """An ID card's validity end as the teller system reports it: an ISO date, or 长期 (no
+    end: the date of no expiry); None when it cannot be read (shown as "?", not a finding)."""
+    text = text.strip()
+    if text == "长期":
+        return dt.date.max
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def local_date(at_ms: int) -> dt.date:
-    """The local calendar day of a time in milliseconds (the branch's day)."""
-    return dt.datetime.fromtimestamp(at_ms / 1000).date()
+    """The local calendar day of a time in milliseconds: the branch's day, in the process's
+    time zone (the packaged services run in the branch's, TZ in their units)."""
+    try:
+        return dt.datetime.fromtimestamp(at_ms / 1000).date()
+    except (ValueError, OverflowError, OSError) as exc:
+        raise ProtocolError(ErrorCode.CLOCK_SKEW, f"decided_at {at_ms} is no date") from exc
 
 
 def check_override(request: AuthRequest, decision: Decision) -> None:

@@ -52,6 +52,11 @@ MAX_SCANS = 64
 MAX_SEGMENTS = 1000
 """Marker segments walked in one JPEG (a camera's file has a few dozen): the walk is Python,
 so its length is bounded by this, never by the file's bytes."""
+MAX_COMPRESSED_CHUNKS = 4
+"""zTXt, iTXt and iCCP chunks in one PNG: libpng inflates each (up to 8 MB) whether or not
+anyone reads it; a camera or a scanner writes at most an ICC profile and a comment."""
+MAX_COMPRESSED_CHUNK_BYTES = 256 * 1024
+"""Their compressed bytes together."""
 DEFLATE_MAX_RATIO = 1033
 """Deflate's best case is about 1,032 : 1, so compressed data never holds more than that."""
 
@@ -451,6 +456,13 @@ def _png(data: bytes) -> ImageInfo:
     first = kinds.index(b"IDAT")
     if any(k != b"IDAT" for k in kinds[first : first + len(idat)]):
         raise _Unreadable(ErrorCode.IMAGE_CORRUPT, "the png image data is not in one run")
+    compressed = [n for k, _s, n in chunks if k in (b"zTXt", b"iTXt", b"iCCP")]
+    if len(compressed) > MAX_COMPRESSED_CHUNKS or sum(compressed) > MAX_COMPRESSED_CHUNK_BYTES:
+        raise _Unreadable(
+            ErrorCode.IMAGE_CORRUPT,
+            f"{len(compressed)} compressed text or profile chunks of {sum(compressed):,} bytes: "
+            f"at most {MAX_COMPRESSED_CHUNKS} of {MAX_COMPRESSED_CHUNK_BYTES:,} bytes together",
+        )
     orientation = 1
     for k, s, n in chunks[:first]:
         if k == b"eXIf":

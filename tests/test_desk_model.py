@@ -257,7 +257,39 @@ def test_an_element_the_teller_system_does_not_report_is_unknown() -> None:
     sim = make_request(random.Random(3), txn_type="cash_withdrawal", mismatch_rate=0.0)
     raw = sim.request.to_dict()
     raw["evidence"][0]["meta"].pop("account_no")
-    raw["evidence"][1]["meta"]["valid_to"] = "长期"  # unreadable as a date
+    raw["evidence"][1]["meta"]["valid_to"] = "不详"  # unreadable as a date
     rows = {r.key: r for r in element_rows(AuthRequest.model_validate(raw), dt.date.today())}
     assert rows["account"].state == UNKNOWN and rows["account"].found is None
     assert rows["id_validity"].state == UNKNOWN
+
+
+def test_a_padded_amount_or_validity_is_still_a_finding_and_the_panel_agrees() -> None:
+    """Values the teller system sent with spaces slipped past the finding, while the panel
+    showed a mismatch (found in review)."""
+    import datetime as dt
+
+    from clientsvc.workstation.desk import MISMATCH, UNKNOWN, element_rows
+
+    sim = make_request(random.Random(3), txn_type="cash_withdrawal", mismatch_rate=0.0)
+    raw = sim.request.to_dict()
+    raw["evidence"][0]["meta"]["amount_fen"] = "99999999 "
+    raw["evidence"][1]["meta"]["valid_to"] = " 2001-03-01"
+    request = AuthRequest.model_validate(raw)
+    today = dt.date(2026, 12, 2)
+    assert {f.code for f in crosscheck(request, today)} >= {"amount", "id_expired"}
+    rows = {r.key: r for r in element_rows(request, today)}
+    assert rows["amount"].state == MISMATCH and rows["id_validity"].state == MISMATCH
+    raw["evidence"][0]["meta"]["amount_fen"] = "1,000.00"  # not the documented fen digits
+    raw["evidence"][1]["meta"]["valid_to"] = "长期"  # no end
+    request = AuthRequest.model_validate(raw)
+    assert not {f.code for f in crosscheck(request, today)} & {"amount", "id_expired"}
+    rows = {r.key: r for r in element_rows(request, today)}
+    assert rows["amount"].state == UNKNOWN and rows["id_validity"].state == "ok"
+
+
+def test_a_decision_time_past_any_calendar_is_a_clock_error_not_a_crash(ids: Identities) -> None:
+    request = _mismatched()
+    decision = _sign(ids, request, decided_at=2**53 - 1)
+    with pytest.raises(ProtocolError) as info:
+        check_override(request, decision)
+    assert info.value.code is ErrorCode.CLOCK_SKEW

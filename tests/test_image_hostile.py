@@ -466,3 +466,38 @@ def test_a_video_frame_declaring_more_than_4k_is_dropped_before_decoding(
     sub._on_message(pack(header, big))
     assert sub.bad_frames == 1 and events.frames == []
     assert "pixels" in events.dropped[0]
+
+
+def test_a_png_with_many_compressed_text_chunks_is_refused_before_decoding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """libpng inflates every zTXt chunk (up to 8 MB each) whether anyone reads it or not: 100
+    of them in a 783 KB file cost 4.4 s of decode (found in review)."""
+    monkeypatch.setattr(imaging.cv2, "imdecode", lambda *_a: pytest.fail("decoded"))
+    plain = _png(_scan(64, 64))
+    at = plain.index(b"IEND") - 4
+    bomb = zlib.compress(b"\x00" * (8 << 20), 9)
+    text = b"".join(_chunk(b"zTXt", b"Comment\x00\x00" + bomb) for _ in range(8))
+    with pytest.raises(ProtocolError) as info:
+        decode(plain[:at] + text + plain[at:])
+    assert info.value.code is ErrorCode.IMAGE_CORRUPT and "compressed" in info.value.detail
+    monkeypatch.undo()
+    one_comment = _chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(b"scanned at 300 dpi"))
+    assert decode(plain[:at] + one_comment + plain[at:]).width == 64  # a scanner's comment
+
+
+def test_an_image_that_waits_for_memory_is_let_in_when_a_failed_one_gives_its_pixels_back(
+    qtbot: Any,
+) -> None:
+    owner = QObject()
+    library = EvidenceLibrary(owner, PixelLedger(item_budget=150_000, total_budget=150_000))
+    first, second = _jpeg(_scan(400, 300)), _jpeg(_scan(400, 300, "waiting"))
+    a, b = hashlib.sha256(first).hexdigest(), hashlib.sha256(second).hexdigest()
+    library.expect(a, "voucher", "voucher", item="I1")
+    library.expect(b, "voucher", "voucher", item="I2")
+    library.load(a, first)
+    library.load(b, second)
+    image_b = library.get(b)
+    assert image_b is not None and not image_b.ready  # waits
+    library.fail(a, "E_EVIDENCE_MISMATCH")  # its hash failed: nothing of it is held
+    qtbot.waitUntil(lambda: image_b.ready, timeout=10_000)

@@ -25,7 +25,7 @@ from typing import Any
 
 from clientsvc.catalogue import TXN_KINDS
 from clientsvc.checklist import ChecklistRow
-from clientsvc.crosscheck import PAYEE_META, Finding
+from clientsvc.crosscheck import PAYEE_META, Finding, id_valid_to
 from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS, TXN_TYPES, AuthRequest, EvidenceRef
 from clientsvc.rules import AuthorityPolicy
 from clientsvc.teller.evidence_render import amount_in_words
@@ -209,12 +209,14 @@ class RekeyPolicy:
             return None
         name = rule[1] if rule is not None else "amount"
         if name == "payee_account":
-            account = "".join(c for c in request.elements.get("payee_account", "") if c.isdigit())
+            account = "".join(
+                c for c in request.elements.get("payee_account", "") if "0" <= c <= "9"
+            )
             if len(account) >= 4:
                 return Rekey("payee_account", account[-4:])
             name = "amount"
         if not request.amount_fen:
-            digits = "".join(c for c in request.account_no if c.isdigit())
+            digits = "".join(c for c in request.account_no if "0" <= c <= "9")
             return Rekey("account", digits[-4:]) if len(digits) >= 4 else None
         return Rekey("amount", f"{request.amount_fen // 100 % 10_000:04d}")
 
@@ -301,7 +303,18 @@ def element_rows(request: AuthRequest, today: dt.date) -> list[ElementRow]:
     exact = lambda a, b: a.strip() == b.strip()  # noqa: E731
     if request.amount_fen:
         keyed = str(request.amount_fen)
-        row("amount", keyed, "voucher", "amount_fen", "amount", lambda a, b: b.isdigit() and a == b)
+        written, _ = found("voucher", "amount_fen")
+        readable = written is not None and written.isascii() and written.isdigit()
+        rows.append(
+            ElementRow(
+                "amount",
+                keyed,
+                written,
+                UNKNOWN if not readable else (OK if written == keyed else MISMATCH),
+                "voucher",
+                region("voucher", "amount"),
+            )
+        )
         words = amount_in_words(request.amount_fen)
         # 大写 is compared only when written exactly as the keyed amount reads: without a
         # parser for every form (零, 整 / 正 …) a difference is "?" (unknown), never ✗ nor ✓
@@ -329,10 +342,9 @@ def element_rows(request: AuthRequest, today: dt.date) -> list[ElementRow]:
     row("voucher_date", today.isoformat(), "voucher", "date", "date", exact)
     if "id_front" in images:
         valid_to, _ = found("id_front", "valid_to")
-        try:
-            state = OK if dt.date.fromisoformat(valid_to or "") >= today else MISMATCH
-        except ValueError:
-            state = UNKNOWN  # not found or unreadable: never shown as fine
+        expiry = id_valid_to(valid_to or "")
+        # not found or unreadable: "?", never shown as fine
+        state = UNKNOWN if expiry is None else (OK if expiry >= today else MISMATCH)
         rows.append(
             ElementRow(
                 "id_validity",

@@ -161,10 +161,23 @@ class EvidenceLibrary(QObject):
             del self._images[sha]
             self._waiting.pop(sha, None)
         self.ledger.keep_only(wanted)
+        self._admit_waiting()
+
+    def _admit_waiting(self) -> None:
+        """Images that waited for memory, in the order they came, as far as it now fits."""
         for sha, (data, info) in list(self._waiting.items()):
+            if sha not in self._waiting:  # let in (or failed) by a call made on the way
+                continue
             image = self._images.get(sha)
-            if image is not None and self.ledger.fits(sha, info.pixels):
+            if image is None:
                 del self._waiting[sha]
+            elif self.ledger.fits(sha, info.pixels):
+                del self._waiting[sha]
+                try:
+                    self.ledger.check_item(sha, info.pixels)
+                except ProtocolError as err:  # its item filled up meanwhile
+                    self.fail(sha, err.code.value)
+                    continue
                 self._admit(image, data, info)
 
     def fail(self, sha256: str, code: str) -> None:
@@ -173,6 +186,7 @@ class EvidenceLibrary(QObject):
         if image is not None:
             image.error, image.levels, image.adjusted = code, [], {}
             self.sig_image_changed.emit(sha256)
+        self._admit_waiting()  # what it held may let an image that waits in
 
     def load(self, sha256: str, data: bytes) -> None:
         """Decode on the pool: a reduced preview first when the scan is large, then the whole.
