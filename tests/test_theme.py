@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from resources import ROOT
 from ui import theme
@@ -80,6 +80,59 @@ def test_the_keys_switch_theme_and_size_for_every_window_and_the_terminal_rememb
         assert theme.current()[1] == 1.3 and "font-size: 18px" in app.styleSheet()  # 14 × 1.3
         assert theme.chosen("light", 1.0) == ("dark", 1.3)  # kept for this terminal
         assert QSettings().value(theme.THEME_KEY) == "dark"
+    finally:
+        theme.apply(app, "light", 1.0)
+        theme.remember()
+
+
+@pytest.mark.parametrize("name", sorted(theme.THEMES))
+def test_the_help_overlay_is_readable_in_every_theme(qtbot: Any, name: str) -> None:
+    """F1 showed dark text on its dark fill: #HelpKey, #HelpText and #HelpGroup had no rule."""
+    from tests.test_ui import FakeService
+    from ui.bridge import EngineBridge
+    from ui.help_overlay import OVERLAY_FILL
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply(app, name, 1.0)
+    try:
+        win = MainWindow(FakeService(), EngineBridge(), authorizer_id="A1", authorizer_name="李娜")
+        qtbot.addWidget(win)
+        win.show()
+        win.help.set_shown(True)
+        fill = "#{:02x}{:02x}{:02x}".format(*OVERLAY_FILL[:3])
+        labels = [w for w in win.help.findChildren(QLabel) if w.isVisible()]
+        assert labels
+        for label in labels:
+            colour = label.palette().color(label.foregroundRole()).name()
+            assert contrast(colour, fill) >= 4.5, (label.objectName(), label.text(), colour)
+    finally:
+        theme.apply(app, "light", 1.0)
+
+
+def test_checklist_rows_follow_a_live_theme_switch(qtbot: Any) -> None:
+    """Ctrl+Shift+D left the checklist rows in the old theme's colours."""
+    from tests.test_ui import FakeService, _item, _show
+    from ui.bridge import EngineBridge
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply(app, "light", 1.0)
+    bridge = EngineBridge()
+    win = MainWindow(FakeService(), bridge, authorizer_id="A1", authorizer_name="李娜")
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        item, blobs = _item()
+        _show(qtbot, win, bridge, item, blobs)
+        before = win.checklist.list.item(0).foreground().color().name()
+        assert before == theme.LIGHT["text"]
+        win.actions_by_id["dark_theme"].trigger()
+        after = win.checklist.list.item(0).foreground().color().name()
+        assert after == theme.DARK["text"]
+        assert contrast(after, theme.DARK["card"]) >= 4.5
     finally:
         theme.apply(app, "light", 1.0)
         theme.remember()

@@ -128,6 +128,11 @@ class ChecklistPanel(QFrame):
         self._render(index)
         self.sig_results_changed.emit()
 
+    def recolour(self) -> None:
+        """After a theme switch: every row in the new theme's colours."""
+        for index in range(len(self._rows)):
+            self._render(index)
+
     def _next_row(self, index: int) -> None:
         if 0 <= index < len(self._rows) - 1:
             self.list.setCurrentRow(index + 1)

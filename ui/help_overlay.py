@@ -19,6 +19,11 @@ def key_text(spec_shortcut: str, alternates: tuple[str, ...] = ()) -> str:
     return "  /  ".join(keys)
 
 
+# the same dark fill in both themes: the keys on it have their own light colours (style.qss,
+# #HelpTitle, #HelpGroup, #HelpKey, #HelpText)
+OVERLAY_FILL = (16, 24, 36, 232)
+
+
 class HelpOverlay(QWidget):
     """Covers its parent; F1 or Escape hides it again (the window's actions do that)."""
 
@@ -68,4 +73,4 @@ class HelpOverlay(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(16, 24, 36, 232))
+        painter.fillRect(self.rect(), QColor(*OVERLAY_FILL))

@@ -537,6 +537,10 @@ class MainWindow(QMainWindow):
         assert isinstance(app, QApplication)
         theme.apply(app, name, theme.step_scale(scale, scale_step) if scale_step else scale)
         theme.remember()
+        # colours set per row (not by the sheet) follow the switch too
+        self.checklist.recolour()
+        if self.item is not None:
+            self.elements.set_rows(self.item.request, self.elements.rows())
 
     def _on_action_help(self) -> None:
         """F1: the keys, over the evidence (wherever it is) and over this window unless the
