@@ -21,6 +21,13 @@ class RegionRef:
     kind: str  # which evidence image (EvidenceRef.kind)
     name: str  # which of its regions (EvidenceRef.regions)
 
+    def locate(self, evidence: list[EvidenceRef]) -> tuple[EvidenceRef, tuple[int, ...]] | None:
+        """The image and the region (x, y, w, h in 1/10000) this points at, if present."""
+        for ref in evidence:
+            if ref.kind == self.kind and self.name in ref.regions:
+                return ref, tuple(ref.regions[self.name])
+        return None
+
 
 @dataclass(frozen=True)
 class ChecklistRow:
@@ -45,12 +52,7 @@ class ChecklistRow:
 
     def locate(self, evidence: list[EvidenceRef]) -> tuple[EvidenceRef, tuple[int, ...]] | None:
         """The image and the region (x, y, w, h in 1/10000) this row points at, if present."""
-        if self.region is None:
-            return None
-        for ref in evidence:
-            if ref.kind == self.region.kind and self.region.name in ref.regions:
-                return ref, tuple(ref.regions[self.region.name])
-        return None
+        return None if self.region is None else self.region.locate(evidence)
 
 
 class ChecklistError(ValueError):

@@ -73,7 +73,12 @@ def _broker_and_session(
 
 
 def _submit(
-    tmp_path: Path, endpoint: str, keys: dict[str, str], seed: int, *extra: str
+    tmp_path: Path,
+    endpoint: str,
+    keys: dict[str, str],
+    seed: int,
+    *extra: str,
+    txn_type: str = "password_reset",  # one approval (dual authorization has its own tests)
 ) -> subprocess.Popen[str]:
     return authdesk(
         "teller",
@@ -85,7 +90,7 @@ def _submit(
         "--seed",
         str(seed),
         "--type",
-        "password_reset",  # one approval (dual authorization has its own tests)
+        txn_type,
         *extra,
         env={**keys, "AUTHDESK_TERMINAL_ID": "DEMO-TELLER"},
     )
@@ -156,21 +161,15 @@ def test_a_mismatch_refuses_f9_and_the_override_reaches_the_teller_signed(
     note = "customer confirmed the amount at the counter; voucher corrected and initialled"
     try:
         with qtbot.waitSignal(window.sig_evidence_shown, timeout=30_000):
-            teller = authdesk(
-                "teller",
-                "submit",
-                "--data-dir",
-                str(tmp_path),
-                "--broker",
+            teller = _submit(
+                tmp_path,
                 endpoint,
-                "--seed",
-                str(seed),
-                "--type",
-                "cash_withdrawal",
+                keys,
+                seed,
                 "--mismatch",
                 "--wait",
                 "120",
-                env={**keys, "AUTHDESK_TERMINAL_ID": "DEMO-TELLER"},
+                txn_type="cash_withdrawal",
             )
             spawned.append(teller)
         assert window.finding_banner.isVisible()

@@ -955,9 +955,11 @@ class MainWindow(QMainWindow):
 
     def _on_elements_row_selected(self, kind: str, region: str) -> None:
         """An element selected: the evidence zooms to where it was found."""
-        self.workspace.zoom_to_row(
-            ChecklistRow("element", {}, RegionRef(kind, region), fail_reason="R01")
+        located = (
+            RegionRef(kind, region).locate(list(self.item.request.evidence)) if self.item else None
         )
+        if located is not None:
+            self.workspace.zoom_to_place(*located)
 
     def _on_checklist_row_selected(self, row: ChecklistRow) -> None:
         self.workspace.zoom_to_row(row)

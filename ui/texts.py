@@ -63,14 +63,12 @@ def element_row(key: str) -> str:
         "amount": QCoreApplication.translate("texts", "Amount in figures"),
         "amount_words": QCoreApplication.translate("texts", "Amount in words (大写)"),
         "account": QCoreApplication.translate("texts", "Account"),
-        "payee_name": QCoreApplication.translate("texts", "Payee"),
-        "payee_account": QCoreApplication.translate("texts", "Payee account"),
         "account_name": QCoreApplication.translate("texts", "Account name"),
         "id_name": QCoreApplication.translate("texts", "Name on the ID"),
         "id_number": QCoreApplication.translate("texts", "ID number"),
         "voucher_date": QCoreApplication.translate("texts", "Voucher date"),
         "id_validity": QCoreApplication.translate("texts", "ID valid until"),
-    }.get(key, key)
+    }.get(key) or element(key)  # the request's own elements (payee …) by their usual names
 
 
 def today_is(iso_date: str) -> str:

@@ -31,7 +31,7 @@ from clientsvc.crosscheck import check_override
 from clientsvc.curve import Transport, start_authenticator
 from clientsvc.dual import DualPolicy, Verdicts
 from clientsvc.identity import AuthorizerProfile, Directory, verify_decision, verify_presence
-from clientsvc.imagecheck import check_declared, check_item, read_header
+from clientsvc.imagecheck import check_declared, check_item, image_format, read_header
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import (
@@ -109,11 +109,8 @@ def _request_id_of(frame: bytes) -> str | None:
 
 
 def _sniff_mime(data: bytes) -> str | None:
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "image/png"
-    if data[:3] == b"\xff\xd8\xff":
-        return "image/jpeg"
-    return None
+    kind = image_format(data)  # the same magic bytes the image checks read
+    return None if kind is None else f"image/{kind}"
 
 
 @dataclass

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from clientsvc.checklist import ChecklistRow
 from clientsvc.imaging import Adjustment
+from clientsvc.protocol.messages import EvidenceRef
 from clientsvc.workstation.engine import ReceivedItem
 from ui import texts
 from ui.evidence.library import EvidenceLibrary
@@ -333,9 +334,11 @@ class EvidenceWorkspace(QWidget):
         if self.item is None:
             return
         located = row.locate(list(self.item.request.evidence))
-        if located is None:
-            return
-        ref, region = located
+        if located is not None:
+            self.zoom_to_place(*located)
+
+    def zoom_to_place(self, ref: EvidenceRef, region: tuple[int, ...]) -> None:
+        """Show an image and a region of it (1/10000 of its sides) in the active pane."""
         index = next(i for i, e in enumerate(self._entries) if e.sha256 == ref.sha256)
         self._current[self._active] = index
         self._show_entries()
