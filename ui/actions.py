@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence
 
 
 @dataclass(frozen=True)
@@ -142,3 +143,52 @@ def group_title(group: str) -> str:
         "video": QCoreApplication.translate("actions", "Counter camera"),
         "session": QCoreApplication.translate("actions", "Session"),
     }[group]
+
+
+# The keys by what is printed on them (a PC keyboard's keycaps, the same in both languages),
+# so that a button, the F1 overlay, the checklist's hint and every sentence that names a key
+# call it the same: "Ctrl+Enter", never "Ctrl+Return" on one screen and "Ctrl+回车" on the
+# next. Only the space bar, which has nothing printed on it, is named in words.
+_MODIFIERS = (
+    (Qt.KeyboardModifier.ControlModifier, "Ctrl"),
+    (Qt.KeyboardModifier.AltModifier, "Alt"),
+    (Qt.KeyboardModifier.ShiftModifier, "Shift"),
+)
+_KEYCAPS = {
+    Qt.Key.Key_Return: "Enter",
+    Qt.Key.Key_Enter: "Enter",
+    Qt.Key.Key_Escape: "Esc",
+    Qt.Key.Key_Up: "↑",
+    Qt.Key.Key_Down: "↓",
+    Qt.Key.Key_Left: "←",
+    Qt.Key.Key_Right: "→",
+}
+
+
+def key_name(shortcut: str) -> str:
+    """One key combination (``"Ctrl+Return"``) as it is named on every screen."""
+    combination = QKeySequence(shortcut)[0]
+    key, modifiers = combination.key(), combination.keyboardModifiers()
+    if key == Qt.Key.Key_Space:
+        last = QCoreApplication.translate("actions", "Space")
+    else:
+        last = _KEYCAPS.get(key) or QKeySequence(key).toString(
+            QKeySequence.SequenceFormat.PortableText
+        )
+    return "+".join([name for flag, name in _MODIFIERS if modifiers & flag] + [last])
+
+
+def keys_text(action_id: str) -> str:
+    """The keys of an action, its alternates after it when they are named differently:
+    "= / + / Ctrl+=", but "Ctrl+Enter" once (Return and the keypad's Enter)."""
+    spec = ACTIONS_BY_ID[action_id]
+    names: list[str] = []
+    for shortcut in (spec.shortcut, *spec.alternates):
+        if key_name(shortcut) not in names:
+            names.append(key_name(shortcut))
+    return "  /  ".join(names)
+
+
+def button_text(action_id: str) -> str:
+    """A button's words: the action's label and its key, "Approve   [F9]"."""
+    return f"{label(action_id)}   [{key_name(ACTIONS_BY_ID[action_id].shortcut)}]"

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from ui.actions import ACTIONS, group_title, label
+from ui.actions import ACTIONS, group_title, keys_text, label
 
 GROUPS = ("decide", "checklist", "evidence", "video", "session")
-
-
-def key_text(spec_shortcut: str, alternates: tuple[str, ...] = ()) -> str:
-    keys = [
-        QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
-        for k in (spec_shortcut, *alternates)
-    ]
-    return "  /  ".join(keys)
 
 
 # the same dark fill in both themes: the keys on it have their own light colours (style.qss,
@@ -49,7 +41,7 @@ class HelpOverlay(QWidget):
             grid.addWidget(heading, row, column, 1, 2)
             row += 1
             for spec in specs:
-                key = QLabel(key_text(spec.shortcut, spec.alternates), objectName="HelpKey")
+                key = QLabel(keys_text(spec.id), objectName="HelpKey")
                 what = QLabel(label(spec.id), objectName="HelpText")
                 grid.addWidget(key, row, column, Qt.AlignmentFlag.AlignRight)
                 grid.addWidget(what, row, column + 1)
