@@ -4,24 +4,38 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QVBoxLayout
 
 from ui.evidence.workspace import EvidenceWorkspace
+from ui.icons import IconLabel
 
 
 class EvidenceWindow(QMainWindow):
     sig_closing = Signal()
     """The window is closing (its placement is saved)."""
 
-    def __init__(self, workspace: EvidenceWorkspace, authorizer: str) -> None:
+    def __init__(
+        self, workspace: EvidenceWorkspace, authorizer_id: str, authorizer_name: str = ""
+    ) -> None:
         super().__init__()
-        self.setWindowTitle(self.tr("AuthDesk — Evidence — %1").replace("%1", authorizer))
+        who = f"{authorizer_id} ({authorizer_name})" if authorizer_name else authorizer_id
+        # one title, said once: what the window shows and whose it is
+        self.setWindowTitle(self.tr("AuthDesk — Evidence — %1").replace("%1", who))
         self.workspace = workspace
         self.setCentralWidget(workspace)
-        self._cover = QLabel(
-            self.tr("🔒 Locked: no customer images are shown."), objectName="EmptyState"
+        self._cover = QFrame(objectName="LockCover")
+        self._cover.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        line = QHBoxLayout()
+        line.addStretch(1)
+        line.addWidget(IconLabel("lock", objectName="EmptyState"))
+        line.addWidget(
+            QLabel(self.tr("Locked: no customer images are shown."), objectName="EmptyState")
         )
-        self._cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        line.addStretch(1)
+        column = QVBoxLayout(self._cover)
+        column.addStretch(1)
+        column.addLayout(line)
+        column.addStretch(1)
         self._cover.hide()
 
     def set_locked(self, locked: bool) -> None:
@@ -29,7 +43,6 @@ class EvidenceWindow(QMainWindow):
         self._cover.setParent(self if locked else None)
         if locked:
             self._cover.setGeometry(self.rect())
-            self._cover.setAutoFillBackground(True)
             self._cover.show()
             self._cover.raise_()
         else:

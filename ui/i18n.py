@@ -6,6 +6,11 @@ The sources are ``resources/translations/authdesk_<lang>.ts`` (checked in, kept 
 the authorizer picked on the sign-in window of this terminal (remembered), else the
 configuration's ``language``, else the system's locale ("system"); Chinese for any zh locale,
 English for anything else.
+
+Qt's own words (standard buttons, the context menu of a text field, the file dialog) come from
+Qt's catalogue, ``qtbase_<lang>.qm``, which PySide6 ships in its ``Qt/translations`` folder;
+what that catalogue leaves in English is in ``resources/translations/qt_extra_<lang>.ts``
+(written by hand, compiled with ours).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ LANGUAGES = ("zh_CN", "en")
 NATIVE_NAMES = {"zh_CN": "中文", "en": "English"}  # each in its own language, never translated
 CHOICE_KEY = "language"  # QSettings: what the authorizer picked on this terminal
 
+QT_EXTRA = "qt_extra"  # Qt's words that Qt's own catalogue leaves untranslated
 _installed: list[QTranslator] = []
 _current = "en"
 
@@ -71,10 +77,16 @@ def install(language: str) -> str:
         else:
             _installed.append(ours)
             qt = QTranslator(app)  # Qt's own words (standard buttons, context menus)
-            if qt.load(
-                f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            ):
+            qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            if qt.load(f"qtbase_{language}", qt_folder):
                 _installed.append(qt)
+            else:
+                log.warning(
+                    "no qtbase_%s.qm in %s: Qt's own words stay English", language, qt_folder
+                )
+            extra = QTranslator(app)
+            if extra_ts_path(language).exists() and extra.load(str(extra_qm_path(language))):
+                _installed.append(extra)
     for translator in _installed:
         app.installTranslator(translator)
     QLocale.setDefault(QLocale(language))
@@ -88,6 +100,14 @@ def qm_path(language: str) -> Path:
 
 def ts_path(language: str) -> Path:
     return TRANSLATIONS / f"authdesk_{language}.ts"
+
+
+def extra_ts_path(language: str) -> Path:
+    return TRANSLATIONS / f"{QT_EXTRA}_{language}.ts"
+
+
+def extra_qm_path(language: str) -> Path:
+    return TRANSLATIONS / f"{QT_EXTRA}_{language}.qm"
 
 
 def _tool(name: str) -> str:
@@ -114,6 +134,18 @@ def build() -> list[Path]:
         if "untranslated" in out.stdout and " 0 untranslated" not in out.stdout:
             log.warning("%s: %s", ts_path(language).name, out.stdout.strip())
         made.append(qm_path(language))
+        if extra_ts_path(language).exists():
+            subprocess.run(
+                [
+                    _tool("lrelease"),
+                    str(extra_ts_path(language)),
+                    "-qm",
+                    str(extra_qm_path(language)),
+                ],
+                capture_output=True,
+                check=True,
+            )
+            made.append(extra_qm_path(language))
     return made
 
 

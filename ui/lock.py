@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.actions import ACTIONS_BY_ID, key_name
+from ui.icons import IconLabel
+
 # what counts as the authorizer being there
 _INPUT_EVENTS = frozenset(
     {
@@ -151,7 +154,9 @@ class LockScreen(QWidget):
         card = QFrame(objectName="Card")
         card.setMaximumWidth(560)
         box = QVBoxLayout(card)
-        title = QLabel(self.tr("🔒 Locked"), objectName="ItemTitle")
+        title = QHBoxLayout()
+        title.addWidget(IconLabel("lock", objectName="ItemTitle"))
+        title.addWidget(QLabel(self.tr("Locked"), objectName="ItemTitle"), 1)
         who = QLabel(f"{authorizer_name}  {authorizer_id}", objectName="AmountWords")
         self.why = QLabel(objectName="FieldLabel")
         self.why.setWordWrap(True)
@@ -159,18 +164,22 @@ class LockScreen(QWidget):
         row.addWidget(QLabel(self.tr("PIN")))
         self.field = PinField()
         row.addWidget(self.field, 1)
-        self.button = QPushButton(self.tr("Unlock   [Enter]"), objectName="Approve")
+        unlock = self.tr("Unlock")
+        self.button = QPushButton(f"{unlock}   [{key_name('Return')}]", objectName="Approve")
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.clicked.connect(self.field.returnPressed.emit)
         row.addWidget(self.button)
         self.message = QLabel(objectName="Mismatch")
         self.message.setWordWrap(True)
         hint = QLabel(
-            self.tr("Nothing is sent to you while the screen is locked.   Sign out: Ctrl+Shift+Q"),
+            self.tr("Nothing is sent to you while the screen is locked.   Sign out: %1").replace(
+                "%1", key_name(ACTIONS_BY_ID["sign_out"].shortcut)
+            ),
             objectName="FieldLabel",
         )
         hint.setWordWrap(True)
-        for widget in (title, who, self.why):
+        box.addLayout(title)
+        for widget in (who, self.why):
             box.addWidget(widget)
         box.addLayout(row)
         box.addWidget(self.message)

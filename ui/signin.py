@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from clientsvc.identity import SigningKey
 from ui import i18n, texts
+from ui.actions import key_name
 from ui.background import run_in_background
 
 
@@ -71,7 +72,8 @@ class SignInDialog(QDialog):
         self.title.setText(self.tr("Remote authorization workstation"))
         self.id_label.setText(self.tr("Authorizer ID"))
         self.pin_label.setText(self.tr("PIN"))
-        self.button.setText(self.tr("Sign in   [Enter]"))
+        sign_in = self.tr("Sign in")
+        self.button.setText(f"{sign_in}   [{key_name('Return')}]")
         if self._message_source is not None:
             self.message.setText(self._message_source())
 

@@ -4,7 +4,7 @@
     <context>
         <name>ChecklistPanel</name>
         <message>
-            <location filename="../../ui/checklist_panel.py" line="+42" />
+            <location filename="../../ui/checklist_panel.py" line="+43" />
             <source>Checklist</source>
             <translation>Checklist</translation>
         </message>
@@ -14,7 +14,7 @@
             <translation>F2 to start · ↑↓ rows · %1 fine · %2 fails · %4 the rest fine · %3 zoom to it</translation>
         </message>
         <message>
-            <location line="+96" />
+            <location line="+111" />
             <source>  (required)</source>
             <translation>  (required)</translation>
         </message>
@@ -25,9 +25,147 @@
         </message>
     </context>
     <context>
+        <name>DecisionBar</name>
+        <message>
+            <location filename="../../ui/decision_bar.py" line="+64" />
+            <source>Last 4 digits</source>
+            <translation>Last 4 digits</translation>
+        </message>
+        <message>
+            <location line="+26" />
+            <source>Message to the teller (optional; required for “Other”):</source>
+            <translation>Message to the teller (optional; required for “Other”):</translation>
+        </message>
+        <message>
+            <location line="+36" />
+            <source>Your reason (at least %1 characters):</source>
+            <translation>Your reason (at least %1 characters):</translation>
+        </message>
+        <message>
+            <location line="+66" />
+            <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
+            <translation>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>of the amount in figures (whole yuan)</source>
+            <translation>of the amount in figures (whole yuan)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>of the payee's account number</source>
+            <translation>of the payee's account number</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>of the account number</source>
+            <translation>of the account number</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Re-key from the voucher: type the last 4 digits %1 as written on it.   [Enter]   Back: [Esc]</source>
+            <translation>Re-key from the voucher: type the last 4 digits %1 as written on it.   [Enter]   Back: [Esc]</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>approve</source>
+            <translation>approve</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>reject</source>
+            <translation>reject</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>return</source>
+            <translation>return</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Override: enter your PIN to approve this item.   [Enter]   Back: [Esc]</source>
+            <translation>Override: enter your PIN to approve this item.   [Enter]   Back: [Esc]</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]</source>
+            <translation>Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Reject: choose a reason</source>
+            <translation>Reject: choose a reason</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Return for correction: choose a reason</source>
+            <translation>Return for correction: choose a reason</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>(the failing checklist rows call for a reject)</source>
+            <translation>(the failing checklist rows call for a reject)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>(the failing checklist rows call for a return)</source>
+            <translation>(the failing checklist rows call for a return)</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>Delivered. Waiting for the next item…</source>
+            <translation>Delivered. Waiting for the next item…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Signing and sending…</source>
+            <translation>Signing and sending…</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>An image failed verification or cannot be shown: approval is blocked.</source>
+            <translation>An image failed verification or cannot be shown: approval is blocked.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The machine check found a disagreement: approval is blocked.</source>
+            <translation>The machine check found a disagreement: approval is blocked.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Answer the required checklist rows before approving (F2; Shift+Space: the rest fine).</source>
+            <translation>Answer the required checklist rows before approving (F2; Shift+Space: the rest fine).</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Loading evidence…</source>
+            <translation>Loading evidence…</translation>
+        </message>
+        <message>
+            <location line="+21" />
+            <source>Write why, in at least %1 characters.</source>
+            <translation>Write why, in at least %1 characters.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>“Other” needs a message to the teller.</source>
+            <translation>“Other” needs a message to the teller.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>That is not what the voucher says (%1 wrong). Look at it again.</source>
+            <translation>That is not what the voucher says (%1 wrong). Look at it again.</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Checking…</source>
+            <translation>Checking…</translation>
+        </message>
+    </context>
+    <context>
         <name>ElementPanel</name>
         <message>
-            <location filename="../../ui/element_panel.py" line="+42" />
+            <location filename="../../ui/element_panel.py" line="+43" />
             <source>Elements: keyed, and on the image</source>
             <translation>Elements: keyed, and on the image</translation>
         </message>
@@ -65,41 +203,51 @@
     <context>
         <name>EvidenceWindow</name>
         <message>
-            <location filename="../../ui/evidence_window.py" line="+18" />
+            <location filename="../../ui/evidence_window.py" line="+23" />
             <source>AuthDesk — Evidence — %1</source>
             <translation>AuthDesk — Evidence — %1</translation>
         </message>
         <message>
-            <location line="+4" />
-            <source>🔒 Locked: no customer images are shown.</source>
-            <translation>🔒 Locked: no customer images are shown.</translation>
+            <location line="+9" />
+            <source>Locked: no customer images are shown.</source>
+            <translation>Locked: no customer images are shown.</translation>
         </message>
     </context>
     <context>
         <name>EvidenceWorkspace</name>
         <message>
-            <location filename="../../ui/evidence/workspace.py" line="+104" />
+            <location filename="../../ui/evidence/workspace.py" line="+96" />
+            <source>Sharpened</source>
+            <translation>Sharpened</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Magnifier</source>
+            <translation>Magnifier</translation>
+        </message>
+        <message>
+            <location line="+33" />
             <source>ID photo</source>
             <translation>ID photo</translation>
         </message>
         <message>
-            <location line="+114" />
+            <location line="+125" />
             <source>No images attached</source>
             <translation>No images attached</translation>
         </message>
         <message>
-            <location line="+5" />
-            <location line="+28" />
+            <location line="+6" />
+            <location line="+29" />
             <source>Loading…</source>
             <translation>Loading…</translation>
         </message>
         <message>
-            <location line="+110" />
+            <location line="+119" />
             <source>Counter camera %1</source>
             <translation>Counter camera %1</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+26" />
             <source>G grabs the picture and puts it beside the ID photo.</source>
             <translation>G grabs the picture and puts it beside the ID photo.</translation>
         </message>
@@ -109,7 +257,7 @@
             <translation>%1 frame(s) kept with this decision.</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+25" />
             <source>left pane</source>
             <translation>left pane</translation>
         </message>
@@ -125,9 +273,22 @@
         </message>
     </context>
     <context>
+        <name>FindingBanner</name>
+        <message>
+            <location filename="../../ui/item_card.py" line="+44" />
+            <source>⚠ The machine check found a disagreement: approval is blocked.</source>
+            <translation>⚠ The machine check found a disagreement: approval is blocked.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</source>
+            <translation>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</translation>
+        </message>
+    </context>
+    <context>
         <name>HelpOverlay</name>
         <message>
-            <location filename="../../ui/help_overlay.py" line="+31" />
+            <location filename="../../ui/help_overlay.py" line="+28" />
             <source>Keys  (F1 closes)</source>
             <translation>Keys  (F1 closes)</translation>
         </message>
@@ -135,9 +296,107 @@
     <context>
         <name>ImageViewer</name>
         <message>
-            <location filename="../../ui/evidence/viewer.py" line="+245" />
+            <location filename="../../ui/evidence/viewer.py" line="+254" />
             <source> (fit)</source>
             <translation> (fit)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>rotated %1°</source>
+            <translation>rotated %1°</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>mirrored left–right</source>
+            <translation>mirrored left–right</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>mirrored top–bottom</source>
+            <translation>mirrored top–bottom</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>brightness %1</source>
+            <translation>brightness %1</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>contrast %1</source>
+            <translation>contrast %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>ItemCard</name>
+        <message>
+            <location filename="../../ui/item_card.py" line="+64" />
+            <source>   URGENT</source>
+            <translation>   URGENT</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>%1 · %2 · teller %3 · request %4</source>
+            <translation>%1 · %2 · teller %3 · request %4</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source> · re-dispatched (attempt %1)</source>
+            <translation> · re-dispatched (attempt %1)</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Account</source>
+            <translation>Account</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Account name</source>
+            <translation>Account name</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>ID number</source>
+            <translation>ID number</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Teller's note</source>
+            <translation>Teller's note</translation>
+        </message>
+        <message>
+            <location line="+30" />
+            <source>双人授权 · Two approvals needed: you are the first; another authorizer approves after you.</source>
+            <translation>双人授权 · Two approvals needed: you are the first; another authorizer approves after you.</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>双人授权 · Second approval: %1 approved at %2. A reject or a return by you ends it.</source>
+            <translation>双人授权 · Second approval: %1 approved at %2. A reject or a return by you ends it.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Teller waiting %1</source>
+            <translation>Teller waiting %1</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>⚠ %1 of %2 images cannot be shown or failed their check</source>
+            <translation>⚠ %1 of %2 images cannot be shown or failed their check</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Images: %1 of %2 loaded…</source>
+            <translation>Images: %1 of %2 loaded…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Images: %1 of %2 verified (SHA-256) and shown ✓</source>
+            <translation>Images: %1 of %2 verified (SHA-256) and shown ✓</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Next item ready: %1</source>
+            <translation>Next item ready: %1</translation>
         </message>
     </context>
     <context>
@@ -667,9 +926,9 @@
     <context>
         <name>LockScreen</name>
         <message>
-            <location filename="../../ui/lock.py" line="+154" />
-            <source>🔒 Locked</source>
-            <translation>🔒 Locked</translation>
+            <location filename="../../ui/lock.py" line="+159" />
+            <source>Locked</source>
+            <translation>Locked</translation>
         </message>
         <message>
             <location line="+5" />
@@ -678,16 +937,16 @@
         </message>
         <message>
             <location line="+3" />
-            <source>Unlock   [Enter]</source>
-            <translation>Unlock   [Enter]</translation>
+            <source>Unlock</source>
+            <translation>Unlock</translation>
         </message>
         <message>
-            <location line="+7" />
-            <source>Nothing is sent to you while the screen is locked.   Sign out: Ctrl+Shift+Q</source>
-            <translation>Nothing is sent to you while the screen is locked.   Sign out: Ctrl+Shift+Q</translation>
+            <location line="+8" />
+            <source>Nothing is sent to you while the screen is locked.   Sign out: %1</source>
+            <translation>Nothing is sent to you while the screen is locked.   Sign out: %1</translation>
         </message>
         <message>
-            <location line="+26" />
+            <location line="+29" />
             <source>Checking…</source>
             <translation>Checking…</translation>
         </message>
@@ -695,94 +954,66 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+174" />
+            <location filename="../../ui/main_window.py" line="+82" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — Remote authorization — %1 (%2)</translation>
         </message>
+    </context>
+    <context>
+        <name>PinPrompt</name>
         <message>
-            <location line="+207" />
-            <source>Message to the teller (optional; required for “Other”):</source>
-            <translation>Message to the teller (optional; required for “Other”):</translation>
+            <location filename="../../ui/lock.py" line="-69" />
+            <source>PIN</source>
+            <translation>PIN</translation>
+        </message>
+    </context>
+    <context>
+        <name>SignInDialog</name>
+        <message>
+            <location filename="../../ui/signin.py" line="+71" />
+            <source>AuthDesk — Sign in</source>
+            <translation>AuthDesk — Sign in</translation>
         </message>
         <message>
-            <location line="+33" />
-            <source>Your reason (at least %1 characters):</source>
-            <translation>Your reason (at least %1 characters):</translation>
+            <location line="+1" />
+            <source>Remote authorization workstation</source>
+            <translation>Remote authorization workstation</translation>
         </message>
         <message>
-            <location line="+18" />
-            <source>Last 4 digits</source>
-            <translation>Last 4 digits</translation>
+            <location line="+1" />
+            <source>Authorizer ID</source>
+            <translation>Authorizer ID</translation>
         </message>
         <message>
-            <location line="+196" />
-            <source>Delivered. Waiting for the next item…</source>
-            <translation>Delivered. Waiting for the next item…</translation>
+            <location line="+1" />
+            <source>PIN</source>
+            <translation>PIN</translation>
         </message>
         <message>
-            <location line="+2" />
-            <source>Signing and sending…</source>
-            <translation>Signing and sending…</translation>
+            <location line="+1" />
+            <source>Sign in</source>
+            <translation>Sign in</translation>
         </message>
         <message>
-            <location line="+2" />
-            <source>An image failed verification or cannot be shown: approval is blocked.</source>
-            <translation>An image failed verification or cannot be shown: approval is blocked.</translation>
+            <location line="+22" />
+            <source>Demo: sign in as %1 (%2) with PIN %3.</source>
+            <translation>Demo: sign in as %1 (%2) with PIN %3.</translation>
         </message>
         <message>
-            <location line="+2" />
-            <source>The machine check found a disagreement: approval is blocked.</source>
-            <translation>The machine check found a disagreement: approval is blocked.</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Answer the required checklist rows before approving (F2; Shift+Space: the rest fine).</source>
-            <translation>Answer the required checklist rows before approving (F2; Shift+Space: the rest fine).</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>Loading evidence…</source>
-            <translation>Loading evidence…</translation>
-        </message>
-        <message>
-            <location line="+7" />
-            <source>You are away: no items are sent to you.
-Press F12 when you are back.</source>
-            <translation>You are away: no items are sent to you.
-Press F12 when you are back.</translation>
+            <location line="+20" />
+            <source>Enter your authorizer ID and PIN.</source>
+            <translation>Enter your authorizer ID and PIN.</translation>
         </message>
         <message>
             <location line="+3" />
-            <source>Connecting to the branch broker…</source>
-            <translation>Connecting to the branch broker…</translation>
+            <source>Checking…</source>
+            <translation>Checking…</translation>
         </message>
+    </context>
+    <context>
+        <name>StatusStrip</name>
         <message>
-            <location line="+2" />
-            <source>Waiting for the next item…</source>
-            <translation>Waiting for the next item…</translation>
-        </message>
-        <message>
-            <location line="+6" />
-            <source>Next item ready: %1</source>
-            <translation>Next item ready: %1</translation>
-        </message>
-        <message>
-            <location line="+28" />
-            <source>⚠ %1 of %2 images cannot be shown or failed their check</source>
-            <translation>⚠ %1 of %2 images cannot be shown or failed their check</translation>
-        </message>
-        <message>
-            <location line="+5" />
-            <source>Images: %1 of %2 loaded…</source>
-            <translation>Images: %1 of %2 loaded…</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Images: %1 of %2 verified (SHA-256) and shown ✓</source>
-            <translation>Images: %1 of %2 verified (SHA-256) and shown ✓</translation>
-        </message>
-        <message>
-            <location line="+17" />
+            <location filename="../../ui/status_strip.py" line="+72" />
             <source>● Connected</source>
             <translation>● Connected</translation>
         </message>
@@ -800,209 +1031,6 @@ Press F12 when you are back.</translation>
             <location line="+0" />
             <source>Away (F12)</source>
             <translation>Away (F12)</translation>
-        </message>
-        <message>
-            <location line="+19" />
-            <source>The teller's request changed: look at it again.</source>
-            <translation>The teller's request changed: look at it again.</translation>
-        </message>
-        <message>
-            <location line="+51" />
-            <source>   URGENT</source>
-            <translation>   URGENT</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>%1 · %2 · teller %3 · request %4</source>
-            <translation>%1 · %2 · teller %3 · request %4</translation>
-        </message>
-        <message>
-            <location line="+7" />
-            <source> · re-dispatched (attempt %1)</source>
-            <translation> · re-dispatched (attempt %1)</translation>
-        </message>
-        <message>
-            <location line="+21" />
-            <source>Account</source>
-            <translation>Account</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Account name</source>
-            <translation>Account name</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>ID number</source>
-            <translation>ID number</translation>
-        </message>
-        <message>
-            <location line="+6" />
-            <source>Teller's note</source>
-            <translation>Teller's note</translation>
-        </message>
-        <message>
-            <location line="+31" />
-            <source>双人授权 · Two approvals needed: you are the first; another authorizer approves after you.</source>
-            <translation>双人授权 · Two approvals needed: you are the first; another authorizer approves after you.</translation>
-        </message>
-        <message>
-            <location line="+7" />
-            <source>双人授权 · Second approval: %1 approved at %2. A reject or a return by you ends it.</source>
-            <translation>双人授权 · Second approval: %1 approved at %2. A reject or a return by you ends it.</translation>
-        </message>
-        <message>
-            <location line="+13" />
-            <source>⚠ The machine check found a disagreement: approval is blocked.</source>
-            <translation>⚠ The machine check found a disagreement: approval is blocked.</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</source>
-            <translation>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</translation>
-        </message>
-        <message>
-            <location line="+172" />
-            <source>of the amount in figures (whole yuan)</source>
-            <translation>of the amount in figures (whole yuan)</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>of the payee's account number</source>
-            <translation>of the payee's account number</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>of the account number</source>
-            <translation>of the account number</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>Re-key from the voucher: type the last 4 digits %1 as written on it.   [Enter]   Back: [Esc]</source>
-            <translation>Re-key from the voucher: type the last 4 digits %1 as written on it.   [Enter]   Back: [Esc]</translation>
-        </message>
-        <message>
-            <location line="+18" />
-            <source>That is not what the voucher says (%1 wrong). Look at it again.</source>
-            <translation>That is not what the voucher says (%1 wrong). Look at it again.</translation>
-        </message>
-        <message>
-            <location line="+20" />
-            <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
-            <translation>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</translation>
-        </message>
-        <message>
-            <location line="-92" />
-            <source>Taken back: %1</source>
-            <translation>Taken back: %1</translation>
-        </message>
-        <message>
-            <location line="+10" />
-            <source>Local authorization at: %1</source>
-            <translation>Local authorization at: %1</translation>
-        </message>
-        <message>
-            <location line="+104" />
-            <source>Write why, in at least %1 characters.</source>
-            <translation>Write why, in at least %1 characters.</translation>
-        </message>
-        <message>
-            <location line="+22" />
-            <source>Reject: choose a reason</source>
-            <translation>Reject: choose a reason</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>Return for correction: choose a reason</source>
-            <translation>Return for correction: choose a reason</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>(the failing checklist rows call for a reject)</source>
-            <translation>(the failing checklist rows call for a reject)</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>(the failing checklist rows call for a return)</source>
-            <translation>(the failing checklist rows call for a return)</translation>
-        </message>
-        <message>
-            <location line="+59" />
-            <source>“Other” needs a message to the teller.</source>
-            <translation>“Other” needs a message to the teller.</translation>
-        </message>
-        <message>
-            <location line="+45" />
-            <source>approve</source>
-            <translation>approve</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>reject</source>
-            <translation>reject</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>return</source>
-            <translation>return</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Override: enter your PIN to approve this item.   [Enter]   Back: [Esc]</source>
-            <translation>Override: enter your PIN to approve this item.   [Enter]   Back: [Esc]</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]</source>
-            <translation>Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]</translation>
-        </message>
-        <message>
-            <location line="+15" />
-            <source>Checking…</source>
-            <translation>Checking…</translation>
-        </message>
-        <message>
-            <location line="+67" />
-            <source>Locked after a while without input.</source>
-            <translation>Locked after a while without input.</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>You locked the screen.</source>
-            <translation>You locked the screen.</translation>
-        </message>
-        <message numerus="yes">
-            <location line="+38" />
-            <source>Outcome unknown for %n decision(s) made before the restart (%1): checking with the broker…</source>
-            <translation>
-                <numerusform>Outcome unknown for %n decision made before the restart (%1): checking with the broker…</numerusform>
-                <numerusform>Outcome unknown for %n decisions made before the restart (%1): checking with the broker…</numerusform>
-            </translation>
-        </message>
-        <message>
-            <location line="+12" />
-            <source>Decisions from before the restart were not applied — %1</source>
-            <translation>Decisions from before the restart were not applied — %1</translation>
-        </message>
-        <message>
-            <location line="+7" />
-            <source>Decisions from before the restart were delivered: %1</source>
-            <translation>Decisions from before the restart were delivered: %1</translation>
-        </message>
-        <message>
-            <location line="+16" />
-            <source>✓ %1 delivered %2</source>
-            <translation>✓ %1 delivered %2</translation>
-        </message>
-        <message>
-            <location line="+49" />
-            <source>Sign out? Press Ctrl+Shift+Q again to sign out; the items you hold go back to the queue.</source>
-            <translation>Sign out? Press Ctrl+Shift+Q again to sign out; the items you hold go back to the queue.</translation>
-        </message>
-        <message>
-            <location line="+12" />
-            <source>Lost the connection to the branch broker; reconnecting… The item in hand stays on screen.</source>
-            <translation>Lost the connection to the branch broker; reconnecting… The item in hand stays on screen.</translation>
         </message>
         <message>
             <location line="+10" />
@@ -1025,17 +1053,17 @@ Press F12 when you are back.</translation>
             <translation>My average: %1</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location line="+5" />
             <source>Center: not set up (no receipt key)</source>
             <translation>Center: not set up (no receipt key)</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+2" />
             <source>Center refused our records (%1): call IT</source>
             <translation>Center refused our records (%1): call IT</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+2" />
             <source>Center: up to date</source>
             <translation>Center: up to date</translation>
         </message>
@@ -1045,71 +1073,30 @@ Press F12 when you are back.</translation>
             <translation>%1 events not yet at the center, since %2</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+5" />
             <source> (center not reachable)</source>
             <translation> (center not reachable)</translation>
         </message>
         <message>
-            <location line="+40" />
-            <source>Teller waiting %1</source>
-            <translation>Teller waiting %1</translation>
-        </message>
-    </context>
-    <context>
-        <name>PinPrompt</name>
-        <message>
-            <location filename="../../ui/lock.py" line="-63" />
-            <source>PIN</source>
-            <translation>PIN</translation>
-        </message>
-    </context>
-    <context>
-        <name>SignInDialog</name>
-        <message>
-            <location filename="../../ui/signin.py" line="+70" />
-            <source>AuthDesk — Sign in</source>
-            <translation>AuthDesk — Sign in</translation>
+            <location line="+9" />
+            <source>Taken back: %1</source>
+            <translation>Taken back: %1</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>Remote authorization workstation</source>
-            <translation>Remote authorization workstation</translation>
+            <location line="+8" />
+            <source>Local authorization at: %1</source>
+            <translation>Local authorization at: %1</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>Authorizer ID</source>
-            <translation>Authorizer ID</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>PIN</source>
-            <translation>PIN</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Sign in   [Enter]</source>
-            <translation>Sign in   [Enter]</translation>
-        </message>
-        <message>
-            <location line="+21" />
-            <source>Demo: sign in as %1 (%2) with PIN %3.</source>
-            <translation>Demo: sign in as %1 (%2) with PIN %3.</translation>
-        </message>
-        <message>
-            <location line="+20" />
-            <source>Enter your authorizer ID and PIN.</source>
-            <translation>Enter your authorizer ID and PIN.</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Checking…</source>
-            <translation>Checking…</translation>
+            <location line="+9" />
+            <source>✓ %1 delivered %2</source>
+            <translation>✓ %1 delivered %2</translation>
         </message>
     </context>
     <context>
         <name>VideoPane</name>
         <message>
-            <location filename="../../ui/evidence/video_pane.py" line="+163" />
+            <location filename="../../ui/evidence/video_pane.py" line="+169" />
             <source>No item on screen</source>
             <translation>No item on screen</translation>
         </message>
@@ -1155,7 +1142,7 @@ Press F12 when you are back.</translation>
     <context>
         <name>actions</name>
         <message>
-            <location filename="../../ui/actions.py" line="+78" />
+            <location filename="../../ui/actions.py" line="+79" />
             <source>Approve</source>
             <translation>Approve</translation>
         </message>
@@ -1389,11 +1376,16 @@ Press F12 when you are back.</translation>
             <source>Session</source>
             <translation>Session</translation>
         </message>
+        <message>
+            <location line="+29" />
+            <source>Space</source>
+            <translation>Space</translation>
+        </message>
     </context>
     <context>
         <name>texts</name>
         <message>
-            <location filename="../../ui/texts.py" line="+17" />
+            <location filename="../../ui/texts.py" line="+18" />
             <source>Large cash withdrawal</source>
             <translation>Large cash withdrawal</translation>
         </message>
@@ -1500,18 +1492,16 @@ Press F12 when you are back.</translation>
         </message>
         <message>
             <location line="+10" />
-            <location line="+14" />
             <source>Payee</source>
             <translation>Payee</translation>
         </message>
         <message>
-            <location line="-13" />
-            <location line="+14" />
+            <location line="+1" />
             <source>Payee account</source>
             <translation>Payee account</translation>
         </message>
         <message>
-            <location line="-13" />
+            <location line="+1" />
             <source>Purpose</source>
             <translation>Purpose</translation>
         </message>
@@ -1541,7 +1531,7 @@ Press F12 when you are back.</translation>
             <translation>Account</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+1" />
             <source>Account name</source>
             <translation>Account name</translation>
         </message>
@@ -1896,7 +1886,39 @@ Press F12 when you are back.</translation>
             <translation>name</translation>
         </message>
         <message>
-            <location line="-262" />
+            <location line="+75" />
+            <source>You are away: no items are sent to you.
+Press F12 when you are back.</source>
+            <translation>You are away: no items are sent to you.
+Press F12 when you are back.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Connecting to the branch broker…</source>
+            <translation>Connecting to the branch broker…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Waiting for the next item…</source>
+            <translation>Waiting for the next item…</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Sign out? Press Ctrl+Shift+Q again to sign out; the items you hold go back to the queue.</source>
+            <translation>Sign out? Press Ctrl+Shift+Q again to sign out; the items you hold go back to the queue.</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Locked after a while without input.</source>
+            <translation>Locked after a while without input.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>You locked the screen.</source>
+            <translation>You locked the screen.</translation>
+        </message>
+        <message>
+            <location line="-355" />
             <location line="+263" />
             <source>ID number</source>
             <translation>ID number</translation>

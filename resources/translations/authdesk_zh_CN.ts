@@ -4,7 +4,7 @@
     <context>
         <name>ChecklistPanel</name>
         <message>
-            <location filename="../../ui/checklist_panel.py" line="+42" />
+            <location filename="../../ui/checklist_panel.py" line="+43" />
             <source>Checklist</source>
             <translation>审核要点</translation>
         </message>
@@ -14,7 +14,7 @@
             <translation>F2 开始 · ↑↓ 选行 · %1 相符 · %2 不符 · %4 其余均相符 · %3 定位放大</translation>
         </message>
         <message>
-            <location line="+96" />
+            <location line="+111" />
             <source>  (required)</source>
             <translation>（必核）</translation>
         </message>
@@ -25,9 +25,147 @@
         </message>
     </context>
     <context>
+        <name>DecisionBar</name>
+        <message>
+            <location filename="../../ui/decision_bar.py" line="+64" />
+            <source>Last 4 digits</source>
+            <translation>末 4 位</translation>
+        </message>
+        <message>
+            <location line="+26" />
+            <source>Message to the teller (optional; required for “Other”):</source>
+            <translation>给柜员的留言（选填；选择“其他”时必填）：</translation>
+        </message>
+        <message>
+            <location line="+36" />
+            <source>Your reason (at least %1 characters):</source>
+            <translation>强制授权理由（至少 %1 个字）：</translation>
+        </message>
+        <message>
+            <location line="+66" />
+            <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
+            <translation>存在不一致时强制授权通过：将签名、记录，并一律由中心负责人复核</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>of the amount in figures (whole yuan)</source>
+            <translation>小写金额（元的整数部分）</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>of the payee's account number</source>
+            <translation>收款人账号</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>of the account number</source>
+            <translation>账号</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Re-key from the voucher: type the last 4 digits %1 as written on it.   [Enter]   Back: [Esc]</source>
+            <translation>按凭证复核录入：请照凭证填写%1的末 4 位。   [Enter]   返回：[Esc]</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>approve</source>
+            <translation>授权通过</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>reject</source>
+            <translation>拒绝授权</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>return</source>
+            <translation>退回</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Override: enter your PIN to approve this item.   [Enter]   Back: [Esc]</source>
+            <translation>强制授权：请输入密码以通过此笔业务。   [Enter]   返回：[Esc]</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]</source>
+            <translation>最高授权级别：请输入密码以%1此笔业务。   [Enter]   返回：[Esc]</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Reject: choose a reason</source>
+            <translation>拒绝授权：请选择原因</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Return for correction: choose a reason</source>
+            <translation>退回修改：请选择原因</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>(the failing checklist rows call for a reject)</source>
+            <translation>（不符的审核要点应拒绝授权）</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>(the failing checklist rows call for a return)</source>
+            <translation>（不符的审核要点应退回修改）</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>Delivered. Waiting for the next item…</source>
+            <translation>已送达。等待下一笔业务…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Signing and sending…</source>
+            <translation>正在签名提交…</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>An image failed verification or cannot be shown: approval is blocked.</source>
+            <translation>有影像未通过校验或无法显示：禁止授权通过。</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The machine check found a disagreement: approval is blocked.</source>
+            <translation>系统核对发现不一致，不能直接授权通过。</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Answer the required checklist rows before approving (F2; Shift+Space: the rest fine).</source>
+            <translation>授权通过前请先核对必核要点（F2；Shift+空格：其余均相符）。</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Loading evidence…</source>
+            <translation>正在加载影像…</translation>
+        </message>
+        <message>
+            <location line="+21" />
+            <source>Write why, in at least %1 characters.</source>
+            <translation>请填写理由，至少 %1 个字。</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>“Other” needs a message to the teller.</source>
+            <translation>选择“其他”须填写给柜员的留言。</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>That is not what the voucher says (%1 wrong). Look at it again.</source>
+            <translation>与凭证不符（已错 %1 次）。请再核对凭证。</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Checking…</source>
+            <translation>正在验证…</translation>
+        </message>
+    </context>
+    <context>
         <name>ElementPanel</name>
         <message>
-            <location filename="../../ui/element_panel.py" line="+42" />
+            <location filename="../../ui/element_panel.py" line="+43" />
             <source>Elements: keyed, and on the image</source>
             <translation>要素比对：申请录入与影像所载</translation>
         </message>
@@ -65,41 +203,51 @@
     <context>
         <name>EvidenceWindow</name>
         <message>
-            <location filename="../../ui/evidence_window.py" line="+18" />
+            <location filename="../../ui/evidence_window.py" line="+23" />
             <source>AuthDesk — Evidence — %1</source>
             <translation>AuthDesk — 影像 — %1</translation>
         </message>
         <message>
-            <location line="+4" />
-            <source>🔒 Locked: no customer images are shown.</source>
-            <translation>🔒 已锁屏：不显示任何客户影像。</translation>
+            <location line="+9" />
+            <source>Locked: no customer images are shown.</source>
+            <translation>已锁屏：不显示任何客户影像。</translation>
         </message>
     </context>
     <context>
         <name>EvidenceWorkspace</name>
         <message>
-            <location filename="../../ui/evidence/workspace.py" line="+104" />
+            <location filename="../../ui/evidence/workspace.py" line="+96" />
+            <source>Sharpened</source>
+            <translation>已锐化</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Magnifier</source>
+            <translation>放大镜</translation>
+        </message>
+        <message>
+            <location line="+33" />
             <source>ID photo</source>
             <translation>身份证照片</translation>
         </message>
         <message>
-            <location line="+114" />
+            <location line="+125" />
             <source>No images attached</source>
             <translation>无附带影像</translation>
         </message>
         <message>
-            <location line="+5" />
-            <location line="+28" />
+            <location line="+6" />
+            <location line="+29" />
             <source>Loading…</source>
             <translation>加载中…</translation>
         </message>
         <message>
-            <location line="+110" />
+            <location line="+119" />
             <source>Counter camera %1</source>
             <translation>柜台摄像头 %1</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+26" />
             <source>G grabs the picture and puts it beside the ID photo.</source>
             <translation>按 G 截图并置于身份证照片旁。</translation>
         </message>
@@ -109,7 +257,7 @@
             <translation>本次决定已保存 %1 张截图。</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+25" />
             <source>left pane</source>
             <translation>左窗格</translation>
         </message>
@@ -125,9 +273,22 @@
         </message>
     </context>
     <context>
+        <name>FindingBanner</name>
+        <message>
+            <location filename="../../ui/item_card.py" line="+44" />
+            <source>⚠ The machine check found a disagreement: approval is blocked.</source>
+            <translation>⚠ 系统核对发现不一致，不能直接授权通过。</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</source>
+            <translation>影像内容以柜面系统报送为准。  拒绝授权 %1 · 退回 %2 · 确需通过：%3，填写理由并再次输入密码</translation>
+        </message>
+    </context>
+    <context>
         <name>HelpOverlay</name>
         <message>
-            <location filename="../../ui/help_overlay.py" line="+31" />
+            <location filename="../../ui/help_overlay.py" line="+28" />
             <source>Keys  (F1 closes)</source>
             <translation>快捷键  （F1 关闭）</translation>
         </message>
@@ -135,9 +296,107 @@
     <context>
         <name>ImageViewer</name>
         <message>
-            <location filename="../../ui/evidence/viewer.py" line="+245" />
+            <location filename="../../ui/evidence/viewer.py" line="+254" />
             <source> (fit)</source>
             <translation>（适合窗口）</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>rotated %1°</source>
+            <translation>旋转 %1°</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>mirrored left–right</source>
+            <translation>左右镜像</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>mirrored top–bottom</source>
+            <translation>上下镜像</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>brightness %1</source>
+            <translation>亮度 %1</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>contrast %1</source>
+            <translation>对比度 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>ItemCard</name>
+        <message>
+            <location filename="../../ui/item_card.py" line="+64" />
+            <source>   URGENT</source>
+            <translation>   加急</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>%1 · %2 · teller %3 · request %4</source>
+            <translation>%1 · %2 · 柜员 %3 · 申请 %4</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source> · re-dispatched (attempt %1)</source>
+            <translation> · 重新派发（第 %1 次）</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Account</source>
+            <translation>账号</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Account name</source>
+            <translation>户名</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>ID number</source>
+            <translation>证件号码</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Teller's note</source>
+            <translation>柜员备注</translation>
+        </message>
+        <message>
+            <location line="+30" />
+            <source>双人授权 · Two approvals needed: you are the first; another authorizer approves after you.</source>
+            <translation>双人授权 · 需两人授权通过：您是第一授权人，之后由另一名授权员授权。</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>双人授权 · Second approval: %1 approved at %2. A reject or a return by you ends it.</source>
+            <translation>双人授权 · 第二授权：%1 已于 %2 授权通过。您拒绝或退回修改即终止本笔授权。</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Teller waiting %1</source>
+            <translation>柜员已等待 %1</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>⚠ %1 of %2 images cannot be shown or failed their check</source>
+            <translation>⚠ %2 张影像中有 %1 张无法显示或校验失败</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Images: %1 of %2 loaded…</source>
+            <translation>影像：已加载 %1/%2…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Images: %1 of %2 verified (SHA-256) and shown ✓</source>
+            <translation>影像：%1/%2 已校验（SHA-256）并显示 ✓</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Next item ready: %1</source>
+            <translation>下一笔已就绪：%1</translation>
         </message>
     </context>
     <context>
@@ -667,9 +926,9 @@
     <context>
         <name>LockScreen</name>
         <message>
-            <location filename="../../ui/lock.py" line="+154" />
-            <source>🔒 Locked</source>
-            <translation>🔒 已锁屏</translation>
+            <location filename="../../ui/lock.py" line="+159" />
+            <source>Locked</source>
+            <translation>已锁屏</translation>
         </message>
         <message>
             <location line="+5" />
@@ -678,16 +937,16 @@
         </message>
         <message>
             <location line="+3" />
-            <source>Unlock   [Enter]</source>
-            <translation>解锁   [Enter]</translation>
+            <source>Unlock</source>
+            <translation>解锁</translation>
         </message>
         <message>
-            <location line="+7" />
-            <source>Nothing is sent to you while the screen is locked.   Sign out: Ctrl+Shift+Q</source>
-            <translation>锁屏期间不会向您分配业务。   退出登录：Ctrl+Shift+Q</translation>
+            <location line="+8" />
+            <source>Nothing is sent to you while the screen is locked.   Sign out: %1</source>
+            <translation>锁屏期间不会向您分配业务。   签退：%1</translation>
         </message>
         <message>
-            <location line="+26" />
+            <location line="+29" />
             <source>Checking…</source>
             <translation>正在验证…</translation>
         </message>
@@ -695,94 +954,66 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+174" />
+            <location filename="../../ui/main_window.py" line="+82" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — 远程授权 — %1（%2）</translation>
         </message>
+    </context>
+    <context>
+        <name>PinPrompt</name>
         <message>
-            <location line="+207" />
-            <source>Message to the teller (optional; required for “Other”):</source>
-            <translation>给柜员的留言（选填；选择“其他”时必填）：</translation>
+            <location filename="../../ui/lock.py" line="-69" />
+            <source>PIN</source>
+            <translation>密码</translation>
+        </message>
+    </context>
+    <context>
+        <name>SignInDialog</name>
+        <message>
+            <location filename="../../ui/signin.py" line="+71" />
+            <source>AuthDesk — Sign in</source>
+            <translation>AuthDesk — 登录</translation>
         </message>
         <message>
-            <location line="+33" />
-            <source>Your reason (at least %1 characters):</source>
-            <translation>强制授权理由（至少 %1 个字）：</translation>
+            <location line="+1" />
+            <source>Remote authorization workstation</source>
+            <translation>远程授权工作站</translation>
         </message>
         <message>
-            <location line="+18" />
-            <source>Last 4 digits</source>
-            <translation>末 4 位</translation>
+            <location line="+1" />
+            <source>Authorizer ID</source>
+            <translation>授权员工号</translation>
         </message>
         <message>
-            <location line="+196" />
-            <source>Delivered. Waiting for the next item…</source>
-            <translation>已送达。等待下一笔业务…</translation>
+            <location line="+1" />
+            <source>PIN</source>
+            <translation>密码</translation>
         </message>
         <message>
-            <location line="+2" />
-            <source>Signing and sending…</source>
-            <translation>正在签名提交…</translation>
+            <location line="+1" />
+            <source>Sign in</source>
+            <translation>登录</translation>
         </message>
         <message>
-            <location line="+2" />
-            <source>An image failed verification or cannot be shown: approval is blocked.</source>
-            <translation>有影像未通过校验或无法显示：禁止授权通过。</translation>
+            <location line="+22" />
+            <source>Demo: sign in as %1 (%2) with PIN %3.</source>
+            <translation>演示：请以 %1（%2）登录，密码 %3。</translation>
         </message>
         <message>
-            <location line="+2" />
-            <source>The machine check found a disagreement: approval is blocked.</source>
-            <translation>系统核对发现不一致，不能直接授权通过。</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Answer the required checklist rows before approving (F2; Shift+Space: the rest fine).</source>
-            <translation>授权通过前请先核对必核要点（F2；Shift+空格：其余均相符）。</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>Loading evidence…</source>
-            <translation>正在加载影像…</translation>
-        </message>
-        <message>
-            <location line="+7" />
-            <source>You are away: no items are sent to you.
-Press F12 when you are back.</source>
-            <translation>您已暂离：不会向您分配业务。
-返回后请按 F12。</translation>
+            <location line="+20" />
+            <source>Enter your authorizer ID and PIN.</source>
+            <translation>请输入授权员工号和密码。</translation>
         </message>
         <message>
             <location line="+3" />
-            <source>Connecting to the branch broker…</source>
-            <translation>正在连接远程授权平台…</translation>
+            <source>Checking…</source>
+            <translation>正在验证…</translation>
         </message>
+    </context>
+    <context>
+        <name>StatusStrip</name>
         <message>
-            <location line="+2" />
-            <source>Waiting for the next item…</source>
-            <translation>等待下一笔业务…</translation>
-        </message>
-        <message>
-            <location line="+6" />
-            <source>Next item ready: %1</source>
-            <translation>下一笔已就绪：%1</translation>
-        </message>
-        <message>
-            <location line="+28" />
-            <source>⚠ %1 of %2 images cannot be shown or failed their check</source>
-            <translation>⚠ %2 张影像中有 %1 张无法显示或校验失败</translation>
-        </message>
-        <message>
-            <location line="+5" />
-            <source>Images: %1 of %2 loaded…</source>
-            <translation>影像：已加载 %1/%2…</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Images: %1 of %2 verified (SHA-256) and shown ✓</source>
-            <translation>影像：%1/%2 已校验（SHA-256）并显示 ✓</translation>
-        </message>
-        <message>
-            <location line="+17" />
+            <location filename="../../ui/status_strip.py" line="+72" />
             <source>● Connected</source>
             <translation>● 已连接</translation>
         </message>
@@ -800,208 +1031,6 @@ Press F12 when you are back.</source>
             <location line="+0" />
             <source>Away (F12)</source>
             <translation>暂离（F12）</translation>
-        </message>
-        <message>
-            <location line="+19" />
-            <source>The teller's request changed: look at it again.</source>
-            <translation>柜员的申请已变更：请重新查看。</translation>
-        </message>
-        <message>
-            <location line="+51" />
-            <source>   URGENT</source>
-            <translation>   加急</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>%1 · %2 · teller %3 · request %4</source>
-            <translation>%1 · %2 · 柜员 %3 · 申请 %4</translation>
-        </message>
-        <message>
-            <location line="+7" />
-            <source> · re-dispatched (attempt %1)</source>
-            <translation> · 重新派发（第 %1 次）</translation>
-        </message>
-        <message>
-            <location line="+21" />
-            <source>Account</source>
-            <translation>账号</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Account name</source>
-            <translation>户名</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>ID number</source>
-            <translation>证件号码</translation>
-        </message>
-        <message>
-            <location line="+6" />
-            <source>Teller's note</source>
-            <translation>柜员备注</translation>
-        </message>
-        <message>
-            <location line="+31" />
-            <source>双人授权 · Two approvals needed: you are the first; another authorizer approves after you.</source>
-            <translation>双人授权 · 需两人授权通过：您是第一授权人，之后由另一名授权员授权。</translation>
-        </message>
-        <message>
-            <location line="+7" />
-            <source>双人授权 · Second approval: %1 approved at %2. A reject or a return by you ends it.</source>
-            <translation>双人授权 · 第二授权：%1 已于 %2 授权通过。您拒绝或退回修改即终止本笔授权。</translation>
-        </message>
-        <message>
-            <location line="+13" />
-            <source>⚠ The machine check found a disagreement: approval is blocked.</source>
-            <translation>⚠ 系统核对发现不一致，不能直接授权通过。</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</source>
-            <translation>影像内容以柜面系统报送为准。  拒绝授权 %1 · 退回 %2 · 确需通过：%3，填写理由并再次输入密码</translation>
-        </message>
-        <message>
-            <location line="+172" />
-            <source>of the amount in figures (whole yuan)</source>
-            <translation>小写金额（元的整数部分）</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>of the payee's account number</source>
-            <translation>收款人账号</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>of the account number</source>
-            <translation>账号</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>Re-key from the voucher: type the last 4 digits %1 as written on it.   [Enter]   Back: [Esc]</source>
-            <translation>按凭证复核录入：请照凭证填写%1的末 4 位。   [Enter]   返回：[Esc]</translation>
-        </message>
-        <message>
-            <location line="+18" />
-            <source>That is not what the voucher says (%1 wrong). Look at it again.</source>
-            <translation>与凭证不符（已错 %1 次）。请再核对凭证。</translation>
-        </message>
-        <message>
-            <location line="+20" />
-            <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
-            <translation>存在不一致时强制授权通过：将签名、记录，并一律由中心负责人复核</translation>
-        </message>
-        <message>
-            <location line="-92" />
-            <source>Taken back: %1</source>
-            <translation>已收回：%1</translation>
-        </message>
-        <message>
-            <location line="+10" />
-            <source>Local authorization at: %1</source>
-            <translation>转本地授权网点：%1</translation>
-        </message>
-        <message>
-            <location line="+104" />
-            <source>Write why, in at least %1 characters.</source>
-            <translation>请填写理由，至少 %1 个字。</translation>
-        </message>
-        <message>
-            <location line="+22" />
-            <source>Reject: choose a reason</source>
-            <translation>拒绝授权：请选择原因</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>Return for correction: choose a reason</source>
-            <translation>退回修改：请选择原因</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>(the failing checklist rows call for a reject)</source>
-            <translation>（不符的审核要点应拒绝授权）</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>(the failing checklist rows call for a return)</source>
-            <translation>（不符的审核要点应退回修改）</translation>
-        </message>
-        <message>
-            <location line="+59" />
-            <source>“Other” needs a message to the teller.</source>
-            <translation>选择“其他”须填写给柜员的留言。</translation>
-        </message>
-        <message>
-            <location line="+45" />
-            <source>approve</source>
-            <translation>授权通过</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>reject</source>
-            <translation>拒绝授权</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>return</source>
-            <translation>退回</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Override: enter your PIN to approve this item.   [Enter]   Back: [Esc]</source>
-            <translation>强制授权：请输入密码以通过此笔业务。   [Enter]   返回：[Esc]</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Top authority level: enter your PIN to %1 this item.   [Enter]   Back: [Esc]</source>
-            <translation>最高授权级别：请输入密码以%1此笔业务。   [Enter]   返回：[Esc]</translation>
-        </message>
-        <message>
-            <location line="+15" />
-            <source>Checking…</source>
-            <translation>正在验证…</translation>
-        </message>
-        <message>
-            <location line="+67" />
-            <source>Locked after a while without input.</source>
-            <translation>长时间无操作，已自动锁屏。</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>You locked the screen.</source>
-            <translation>您已锁屏。</translation>
-        </message>
-        <message numerus="yes">
-            <location line="+38" />
-            <source>Outcome unknown for %n decision(s) made before the restart (%1): checking with the broker…</source>
-            <translation>
-                <numerusform>重启前作出的 %n 笔决定结果未知（%1）：正在向远程授权平台核实…</numerusform>
-            </translation>
-        </message>
-        <message>
-            <location line="+12" />
-            <source>Decisions from before the restart were not applied — %1</source>
-            <translation>重启前的决定未生效 — %1</translation>
-        </message>
-        <message>
-            <location line="+7" />
-            <source>Decisions from before the restart were delivered: %1</source>
-            <translation>重启前的决定已送达：%1</translation>
-        </message>
-        <message>
-            <location line="+16" />
-            <source>✓ %1 delivered %2</source>
-            <translation>✓ %1 已于 %2 送达</translation>
-        </message>
-        <message>
-            <location line="+49" />
-            <source>Sign out? Press Ctrl+Shift+Q again to sign out; the items you hold go back to the queue.</source>
-            <translation>确认签退？再按一次 Ctrl+Shift+Q 即签退，您手中的业务将退回队列。</translation>
-        </message>
-        <message>
-            <location line="+12" />
-            <source>Lost the connection to the branch broker; reconnecting… The item in hand stays on screen.</source>
-            <translation>与远程授权平台的连接已断开，正在重连… 当前业务保留在屏幕上。</translation>
         </message>
         <message>
             <location line="+10" />
@@ -1024,17 +1053,17 @@ Press F12 when you are back.</source>
             <translation>本人笔均用时：%1</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location line="+5" />
             <source>Center: not set up (no receipt key)</source>
             <translation>中心：未配置（无回执密钥）</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+2" />
             <source>Center refused our records (%1): call IT</source>
             <translation>中心拒收本机记录（%1）：请联系科技人员</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+2" />
             <source>Center: up to date</source>
             <translation>中心：已同步</translation>
         </message>
@@ -1044,71 +1073,30 @@ Press F12 when you are back.</source>
             <translation>自 %2 起有 %1 条事件未上送中心</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+5" />
             <source> (center not reachable)</source>
             <translation>（无法连接中心）</translation>
         </message>
         <message>
-            <location line="+40" />
-            <source>Teller waiting %1</source>
-            <translation>柜员已等待 %1</translation>
-        </message>
-    </context>
-    <context>
-        <name>PinPrompt</name>
-        <message>
-            <location filename="../../ui/lock.py" line="-63" />
-            <source>PIN</source>
-            <translation>密码</translation>
-        </message>
-    </context>
-    <context>
-        <name>SignInDialog</name>
-        <message>
-            <location filename="../../ui/signin.py" line="+70" />
-            <source>AuthDesk — Sign in</source>
-            <translation>AuthDesk — 登录</translation>
+            <location line="+9" />
+            <source>Taken back: %1</source>
+            <translation>已收回：%1</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>Remote authorization workstation</source>
-            <translation>远程授权工作站</translation>
+            <location line="+8" />
+            <source>Local authorization at: %1</source>
+            <translation>转本地授权网点：%1</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>Authorizer ID</source>
-            <translation>授权员工号</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>PIN</source>
-            <translation>密码</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Sign in   [Enter]</source>
-            <translation>登录   [Enter]</translation>
-        </message>
-        <message>
-            <location line="+21" />
-            <source>Demo: sign in as %1 (%2) with PIN %3.</source>
-            <translation>演示：请以 %1（%2）登录，密码 %3。</translation>
-        </message>
-        <message>
-            <location line="+20" />
-            <source>Enter your authorizer ID and PIN.</source>
-            <translation>请输入授权员工号和密码。</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Checking…</source>
-            <translation>正在验证…</translation>
+            <location line="+9" />
+            <source>✓ %1 delivered %2</source>
+            <translation>✓ %1 已于 %2 送达</translation>
         </message>
     </context>
     <context>
         <name>VideoPane</name>
         <message>
-            <location filename="../../ui/evidence/video_pane.py" line="+163" />
+            <location filename="../../ui/evidence/video_pane.py" line="+169" />
             <source>No item on screen</source>
             <translation>当前无业务</translation>
         </message>
@@ -1120,7 +1108,7 @@ Press F12 when you are back.</source>
         <message>
             <location line="+4" />
             <source>LIVE  %1  ·  %2 fps  ·  %3 ms old</source>
-            <translation>实时  %1  ·  %2 fps  ·  延迟 %3 ms</translation>
+            <translation>实时  %1  ·  %2 帧/秒  ·  延迟 %3 毫秒</translation>
         </message>
         <message>
             <location line="+8" />
@@ -1154,7 +1142,7 @@ Press F12 when you are back.</source>
     <context>
         <name>actions</name>
         <message>
-            <location filename="../../ui/actions.py" line="+78" />
+            <location filename="../../ui/actions.py" line="+79" />
             <source>Approve</source>
             <translation>授权通过</translation>
         </message>
@@ -1388,11 +1376,16 @@ Press F12 when you are back.</source>
             <source>Session</source>
             <translation>会话</translation>
         </message>
+        <message>
+            <location line="+29" />
+            <source>Space</source>
+            <translation>空格</translation>
+        </message>
     </context>
     <context>
         <name>texts</name>
         <message>
-            <location filename="../../ui/texts.py" line="+17" />
+            <location filename="../../ui/texts.py" line="+18" />
             <source>Large cash withdrawal</source>
             <translation>大额取现</translation>
         </message>
@@ -1499,18 +1492,16 @@ Press F12 when you are back.</source>
         </message>
         <message>
             <location line="+10" />
-            <location line="+14" />
             <source>Payee</source>
             <translation>收款人</translation>
         </message>
         <message>
-            <location line="-13" />
-            <location line="+14" />
+            <location line="+1" />
             <source>Payee account</source>
             <translation>收款账号</translation>
         </message>
         <message>
-            <location line="-13" />
+            <location line="+1" />
             <source>Purpose</source>
             <translation>用途</translation>
         </message>
@@ -1540,7 +1531,7 @@ Press F12 when you are back.</source>
             <translation>账号</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+1" />
             <source>Account name</source>
             <translation>户名</translation>
         </message>
@@ -1895,7 +1886,39 @@ Press F12 when you are back.</source>
             <translation>姓名</translation>
         </message>
         <message>
-            <location line="-262" />
+            <location line="+75" />
+            <source>You are away: no items are sent to you.
+Press F12 when you are back.</source>
+            <translation>您已暂离：不会向您分配业务。
+返回后请按 F12。</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Connecting to the branch broker…</source>
+            <translation>正在连接远程授权平台…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Waiting for the next item…</source>
+            <translation>等待下一笔业务…</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Sign out? Press Ctrl+Shift+Q again to sign out; the items you hold go back to the queue.</source>
+            <translation>确认签退？再按一次 Ctrl+Shift+Q 即签退，您手中的业务将退回队列。</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Locked after a while without input.</source>
+            <translation>长时间无操作，已自动锁屏。</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>You locked the screen.</source>
+            <translation>您已锁屏。</translation>
+        </message>
+        <message>
+            <location line="-355" />
             <location line="+263" />
             <source>ID number</source>
             <translation>证件号码</translation>

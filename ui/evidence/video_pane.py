@@ -14,6 +14,9 @@ from clientsvc.video.subscriber import VideoFrame
 from ui.evidence.library import ShownImage
 from ui.evidence.viewer import watermark_tile
 
+STATUS_BAND = QColor(0, 0, 0, 150)  # under the status words, over the picture
+FILL = QColor("#1b1f24")  # where there is no picture
+
 
 class VideoBridge(QObject):
     """Implements ``VideoEvents``. The subscriber thread leaves the newest frame in one slot
@@ -136,7 +139,7 @@ class VideoPane(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#1b1f24"))
+        painter.fillRect(self.rect(), FILL)
         shown = self._shown
         if shown is not None and self.state == "live":  # never a frozen picture
             size = shown.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
@@ -154,11 +157,14 @@ class VideoPane(QWidget):
             self.sig_frame_painted.emit(self.frame.header)
         self._paint_status(painter)
 
-    def _paint_status(self, painter: QPainter) -> None:
-        font = QFont(painter.font())
+    def status_font(self) -> QFont:
+        font = QFont(self.font())
         font.setPointSizeF(10.5)
         font.setBold(True)
-        painter.setFont(font)
+        return font
+
+    def status_lines(self) -> tuple[list[str], QColor]:
+        """The words painted over the bottom of the picture, and their colour."""
         if self.camera_id is None and not self.has_item:
             lines = [self.tr("No item on screen")]
             colour = QColor("#c9d1db")
@@ -191,9 +197,14 @@ class VideoPane(QWidget):
             colour = QColor("#c9d1db")
         if self.dropped:
             lines.append(self.tr("%1 unreadable frames dropped").replace("%1", str(self.dropped)))
+        return lines, colour
+
+    def _paint_status(self, painter: QPainter) -> None:
+        painter.setFont(self.status_font())
+        lines, colour = self.status_lines()
         # at the bottom: the camera's own clock, burnt in at the top, stays visible
         top = self.height() - 22 * len(lines) - 6
-        painter.fillRect(QRectF(0, top, self.width(), self.height() - top), QColor(0, 0, 0, 150))
+        painter.fillRect(QRectF(0, top, self.width(), self.height() - top), STATUS_BAND)
         painter.setPen(colour)
         for i, line in enumerate(lines):
             painter.drawText(QPointF(8, top + 20 + 22 * i), line)

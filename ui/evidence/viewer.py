@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QPolygonF,
     QResizeEvent,
     QTransform,
     QWheelEvent,
@@ -33,6 +34,10 @@ STEP = 1.25
 LENS_RADIUS = 120
 LENS_POWER = 3.0
 BACKGROUND = QColor("#2b3038")
+KEY_MARGIN = 6  # screen pixels kept clear around a key field's box
+# The watermark's two passes, light and dark (so it shows on dark and light paper): faint
+# enough to read the paper through, plain enough to be seen on a photograph of the screen
+WATERMARK_INKS = (QColor(255, 255, 255, 56), QColor(0, 0, 0, 46))
 
 
 class ImageViewer(QWidget):
@@ -56,6 +61,8 @@ class ImageViewer(QWidget):
         self.sha256: str | None = None
         self.placeholder = ""
         self.watermark = ""
+        # the key fields' boxes (1/10000 of the image's sides): the watermark keeps off them
+        self.key_regions: tuple[tuple[int, int, int, int], ...] = ()
         self.active = False
         self.fit_mode = True
         self.scale = 1.0
@@ -241,23 +248,31 @@ class ImageViewer(QWidget):
         self._changed()
 
     def describe(self) -> str:
-        """The view in a few words, for the caption: zoom, orientation, adjustments."""
+        """The view in a few words, for the caption: zoom, orientation, adjustments (words,
+        not symbols: a symbol the font lacks is a box). Sharpening and the magnifier are
+        shown as drawn icons beside it (``indicators``)."""
         fit = self.tr(" (fit)") if self.fit_mode else ""
         parts = [f"{self.scale * 100:.0f}%{fit}"]
         if self.rotation:
-            parts.append(f"↻{self.rotation}°")
-        if self.flip_h or self.flip_v:
-            parts.append("⇋" if self.flip_h else "⇅")
+            parts.append(self.tr("rotated %1°").replace("%1", str(self.rotation)))
+        if self.flip_h:
+            parts.append(self.tr("mirrored left–right"))
+        if self.flip_v:
+            parts.append(self.tr("mirrored top–bottom"))
         a = self.adjustment
         if a.brightness:
-            parts.append(f"☀{a.brightness:+d}")
+            parts.append(self.tr("brightness %1").replace("%1", f"{a.brightness:+d}"))
         if a.contrast:
-            parts.append(f"◐{a.contrast:+d}")
-        if a.sharpen:
-            parts.append("▲sharp")
-        if self.magnifier:
-            parts.append("🔍")
+            parts.append(self.tr("contrast %1").replace("%1", f"{a.contrast:+d}"))
         return "  ".join(parts)
+
+    def indicators(self) -> list[str]:
+        """The states shown as icons beside the caption: ``sharpen``, ``magnifier``."""
+        return [
+            name
+            for name, on in (("sharpen", self.adjustment.sharpen), ("magnifier", self.magnifier))
+            if on
+        ]
 
     # --- events ------------------------------------------------------------------------------
 
@@ -336,7 +351,7 @@ class ImageViewer(QWidget):
             painter.drawImage(visible, level.image, source)
             painter.resetTransform()
             area = transform.mapRect(visible)
-            self._paint_watermark(painter, area)
+            self._paint_watermark(painter, area, self.watermark_clip(image, area))
             if self.magnifier:
                 self._paint_lens(painter, image)
         self._paint_frame(painter)
@@ -347,10 +362,29 @@ class ImageViewer(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
 
-    def _paint_watermark(self, painter: QPainter, area: QRectF) -> None:
-        """The authorizer's id and the time across the image: on screen only, never stored."""
+    def watermark_clip(self, image: EvidenceImage, area: QRectF) -> QPainterPath:
+        """Where the watermark goes (widget pixels): the image on screen less the key fields'
+        boxes, each with a margin, so that no digit of an amount or an account is crossed."""
+        clip = QPainterPath()
+        clip.addRect(area)
+        if not self.key_regions:
+            return clip
+        transform = self.transform()
+        keys = QPainterPath()
+        keys.setFillRule(Qt.FillRule.WindingFill)
+        for region in self.key_regions:
+            box = transform.map(QPolygonF(image.region_rect(region))).boundingRect()
+            keys.addRect(box.adjusted(-KEY_MARGIN, -KEY_MARGIN, KEY_MARGIN, KEY_MARGIN))
+        return clip.subtracted(keys)
+
+    def _paint_watermark(self, painter: QPainter, area: QRectF, clip: QPainterPath) -> None:
+        """The authorizer's id and the time across the image: on screen only, never stored;
+        never over the key fields."""
         if self.watermark:
+            painter.save()
+            painter.setClipPath(clip)
             painter.fillRect(area, QBrush(watermark_tile(self.watermark)))
+            painter.restore()
 
     def _paint_lens(self, painter: QPainter, image: EvidenceImage) -> None:
         at = self._lens or QPointF(self.width() / 2, self.height() / 2)
@@ -409,8 +443,8 @@ def watermark_tile(text: str) -> QPixmap:
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     painter.setFont(font)
     starts = (
-        (QPointF(10, run_y + 30), QColor(255, 255, 255, 80)),
-        (QPointF(run_x + 30, 2 * run_y + 70), QColor(0, 0, 0, 70)),
+        (QPointF(10, run_y + 30), WATERMARK_INKS[0]),
+        (QPointF(run_x + 30, 2 * run_y + 70), WATERMARK_INKS[1]),
     )
     for start, colour in starts:
         painter.save()

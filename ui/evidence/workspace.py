@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import date
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
@@ -24,12 +25,14 @@ from PySide6.QtWidgets import (
 from clientsvc.checklist import ChecklistRow
 from clientsvc.imaging import Adjustment
 from clientsvc.protocol.messages import EvidenceRef
+from clientsvc.workstation.desk import element_rows
 from clientsvc.workstation.engine import ReceivedItem
-from ui import texts
+from ui import icons, texts, theme
 from ui.evidence.library import EvidenceLibrary
 from ui.evidence.video_pane import VideoBridge, VideoPane
 from ui.evidence.viewer import STEP, ImageViewer
 from ui.help_overlay import HelpOverlay
+from ui.icons import IconLabel
 
 THUMB = QSize(140, 90)
 
@@ -42,6 +45,9 @@ class Shown:
     label: str
     kind: str
     regions: dict[str, list[int]]
+    # the boxes of the key fields on it (amounts, accounts, names, the ID number, dates: the
+    # places the element panel points at), which the watermark keeps off
+    key_regions: tuple[tuple[int, int, int, int], ...] = ()
 
 
 class EvidenceWorkspace(QWidget):
@@ -82,7 +88,24 @@ class EvidenceWorkspace(QWidget):
         self.caption = QLabel(objectName="EvidenceCaption")
         # the caption's text changes with every zoom step: it must never resize the panes
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        outer.addWidget(self.caption)
+        caption_row = QHBoxLayout()
+        caption_row.addWidget(self.caption, 1)
+        # sharpening and the magnifier, when on: a drawn icon and a word each
+        self.indicators: dict[str, QWidget] = {}
+        for name, words in (
+            ("sharpen", self.tr("Sharpened")),
+            ("magnifier", self.tr("Magnifier")),
+        ):
+            badge = QWidget(objectName="Indicator")
+            row = QHBoxLayout(badge)
+            row.setContentsMargins(8, 0, 0, 0)
+            row.setSpacing(4)
+            row.addWidget(IconLabel(name, objectName="EvidenceCaption"))
+            row.addWidget(QLabel(words, objectName="EvidenceCaption"))
+            badge.hide()
+            caption_row.addWidget(badge)
+            self.indicators[name] = badge
+        outer.addLayout(caption_row)
         body = QSplitter(Qt.Orientation.Horizontal)
         self.panes = QSplitter(Qt.Orientation.Horizontal)
         for i, viewer in enumerate(self.viewers):
@@ -90,6 +113,8 @@ class EvidenceWorkspace(QWidget):
             viewer.sig_view_changed.connect(self._update_caption)
             viewer.sig_viewed.connect(self._on_viewer_viewed)
             self.panes.addWidget(viewer)
+            self.panes.setStretchFactor(i, 1)  # compared side by side: two equal halves
+        self.panes.setChildrenCollapsible(False)
         self.viewers[1].hide()
         body.addWidget(self.panes)
         side = QFrame(objectName="VideoColumn")
@@ -149,8 +174,19 @@ class EvidenceWorkspace(QWidget):
         self._failed = {}
         self._entries = []
         if item is not None:
+            keys = {(row.kind, row.region) for row in element_rows(item.request, date.today())}
             self._entries = [
-                Shown(ref.sha256, ref.label or ref.kind, ref.kind, dict(ref.regions))
+                Shown(
+                    ref.sha256,
+                    ref.label or ref.kind,
+                    ref.kind,
+                    dict(ref.regions),
+                    tuple(
+                        (x, y, w, h)
+                        for name, (x, y, w, h) in ref.regions.items()
+                        if (ref.kind, name) in keys
+                    ),
+                )
                 for ref in item.request.evidence
             ]
         self._current = [0, self._second_default()]
@@ -206,7 +242,7 @@ class EvidenceWorkspace(QWidget):
             item.setIcon(QIcon(QPixmap.fromImage(icon)))
             item.setText(entry.label)
         elif self.problem(entry.sha256):
-            item.setIcon(QIcon())
+            item.setIcon(icons.icon("warning", theme.colour("error"), (THUMB.height(),)))
             item.setText("⚠ " + entry.label)
         else:
             item.setText(entry.label + " …")
@@ -220,6 +256,7 @@ class EvidenceWorkspace(QWidget):
                 continue
             index = min(self._current[pane], len(self._entries) - 1)
             sha = self._entries[index].sha256
+            viewer.key_regions = self._entries[index].key_regions
             problem = self.problem(sha)
             placeholder = texts.image_problem(problem) if problem else self.tr("Loading…")
             viewer.show_image(sha, placeholder)
@@ -244,6 +281,7 @@ class EvidenceWorkspace(QWidget):
         image = None if card is None else self.library.get(card.sha256)
         ready = image is not None and image.ready and not self.problem(card.sha256)  # type: ignore[union-attr]
         self.face.watermark = self._watermark
+        self.face.key_regions = () if card is None else card.key_regions
         self.face.setVisible(card is not None)
         self.face_title.setVisible(card is not None)
         if card is None:
@@ -315,10 +353,17 @@ class EvidenceWorkspace(QWidget):
     def reset_view(self) -> None:
         self.active_viewer().reset()
 
+    def _equal_panes(self) -> None:
+        """The two panes of a comparison, the same width (the splitter scales the halves)."""
+        half = max(1, self.panes.width() // 2)
+        self.panes.setSizes([half, half])
+
     def toggle_compare(self) -> None:
         second = self.viewers[1]
         second.setVisible(not second.isVisible())
-        if not second.isVisible():
+        if second.isVisible():
+            self._equal_panes()
+        else:
             self._active = 0
         self._show_entries()
         self.sig_state_changed.emit()
@@ -368,6 +413,7 @@ class EvidenceWorkspace(QWidget):
         self._rebuild_thumbs()
         self._current = [len(self._entries) - 1, self._second_default()]
         self.viewers[1].show()
+        self._equal_panes()
         self._active = 0
         self._show_entries()
         id_card = self._entries[self._current[1]]
@@ -402,10 +448,13 @@ class EvidenceWorkspace(QWidget):
         self.video.update()
 
     def _update_caption(self) -> None:
+        viewer = self.active_viewer()
+        on = viewer.indicators() if self._entries else []
+        for name, badge in self.indicators.items():
+            badge.setVisible(name in on)
         if not self._entries:
             self.caption.setText("")
             return
-        viewer = self.active_viewer()
         index = min(self._current[self._active], len(self._entries) - 1)
         entry = self._entries[index]
         pane = ""

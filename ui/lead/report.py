@@ -117,9 +117,9 @@ def write_pdf(
         line(f"生成 Generated {dt.datetime.now():%Y-%m-%d %H:%M}")
         line(f"业务量 Volume {stats['volume']} · 已处理 decided {stats['decided']}")
         line(
-            f"笔均授权时间 {_n(stats['avg_total_s'])} s = 排队 queue {_n(stats['avg_queue_s'])} + "
+            f"笔均授权时间 {_n(stats['avg_total_s'])} 秒 = 排队 queue {_n(stats['avg_queue_s'])} + "
             f"调阅 viewing {_n(stats['avg_viewing_s'])} + 决定 deciding "
-            f"{_n(stats['avg_deciding_s'])}; 柜员返工 teller rework {_n(stats['avg_rework_s'])} s"
+            f"{_n(stats['avg_deciding_s'])}; 柜员返工 teller rework {_n(stats['avg_rework_s'])} 秒"
         )
         shares = [
             rates[k] * 100 for k in ("approved", "rejected", "returned", "timed_out", "cancelled")
@@ -143,10 +143,10 @@ def write_pdf(
                 y += height + 15
         line("按授权员 By authorizer", title, 1.8)
         for who, v in stats["by_authorizer"].items():
-            line(f"{who or '—'}: {v['volume']} 笔, 笔均 {_n(v['avg_total_s'])} s")
+            line(f"{who or '—'}: {v['volume']} 笔, 笔均 {_n(v['avg_total_s'])} 秒")
         line("按网点 By outlet", title, 1.8)
         for outlet, v in stats["by_outlet"].items():
-            line(f"{outlet}: {v['volume']} 笔, 笔均 {_n(v['avg_total_s'])} s")
+            line(f"{outlet}: {v['volume']} 笔, 笔均 {_n(v['avg_total_s'])} 秒")
         if sample is not None:
             line("抽查复审 Sample re-review", title, 1.8)
             line(
