@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +26,7 @@ import zmq
 from sortedcontainers import SortedKeyList
 
 from clientsvc.broker.journal import Journal
+from clientsvc.broker.resubmission import Hold, Returner, hold_for, offer, refusal
 from clientsvc.catalogue import check_reason
 from clientsvc.crosscheck import check_override
 from clientsvc.curve import Transport, start_authenticator
@@ -46,6 +47,7 @@ from clientsvc.protocol.messages import (
     EvidenceGet,
     Item,
     LocalAuthorization,
+    Original,
     Outcome,
     Presence,
     PresenceAck,
@@ -129,6 +131,10 @@ class BrokerConfig:
     retain_final_ms: int = 7 * 24 * 3600_000
     policy: AuthorityPolicy = field(default_factory=AuthorityPolicy)
     dual: DualPolicy = field(default_factory=DualPolicy)
+    # a resubmission is offered first to the authorizer who returned its original, when they
+    # are signed in and available, for this long after it is accepted; then to anyone
+    # (0: to anyone at once, as any request)
+    resubmit_hold_ms: int = 60_000
     # CURVE and ZAP on the socket, or plain (an explicit choice: one machine, tests)
     transport: Transport = field(default_factory=Transport.plain)
 
@@ -163,6 +169,11 @@ class Entry:
     detail: str = ""
     waiters: list[Waiter] = field(default_factory=list)
     verdicts: Verdicts = field(default_factory=Verdicts)  # dual authorization
+    # a resubmission: the returned request of the same teller it corrects, and while it lasts
+    # the hold for the authorizer who returned that one (§7.15)
+    original: Entry | None = field(default=None, repr=False)
+    hold: Hold | None = None
+    successors: list[Entry] = field(default_factory=list, repr=False)  # its corrections
     # the waiting line this entry is in while it is open and pending (see ``OpenRequests``)
     queue: SortedKeyList | None = field(default=None, repr=False)
 
@@ -320,6 +331,7 @@ class Broker:
                 deadline_at=at_ms if body.get("local") else at_ms + msg.wait_s * 1000,
                 verdicts=Verdicts(needed=self.config.dual.approvals_needed(msg)),
             )
+            self._link(self.entries[request_id])
             return
         entry = self.entries.get(request_id)
         if entry is None:
@@ -628,6 +640,7 @@ class Broker:
                 )
             self._reply(identity, request, [self._submit_ack(existing)])
             return
+        self._check_supersedes(msg)
         blobs = request.body[1:]
         if len(blobs) > len(msg.evidence):
             raise ProtocolError(ErrorCode.EVIDENCE_MISMATCH, "more images than evidence entries")
@@ -660,6 +673,7 @@ class Broker:
         )
         self.entries[msg.request_id] = entry
         self.active[msg.request_id] = entry
+        self._link(entry)  # before dispatch: a correction goes to its returner first
         # The item goes to a free authorizer first; the request is committed while it travels,
         # and the teller is acked only after the commit. If the broker dies in between, the
         # teller (never acked) resubmits the same id and the first lease's decision is refused.
@@ -694,6 +708,47 @@ class Broker:
                 raise ProtocolError(err.code, f"image {sha[:12]}: {err.detail}") from None
             infos.append(info)
         check_item(infos)
+
+    def _check_supersedes(self, msg: AuthRequest) -> None:
+        """§7.15: a request may supersede only a returned request of the same teller at the
+        same outlet, and one not corrected already (``resubmission.refusal``)."""
+        if msg.supersedes is None:
+            return
+        original = self.entries.get(msg.supersedes)
+        problem = refusal(
+            msg,
+            original.request if original else None,
+            original.state if original else None,
+            [(s.request.request_id, s.state) for s in original.successors] if original else (),
+        )
+        if problem is not None:
+            raise ProtocolError(ErrorCode.SUPERSEDES, problem)
+
+    def _link(self, entry: Entry) -> None:
+        """Tie a resubmission to the returned request it corrects, and hold it for the
+        authorizer who returned that one. At submit the rules were checked first; a restored
+        record, or a local authorization's, is linked when the original is still this
+        teller's returned request (never refused: it is a record of what happened)."""
+        name = entry.request.supersedes
+        original = self.entries.get(name) if name is not None else None
+        if (
+            original is None
+            or original.decision is None
+            or refusal(entry.request, original.request, original.state) is not None
+        ):
+            return
+        entry.original = original
+        original.successors.append(entry)
+        entry.hold = hold_for(
+            original.decision.authorizer_id, entry.enqueued_at, self.config.resubmit_hold_ms
+        )
+
+    @staticmethod
+    def _unlink(entry: Entry) -> None:
+        if entry.original is not None and entry in entry.original.successors:
+            entry.original.successors.remove(entry)
+        entry.original, entry.hold = None, None
+        entry.successors = []
 
     @staticmethod
     def _sha(blob: bytes) -> str:
@@ -789,6 +844,7 @@ class Broker:
             except sqlite3.Error as exc:
                 raise ProtocolError(ErrorCode.STORAGE, "the broker could not record it") from exc
             self.entries[msg.request_id] = self.active[msg.request_id] = entry
+            self._link(entry)
         if entry.request.teller_id != msg.teller_id:
             raise ProtocolError(ErrorCode.FORBIDDEN, "not this teller's request")
         if entry.state != "fallback_local":
@@ -1131,6 +1187,11 @@ class Broker:
                 and w.profile.authorizer_id not in approvers
             )
 
+        if entry.hold is not None:  # a correction: its returner first, for a while (§7.15)
+            state, returner = self._returner(entry.hold, room, fits)
+            choice = offer(entry.hold, now_ms(), state)
+            if choice != "anyone":
+                return returner if choice == "returner" else None
         for _ in range(min(len(room), PICK_DRAWS)):  # rejection sampling: uniform when found
             w = self._rng.choice(room)
             if not w.leases and fits(w):
@@ -1140,6 +1201,31 @@ class Broker:
             return self._rng.choice(idle)
         spare = [w for w in room if 0 < len(w.leases) <= w.prefetch and fits(w)]
         return self._rng.choice(spare) if spare else None
+
+    def _returner(
+        self, hold: Hold, free: list[Worker], fits: Callable[[Worker], bool]
+    ) -> tuple[Returner, Worker | None]:
+        """Where the authorizer who returned a correction's original is now, for ``offer``:
+        ``free`` if among ``free``, ``busy`` if signed in, available and eligible (``fits``)
+        but not, ``absent`` otherwise; with their connection when free."""
+        worker = next(
+            (
+                w
+                for w in self.workers.values()
+                if w.profile is not None and w.profile.authorizer_id == hold.returner
+            ),
+            None,
+        )
+        if (
+            worker is None
+            or worker.profile is None
+            or worker.profile.revoked
+            or not worker.ready
+            or worker.presence != "available"
+            or not fits(worker)
+        ):
+            return "absent", None
+        return ("free", worker) if worker in free else ("busy", None)
 
     def _reassign_held(self, ready: list[Worker]) -> bool:
         """An idle authorizer takes over an item another one only holds as their next: the
@@ -1156,16 +1242,24 @@ class Broker:
         )
         lost = False
         for entry, lease in held:
-            idle = [
-                w
-                for w in ready
-                if not w.leases
-                and w.profile
-                and eligible(w.profile, entry.request, self.config.policy)
-                and w.profile.authorizer_id not in entry.verdicts.approvers()
-            ]
+
+            def fits(w: Worker, entry: Entry = entry) -> bool:
+                return bool(
+                    w.profile
+                    and eligible(w.profile, entry.request, self.config.policy)
+                    and w.profile.authorizer_id not in entry.verdicts.approvers()
+                )
+
+            idle = [w for w in ready if not w.leases and fits(w)]
             if not idle:
                 continue
+            if entry.hold is not None:  # a correction held by (or for) its returner stays
+                state, returner = self._returner(entry.hold, idle, fits)
+                choice = offer(entry.hold, now_ms(), state)
+                if choice == "wait":
+                    continue
+                if choice == "returner" and returner is not None:
+                    idle = [returner]
             self._take_back(lease, "reassigned")
             chosen = self._rng.choice(idle)
             if not self._lease(entry, chosen):
@@ -1223,12 +1317,22 @@ class Broker:
             approvals_needed=entry.verdicts.needed,
             prior_approvals=list(entry.verdicts.approvals),
             reauth_required=self.config.policy.needs_reauth(entry.request),
+            original=self._original(entry),
         )
+
+    @staticmethod
+    def _original(entry: Entry) -> Original | None:
+        """What a correction's item carries of the returned request it corrects (§4.8)."""
+        original = entry.original
+        if original is None or original.decision is None:
+            return None
+        return Original(request=original.raw, decision=original.decision)
 
     def _abandon(self, entry: Entry) -> None:
         """Forget a request that could not be recorded; take it back from its authorizer."""
         self.entries.pop(entry.request.request_id, None)
         self.active.pop(entry.request.request_id, None)
+        self._unlink(entry)
         lease, entry.lease = entry.lease, None
         worker = self.workers.get(lease.worker) if lease else None
         if lease is not None and worker is not None and lease in worker.leases:
@@ -1295,7 +1399,9 @@ class Broker:
             for rid, e in self.entries.items()
             if e.state in FINAL_STATES and e.deadline_at < horizon and not e.waiters
         ]:
-            del self.entries[request_id]
+            forgotten = self.entries.pop(request_id)
+            # no chain of corrections keeps forgotten requests in memory
+            forgotten.original, forgotten.successors = None, []
 
     def _on_timers(self, at: int) -> None:
         if at >= self._next_prune:
@@ -1308,7 +1414,10 @@ class Broker:
             elif worker.ready and worker.next_heartbeat <= at:
                 self._to_worker(worker, mdp.WorkerCommand.HEARTBEAT)
                 worker.next_heartbeat = at + self.config.heartbeat_ms
+        hold_over = False
         for entry in list(self.active.values()):
+            if entry.hold is not None and entry.hold.until <= at:
+                entry.hold, hold_over = None, True  # a correction anyone may take from now on
             if entry.deadline_at <= at:
                 self._finish(entry, "timed_out", "the teller's wait ran out", "timed_out")
             elif entry.lease is not None and entry.lease.expires_at <= at:
@@ -1322,6 +1431,8 @@ class Broker:
                     frame = self._outcome(entry)
                     for waiter in due:
                         self._reply(waiter.identity, waiter.request, [frame])
+        if hold_over:
+            self._dispatch()
 
     def _finish_lease_expired(self, entry: Entry, lease: Lease) -> None:
         worker = self.workers.get(lease.worker)

@@ -22,6 +22,8 @@ class ErrorCode(StrEnum):
     EVIDENCE_MISSING = "E_EVIDENCE_MISSING"
     FORBIDDEN = "E_FORBIDDEN"
     INVALID_STATE = "E_INVALID_STATE"
+    # ``supersedes`` names no returned request of this teller, or one corrected already
+    SUPERSEDES = "E_SUPERSEDES"
     # decisions and signatures
     BAD_SIGNATURE = "E_BAD_SIGNATURE"
     UNKNOWN_KEY = "E_UNKNOWN_KEY"

@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    model_validator,
 )
 
 from clientsvc.protocol.canonical import canonical_bytes, canonical_digest
@@ -24,6 +25,9 @@ from clientsvc.protocol.errors import ErrorCode, ProtocolError
 
 PROTOCOL_VERSION = 1
 MAX_JSON_BYTES = 64 * 1024
+# an item (broker → worker) carries a request and, for a resubmission, the request it corrects
+# with the decision that returned it: two requests of up to MAX_JSON_BYTES each, and room to spare
+MAX_ITEM_BYTES = 3 * MAX_JSON_BYTES
 MAX_IMAGE_BYTES = 16 * 1024 * 1024
 MAX_EVIDENCE_PER_REQUEST = 16
 MAX_WAIT_MS = 30_000
@@ -294,6 +298,27 @@ class PresenceAck(Message):
     server_time: Millis
 
 
+class Original(BaseModel):
+    """What a resubmission corrects (``Item.original``): the request its ``supersedes`` names,
+    exactly as its teller sent it, and the signed decision that returned it."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    request: dict[str, Any]  # the superseded AuthRequest exactly as the teller sent it
+    decision: Decision  # the return, as its authorizer signed it
+
+    @model_validator(mode="after")
+    def _a_return_of_this_request(self) -> Original:
+        if self.decision.verdict != "return":
+            raise ValueError("the original's decision must be a return")
+        if self.request.get("request_id") != self.decision.request_id:
+            raise ValueError("the original's decision is about another request")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"request": self.request, "decision": self.decision.to_dict()}
+
+
 class Item(Message):
     """Broker → worker (MDP REQUEST body): an item leased to this authorizer."""
 
@@ -312,11 +337,18 @@ class Item(Message):
     # the item is at the top authority level: the decision must carry ``reauth_at`` (omitted
     # when false)
     reauth_required: bool = False
+    # a resubmission (the request ``supersedes`` a returned one of the same teller): that
+    # request and the decision that returned it (omitted when there is none)
+    original: Original | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
         if not self.reauth_required:
             del data["reauth_required"]
+        if self.original is not None:  # the return encoded as its authorizer signed it
+            data["original"] = self.original.to_dict()
+        else:
+            del data["original"]
         if self.prior_approvals:
             data["prior_approvals"] = [d.to_dict() for d in self.prior_approvals]
         else:
@@ -440,13 +472,16 @@ def decode_json(frame: bytes, max_bytes: int = MAX_JSON_BYTES) -> dict[str, Any]
     return value
 
 
-def parse(frame: bytes, *expected: type[M]) -> tuple[M, dict[str, Any]]:
+def parse(
+    frame: bytes, *expected: type[M], max_bytes: int = MAX_JSON_BYTES
+) -> tuple[M, dict[str, Any]]:
     """Parse and validate one message frame; returns the model and the raw object.
 
     The raw object is what digests cover: the receiver hashes what the sender sent, never a
-    re-serialization with defaults filled in.
+    re-serialization with defaults filled in. ``max_bytes``: ``MAX_ITEM_BYTES`` where items
+    are read, ``MAX_JSON_BYTES`` for everything else.
     """
-    raw = decode_json(frame)
+    raw = decode_json(frame, max_bytes)
     version = raw.get("v")
     if type(version) is not int or version != PROTOCOL_VERSION:  # not 1.0, not true
         raise ProtocolError(ErrorCode.UNSUPPORTED_VERSION, f"version {version!r}")

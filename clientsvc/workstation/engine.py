@@ -34,6 +34,7 @@ from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import (
     MAX_CAPTURES,
+    MAX_ITEM_BYTES,
     AuthRequest,
     Decision,
     DecisionAck,
@@ -51,6 +52,7 @@ from clientsvc.protocol.messages import (
     parse_any,
     request_digest,
 )
+from clientsvc.workstation.resubmit import Original, original_of
 
 log = logging.getLogger("authdesk.workstation")
 
@@ -81,6 +83,8 @@ class ReceivedItem:
     approvals_needed: int = 1  # dual authorization: 2 above the amount for the type
     prior_approvals: tuple[Decision, ...] = ()  # the first approval, by another authorizer
     reauth_required: bool = False  # top authority level: the PIN again before deciding
+    # a resubmission: the returned request it corrects and why it was returned (resubmit.py)
+    original: Original | None = None
 
 
 class WorkstationEvents(Protocol):
@@ -429,7 +433,7 @@ class WorkstationEngine:
             self._reconnect("the broker asked us to reconnect")
         elif message.command is mdp.WorkerCommand.REQUEST and message.body:
             self._set_connected(True)
-            msg, _ = parse(message.body[0], Item, Revoke)
+            msg, _ = parse(message.body[0], Item, Revoke, max_bytes=MAX_ITEM_BYTES)
             if isinstance(msg, Item):
                 self._on_item(msg)
             elif isinstance(msg, Revoke):
@@ -452,6 +456,7 @@ class WorkstationEngine:
             approvals_needed=item.approvals_needed,
             prior_approvals=tuple(item.prior_approvals),
             reauth_required=item.reauth_required,
+            original=original_of(item),
         )
         # Shown first, recorded once the window has it on screen (or when this thread is next
         # idle): the write and the GUI's painting never compete for the interpreter. Every
