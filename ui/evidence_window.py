@@ -18,9 +18,12 @@ class EvidenceWindow(QMainWindow):
         self, workspace: EvidenceWorkspace, authorizer_id: str, authorizer_name: str = ""
     ) -> None:
         super().__init__()
-        who = f"{authorizer_id} ({authorizer_name})" if authorizer_name else authorizer_id
-        # one title, said once: what the window shows and whose it is
-        self.setWindowTitle(self.tr("AuthDesk — Evidence — %1").replace("%1", who))
+        # one title, said once: what the window shows and whose it is (as the main window's)
+        if authorizer_name:
+            title = self.tr("AuthDesk — Evidence — %1 (%2)").replace("%2", authorizer_name)
+        else:
+            title = self.tr("AuthDesk — Evidence — %1")
+        self.setWindowTitle(title.replace("%1", authorizer_id))
         self.workspace = workspace
         self.setCentralWidget(workspace)
         self._cover = QFrame(objectName="LockCover")

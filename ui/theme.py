@@ -8,16 +8,17 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from resources import ROOT
+from ui import placement
 
 LIGHT = {
     "window": "#eef1f5",
     "card": "#ffffff",
     "text": "#1d2530",
-    "muted": "#6b7685",
+    "muted": "#5f6b7a",  # 4.8:1 on the window's ground, where the captions and hints sit
     "border": "#cfd6df",
     "strip": "#1f3a5f",
     "strip_text": "#e8eef6",
@@ -84,16 +85,66 @@ def current() -> tuple[str, float]:
     return str(_state["theme"]), float(_state["scale"])
 
 
-def apply(app: QApplication, theme: str | None = None, scale: float | None = None) -> None:
-    """Restyle the whole application now (open windows included)."""
+def apply(app: QApplication, theme: str | None = None, scale: float | None = None) -> float:
+    """Restyle the whole application now (open windows included). Returns the text size in
+    use: a larger one than asked for is not taken when a window kept on its screen
+    (``ui.placement.keep_on_screen``) would then need more room than the screen has; the text
+    stops at the largest size that fits."""
     name = theme if theme in THEMES else str(_state["theme"])
-    size = float(scale) if scale is not None else float(_state["scale"])
+    before = float(_state["scale"])
+    size = float(scale) if scale is not None else before
     size = min(max(size, SCALES[0]), SCALES[-1])
+    _restyle(app, name, size)
+    while size > before and any(placement.outgrows(w) for w in placement.kept_windows()):
+        size = max(before, step_scale(size, -1))
+        _restyle(app, name, size)
+    return size
+
+
+def _restyle(app: QApplication, name: str, size: float) -> None:
     _state["theme"], _state["scale"] = name, size
     font = QFont(app.font())
     font.setPixelSize(round(14 * size))
     app.setFont(font)
+    app.setPalette(qt_palette(THEMES[name]))
     app.setStyleSheet(style_sheet(THEMES[name], size))
+
+
+def qt_palette(palette: dict[str, str]) -> QPalette:
+    """The theme as Qt's palette, for what the style draws without a rule of the sheet (a
+    table's header, a drop-down, a scroll bar, Qt's own dialogs and menus): without it they
+    kept Qt's light grounds under the dark theme's light words."""
+    made = QPalette()
+    role = QPalette.ColorRole
+    colours = {
+        role.Window: "window",
+        role.WindowText: "text",
+        role.Base: "card",
+        role.AlternateBase: "window",
+        role.ToolTipBase: "card",
+        role.ToolTipText: "text",
+        role.PlaceholderText: "muted",
+        role.Text: "text",
+        role.Button: "card",
+        role.ButtonText: "text",
+        role.BrightText: "on_accent",
+        role.Highlight: "accent",
+        role.HighlightedText: "on_accent",
+        role.Link: "key",
+        role.LinkVisited: "key",
+        role.Light: "card",
+        role.Midlight: "border",
+        role.Mid: "border",
+        role.Dark: "border",
+        role.Shadow: "border",
+    }
+    for which, name in colours.items():
+        made.setColor(which, QColor(palette[name]))
+    for which in (role.WindowText, role.Text, role.ButtonText):
+        made.setColor(QPalette.ColorGroup.Disabled, which, QColor(palette["muted"]))
+    for which in (role.Base, role.Button):
+        made.setColor(QPalette.ColorGroup.Disabled, which, QColor(palette["window"]))
+    return made
 
 
 def chosen(theme: str, scale: float, store: QSettings | None = None) -> tuple[str, float]:

@@ -204,11 +204,16 @@
         <name>EvidenceWindow</name>
         <message>
             <location filename="../../ui/evidence_window.py" line="+23" />
+            <source>AuthDesk — Evidence — %1 (%2)</source>
+            <translation>AuthDesk — Evidence — %1 (%2)</translation>
+        </message>
+        <message>
+            <location line="+2" />
             <source>AuthDesk — Evidence — %1</source>
             <translation>AuthDesk — Evidence — %1</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+10" />
             <source>Locked: no customer images are shown.</source>
             <translation>Locked: no customer images are shown.</translation>
         </message>
@@ -838,7 +843,7 @@
             <translation>Outcomes (%)</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+13" />
             <source>Category / authorizer</source>
             <translation>Category / authorizer</translation>
         </message>

@@ -204,11 +204,16 @@
         <name>EvidenceWindow</name>
         <message>
             <location filename="../../ui/evidence_window.py" line="+23" />
+            <source>AuthDesk — Evidence — %1 (%2)</source>
+            <translation>AuthDesk — 影像 — %2（%1）</translation>
+        </message>
+        <message>
+            <location line="+2" />
             <source>AuthDesk — Evidence — %1</source>
             <translation>AuthDesk — 影像 — %1</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+10" />
             <source>Locked: no customer images are shown.</source>
             <translation>已锁屏：不显示任何客户影像。</translation>
         </message>
@@ -838,7 +843,7 @@
             <translation>处理结果（%）</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+13" />
             <source>Category / authorizer</source>
             <translation>类别 / 授权员</translation>
         </message>

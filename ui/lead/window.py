@@ -44,7 +44,7 @@ from clientsvc.center.sampling import sample_size
 from clientsvc.imaging import decode_for_display, fit_within
 from clientsvc.protocol.edge import display_name, visible
 from clientsvc.protocol.errors import ProtocolError
-from ui import texts
+from ui import texts, theme
 from ui.background import run_in_background
 from ui.evidence.library import ShownImage
 
@@ -72,7 +72,7 @@ def _fill(table: QTableWidget, rows: list[list[Any]], late: set[int] | None = No
         for c, value in enumerate(row):
             item = QTableWidgetItem("" if value is None else str(value))
             if late and r in late:
-                item.setForeground(Qt.GlobalColor.red)
+                item.setForeground(theme.colour("error"))  # readable in both themes
             table.setItem(r, c, item)
     table.resizeColumnsToContents()
 
@@ -662,6 +662,9 @@ class LeadWindow(QMainWindow):
         ):
             chart.setMinimumSize(420, 240)
             chart.setMouseEnabled(False, False)
+            # pyqtgraph's own right-click menu and "A" button speak English only
+            chart.setMenuEnabled(False)
+            chart.hideButtons()
             charts.addWidget(chart, i // 2, i % 2)
         outer.addLayout(charts, 1)
         self.agreement_table = _table(
