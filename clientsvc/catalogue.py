@@ -31,7 +31,7 @@ TXN_KINDS: dict[str, TxnKind] = {
         TxnKind("loss_report", "挂失申请书", False, (0, 0)),
         TxnKind("account_opening", "个人开户申请书", False, (0, 0)),
         TxnKind("account_closing", "销户申请书", True, (0, 80_000)),
-        TxnKind("cashbox_override", "尾箱调整审批单", True, (1_000, 200_000), needs_id=False),
+        TxnKind("cashbox_override", "尾箱超限审批单", True, (1_000, 200_000), needs_id=False),
     )
 }
 assert tuple(TXN_KINDS) == TXN_TYPES, "catalogue and protocol disagree on transaction types"

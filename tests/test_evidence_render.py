@@ -472,3 +472,104 @@ def test_id_card_rejects_bad_dates() -> None:
         render_id_card(replace(ID_CARD, birth="19491231"))
     with pytest.raises(ValueError):
         render_id_card(replace(ID_CARD, valid_to="永久"))
+
+
+# ------------------------------------------------------------------------------------------
+# believable evidence (issue 15 §10): the seal off the key fields, a teller's own form, one
+# drawn face for the ID photo and the counter
+# ------------------------------------------------------------------------------------------
+
+KEY_FIELDS = ("date", "teller", "account", "name", "id_number", "amount", "amount_words")
+
+
+def _overlap(a: Region, b: Region) -> bool:
+    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
+
+
+@needs_font
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(
+    "extra", [(), (("收款人", "李四"), ("收款账号", "6217000011112222333"), ("用途", "货款"))]
+)
+def test_the_seal_is_off_every_key_field(seed: int, extra: tuple[tuple[str, str], ...]) -> None:
+    """It sat over the amount's digit grid; now it is stamped over the handling signatures."""
+    ev = render_voucher(replace(VOUCHER, seed=seed, extra=extra))
+    seal = ev.regions["seal"]
+    keys = [k for k in ev.regions if k in KEY_FIELDS or k.startswith("extra:")]
+    assert {"amount", "amount_words", "account"} <= set(keys)
+    for key in keys:
+        assert not _overlap(seal, ev.regions[key]), (key, seal, ev.regions[key])
+    img = _decode(ev)
+    assert _red_fraction(_crop(img, seal)) > 0.06  # and still a seal
+    for key in keys:
+        assert _red_fraction(_crop(img, ev.regions[key])) < 0.002, key
+
+
+@needs_font
+def test_a_teller_operation_form_has_no_customer() -> None:
+    spec = replace(
+        VOUCHER,
+        title="尾箱超限审批单",
+        customer=False,
+        extra=(
+            ("尾箱号", "100101"),
+            ("尾箱限额", "¥100,000.00"),
+            ("超限原因", "午间现金未及时上缴"),
+        ),
+    )
+    ev = render_voucher(spec)
+    assert not {"account", "name", "id_number", "signature"} & set(ev.regions)
+    assert not {"account_no", "account_name", "id_number"} & set(ev.fields)
+    assert {"date", "teller", "amount", "seal", "extra:尾箱号"} <= set(ev.regions)
+    assert ev.fields == {**er.voucher_fields(spec), "serial_no": ev.fields["serial_no"]}
+    for key in ("amount", "amount_words", "teller"):
+        assert not _overlap(ev.regions["seal"], ev.regions[key])
+
+
+def test_an_id_number_says_the_sex_and_the_birth() -> None:
+    # the 17th digit: odd 男, even 女
+    assert er.id_sex("11010519491231002X") == "女" and er.id_sex("110105194912310037") == "男"
+    assert er.id_sex("12345") is None
+    assert str(er.id_birth("11010519491231002X")) == "1949-12-31"
+    import datetime as dt
+
+    face = er.Face.of_id("11010519491231002X", dt.date(2020, 1, 1))
+    assert (face.sex, face.age) == ("女", 70)
+    assert face.traits().hair_style in ("long", "bob", "bun")  # drawn as a woman
+    older = er.Face.of_id("11010519491231002X", dt.date(2030, 1, 1))
+    assert older.looks_like(face) and older.age == 80  # the same person, ten years on
+    other = er.Face.of_id("110105194912310037", dt.date(2020, 1, 1))
+    assert other.sex == "男" and not other.looks_like(face)
+    assert other.traits().hair_style in ("crop", "side", "buzz")
+
+
+@needs_font
+def test_the_id_photo_is_the_holder_drawn_as_the_counter_camera_draws_them() -> None:
+    woman = render_id_card(replace(ID_CARD, sex="女"))  # the number's 17th digit says 女
+    again = render_id_card(replace(ID_CARD, sex="女", seed=9))  # another scan of the same card
+    man = render_id_card(replace(ID_CARD, id_number="110105194912310037"))
+
+    def photo(ev: RenderedEvidence) -> np.ndarray:
+        return cv2.resize(_crop(_decode(ev), ev.regions["photo"]), (145, 185)).astype(int)
+
+    same = np.abs(photo(woman) - photo(again)).mean()
+    different = np.abs(photo(woman) - photo(man)).mean()
+    assert same < different / 2, (same, different)  # the same face, not a random one
+
+
+def test_a_person_is_the_same_sprite_wherever_drawn() -> None:
+    import datetime as dt
+
+    face = er.Face.of_id("11010519491231002X", dt.date(2026, 1, 1))
+    colour, alpha = er.person_sprite(face, 290, 370, margin=40)
+    assert colour.shape == (370, 370, 3) and alpha.shape == (370, 370)
+    assert alpha[0, 0] == 0.0 and alpha[300, 185] == 1.0  # backdrop clear, shoulders solid
+    again, _ = er.person_sprite(face, 290, 370, margin=40)
+    assert (again == colour).all()
+
+
+def test_an_address_never_breaks_inside_a_house_number() -> None:
+    if FONT is None:
+        pytest.skip("no CJK font")
+    lines = er._wrap("江苏省南京市鼓楼区北京西路33号", 33, 430)
+    assert len(lines) == 2 and lines[1] == "33号", lines

@@ -193,3 +193,51 @@ def _tiny_jpeg() -> bytes:
     ok, data = cv2.imencode(".jpg", np.zeros((48, 64, 3), np.uint8))
     assert ok
     return bytes(data)
+
+
+# --- the person at the counter (issue 15 §10) --------------------------------------------------
+
+
+def test_the_counter_shows_whoever_the_teller_simulator_put_there(tmp_path: Any) -> None:
+    """One cartoon man for every customer, women included, before: now the person on the ID
+    (the sex its number says, the same drawn face), nobody between customers."""
+    import datetime as dt
+
+    from clientsvc.teller.evidence_render import Face
+    from clientsvc.video.camera import CounterScenes
+
+    scenes = CounterScenes(tmp_path)
+    counter = SimulatedCounter("CAM-O1-T01", 640, 360, scenes=scenes)
+    at = 1_764_000_000_000_000
+    empty = counter.read(at)
+    assert counter.person is None
+    woman = Face.of_id("11010519491231002X", dt.date.today())  # 17th digit 2: 女
+    scenes.put("CAM-O1-T01", woman, "R1")
+    at += 1_000_000  # the camera looks at the counter again at most twice a second
+    with_her = counter.read(at)
+    assert counter.person == woman and counter.person.sex == "女"
+    assert _changed(with_her, empty) > 0.08  # she is drawn
+    man = Face.of_id("110105194912310037", dt.date.today())
+    scenes.put("CAM-O1-T01", man, "R2")
+    at += 1_000_000
+    with_him = counter.read(at)
+    assert counter.person == man
+    assert _changed(with_him, with_her) > 0.03
+    scenes.put("CAM-O1-T01", None)  # the customer leaves
+    at += 1_000_000
+    again = counter.read(at)
+    assert counter.person is None
+    same = abs(again[40:-10].astype(int) - empty[40:-10].astype(int))  # (the clock, the bar)
+    assert float(same.max()) == 0
+
+
+def _changed(a: Any, b: Any) -> float:
+    """The share of pixels that differ clearly between two frames."""
+    return float((abs(a.astype(int) - b.astype(int)).max(axis=2) > 30).mean())
+
+
+def test_a_counter_nobody_describes_shows_the_same_passer_by() -> None:
+    a = SimulatedCounter("O1-T01", 320, 180)
+    b = SimulatedCounter("O1-T01", 320, 180)
+    assert a.person is not None and a.person == b.person
+    assert (a.read(5_000_000) == b.read(5_000_000)).all()

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import hashlib
 import math
 import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -29,6 +30,7 @@ from PIL import Image, ImageDraw, ImageFont
 __all__ = [
     "ENV_FONT",
     "CjkFontMissing",
+    "Face",
     "IdCardSpec",
     "Region",
     "RenderedEvidence",
@@ -36,9 +38,14 @@ __all__ = [
     "amount_in_figures",
     "amount_in_words",
     "find_cjk_font",
+    "id_birth",
+    "id_card_fields",
     "id_check_digit",
+    "id_sex",
+    "person_sprite",
     "render_id_card",
     "render_voucher",
+    "voucher_fields",
 ]
 
 ENV_FONT = "AUTHDESK_CJK_FONT"
@@ -380,7 +387,9 @@ class RenderedEvidence:
 
 @dataclass(frozen=True)
 class VoucherSpec:
-    """What a voucher says.  ``amount_fen=None`` is a non-monetary form (no amount rows)."""
+    """What a voucher says.  ``amount_fen=None`` is a non-monetary form (no amount rows);
+    ``customer=False`` a teller's own operation (尾箱超限): no account, name or ID rows, no
+    customer signature, only the handling signatures."""
 
     title: str
     date: str
@@ -392,6 +401,7 @@ class VoucherSpec:
     teller_id: str
     extra: tuple[tuple[str, str], ...] = ()
     seed: int = 0
+    customer: bool = True
 
 
 @dataclass(frozen=True)
@@ -408,6 +418,8 @@ class IdCardSpec:
     valid_from: str
     valid_to: str
     seed: int = 0
+    # the person on the photo; by default the owner of ``id_number`` when the card was issued
+    face: Face | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -858,6 +870,32 @@ _UNIT_LABELS = (
 )
 
 
+def voucher_fields(spec: VoucherSpec, written_amount_fen: int | None = None) -> dict[str, str]:
+    """What :func:`render_voucher` writes on the voucher, as the teller system reports it
+    (``RenderedEvidence.fields``, but the serial number, which the drawing picks): also without
+    drawing it, for a dry run of a stream."""
+    amount = spec.amount_fen if written_amount_fen is None else written_amount_fen
+    fields = {
+        "title": spec.title,
+        "date": spec.date,
+        "outlet_name": spec.outlet_name,
+        "teller_id": spec.teller_id,
+    }
+    if spec.customer:
+        fields.update(
+            account_no=spec.account_no, account_name=spec.account_name, id_number=spec.id_number
+        )
+    if amount is not None:
+        fields.update(
+            amount_words=amount_in_words(amount),
+            amount_fen=str(amount),
+            amount_figures=amount_in_figures(amount),
+        )
+    for label, value in spec.extra:
+        fields[f"extra:{label}"] = value
+    return fields
+
+
 def render_voucher(
     spec: VoucherSpec, *, width: int = 1654, written_amount_fen: int | None = None
 ) -> RenderedEvidence:
@@ -915,12 +953,17 @@ def render_voucher(
                 ("柜员号", spec.teller_id, "teller"),
             ],
         ),
-        ("pair", [("账号", spec.account_no, "account"), ("户名", spec.account_name, "name")]),
-        (
-            "pair",
-            [("证件类型", "居民身份证", "id_type"), ("证件号码", spec.id_number, "id_number")],
-        ),
     ]
+    if spec.customer:
+        rows.append(
+            ("pair", [("账号", spec.account_no, "account"), ("户名", spec.account_name, "name")])
+        )
+        rows.append(
+            (
+                "pair",
+                [("证件类型", "居民身份证", "id_type"), ("证件号码", spec.id_number, "id_number")],
+            )
+        )
     if amount is not None:
         rows.append(("words", [("金额(大写)", amount_in_words(amount), "amount_words")]))
         rows.append(("figures", [("金额(小写)", amount_in_figures(amount), "amount")]))
@@ -942,8 +985,8 @@ def render_voucher(
         rows.append(("pair", [*pending, ("", "", "")]))
 
     header_h = S(262)
-    sig_h = S(170)
-    footer_h = S(96)
+    sig_h = S(190)
+    footer_h = S(112)
     table_y0 = header_h
     row_heights = [S(96) if kind == "figures" else row_h for kind, _ in rows]
     table_y1 = table_y0 + sum(row_heights) + sig_h
@@ -957,15 +1000,7 @@ def render_voucher(
     cv = _Canvas(_paper(rng, height, width, paper_base))
     img = cv.img
     boxes: dict[str, _Box] = {}
-    fields: dict[str, str] = {
-        "title": spec.title,
-        "date": spec.date,
-        "account_no": spec.account_no,
-        "account_name": spec.account_name,
-        "id_number": spec.id_number,
-        "outlet_name": spec.outlet_name,
-        "teller_id": spec.teller_id,
-    }
+    fields = voucher_fields(spec, written_amount_fen)
 
     # ---- header: emblem, bank name, serial number, title, outlet line
     ex, ey, er = tx0 + S(34), S(64), S(30)
@@ -1020,49 +1055,49 @@ def render_voucher(
                 wx = vx0 + _text_width(pre, lab_size) + S(16)
                 wsz = _fit_size(value, vx1 - wx, val_size)
                 cv.text(wx + ox, base + oy, value, wsz, _PRINT_INK, anchor="lm")
-                fields["amount_words"] = value
             elif kind == "figures":
                 assert amount is not None
                 _draw_digit_grid(cv, amount, (lx1, y, x_b, y_next), ink, light_ink, s, ox, oy)
                 fsz = _fit_size(value, (x_b - lx1) * 0.38, val_size)
                 cv.text(vx0 + ox, base + oy, value, fsz, _PRINT_INK, anchor="lm")
-                fields["amount_fen"] = str(amount)
-                fields["amount_figures"] = value
             else:
                 vsz = _fit_size(value, vx1 - vx0, val_size)
                 cv.text(vx0 + ox, base + oy, value, vsz, _PRINT_INK, anchor="lm")
-                if key.startswith("extra:"):
-                    fields[key] = value
             if key != "id_type":
                 boxes[key] = cell_box
         y = y_next
 
-    # ---- signature / handling row
+    # ---- signature / handling row: the customer's signature, then the handling staff's
     sy0, sy1 = y, table_y1
-    cv2.line(img, _pt(mid_x, sy0), _pt(mid_x, sy1), ink, thin, cv2.LINE_AA)
-    cv2.rectangle(img, _pt(tx0 + 1, sy0 + 1), _pt(tx0 + label_w - 1, sy1 - 1), light_ink, -1)
-    cv2.line(img, _pt(tx0 + label_w, sy0), _pt(tx0 + label_w, sy1), ink, thin, cv2.LINE_AA)
-    cv.text(tx0 + label_w / 2, (sy0 + sy1) / 2 - S(20), "客户签名", lab_size, ink, anchor="mm")
-    cv.text(tx0 + label_w / 2, (sy0 + sy1) / 2 + S(22), "(签字确认)", S(22), ink, anchor="mm")
-    sig_cell: _Box = (tx0 + label_w, sy0, mid_x, sy1)
-    boxes["signature"] = sig_cell
-    hx = mid_x + S(24)
+    handling_x: float = tx0 + S(24)
+    sig_cell: _Box | None = None
+    if spec.customer:
+        cv2.line(img, _pt(mid_x, sy0), _pt(mid_x, sy1), ink, thin, cv2.LINE_AA)
+        cv2.rectangle(img, _pt(tx0 + 1, sy0 + 1), _pt(tx0 + label_w - 1, sy1 - 1), light_ink, -1)
+        cv2.line(img, _pt(tx0 + label_w, sy0), _pt(tx0 + label_w, sy1), ink, thin, cv2.LINE_AA)
+        cy = (sy0 + sy1) / 2
+        cv.text(tx0 + label_w / 2, cy - S(20), "客户签名", lab_size, ink, anchor="mm")
+        cv.text(tx0 + label_w / 2, cy + S(22), "(签字确认)", S(22), ink, anchor="mm")
+        sig_cell = (tx0 + label_w, sy0, mid_x, sy1)
+        handling_x = mid_x + S(24)
+    step = (tx1 - handling_x) / 3
     for i, lab in enumerate(("经办：", "复核：", "授权：")):
-        cv.text(hx + i * (tx1 - mid_x - S(24)) / 3, sy0 + S(46), lab, lab_size, ink)
+        cv.text(handling_x + i * step, sy0 + S(46), lab, lab_size, ink)
     cv.text(
-        hx + _text_width("经办：", lab_size) + ox,
+        handling_x + _text_width("经办：", lab_size) + ox,
         sy0 + S(46) + oy,
         spec.teller_id,
         S(28),
         _PRINT_INK,
     )
-    cv.text(
-        tx0 + S(6),
-        sy1 + S(40),
-        "客户确认：以上内容准确无误，本人已知悉并同意办理上述业务。",
-        S(24),
-        ink,
-    )
+    if spec.customer:
+        cv.text(
+            tx0 + S(6),
+            sy1 + S(40),
+            "客户确认：以上内容准确无误，本人已知悉并同意办理上述业务。",
+            S(24),
+            ink,
+        )
     cv.text(tx0 + S(6), sy1 + S(74), "注：本凭证须经柜员、复核及授权人员签章后生效。", S(22), ink)
 
     # outer frame (drawn last so it sits over the shaded label cells)
@@ -1077,12 +1112,15 @@ def render_voucher(
 
     cv.flush_text()
     img = cv.img
-    boxes["signature"] = _union([sig_cell, _signature(img, _pad(sig_cell, -S(10)), rng, s)])
+    if sig_cell is not None:
+        boxes["signature"] = _union([sig_cell, _signature(img, _pad(sig_cell, -S(10)), rng, s)])
 
-    # ---- seal over the bottom right, partly over the handling cells
-    dia = S(270)
-    scx = tx1 - S(200) + float(rng.uniform(-S(40), S(30)))
-    scy = sy0 + float(rng.uniform(-S(40), S(10)))
+    # ---- the seal: over the handling signatures at the bottom right, where the teller
+    # stamps it, clear of every key field's box (it must not hide a digit)
+    dia = S(240)
+    left = (mid_x if spec.customer else tx0 + (tx1 - tx0) * 0.5) + dia / 2 + S(30)
+    scx = float(rng.uniform(left, tx1 - dia / 2 + S(20)))
+    scy = sy0 + S(16) + dia / 2 + float(rng.uniform(0, S(18)))
     alpha = _seal_alpha(spec.outlet_name, dia, rng)
     boxes["seal"] = _stamp(img, alpha, round(scx - dia / 2), round(scy - dia / 2), _SEAL_INK)
 
@@ -1152,50 +1190,164 @@ _SKIN_TONES: tuple[_RGB, ...] = (
     (238, 206, 182),
     (198, 152, 118),
 )
+_CLOTHES: dict[str, tuple[_RGB, ...]] = {
+    "男": ((30, 34, 48), (62, 64, 72), (238, 238, 236), (52, 70, 98), (96, 84, 70)),
+    "女": ((30, 34, 48), (238, 238, 236), (150, 44, 60), (70, 96, 140), (200, 170, 150)),
+}
+_HAIR_STYLES = {"男": ("crop", "side", "buzz"), "女": ("long", "bob", "bun")}
 
 
-def _face_photo(w: int, h: int, rng: np.random.Generator) -> _U8:
-    """A soft, clearly synthetic head-and-shoulders placeholder on a pale backdrop."""
-    bg = np.array(
-        [int(rng.integers(232, 246)), int(rng.integers(236, 248)), int(rng.integers(240, 252))],
-        dtype=np.uint8,
+def id_sex(id_number: str) -> str | None:
+    """The sex an 18-digit resident ID number says (its 17th digit: odd 男, even 女), or None."""
+    if len(id_number) != 18 or not id_number[:17].isascii() or not id_number[:17].isdigit():
+        return None
+    return "男" if int(id_number[16]) % 2 else "女"
+
+
+def id_birth(id_number: str) -> _dt.date | None:
+    """The birth date an 18-digit resident ID number says (digits 7 to 14), or None."""
+    try:
+        return _dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
+
+
+def _years(birth: _dt.date, on: _dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+@dataclass(frozen=True)
+class Face:
+    """How a person looks, as drawn: on the ID photo and in the counter video alike.
+
+    ``features`` picks the drawn features that do not change with the years (face shape,
+    skin, hair colour and style, glasses, clothes, brows); ``age`` adds what does (grey hair,
+    lines). Two drawings of one person share ``features``; an impostor's differ."""
+
+    sex: str  # 男 / 女
+    age: int
+    features: int  # a 32-bit seed of the lasting features
+
+    @staticmethod
+    def of_id(id_number: str, on: _dt.date) -> Face:
+        """The owner of this ID number, at the date ``on``: the sex and birth the number says,
+        the features it hashes to (a person is drawn the same wherever they appear)."""
+        birth = id_birth(id_number)
+        age = _years(birth, on) if birth is not None else 40
+        digest = hashlib.sha256(id_number.encode()).digest()
+        return Face(id_sex(id_number) or "男", max(0, age), int.from_bytes(digest[:4], "big"))
+
+    def looks_like(self, other: Face) -> bool:
+        """The same person to an authorizer's eye: sex and lasting features (age differs
+        between an ID photo taken years ago and the person at the counter today)."""
+        return self.sex == other.sex and self.features == other.features
+
+    def traits(self) -> Traits:
+        """The drawn features, named (for tests and for a person comparing two drawings)."""
+        rng = np.random.default_rng([self.features, 0xFACE])
+        female = self.sex == "女"
+        styles = _HAIR_STYLES["女" if female else "男"]
+        clothes = _CLOTHES["女" if female else "男"]
+        return Traits(
+            skin=_SKIN_TONES[int(rng.integers(len(_SKIN_TONES)))],
+            skin_k=float(rng.uniform(0.92, 1.04)),
+            hair_value=int(rng.integers(14, 46)),
+            hair_style=styles[int(rng.integers(len(styles)))],
+            side=1 if rng.random() < 0.5 else -1,
+            width=float(rng.uniform(0.205, 0.245)),
+            length=float(rng.uniform(0.19, 0.225)),
+            cloth=clothes[int(rng.integers(len(clothes)))],
+            glasses=bool(rng.random() < 0.22 + (0.25 if self.age >= 50 else 0.0)),
+            brow=float(rng.uniform(0.8, 1.25)) * (0.7 if female else 1.0),
+            receding=(not female) and bool(rng.random() < 0.5) and self.age >= 48,
+            earrings=female and bool(rng.random() < 0.4),
+        )
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What :func:`_paint_person` draws of a :class:`Face`."""
+
+    skin: _RGB
+    skin_k: float
+    hair_value: int
+    hair_style: str  # crop, side, buzz (men); long, bob, bun (women)
+    side: int  # the fringe's side, -1 or 1
+    width: float  # the face's half-width, as a share of the photo's width
+    length: float  # its half-height, as a share of the photo's height
+    cloth: _RGB
+    glasses: bool
+    brow: float
+    receding: bool
+    earrings: bool
+
+
+def _mix(a: _RGB, b: _RGB, t: float) -> _RGB:
+    return (
+        round(a[0] * (1 - t) + b[0] * t),
+        round(a[1] * (1 - t) + b[1] * t),
+        round(a[2] * (1 - t) + b[2] * t),
     )
-    img = np.empty((h, w, 3), dtype=np.uint8)
-    img[:] = bg
-    tone = _SKIN_TONES[int(rng.integers(len(_SKIN_TONES)))]
-    k = float(rng.uniform(0.92, 1.04))
+
+
+def _paint_person(
+    img: _U8, face: Face, x0: float, y0: float, w: float, h: float, outfit: int | None = None
+) -> None:
+    """A head and shoulders in the box (x0, y0, w, h) of an RGB image, drawn as the ID photo
+    frames a person: the head a little above the middle, the shoulders at the bottom edge.
+    ``outfit`` picks other clothes than the photo's (a person at the counter today)."""
+    t = face.traits()
+    if outfit is not None:
+        clothes = _CLOTHES["女" if face.sex == "女" else "男"]
+        t = replace(t, cloth=clothes[outfit % len(clothes)])
+    tone, k = t.skin, t.skin_k
     skin: _RGB = (min(255, round(tone[0] * k)), min(255, round(tone[1] * k)), round(tone[2] * k))
     shadow: _RGB = (round(skin[0] * 0.8), round(skin[1] * 0.76), round(skin[2] * 0.74))
-    hv = int(rng.integers(16, 46))
-    hair: _RGB = (hv + 8, hv + 3, hv)
-    cloth_choice = int(rng.integers(3))
-    cloth: _RGB = ((30, 34, 48), (62, 64, 72), (238, 238, 236))[cloth_choice]
-    cx = w / 2 + float(rng.uniform(-0.02, 0.02)) * w
-    hy = h * 0.42
-    ax, ay = w * float(rng.uniform(0.22, 0.25)), h * float(rng.uniform(0.2, 0.22))
+    hv = t.hair_value
+    grey = min(0.8, max(0.0, (face.age - 50) / 32.0))  # greying from about fifty
+    hair = _mix((hv + 8, hv + 3, hv), (168, 166, 164), grey)
+    cloth, style, side = t.cloth, t.hair_style, t.side
+    female = face.sex == "女"
     aa = cv2.LINE_AA
-    long_hair = bool(rng.integers(2))
 
-    if long_hair:  # hair falling behind the shoulders
-        cv2.ellipse(img, _pt(cx, hy + ay * 0.3), _pt(ax * 1.22, ay * 1.22), 0, 0, 360, hair, -1, aa)
+    def P(fx: float, fy: float) -> tuple[int, int]:
+        return _pt(x0 + fx, y0 + fy)
+
+    def A(ax_: float, ay_: float) -> tuple[int, int]:
+        return _pt(max(1.0, ax_), max(1.0, ay_))
+
+    cx = w / 2
+    hy = h * 0.42
+    ax = w * t.width * (0.94 if female else 1.0)
+    ay = h * t.length
+
+    if style == "long":  # hair falling behind the shoulders
+        cv2.ellipse(img, P(cx, hy + ay * 0.45), A(ax * 1.28, ay * 1.38), 0, 0, 360, hair, -1, aa)
     # shoulders, then the neck with a shadow under the chin
-    cv2.ellipse(img, _pt(cx, h * 1.04), _pt(w * 0.58, h * 0.28), 0, 180, 360, cloth, -1, aa)
-    cv2.rectangle(img, _pt(cx - ax * 0.42, hy + ay * 0.5), _pt(cx + ax * 0.42, h * 0.8), skin, -1)
-    cv2.ellipse(img, _pt(cx, h * 0.8), _pt(ax * 0.42, h * 0.035), 0, 0, 180, skin, -1, aa)
-    chin: _RGB = (
-        (skin[0] + shadow[0]) // 2,
-        (skin[1] + shadow[1]) // 2,
-        (skin[2] + shadow[2]) // 2,
-    )
-    cv2.ellipse(img, _pt(cx, hy + ay * 0.9), _pt(ax * 0.42, ay * 0.12), 0, 0, 180, chin, -1, aa)
-    if cloth_choice == 2:  # white shirt: collar lines
+    shoulder_w = w * (0.5 if female else 0.58)
+    cv2.ellipse(img, P(cx, h * 1.04), A(shoulder_w, h * 0.28), 0, 180, 360, cloth, -1, aa)
+    neck = ax * (0.36 if female else 0.44)
+    cv2.rectangle(img, P(cx - neck, hy + ay * 0.5), P(cx + neck, h * 0.8), skin, -1)
+    cv2.ellipse(img, P(cx, h * 0.8), A(neck, h * 0.035), 0, 0, 180, skin, -1, aa)
+    chin = _mix(skin, shadow, 0.5)
+    cv2.ellipse(img, P(cx, hy + ay * 0.9), A(neck, ay * 0.12), 0, 0, 180, chin, -1, aa)
+    if cloth == (238, 238, 236):  # a white shirt: collar lines
         for sgn in (-1, 1):
-            cv2.line(img, _pt(cx + sgn * w * 0.12, h * 0.79), _pt(cx, h * 0.9), (160,) * 3, 2, aa)
+            cv2.line(img, P(cx + sgn * w * 0.12, h * 0.79), P(cx, h * 0.9), (160, 160, 160), 2, aa)
+    elif not female:  # a jacket's lapels over a shirt
+        cv2.fillPoly(
+            img,
+            [np.array([P(cx - w * 0.07, h * 0.8), P(cx + w * 0.07, h * 0.8), P(cx, h * 0.93)])],
+            (236, 236, 232),
+            aa,
+        )
+    else:  # a round neckline
+        cv2.ellipse(img, P(cx, h * 0.8), A(neck * 1.5, h * 0.05), 0, 0, 180, skin, -1, aa)
     for sgn in (-1, 1):  # ears
         cv2.ellipse(
             img,
-            _pt(cx + sgn * ax * 0.97, hy + ay * 0.05),
-            _pt(ax * 0.14, ay * 0.2),
+            P(cx + sgn * ax * 0.97, hy + ay * 0.05),
+            A(ax * 0.14, ay * 0.2),
             0,
             0,
             360,
@@ -1203,47 +1355,170 @@ def _face_photo(w: int, h: int, rng: np.random.Generator) -> _U8:
             -1,
             aa,
         )
-    # hair: a skull-sized ellipse the face then covers, leaving a curved hairline and temples
-    cv2.ellipse(img, _pt(cx, hy - ay * 0.1), _pt(ax * 1.06, ay * 1.0), 0, 0, 360, hair, -1, aa)
-    cv2.ellipse(img, _pt(cx, hy + ay * 0.08), _pt(ax * 0.95, ay * 0.93), 0, 0, 360, skin, -1, aa)
-    # a side-swept fringe
-    side = 1 if rng.random() < 0.5 else -1
+        if t.earrings:
+            cv2.circle(
+                img,
+                P(cx + sgn * ax * 0.98, hy + ay * 0.27),
+                max(2, round(ax * 0.05)),
+                (222, 196, 120),
+                -1,
+                aa,
+            )
+    # hair: a skull-sized ellipse the face then covers, leaving a hairline and temples
+    crown = 1.0 if style != "buzz" else 0.96
+    cv2.ellipse(
+        img, P(cx, hy - ay * 0.1), A(ax * 1.06 * crown, ay * 1.0 * crown), 0, 0, 360, hair, -1, aa
+    )
+    if style == "bob":  # to the jaw on both sides
+        for sgn in (-1, 1):
+            cv2.ellipse(
+                img,
+                P(cx + sgn * ax * 0.82, hy + ay * 0.3),
+                A(ax * 0.36, ay * 0.72),
+                0,
+                0,
+                360,
+                hair,
+                -1,
+                aa,
+            )
+    if style == "bun":  # tied up behind the crown
+        cv2.circle(img, P(cx + side * ax * 0.35, hy - ay * 1.05), round(ax * 0.36), hair, -1, aa)
+    hairline = ay * (0.2 if t.receding else 0.08)
     cv2.ellipse(
         img,
-        _pt(cx - side * ax * 0.25, hy - ay * 0.62),
-        _pt(ax * 0.72, ay * 0.26),
-        side * float(rng.uniform(8.0, 16.0)),
+        P(cx, hy + hairline),
+        A(ax * 0.95, ay * 0.93 - (hairline - ay * 0.08)),
+        0,
         0,
         360,
-        hair,
+        skin,
         -1,
         aa,
     )
+    if style in ("long", "bob"):  # hair framing the face down its sides
+        for sgn in (-1, 1):
+            cv2.ellipse(
+                img,
+                P(cx + sgn * ax * 0.9, hy + ay * 0.05),
+                A(ax * 0.16, ay * 0.62),
+                sgn * -8,
+                0,
+                360,
+                hair,
+                -1,
+                aa,
+            )
+    if style in ("side", "long", "bob"):  # a side-swept fringe
+        cv2.ellipse(
+            img,
+            P(cx - side * ax * 0.25, hy - ay * 0.62),
+            A(ax * 0.72, ay * 0.26),
+            side * 12.0,
+            0,
+            360,
+            hair,
+            -1,
+            aa,
+        )
+    elif style == "crop" and not t.receding:  # a short even fringe line
+        cv2.ellipse(img, P(cx, hy - ay * 0.7), A(ax * 0.8, ay * 0.2), 0, 0, 360, hair, -1, aa)
     # eyes, brows, nose, mouth
     eye_y = hy + ay * 0.1
     lw = max(2, round(ax * 0.05))
+    brow_w = max(1, round(lw * t.brow))
     for sgn in (-1, 1):
         ex = cx + sgn * ax * 0.4
-        cv2.ellipse(img, _pt(ex, eye_y), _pt(ax * 0.15, ay * 0.05), 0, 0, 360, (248,) * 3, -1, aa)
-        cv2.circle(img, _pt(ex, eye_y), max(2, round(ax * 0.06)), (38, 30, 28), -1, aa)
-        cv2.line(
+        cv2.ellipse(img, P(ex, eye_y), A(ax * 0.15, ay * 0.05), 0, 0, 360, (248, 248, 248), -1, aa)
+        cv2.circle(img, P(ex, eye_y), max(2, round(ax * 0.06)), (38, 30, 28), -1, aa)
+        arch = ay * (0.05 if female else 0.0)
+        cv2.ellipse(
             img,
-            _pt(ex - ax * 0.19, eye_y - ay * 0.15),
-            _pt(ex + ax * 0.17, eye_y - ay * 0.17),
-            hair,
-            lw,
+            P(ex, eye_y - ay * 0.13),
+            A(ax * 0.19, arch + ay * 0.03),
+            0,
+            200,
+            340,
+            hair if grey < 0.5 else _mix(hair, (60, 60, 60), 0.5),
+            brow_w,
             aa,
         )
+    if t.glasses:
+        frame_ink: _RGB = (40, 36, 34)
+        for sgn in (-1, 1):
+            ex = cx + sgn * ax * 0.4
+            cv2.ellipse(
+                img, P(ex, eye_y), A(ax * 0.24, ay * 0.13), 0, 0, 360, frame_ink, max(1, lw - 1), aa
+            )
+        cv2.line(img, P(cx - ax * 0.16, eye_y), P(cx + ax * 0.16, eye_y), frame_ink, max(1, lw - 1))
     cv2.line(
         img,
-        _pt(cx, eye_y + ay * 0.06),
-        _pt(cx - ax * 0.06, hy + ay * 0.42),
+        P(cx, eye_y + ay * 0.06),
+        P(cx - side * ax * 0.06, hy + ay * 0.42),
         shadow,
         max(1, round(ax * 0.035)),
         aa,
     )
-    lips: _RGB = (round(skin[0] * 0.78), round(skin[1] * 0.5), round(skin[2] * 0.52))
-    cv2.ellipse(img, _pt(cx, hy + ay * 0.6), _pt(ax * 0.24, ay * 0.07), 0, 10, 170, lips, lw, aa)
+    lips: _RGB = (
+        (round(skin[0] * 0.82), round(skin[1] * 0.42), round(skin[2] * 0.46))
+        if female
+        else (round(skin[0] * 0.78), round(skin[1] * 0.5), round(skin[2] * 0.52))
+    )
+    cv2.ellipse(img, P(cx, hy + ay * 0.6), A(ax * 0.22, ay * 0.07), 0, 10, 170, lips, lw, aa)
+    if face.age >= 50:  # lines from the nose's wings past the mouth's corners
+        for sgn in (-1, 1):
+            fold = np.array(
+                [
+                    P(cx + sgn * ax * 0.17, hy + ay * 0.36),
+                    P(cx + sgn * ax * 0.3, hy + ay * 0.47),
+                    P(cx + sgn * ax * 0.32, hy + ay * 0.64),
+                ],
+                dtype=np.int32,
+            )
+            cv2.polylines(img, [fold], False, shadow, max(1, lw // 2), aa)
+    if face.age >= 60:  # and across the forehead
+        for i in (0, 1):
+            fy = hy - ay * (0.3 + 0.12 * i)
+            cv2.ellipse(
+                img,
+                P(cx, fy + ay * 0.2),
+                A(ax * 0.4, ay * 0.2),
+                0,
+                240,
+                300,
+                shadow,
+                max(1, lw // 2),
+                aa,
+            )
+
+
+def person_sprite(
+    face: Face, w: int, h: int, margin: int = 0, outfit: int | None = None
+) -> tuple[_U8, _F32]:
+    """The person of :func:`_paint_person` framed as in a w x h photo, on a canvas ``margin``
+    wider on each side (the shoulders go on past a photo's edges), with its coverage (0..1):
+    painted once on black and once on white, the two give colour and anti-aliased edges."""
+    cw = w + 2 * margin
+    on_black = np.zeros((h, cw, 3), np.uint8)
+    on_white = np.full((h, cw, 3), 255, np.uint8)
+    _paint_person(on_black, face, margin, 0, w, h, outfit)
+    _paint_person(on_white, face, margin, 0, w, h, outfit)
+    diff = on_white.astype(np.float32) - on_black.astype(np.float32)
+    alpha = np.clip(1.0 - diff.mean(axis=2) / 255.0, 0.0, 1.0).astype(np.float32)
+    safe = np.maximum(alpha, 1e-3)[..., None]
+    colour = np.clip(on_black.astype(np.float32) / safe, 0, 255).astype(np.uint8)
+    return colour, alpha
+
+
+def _face_photo(face: Face, w: int, h: int, rng: np.random.Generator) -> _U8:
+    """The ID photo: ``face`` on a pale backdrop, softened as a printed photo is."""
+    bg = np.array(
+        [int(rng.integers(232, 246)), int(rng.integers(236, 248)), int(rng.integers(240, 252))],
+        dtype=np.uint8,
+    )
+    img = np.empty((h, w, 3), dtype=np.uint8)
+    img[:] = bg
+    _paint_person(img, face, 0, 0, w, h)
     soft = cv2.GaussianBlur(img, (0, 0), max(0.8, w / 240.0))
     return np.asarray(soft, dtype=np.uint8)
 
@@ -1279,15 +1554,26 @@ def _guilloche(img: _U8, rng: np.random.Generator, s: float) -> None:
 
 
 def _wrap(text: str, size: int, max_width: float) -> list[str]:
-    """Greedy character wrap (Chinese has no spaces to break at)."""
+    """Greedy wrap between characters (Chinese has no spaces to break at), but never inside a
+    house number: a run of digits stays on one line with the 号/栋/室 that follows it."""
+    units: list[str] = []
+    for ch in text:
+        joins = units and (
+            (ch.isdigit() and units[-1][-1].isdigit())
+            or (ch in "号栋幢室楼单元弄" and units[-1][-1].isdigit())
+        )
+        if joins:
+            units[-1] += ch
+        else:
+            units.append(ch)
     lines: list[str] = []
     cur = ""
-    for ch in text:
-        if cur and _text_width(cur + ch, size) > max_width:
+    for unit in units:
+        if cur and _text_width(cur + unit, size) > max_width:
             lines.append(cur)
-            cur = ch
+            cur = unit
         else:
-            cur += ch
+            cur += unit
     if cur:
         lines.append(cur)
     return lines or [""]
@@ -1295,6 +1581,22 @@ def _wrap(text: str, size: int, max_width: float) -> list[str]:
 
 def _dotted(date_text: str) -> str:
     return date_text if date_text == "长期" else date_text.replace("-", ".")
+
+
+def id_card_fields(spec: IdCardSpec) -> dict[str, str]:
+    """What :func:`render_id_card` prints, as the teller system reports it (without drawing)."""
+    return {
+        "name": spec.name,
+        "sex": spec.sex,
+        "ethnicity": spec.ethnicity,
+        "birth": spec.birth,
+        "address": spec.address,
+        "id_number": spec.id_number,
+        "issuer": spec.issuer,
+        "valid_from": spec.valid_from,
+        "valid_to": spec.valid_to,
+        "validity": f"{_dotted(spec.valid_from)}-{_dotted(spec.valid_to)}",
+    }
 
 
 def render_id_card(spec: IdCardSpec, *, width: int = 1012) -> RenderedEvidence:
@@ -1334,7 +1636,8 @@ def render_id_card(spec: IdCardSpec, *, width: int = 1012) -> RenderedEvidence:
 
     # photo
     px0, py0, pw, ph = S(640), S(66), S(290), S(370)
-    photo = _face_photo(pw, ph, rng)
+    face = spec.face or Face.of_id(spec.id_number, _parse_date(spec.valid_from, "valid_from"))
+    photo = _face_photo(face, pw, ph, rng)
     img[py0 : py0 + ph, px0 : px0 + pw] = photo
     boxes: dict[str, _Box] = {"photo": (px0, py0, px0 + pw, py0 + ph)}
 
@@ -1421,18 +1724,7 @@ def render_id_card(spec: IdCardSpec, *, width: int = 1012) -> RenderedEvidence:
     img = np.clip(img.astype(np.float32) * a + backdrop * (1.0 - a) * 0.97, 0, 255).astype(np.uint8)
 
     out, m = _scan(img, rng, 0.4)
-    fields = {
-        "name": spec.name,
-        "sex": spec.sex,
-        "ethnicity": spec.ethnicity,
-        "birth": spec.birth,
-        "address": spec.address,
-        "id_number": spec.id_number,
-        "issuer": spec.issuer,
-        "valid_from": spec.valid_from,
-        "valid_to": spec.valid_to,
-        "validity": validity,
-    }
+    fields = id_card_fields(spec)
     return RenderedEvidence(
         data=_encode(out),
         width=width,
