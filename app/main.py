@@ -98,8 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     for p in (one, sim):
         _common(p)
         p.add_argument("--broker", help="broker endpoint")
-        p.add_argument("--teller-id", default="T0101")
         p.add_argument("--seed", type=int, default=int(time.time()))
+    one.add_argument("--teller-id", default="T0101")
+    sim.add_argument(
+        "--teller-id",
+        help="one teller position only (default: two tellers at each of three outlets)",
+    )
     one.add_argument("--type", dest="txn_type", help="transaction type code, e.g. cash_withdrawal")
     one.add_argument("--wait", type=float, default=300.0, help="seconds to wait for the decision")
     one.add_argument(
@@ -107,8 +111,26 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write another amount on the voucher than the request's (a machine finding)",
     )
-    sim.add_argument("--rate", type=float, default=0.2, help="requests per second (0: all at once)")
-    sim.add_argument("--count", type=int, default=50)
+    sim.add_argument(
+        "--rate",
+        type=float,
+        default=0.2,
+        help="new customers per second (0: as fast as the tellers' positions free up)",
+    )
+    sim.add_argument("--count", type=int, default=50, help="new requests (resubmissions on top)")
+    sim.add_argument(
+        "--resubmit-after",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="about how long a teller takes to resubmit a returned item (half to 1.5 times)",
+    )
+    sim.add_argument(
+        "--showcase",
+        action="store_true",
+        help="open with one of each outcome (the demo: approve, mismatch, return and its "
+        "resubmission, dual, impostor, expired ID) before the stream's shares",
+    )
 
     co = sub.add_parser(
         "colleague", help="a simulated second authorizer without a screen (demo, tests)"
@@ -212,7 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
     de = sub.add_parser(
         "demo", help="broker, teller simulator, center and the workstation together"
     )
-    de.add_argument("--data-dir", type=Path, help="keep all the demo's files here")
+    de.add_argument(
+        "--data-dir",
+        type=Path,
+        help="keep all the demo's files here, from run to run (default: a new directory for "
+        "each run under the per-user data dir)",
+    )
     de.add_argument("--screenshot", type=Path, metavar="DIR")
     _language_option(de)
     de.add_argument("--quit-after", type=float, metavar="SECONDS")
@@ -223,6 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
     de.add_argument("--count", type=int, default=200)
     de.add_argument(
         "--seed", type=int, default=6, help="the simulator's seed (same seed, same requests)"
+    )
+    de.add_argument(
+        "--resubmit-after",
+        type=float,
+        default=25.0,
+        metavar="SECONDS",
+        help="about how long the simulated teller takes to resubmit a returned item",
     )
     de.add_argument(
         "--lead", action="store_true", help="also open the center lead's desk (as the demo lead)"
@@ -337,6 +371,7 @@ def run_colleague(args: argparse.Namespace) -> int:
     import threading
 
     from app.keys import client_transport, make_keystore, sync_config
+    from clientsvc.video.camera import counter_scenes
     from clientsvc.workstation.colleague import Colleague
     from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
 
@@ -345,7 +380,9 @@ def run_colleague(args: argparse.Namespace) -> int:
     keystore = make_keystore(settings)
     key = keystore.unlock(authorizer_id, pin)
     colleague = Colleague(
-        think_s=args.think, confirm_pin=lambda: keystore.check_pin(authorizer_id, pin)
+        think_s=args.think,
+        confirm_pin=lambda: keystore.check_pin(authorizer_id, pin),
+        scenes=counter_scenes(settings.data_dir),  # the demo's counters, as the video shows them
     )
     engine = WorkstationEngine(
         EngineConfig(
@@ -378,13 +415,15 @@ def run_camera(args: argparse.Namespace) -> int:
         CapturedCamera,
         FrameSource,
         SimulatedCounter,
+        counter_scenes,
     )
 
     settings = _settings(args, camera_endpoint=args.camera_endpoint)
     if args.source == "simulate":
+        scenes = counter_scenes(settings.data_dir)  # who the teller simulator put at each
 
         def open_source(camera_id: str) -> FrameSource | None:
-            return SimulatedCounter(camera_id)
+            return SimulatedCounter(camera_id, scenes=scenes)
 
     else:
         if not args.camera_id:
@@ -580,7 +619,8 @@ def run_teller(args: argparse.Namespace) -> int:
     from clientsvc.identity import Directory
     from clientsvc.protocol.errors import ProtocolError
     from clientsvc.teller.client import TellerClient
-    from clientsvc.teller.simulator import make_request, simulate
+    from clientsvc.teller.simulator import POSITIONS, Position, StreamMix, make_request, simulate
+    from clientsvc.video.camera import counter_scenes
 
     settings = _settings(args, broker_endpoint=args.broker)
     directory = Directory(settings.directory)
@@ -610,8 +650,25 @@ def run_teller(args: argparse.Namespace) -> int:
     _stop_on_signals(lambda: stopping.__setitem__("now", True))
 
     def report(sim: Any, outcome: Any, verdict: str) -> None:
-        print(_describe(sim.request.request_id, outcome, verdict), flush=True)
+        line = _describe(sim.request.request_id, outcome, verdict)
+        if sim.request.supersedes:
+            line += f" (resubmission of {sim.request.supersedes})"
+        print(line, flush=True)
 
+    def submitted(sim: Any) -> None:
+        if sim.request.supersedes:
+            what = "corrected, a new voucher" if sim.corrected else "not corrected"
+            print(
+                f"teller: {sim.request.request_id} resubmits {sim.request.supersedes} ({what})",
+                flush=True,
+            )
+
+    positions = POSITIONS
+    if args.teller_id:  # one teller at the first outlet
+        first = POSITIONS[0]
+        positions = (
+            Position(first.outlet_id, first.outlet_name, args.teller_id, f"TERM-{args.teller_id}"),
+        )
     totals = simulate(
         settings.broker_endpoint,
         directory,
@@ -619,9 +676,13 @@ def run_teller(args: argparse.Namespace) -> int:
         rate_per_s=args.rate,
         count=args.count,
         seed=args.seed,
-        teller_id=args.teller_id,
         on_final=report,
+        on_submit=submitted,
         should_stop=lambda: stopping["now"],
+        mix=StreamMix(resubmit_after_s=args.resubmit_after),
+        showcase=args.showcase,
+        scenes=counter_scenes(settings.data_dir),  # who stands at each counter, for its camera
+        positions=positions,
     )
     print("teller totals: " + " ".join(f"{k}={v}" for k, v in totals.items()), flush=True)
     return 0
@@ -828,6 +889,7 @@ def run_workstation(
     from app.keys import make_keystore
     from app.single_instance import SingleInstance
     from app.workstation import WorkstationApp, make_qapplication
+    from clientsvc.video.camera import counter_scenes
     from ui.background import run_in_background
 
     settings = settings or _settings(args, broker_endpoint=getattr(args, "broker", None))
@@ -855,7 +917,11 @@ def run_workstation(
     else:
         session.show_sign_in(default_id, hint)
     pilot = (
-        Autopilot(session, pin=signin.partition(":")[2] if signin else None)
+        Autopilot(
+            session,
+            pin=signin.partition(":")[2] if signin else None,
+            scenes=counter_scenes(settings.data_dir),  # the demo's counters, as the video shows
+        )
         if args.autopilot
         else None
     )
@@ -864,6 +930,8 @@ def run_workstation(
     session.close()
     if pilot is not None:
         pilot.stop()
+        said = ", ".join(f"{verdict} {n}" for verdict, n in sorted(pilot.decided.items()))
+        print(f"autopilot: decided {said or 'nothing'}", flush=True)
     return int(code)
 
 
@@ -983,11 +1051,105 @@ def _say_demo_child_exit(event: Any) -> None:
     sys.stdout.flush()
 
 
+DEMO_RUNS_KEPT = 5  # earlier runs' directories kept (their files, to look at afterwards)
+HEADLESS_QUIT_AFTER_S = 40.0
+HEADLESS_SCREENSHOTS = Path("demo-screenshots")
+
+
+def _headless() -> bool:
+    """No screen to show a window on: Qt is told to draw offscreen, or there is no display."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":", 1)[0]
+    if platform:
+        return platform in ("offscreen", "minimal")
+    if sys.platform.startswith("linux"):
+        return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return False
+
+
+def _apply_headless_defaults(args: argparse.Namespace) -> list[str]:
+    """With no display nobody can sign in: the demo signs in by itself and decides by
+    simulated key presses, saves a screenshot of each window to ./demo-screenshots and stops
+    after 40 s, each unless told otherwise (``--quit-after 0``: never), on two simulated
+    monitors. Returns what it applied, to say so."""
+    applied = []
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        from resources import ROOT
+
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={ROOT / 'screens-two.json'}"
+        applied.append("offscreen on two simulated monitors")
+    if not args.autopilot:
+        args.autopilot = True
+        applied.append("deciding by simulated key presses")
+    if args.screenshot is None:
+        args.screenshot = HEADLESS_SCREENSHOTS
+        applied.append(f"screenshots to ./{HEADLESS_SCREENSHOTS}")
+    if args.quit_after is None:
+        args.quit_after = HEADLESS_QUIT_AFTER_S
+        applied.append(f"stopping after {HEADLESS_QUIT_AFTER_S:g} s")
+    return applied
+
+
+def _demo_run_dir(root: Path) -> Path:
+    """A new directory for this run under ``root`` (``runs/<time>``), the oldest beyond
+    ``DEMO_RUNS_KEPT`` removed: each run starts clean — its own broker journal, center
+    database, audit caches and identities — so nothing of an earlier run shows."""
+    import shutil
+    import tempfile
+
+    runs = root / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    earlier = sorted(p for p in runs.iterdir() if p.is_dir())  # named by when they started
+    for old in earlier[: max(0, len(earlier) - DEMO_RUNS_KEPT + 1)]:
+        shutil.rmtree(old, ignore_errors=True)
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now / 1e9)) + f".{now % 10**9:09d}-"
+    return Path(tempfile.mkdtemp(prefix=stamp, dir=runs))
+
+
+def _drain_audit(settings: Settings, timeout_s: float = 5.0) -> int:
+    """Push what the workstation wrote as it stopped (its sign-out) to the demo's center
+    before the center stops, so that a next run on the same data directory starts with
+    nothing outstanding ("events not yet at the center since" an earlier run). The
+    workstation's engine has stopped: this is the audit cache's one writer now. Returns how
+    many events are still not at the center."""
+    from app.keys import make_keystore, sync_config
+    from clientsvc.audit.store import AuditStore
+    from clientsvc.audit.sync import CenterSync
+
+    if not settings.audit_path.exists():
+        return 0
+    store = AuditStore(settings.audit_path)
+    try:
+        pending, _ = store.backlog()
+        if not pending:
+            return 0
+        sync = CenterSync(sync_config(settings, make_keystore(settings)), store, lambda _: None)
+        deadline = time.monotonic() + timeout_s
+        try:
+            while pending and time.monotonic() < deadline:
+                sync.tick(idle=True)
+                if sync.socket.poll(100):
+                    sync.on_frames(sync.socket.recv_multipart())
+                pending, _ = store.backlog()
+        finally:
+            sync.close()
+        return pending
+    finally:
+        store.close()
+
+
 def run_demo(args: argparse.Namespace) -> int:
     from app.admin import DEMO_AUTHORIZERS, DEMO_LEAD, ensure_demo_identities
     from clientsvc.supervise import Supervisor
 
-    data = (args.data_dir or default_data_dir() / "demo").resolve()
+    if _headless():
+        applied = _apply_headless_defaults(args)
+        if applied:
+            print(f"demo: no display: {', '.join(applied)}", flush=True)
+    if args.data_dir is not None:  # the demo's files there, kept from run to run
+        data = args.data_dir.resolve()
+    else:
+        data = _demo_run_dir((default_data_dir() / "demo").resolve())
     settings = load_settings(
         None,
         data_dir=data,
@@ -1051,6 +1213,9 @@ def run_demo(args: argparse.Namespace) -> int:
                 str(args.count),
                 "--seed",
                 str(args.seed),
+                "--resubmit-after",
+                str(args.resubmit_after),
+                "--showcase",  # every outcome within the first minutes, then the shares
             ],
             {"AUTHDESK_TERMINAL_ID": "DEMO-TELLER"},
         ),
@@ -1085,9 +1250,13 @@ def run_demo(args: argparse.Namespace) -> int:
             if (args.autopilot or args.screenshot or args.quit_after)
             else None
         )
-        return run_workstation(
+        code = run_workstation(
             args, settings=settings, hint=hint, signin=auto, default_id=authorizer_id
         )
+        left = _drain_audit(settings)  # while the center still runs
+        if left:
+            print(f"demo: {left} audit events not yet at the center (sent on the next run)")
+        return code
     finally:
         supervisor.stop(10)  # shutting down: what ends now is not restarted
 

@@ -2,11 +2,12 @@
 
 Dual authorization needs two people. In the demo one person sits at the workstation; this
 colleague, signed in with their own key, takes items like anybody else (dispatch is random
-among the eligible) and decides each after a pause, once its images have arrived: when the
-machine check finds something it rejects or returns with the finding's reason (R02 for an
-amount that differs, T01 for a voucher not dated today, …), and approves otherwise. It runs
-the real engine: it signs, records in its own audit cache, and the broker checks it as any
-other authorizer.
+among the eligible) and decides each after a pause, once its images have arrived, as a careful
+authorizer does (``careful_choice``): when the machine check finds something it rejects or
+returns with the finding's reason (R02 for an amount that differs, T01 for a voucher not dated
+today, …); when the person in the counter video is not the person on the ID photo it rejects
+(R06); otherwise it approves. It runs the real engine: it signs, records in its own audit
+cache, and the broker checks it as any other authorizer.
 """
 
 from __future__ import annotations
@@ -15,22 +16,72 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from clientsvc.checklist import checklist_for
-from clientsvc.crosscheck import crosscheck
-from clientsvc.protocol.messages import QueueStatus
-from clientsvc.workstation.desk import finding_reason
+from clientsvc.checklist import ChecklistRow, checklist_for
+from clientsvc.crosscheck import crosscheck, local_date
+from clientsvc.protocol.messages import AuthRequest, QueueStatus
+from clientsvc.teller.evidence_render import Face
+from clientsvc.video.camera import CounterScenes
+from clientsvc.workstation.desk import FINDING_ROW, finding_reason
 from clientsvc.workstation.engine import ReceivedItem, WorkstationEngine
 
 log = logging.getLogger("authdesk.colleague")
 
 
+@dataclass(frozen=True)
+class Choice:
+    """What a careful authorizer decides on an item, and which checklist row failed."""
+
+    verdict: str  # approve, reject, return
+    reason_code: str | None = None
+    failing_row: str | None = None  # a row only a person sees failing (the face in the video)
+    finding_row: str | None = None  # the row a machine finding fails (its words to the teller)
+
+
+def careful_choice(
+    request: AuthRequest,
+    rows: tuple[ChecklistRow, ...],
+    at_counter: Face | None,
+    now_ms: int | None = None,
+) -> Choice:
+    """As a careful authorizer decides: never past a machine finding (its reason: a reject or
+    a return as its kind says); then the customer in the counter video against the ID photo
+    (a different person: reject, the face row's reason); else approve. ``at_counter`` is who
+    the video shows, None when it shows nobody or nothing (then only the papers decide)."""
+    findings = crosscheck(request)
+    if findings:  # never past a finding: only a person overrides, with a reason
+        code = finding_reason(findings[0], rows)
+        row = FINDING_ROW.get(findings[0].code)
+        return Choice("reject" if code.startswith("R") else "return", code, finding_row=row)
+    has_photo = any(ref.kind == "id_front" for ref in request.evidence)
+    if has_photo and at_counter is not None:
+        today = local_date(now_ms if now_ms is not None else time.time_ns() // 1_000_000)
+        if not at_counter.looks_like(Face.of_id(request.id_number, today)):
+            face = next((r for r in rows if r.id == "face"), None)
+            return Choice("reject", face.fail_reason if face else "R06", "face")
+    return Choice("approve")
+
+
+def at_counter(scenes: CounterScenes | None, request: AuthRequest) -> Face | None:
+    """Who the request's counter camera shows (the demo's simulated counters), if known."""
+    if scenes is None or request.camera_id is None:
+        return None
+    return scenes.get(request.camera_id)
+
+
 class Colleague:
     """``WorkstationEvents`` that decide. Attach with ``attach(engine)`` before starting it."""
 
-    def __init__(self, think_s: float = 3.0, confirm_pin: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        think_s: float = 3.0,
+        confirm_pin: Callable[[], None] | None = None,
+        scenes: CounterScenes | None = None,
+    ) -> None:
         self.think_s = think_s
+        self.scenes = scenes  # the counter video, as the colleague watches it
         # enters the PIN again for a top-level item (the key store checks it and counts it)
         self.confirm_pin = confirm_pin
         self.engine: WorkstationEngine | None = None
@@ -76,13 +127,27 @@ class Colleague:
         if item.reauth_required and self.confirm_pin is not None:
             self.confirm_pin()
             reauth_at = time.time_ns() // 1_000_000
-        findings = crosscheck(item.request)
-        if findings:  # never past a finding: only a person overrides, with a reason
-            code = finding_reason(findings[0], checklist_for(item.request.txn_type))
-            verdict = "reject" if code.startswith("R") else "return"
-        else:
-            verdict, code = "approve", None
-        self.engine.decide(request_id, verdict, code, "", None, item.lease_id, reauth_at)
+        request = item.request
+        rows = checklist_for(request.txn_type)
+        choice = careful_choice(request, rows, at_counter(self.scenes, request))
+        text = ""
+        checklist = None
+        said = next((r for r in rows if r.id == choice.finding_row), None)
+        if said is not None and said.fail_reason == choice.reason_code:  # as the window says it
+            text = said.failure("zh")
+        if choice.failing_row is not None:  # what only a person sees: said as the row says it
+            row = next(r for r in rows if r.id == choice.failing_row)
+            text = row.failure("zh")
+            checklist = {r.id: ("fail" if r.id == row.id else "") for r in rows}
+        self.engine.decide(
+            request_id,
+            choice.verdict,
+            choice.reason_code,
+            text,
+            checklist,
+            item.lease_id,
+            reauth_at,
+        )
 
     def item_revoked(self, request_id: str, reason: str) -> None:
         with self._lock:
