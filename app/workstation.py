@@ -106,7 +106,7 @@ class WorkstationApp:
         window.sig_locked_changed.connect(self._on_window_locked_changed)
         if self.settings.lock_after_min > 0:
             self.idle = IdleWatch(self.settings.lock_after_min * 60, window)
-            self.idle.sig_idle.connect(lambda: window.lock("idle"))
+            self.idle.sig_idle.connect(lambda: window.desk.lock("idle"))
         if self.screenshot_dir is not None:
             window.sig_evidence_shown.connect(self._on_window_evidence_shown)
         if self.settings.video_endpoint:
@@ -122,7 +122,9 @@ class WorkstationApp:
             window.embed_workspace(True)
         else:
             window.embed_workspace(False)
-            self.evidence_window = EvidenceWindow(workspace, window.windowTitle())
+            self.evidence_window = EvidenceWindow(
+                workspace, key.authorizer_id, profile.name if profile else ""
+            )
             self.evidence_window.sig_closing.connect(self._on_evidence_window_closing)
             self.extra_windows = [self.evidence_window]
             self.placement.restore(self.evidence_window, "evidence", second)

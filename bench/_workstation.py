@@ -52,8 +52,8 @@ def main() -> int:
 
     def on_shown(request_id: str) -> None:
         shown[request_id] = time.time_ns()
-        if window.item is not None:
-            received[request_id] = window.item.received_at * 1_000_000
+        if window.desk.item is not None:
+            received[request_id] = window.desk.item.received_at * 1_000_000
 
     viewer = window.workspace.viewers[0]
 
@@ -64,21 +64,21 @@ def main() -> int:
         QTimer.singleShot(args.think_ms, lambda: press(request_id))
 
     def press(request_id: str) -> None:
-        if window.item is None or window.item.request.request_id != request_id:
+        if window.desk.item is None or window.desk.item.request.request_id != request_id:
             return
         # the checklist answered first, as an authorizer does (F2, Shift+Space: the rest fine)
         QTest.keyClick(window, Qt.Key.Key_F2)
         QTest.keyClick(window.checklist.list, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier)
-        rekey = rekey_policy().for_item(window.item.request, window.item.reauth_required)
+        rekey = rekey_policy().for_item(window.desk.item.request, window.desk.item.reauth_required)
         if rekey is None:
             pressed[request_id] = time.time_ns()
             QTest.keyClick(window, Qt.Key.Key_F9)
             return
         # a high-risk item: F9 asks for the blind re-key; the last key (its Enter) is "pressed"
         QTest.keyClick(window, Qt.Key.Key_F9)
-        QTest.keyClicks(window.rekey_prompt.field, rekey.expected)
+        QTest.keyClicks(window.bar.rekey_prompt.field, rekey.expected)
         pressed[request_id] = time.time_ns()
-        QTest.keyClick(window.rekey_prompt.field, Qt.Key.Key_Return)
+        QTest.keyClick(window.bar.rekey_prompt.field, Qt.Key.Key_Return)
 
     window.sig_item_shown.connect(on_shown)
     window.sig_evidence_shown.connect(on_evidence)

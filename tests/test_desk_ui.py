@@ -64,7 +64,7 @@ def test_f10_on_a_finding_pre_selects_its_reason(
     win, service, bridge = desk
     _mismatch(qtbot, win, bridge)
     qtbot.keyClick(win, Qt.Key.Key_F10)
-    assert win.reason_list.currentItem().data(Qt.ItemDataRole.UserRole) == "R02"
+    assert win.bar.reason_list.currentItem().data(Qt.ItemDataRole.UserRole) == "R02"
     qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert service.decisions[0][1:3] == ("reject", "R02")
 
@@ -77,20 +77,20 @@ def test_the_override_needs_a_written_reason_and_the_pin_and_is_sent_with_its_fi
     item = _mismatch(qtbot, win, bridge)
     answer_checklist(qtbot, win)
     qtbot.keyClick(win, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
-    assert win.override_panel.isVisible() and "The voucher shows" in (
-        win.lbl_override_findings.text()
+    assert win.bar.override_panel.isVisible() and "The voucher shows" in (
+        win.bar.lbl_override_findings.text()
     )
     assert service.notes[-1] == ("override_opened", {"findings": ["amount"]})
-    qtbot.keyClicks(win.override_text, "ok")
+    qtbot.keyClicks(win.bar.override_text, "ok")
     qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert service.decisions == [] and "at least 10" in win.lbl_override_error.text()
-    assert win.lbl_override_error.isVisible()  # at the field, not elsewhere
+    assert service.decisions == [] and "at least 10" in win.bar.lbl_override_error.text()
+    assert win.bar.lbl_override_error.isVisible()  # at the field, not elsewhere
     note = "客户现场确认，凭证金额笔误已由客户签字更正"
-    win.override_text.setText(note)  # typed through an input method: QTest types ASCII only
+    win.bar.override_text.setText(note)  # typed through an input method: QTest types ASCII only
     qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     rekey_if_asked(qtbot, win)  # a large amount: re-keyed from the voucher first
-    assert win.pin_prompt.isVisible() and service.decisions == []  # the PIN again, always
-    _enter_pin(qtbot, win.pin_prompt.field, PIN)
+    assert win.bar.pin_prompt.isVisible() and service.decisions == []  # the PIN again, always
+    _enter_pin(qtbot, win.bar.pin_prompt.field, PIN)
     qtbot.waitUntil(lambda: len(service.decisions) == 1, timeout=10_000)
     assert service.decisions[0][:2] == (item.request.request_id, "approve")
     assert service.overrides == [{"findings": ["amount"], "note": note}]
@@ -106,7 +106,7 @@ def test_escape_leaves_the_override_and_approval_stays_blocked(
     answer_checklist(qtbot, win)
     qtbot.keyClick(win, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(win, Qt.Key.Key_Escape)
-    assert not win.override_panel.isVisible() and service.decisions == []
+    assert not win.bar.override_panel.isVisible() and service.decisions == []
     assert not win.actions_by_id["approve"].isEnabled()
 
 
@@ -161,9 +161,9 @@ def test_a_failing_row_that_calls_for_a_return_routes_f10_to_the_return_with_its
     assert win.checklist.rows()[0].id == "date" and win.checklist.rows()[0].fail_reason == "T01"
     qtbot.keyClick(win.checklist.list, Qt.Key.Key_X)  # the voucher is not dated today
     qtbot.keyClick(win, Qt.Key.Key_F10)
-    assert win.reason_list.currentItem().data(Qt.ItemDataRole.UserRole) == "T01"
-    assert "call for a return" in win.lbl_reason_title.text()
-    assert win.reason_text.text() == "凭证日期非当日"
+    assert win.bar.reason_list.currentItem().data(Qt.ItemDataRole.UserRole) == "T01"
+    assert "call for a return" in win.bar.lbl_reason_title.text()
+    assert win.bar.reason_text.text() == "凭证日期非当日"
     qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert service.decisions[0][1:] == ("return", "T01", "凭证日期非当日")
 
@@ -189,17 +189,17 @@ def test_a_large_amount_is_re_keyed_blind_before_approval_and_a_wrong_entry_is_c
     _show(qtbot, win, bridge, item, blobs)
     answer_checklist(qtbot, win)
     qtbot.keyClick(win, Qt.Key.Key_F9)
-    assert win.rekey_prompt.isVisible() and service.decisions == []
-    assert "last 4 digits" in win.rekey_prompt.title.text()
-    assert win.rekey_prompt.field.echoMode() == QLineEdit.EchoMode.Password  # never shown
-    assert "4106" not in win.rekey_prompt.title.text()
-    qtbot.keyClicks(win.rekey_prompt.field, "4160")  # a transposition
-    qtbot.keyClick(win.rekey_prompt.field, Qt.Key.Key_Return)
-    assert service.decisions == [] and "1 wrong" in win.rekey_prompt.message.text()
+    assert win.bar.rekey_prompt.isVisible() and service.decisions == []
+    assert "last 4 digits" in win.bar.rekey_prompt.title.text()
+    assert win.bar.rekey_prompt.field.echoMode() == QLineEdit.EchoMode.Password  # never shown
+    assert "4106" not in win.bar.rekey_prompt.title.text()
+    qtbot.keyClicks(win.bar.rekey_prompt.field, "4160")  # a transposition
+    qtbot.keyClick(win.bar.rekey_prompt.field, Qt.Key.Key_Return)
+    assert service.decisions == [] and "1 wrong" in win.bar.rekey_prompt.message.text()
     assert service.notes[-1] == ("rekey_refused", {"field": "amount", "wrong": 1})
-    qtbot.keyClicks(win.rekey_prompt.field, "4106")
-    qtbot.keyClick(win.rekey_prompt.field, Qt.Key.Key_Return)
-    assert service.decisions[0][1] == "approve" and not win.rekey_prompt.isVisible()
+    qtbot.keyClicks(win.bar.rekey_prompt.field, "4106")
+    qtbot.keyClick(win.bar.rekey_prompt.field, Qt.Key.Key_Return)
+    assert service.decisions[0][1] == "approve" and not win.bar.rekey_prompt.isVisible()
     assert ("rekey_matched", {"field": "amount"}) in service.notes
 
 
@@ -212,7 +212,7 @@ def test_a_reject_needs_no_re_key(
     _show(qtbot, win, bridge, item, blobs)
     qtbot.keyClick(win, Qt.Key.Key_F10)
     qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert service.decisions[0][1] == "reject" and not win.rekey_prompt.isVisible()
+    assert service.decisions[0][1] == "reject" and not win.bar.rekey_prompt.isVisible()
 
 
 # --- the screen says what is asked ------------------------------------------------------------
@@ -240,12 +240,12 @@ def test_away_colours_the_status_strip(
     from ui import theme
 
     win.setStyleSheet(theme.style_sheet())  # the house style, on this window only
-    before = win.status_strip.grab().toImage().pixelColor(2, 2)
+    before = win.strip.grab().toImage().pixelColor(2, 2)
     bridge.sig_presence_changed.emit("away")
-    assert win.status_strip.property("presence") == "away"
-    assert win.status_strip.grab().toImage().pixelColor(2, 2) != before
+    assert win.strip.property("presence") == "away"
+    assert win.strip.grab().toImage().pixelColor(2, 2) != before
     bridge.sig_presence_changed.emit("available")
-    assert win.status_strip.grab().toImage().pixelColor(2, 2) == before
+    assert win.strip.grab().toImage().pixelColor(2, 2) == before
 
 
 def test_the_item_header_says_the_level_single_or_dual_and_why_it_was_asked(
@@ -255,7 +255,7 @@ def test_the_item_header_says_the_level_single_or_dual_and_why_it_was_asked(
     win, _service, bridge = desk
     item, blobs = _item()
     _show(qtbot, win, bridge, item, blobs)
-    line = win.lbl_asked.text()
+    line = win.card.lbl_asked.text()
     assert "Authority level 2" in line and "single authorization" in line
     assert "teller's limit of ¥50,000.00" in line
 
@@ -332,7 +332,7 @@ def test_an_item_with_fewer_elements_after_one_with_more_keeps_the_panel_whole(
     many, many_blobs = _item(txn_type="transfer")
     _show(qtbot, win, bridge, many, many_blobs)
     rows = len(win.elements.rows())
-    win._next()  # the item goes; the next is shown
+    win.desk.next()  # the item goes; the next is shown
     few, few_blobs = _item(seed=5, txn_type="password_reset")
     _show(qtbot, win, bridge, few, few_blobs)
     assert len(win.elements.rows()) < rows

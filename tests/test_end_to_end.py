@@ -25,11 +25,11 @@ def _decide(qtbot: Any, window: Any, verdict: str) -> None:
         approve(qtbot, window)
     elif verdict == "reject":
         qtbot.keyClick(window, Qt.Key.Key_F10)
-        qtbot.keyClicks(window.reason_list, "8")  # R08 suspected fraud
+        qtbot.keyClicks(window.bar.reason_list, "8")  # R08 suspected fraud
         qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     else:
         qtbot.keyClick(window, Qt.Key.Key_F11)
-        qtbot.keyClicks(window.reason_list, "2")  # T02 rescan
+        qtbot.keyClicks(window.bar.reason_list, "2")  # T02 rescan
         qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
 
@@ -179,15 +179,15 @@ def test_a_mismatch_refuses_f9_and_the_override_reaches_the_teller_signed(
         qtbot.keyClick(window, Qt.Key.Key_F9)  # the checklist answered: still refused
         assert "Approval refused" in window.banner.text() and teller.poll() is None
         qtbot.keyClick(window, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
-        qtbot.keyClicks(window.override_text, note)
+        qtbot.keyClicks(window.bar.override_text, note)
         qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         rekey_if_asked(qtbot, window)
-        assert window.pin_prompt.isVisible()  # the PIN again, for every override
-        qtbot.waitUntil(window.pin_prompt.field.isEnabled, timeout=10_000)
-        qtbot.keyClicks(window.pin_prompt.field, "123456")
-        qtbot.keyClick(window.pin_prompt.field, Qt.Key.Key_Return)
+        assert window.bar.pin_prompt.isVisible()  # the PIN again, for every override
+        qtbot.waitUntil(window.bar.pin_prompt.field.isEnabled, timeout=10_000)
+        qtbot.keyClicks(window.bar.pin_prompt.field, "123456")
+        qtbot.keyClick(window.bar.pin_prompt.field, Qt.Key.Key_Return)
         # the PIN is checked on the pool: the event loop runs until it is back and signed
-        qtbot.waitUntil(lambda: not window.pin_prompt.isVisible(), timeout=10_000)
+        qtbot.waitUntil(lambda: not window.bar.pin_prompt.isVisible(), timeout=10_000)
         output, _ = teller.communicate(timeout=60)
         line = next(line for line in output.splitlines() if line.startswith("teller: "))
         assert " approved by A1001" in line and "(signature verified)" in line, output
@@ -223,7 +223,7 @@ def test_a_lock_gives_the_item_back_and_three_wrong_pins_end_the_session(
             teller = _submit(tmp_path, endpoint, keys, 21, "--wait", "120")
             spawned.append(teller)
         qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-        assert window.locked and window.item is None
+        assert window.desk.locked and window.desk.item is None
         # unlocked, the item the broker took back comes again: this is the only authorizer
         with qtbot.waitSignal(window.sig_evidence_shown, timeout=30_000) as again:
             pin(window.lock_screen.field, "123456")

@@ -310,9 +310,9 @@ def test_a_checklist_row_zooms_to_its_region_and_a_failing_row_prefills_the_reas
     qtbot.keyClick(win.checklist.list, Qt.Key.Key_Space)  # the row above is fine
     assert win.checklist.results()["amount"] == "fail"
     press(qtbot, win, Qt.Key.Key_F10)
-    assert win.reason_list.currentItem().data(Qt.ItemDataRole.UserRole) == "R02"
+    assert win.bar.reason_list.currentItem().data(Qt.ItemDataRole.UserRole) == "R02"
     # what the teller reads: the failure, not the requirement
-    assert win.reason_text.text() == rows[amount].failure("zh") != rows[amount].label("zh")
+    assert win.bar.reason_text.text() == rows[amount].failure("zh") != rows[amount].label("zh")
     press(qtbot, win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert service.decisions[-1][1:3] == ("reject", "R02")
     assert service.checklists[-1] is not None and service.checklists[-1]["amount"] == "fail"
@@ -325,9 +325,9 @@ def test_letter_keys_type_into_the_message_instead_of_moving_the_image(
     item, blobs = make_item()
     show(qtbot, win, bridge, item, blobs)
     press(qtbot, win, Qt.Key.Key_F10)
-    win.reason_text.setFocus()
-    qtbot.keyClicks(win.reason_text, "RHBS")
-    assert win.reason_text.text() == "RHBS"
+    win.bar.reason_text.setFocus()
+    qtbot.keyClicks(win.bar.reason_text, "RHBS")
+    assert win.bar.reason_text.text() == "RHBS"
     viewer = win.workspace.viewers[0]
     assert viewer.rotation == 0 and not viewer.flip_h and viewer.adjustment == Adjustment()
 
@@ -452,11 +452,11 @@ def test_prefetch_the_next_item_is_decoded_before_it_is_shown(
         ),  # type: ignore[union-attr]
         timeout=10_000,
     )
-    assert win.item is first and "Next item ready" in win.lbl_next.text()
+    assert win.desk.item is first and "Next item ready" in win.card.lbl_next.text()
     approve(qtbot, win)
     bridge.sig_decision_settled.emit(first.request.request_id, True, "", "accepted")
-    assert win.item is second  # at once, no empty screen, no fetch
-    assert win.evidence_complete()
+    assert win.desk.item is second  # at once, no empty screen, no fetch
+    assert not win.desk.evidence_loading and not win.desk.evidence_problem
     answer_checklist(qtbot, win)
     assert win.actions_by_id["approve"].isEnabled()
     assert win.workspace.viewers[0].image().ready  # type: ignore[union-attr]
@@ -472,7 +472,7 @@ def test_a_held_item_that_is_reassigned_just_disappears(
     show(qtbot, win, bridge, first, first_blobs)
     bridge.sig_item_received.emit(second)
     bridge.sig_item_revoked.emit(second.request.request_id, "reassigned")
-    assert win.item is first and win.upcoming == [] and not win.banner.isVisible()
+    assert win.desk.item is first and win.desk.upcoming == [] and not win.banner.isVisible()
 
 
 def _png(width: int, height: int, complete: bool = True) -> bytes:
@@ -569,7 +569,7 @@ def test_the_images_of_a_decided_item_are_freed(
     ]
     approve(qtbot, win)
     bridge.sig_decision_settled.emit(item.request.request_id, True, "", "accepted")
-    qtbot.waitUntil(lambda: win.item is None, timeout=5_000)
+    qtbot.waitUntil(lambda: win.desk.item is None, timeout=5_000)
     win.workspace.viewers[0].repaint()
     gc.collect()
     assert [r() for r in pixels_alive if r() is not None] == []
@@ -627,10 +627,10 @@ def test_the_same_request_sent_again_replaces_the_one_in_hand(
     held, _ = make_item(seed=9)
     bridge.sig_item_received.emit(held)
     bridge.sig_item_received.emit(dataclasses.replace(held, lease_id="L2"))
-    assert [h.lease_id for h in win.upcoming] == ["L2"]  # one copy, the newest lease
+    assert [h.lease_id for h in win.desk.upcoming] == ["L2"]  # one copy, the newest lease
     again = dataclasses.replace(item, lease_id="L3")
     bridge.sig_item_received.emit(again)  # the same content under a new lease
-    assert win.item is again and not win.banner.isVisible()
+    assert win.desk.item is again and not win.banner.isVisible()
     approve(qtbot, win)
     assert service.leases[-1] == "L3"
 
@@ -647,5 +647,5 @@ def test_a_request_whose_content_changed_is_shown_afresh(
     qtbot.keyClick(win.checklist.list, Qt.Key.Key_Space)
     changed = dataclasses.replace(item, lease_id="L4", digest="f" * 64)
     bridge.sig_item_received.emit(changed)
-    assert win.item is changed and "changed" in win.banner.text()
+    assert win.desk.item is changed and "changed" in win.banner.text()
     assert not any(win.checklist.results().values())  # what was ticked no longer counts

@@ -197,7 +197,7 @@ def test_the_workstation_refuses_the_image_that_takes_an_item_past_its_budget(
     for sha, blob in blobs.items():
         bridge.sig_evidence_loaded.emit(item.request.request_id, sha, blob)
     shas = list(blobs)
-    qtbot.waitUntil(lambda: win.evidence_problem(shas[1]) == "E_IMAGE_BUDGET", timeout=10_000)
+    qtbot.waitUntil(lambda: win.feed.problem(shas[1]) == "E_IMAGE_BUDGET", timeout=10_000)
     qtbot.waitUntil(lambda: win.library.get(shas[0]).ready, timeout=10_000)  # type: ignore[union-attr]
     assert not win.actions_by_id["approve"].isEnabled()
     assert win.actions_by_id["return"].isEnabled()
@@ -266,9 +266,9 @@ def test_a_blank_image_blocks_approval_with_its_reason(
         bridge.sig_evidence_loaded.emit(item.request.request_id, sha, blob)
     viewer = win.workspace.viewers[0]
     qtbot.waitUntil(lambda: "blank" in viewer.placeholder, timeout=10_000)
-    assert win.evidence_problem(next(iter(blobs))) == "E_IMAGE_BLANK"
+    assert win.feed.problem(next(iter(blobs))) == "E_IMAGE_BLANK"
     assert not win.actions_by_id["approve"].isEnabled()
-    assert "cannot be shown" in win.lbl_evidence.text()
+    assert "cannot be shown" in win.card.lbl_evidence.text()
 
 
 def test_a_covered_cameras_flat_frame_is_still_shown() -> None:

@@ -66,20 +66,20 @@ def test_a_top_level_item_asks_for_the_pin_before_anything_is_signed(
     item, blobs = _top_level_item()
     _show(qtbot, win, bridge, item, blobs)
     approve(qtbot, win)
-    assert win.pin_prompt.isVisible() and "PIN" in win.pin_prompt.title.text()
+    assert win.bar.pin_prompt.isVisible() and "PIN" in win.bar.pin_prompt.title.text()
     assert service.decisions == []
     assert not win.actions_by_id["approve"].isEnabled()  # F9 again does not bypass it
-    _enter_pin(qtbot, win.pin_prompt.field, "0000")
-    qtbot.waitUntil(lambda: "Wrong PIN" in win.pin_prompt.message.text(), timeout=10_000)
+    _enter_pin(qtbot, win.bar.pin_prompt.field, "0000")
+    qtbot.waitUntil(lambda: "Wrong PIN" in win.bar.pin_prompt.message.text(), timeout=10_000)
     assert service.decisions == [] and service.notes[-1][0] == "pin_refused"
-    assert win.pin_prompt.field.text() == ""  # the PIN never stays in the widget
+    assert win.bar.pin_prompt.field.text() == ""  # the PIN never stays in the widget
     before = time.time_ns() // 1_000_000
-    _enter_pin(qtbot, win.pin_prompt.field, PIN)
+    _enter_pin(qtbot, win.bar.pin_prompt.field, PIN)
     qtbot.waitUntil(lambda: len(service.decisions) == 1, timeout=10_000)
     assert service.decisions[0][1] == "approve"
     reauth_at = service.reauths[0]
     assert reauth_at is not None and before <= reauth_at <= time.time_ns() // 1_000_000
-    assert not win.pin_prompt.isVisible()
+    assert not win.bar.pin_prompt.isVisible()
 
 
 def test_a_reject_of_a_top_level_item_asks_for_the_pin_too(
@@ -89,10 +89,10 @@ def test_a_reject_of_a_top_level_item_asks_for_the_pin_too(
     item, blobs = _top_level_item()
     _show(qtbot, win, bridge, item, blobs)
     qtbot.keyClick(win, Qt.Key.Key_F10)
-    qtbot.keyClicks(win.reason_list, "2")
+    qtbot.keyClicks(win.bar.reason_list, "2")
     qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert win.pin_prompt.isVisible() and service.decisions == []
-    _enter_pin(qtbot, win.pin_prompt.field, PIN)
+    assert win.bar.pin_prompt.isVisible() and service.decisions == []
+    _enter_pin(qtbot, win.bar.pin_prompt.field, PIN)
     qtbot.waitUntil(lambda: len(service.decisions) == 1, timeout=10_000)
     assert service.decisions[0][1:3] == ("reject", "R02")
 
@@ -104,11 +104,11 @@ def test_escape_leaves_the_pin_prompt_and_decides_nothing(
     item, blobs = _top_level_item()
     _show(qtbot, win, bridge, item, blobs)
     approve(qtbot, win)
-    qtbot.keyClicks(win.pin_prompt.field, "24")
-    qtbot.keyClick(win.pin_prompt.field, Qt.Key.Key_Escape)
-    assert not win.pin_prompt.isVisible() and service.decisions == []
+    qtbot.keyClicks(win.bar.pin_prompt.field, "24")
+    qtbot.keyClick(win.bar.pin_prompt.field, Qt.Key.Key_Escape)
+    assert not win.bar.pin_prompt.isVisible() and service.decisions == []
     assert win.actions_by_id["approve"].isEnabled()  # back to the item, as before
-    assert win.pin_prompt.field.text() == ""
+    assert win.bar.pin_prompt.field.text() == ""
 
 
 def test_an_item_below_the_top_level_is_decided_without_the_pin(
@@ -118,7 +118,7 @@ def test_an_item_below_the_top_level_is_decided_without_the_pin(
     item, blobs = _item()
     _show(qtbot, win, bridge, item, blobs)
     approve(qtbot, win)
-    assert service.decisions and service.reauths == [None] and not win.pin_prompt.isVisible()
+    assert service.decisions and service.reauths == [None] and not win.bar.pin_prompt.isVisible()
 
 
 def test_wrong_pin_three_times_ends_the_session(
@@ -128,11 +128,11 @@ def test_wrong_pin_three_times_ends_the_session(
     item, blobs = _top_level_item()
     _show(qtbot, win, bridge, item, blobs)
     approve(qtbot, win)
-    _enter_pin(qtbot, win.pin_prompt.field, "1111")
-    _enter_pin(qtbot, win.pin_prompt.field, "2222")
-    qtbot.waitUntil(lambda: "1 more" in win.pin_prompt.message.text(), timeout=10_000)
+    _enter_pin(qtbot, win.bar.pin_prompt.field, "1111")
+    _enter_pin(qtbot, win.bar.pin_prompt.field, "2222")
+    qtbot.waitUntil(lambda: "1 more" in win.bar.pin_prompt.message.text(), timeout=10_000)
     with qtbot.waitSignal(win.sig_locked_out, timeout=10_000) as locked_out:
-        _enter_pin(qtbot, win.pin_prompt.field, "3333")
+        _enter_pin(qtbot, win.bar.pin_prompt.field, "3333")
     assert "locked until" in locked_out.args[0]
     assert service.decisions == []
     assert [kind for kind, _ in service.notes].count("pin_refused") == 3
@@ -147,14 +147,14 @@ def test_idle_locks_the_screen_clears_the_images_and_gives_the_items_back(
     _show(qtbot, win, bridge, item, blobs)
     held, held_blobs = _item(seed=4)
     bridge.sig_item_received.emit(held)
-    assert win.upcoming and all(win.library.get(sha) is not None for sha in blobs)
+    assert win.desk.upcoming and all(win.library.get(sha) is not None for sha in blobs)
     idle = IdleWatch(0.3, win)
-    idle.sig_idle.connect(lambda: win.lock("idle"))
+    idle.sig_idle.connect(lambda: win.desk.lock("idle"))
     with qtbot.waitSignal(win.sig_locked_changed, timeout=10_000) as locked:
         pass
-    assert locked.args == [True] and win.locked
+    assert locked.args == [True] and win.desk.locked
     # nothing of the customer is left: not the fields, not the images, not the held item
-    assert win.item is None and win.upcoming == [] and win.workspace.item is None
+    assert win.desk.item is None and win.desk.upcoming == [] and win.workspace.item is None
     assert all(win.library.get(sha) is None for sha in [*blobs, *held_blobs])
     assert win.pages.currentWidget() is win.lock_screen
     assert service.presence[-1] == "locked"  # the broker takes back what was held
@@ -163,13 +163,13 @@ def test_idle_locks_the_screen_clears_the_images_and_gives_the_items_back(
         assert not win.actions_by_id[action_id].isEnabled()
     late, _ = _item(seed=5)  # sent before the broker knew: not shown
     bridge.sig_item_received.emit(late)
-    assert win.item is None and win.pages.currentWidget() is win.lock_screen
+    assert win.desk.item is None and win.pages.currentWidget() is win.lock_screen
     _enter_pin(qtbot, win.lock_screen.field, "0000")
     qtbot.waitUntil(lambda: "Wrong PIN" in win.lock_screen.message.text(), timeout=10_000)
-    assert win.locked
+    assert win.desk.locked
     with qtbot.waitSignal(win.sig_locked_changed, timeout=10_000) as unlocked:
         _enter_pin(qtbot, win.lock_screen.field, PIN)
-    assert unlocked.args == [False] and not win.locked
+    assert unlocked.args == [False] and not win.desk.locked
     assert service.presence[-1] == "available" and win.pages.currentIndex() == 0
     idle.stop()
 
@@ -180,7 +180,7 @@ def test_ctrl_l_locks_and_unlocking_keeps_away_if_away(
     win, service, bridge = desk
     bridge.sig_presence_changed.emit("away")
     qtbot.keyClick(win, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    assert win.locked and ("locked", {"why": "manual"}) in service.notes
+    assert win.desk.locked and ("locked", {"why": "manual"}) in service.notes
     assert "You locked" in win.lock_screen.why.text()
     with qtbot.waitSignal(win.sig_locked_changed, timeout=10_000):
         _enter_pin(qtbot, win.lock_screen.field, PIN)

@@ -113,11 +113,11 @@ def approve(qtbot: Any, win: MainWindow) -> None:
 def rekey_if_asked(qtbot: Any, win: MainWindow) -> None:
     """Type what the voucher says when the window asks for a blind re-key (the simulated
     voucher shows the request's amount and payee account)."""
-    if win.rekey_prompt.isVisible() and win.item is not None:
-        rekey = rekey_policy().for_item(win.item.request, win.item.reauth_required)
+    if win.bar.rekey_prompt.isVisible() and win.desk.item is not None:
+        rekey = rekey_policy().for_item(win.desk.item.request, win.desk.item.reauth_required)
         assert rekey is not None
-        qtbot.keyClicks(win.rekey_prompt.field, rekey.expected)
-        qtbot.keyClick(win.rekey_prompt.field, Qt.Key.Key_Return)
+        qtbot.keyClicks(win.bar.rekey_prompt.field, rekey.expected)
+        qtbot.keyClick(win.bar.rekey_prompt.field, Qt.Key.Key_Return)
 
 
 def _item(
@@ -170,8 +170,11 @@ def test_approve_waits_for_verified_evidence_then_f9_decides(
     win, service, bridge = window
     item, blobs = _item()
     bridge.sig_item_received.emit(item)
-    assert win.stack.currentIndex() == 1 and win.lbl_amount.text().startswith("¥")
-    assert win.lbl_amount_words.text().startswith("人民币") and "元" in win.lbl_amount_words.text()
+    assert win.stack.currentIndex() == 1 and win.card.lbl_amount.text().startswith("¥")
+    assert (
+        win.card.lbl_amount_words.text().startswith("人民币")
+        and "元" in win.card.lbl_amount_words.text()
+    )
     qtbot.keyClick(win, Qt.Key.Key_F9)
     assert service.decisions == []  # images not verified yet: approval is blocked
     with qtbot.waitSignal(win.sig_evidence_shown, timeout=10_000):
@@ -189,11 +192,11 @@ def test_approve_waits_for_verified_evidence_then_f9_decides(
     bridge.sig_decision_settled.emit(item.request.request_id, True, "", "accepted")
     # delivered: the item stays a moment, locked, so that a queued next item replaces it
     # without the empty screen flashing in between
-    assert item.request.request_id in win.lbl_last_decision.text()
-    assert "Delivered" in win.lbl_decision_hint.text()
+    assert item.request.request_id in win.strip.lbl_last_decision.text()
+    assert "Delivered" in win.bar.lbl_decision_hint.text()
     qtbot.keyClick(win, Qt.Key.Key_F10)
-    assert not win.reason_panel.isVisible() and len(service.decisions) == 1
-    qtbot.waitUntil(lambda: win.item is None, timeout=5_000)
+    assert not win.bar.reason_panel.isVisible() and len(service.decisions) == 1
+    qtbot.waitUntil(lambda: win.desk.item is None, timeout=5_000)
     assert win.stack.currentIndex() == 0 and "next item" in win.empty.text()
 
 
@@ -212,7 +215,7 @@ def test_the_next_item_replaces_a_delivered_one_without_the_empty_screen(
     bridge.sig_decision_settled.emit(first.request.request_id, True, "", "accepted")
     second, _ = _item(seed=4)
     bridge.sig_item_received.emit(second)
-    assert win.item is second and pages == []
+    assert win.desk.item is second and pages == []
     assert win.actions_by_id["reject"].isEnabled()  # the new item is live at once
     assert not win._settled_hold.isActive()  # nothing will clear the new item later
 
@@ -224,9 +227,9 @@ def test_reject_from_the_keyboard_with_a_reason_code(
     item, blobs = _item()
     _show(qtbot, win, bridge, item, blobs)
     qtbot.keyClick(win, Qt.Key.Key_F10)
-    assert win.reason_panel.isVisible() and win.reason_list.count() > 5
-    qtbot.keyClicks(win.reason_list, "2")
-    win.reason_text.insert(
+    assert win.bar.reason_panel.isVisible() and win.bar.reason_list.count() > 5
+    qtbot.keyClicks(win.bar.reason_list, "2")
+    win.bar.reason_text.insert(
         "凭证金额与申请不符"
     )  # Chinese comes through the input method, not key codes
     qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -240,9 +243,11 @@ def test_escape_closes_the_reason_panel_without_deciding(
     item, blobs = _item()
     _show(qtbot, win, bridge, item, blobs)
     qtbot.keyClick(win, Qt.Key.Key_F11)
-    assert win.reason_panel.isVisible() and win.reason_list.item(0).text().split()[1] == "T01"
+    assert (
+        win.bar.reason_panel.isVisible() and win.bar.reason_list.item(0).text().split()[1] == "T01"
+    )
     qtbot.keyClick(win, Qt.Key.Key_Escape)
-    assert not win.reason_panel.isVisible() and service.decisions == []
+    assert not win.bar.reason_panel.isVisible() and service.decisions == []
 
 
 def test_other_needs_a_message_to_the_teller(
@@ -252,11 +257,19 @@ def test_other_needs_a_message_to_the_teller(
     item, blobs = _item()
     _show(qtbot, win, bridge, item, blobs)
     qtbot.keyClick(win, Qt.Key.Key_F11)
-    win.reason_list.setCurrentRow(win.reason_list.count() - 1)  # T99 other
+    win.bar.reason_list.setCurrentRow(win.bar.reason_list.count() - 1)  # T99 other
     qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert service.decisions == [] and win.banner.isVisible()
-    win.reason_text.insert("请补充收入证明")
-    qtbot.keyClick(win.reason_text, Qt.Key.Key_Return)
+    assert service.decisions == []
+    # the error is at the field it is about, not in the banner a screen away
+    error, field = win.bar.lbl_reason_error, win.bar.reason_text
+    assert error.isVisible() and "message" in error.text() and not win.banner.isVisible()
+    below = (
+        error.mapTo(win, error.rect().topLeft()).y()
+        - field.mapTo(win, field.rect().bottomLeft()).y()
+    )
+    assert 0 <= below < 40 and win.focusWidget() is field
+    win.bar.reason_text.insert("请补充收入证明")
+    qtbot.keyClick(win.bar.reason_text, Qt.Key.Key_Return)
     assert service.decisions == [(item.request.request_id, "return", "T99", "请补充收入证明")]
 
 
@@ -273,11 +286,11 @@ def test_a_failed_image_blocks_approval_but_not_reject(
     assert service.decisions == []
     assert (
         not win.actions_by_id["approve"].isEnabled()
-        and "verification" in win.lbl_decision_hint.text()
+        and "verification" in win.bar.lbl_decision_hint.text()
     )
     assert win.banner.isVisible() and "integrity" in win.banner.text()
     qtbot.keyClick(win, Qt.Key.Key_F10)
-    assert win.reason_panel.isVisible()
+    assert win.bar.reason_panel.isVisible()
 
 
 def test_corrupt_image_bytes_are_reported_not_shown(
@@ -288,9 +301,9 @@ def test_corrupt_image_bytes_are_reported_not_shown(
     bridge.sig_item_received.emit(item)
     sha = next(iter(blobs))
     bridge.sig_evidence_loaded.emit(item.request.request_id, sha, b"\xff\xd8 not really a jpeg")
-    qtbot.waitUntil(lambda: win.evidence_problem(sha) == "E_IMAGE_FORMAT", timeout=10_000)
+    qtbot.waitUntil(lambda: win.feed.problem(sha) == "E_IMAGE_FORMAT", timeout=10_000)
     assert not win.actions_by_id["approve"].isEnabled()
-    assert "cannot be shown" in win.lbl_decision_hint.text()
+    assert "cannot be shown" in win.bar.lbl_decision_hint.text()
 
 
 def test_a_refused_decision_keeps_the_item_and_says_why(
@@ -301,7 +314,7 @@ def test_a_refused_decision_keeps_the_item_and_says_why(
     _show(qtbot, win, bridge, item, blobs)
     approve(qtbot, win)
     bridge.sig_decision_settled.emit(item.request.request_id, False, "E_STORAGE", "disk full")
-    assert win.item is item and "audit cache" in win.banner.text()
+    assert win.desk.item is item and "audit cache" in win.banner.text()
     assert win.actions_by_id["approve"].isEnabled()  # can try again once space is freed
 
 
@@ -312,7 +325,7 @@ def test_a_revoked_item_leaves_the_screen_with_the_reason(
     item, blobs = _item()
     _show(qtbot, win, bridge, item, blobs)
     bridge.sig_item_revoked.emit(item.request.request_id, "cancelled")
-    assert win.item is None and "cancelled" in win.banner.text()
+    assert win.desk.item is None and "cancelled" in win.banner.text()
     qtbot.keyClick(win, Qt.Key.Key_F9)
     assert service.decisions == []
 
@@ -326,9 +339,9 @@ def test_voucher_amount_mismatch_is_flagged(
     assert "voucher shows" in win.finding_banner.text() and win.finding_banner.isVisible()
     clean, _ = _item(seed=4)
     bridge.sig_item_received.emit(clean)  # held as next while the first is on screen
-    assert win.item is item and win.upcoming == [clean]
+    assert win.desk.item is item and win.desk.upcoming == [clean]
     bridge.sig_item_revoked.emit(item.request.request_id, "cancelled")
-    assert win.item is clean and not win.finding_banner.isVisible()
+    assert win.desk.item is clean and not win.finding_banner.isVisible()
 
 
 def test_f12_toggles_away_and_the_empty_screen_says_so(
@@ -349,14 +362,14 @@ def test_wait_clock_counts_from_the_tellers_submission(
     win, _, bridge = window
     item, _ = _item(waited_ms=20_000)
     bridge.sig_item_received.emit(item)
-    assert win.waited_seconds() == pytest.approx(20.0)
-    assert win.lbl_wait.property("level") == "ok"
+    assert win.desk.waited_seconds() == pytest.approx(20.0)
+    assert win.card.lbl_wait.property("level") == "ok"
     clock.now += 25
     win._on_tick_timeout()
-    assert win.lbl_wait.property("level") == "warn" and "00:45" in win.lbl_wait.text()
+    assert win.card.lbl_wait.property("level") == "warn" and "00:45" in win.card.lbl_wait.text()
     clock.now += 30
     win._on_tick_timeout()
-    assert win.lbl_wait.property("level") == "late"
+    assert win.card.lbl_wait.property("level") == "late"
 
 
 def test_queue_figures_in_the_status_strip(
@@ -374,8 +387,8 @@ def test_queue_figures_in_the_status_strip(
         12,
         12 * 41_000,
     )
-    assert "7" in win.lbl_waiting.text() and "01:35" in win.lbl_oldest.text()
-    assert "12" in win.lbl_my_count.text() and "41 s" in win.lbl_my_avg.text()
+    assert "7" in win.strip.lbl_waiting.text() and "01:35" in win.strip.lbl_oldest.text()
+    assert "12" in win.strip.lbl_my_count.text() and "00:41" in win.strip.lbl_my_avg.text()
 
 
 def test_chinese_text_renders_with_glyphs_not_boxes(qtbot: Any) -> None:
@@ -427,15 +440,21 @@ def test_the_audit_sync_status_shows_what_is_not_yet_at_the_center(
 
     win, _, bridge = window
     bridge.sig_sync_status.emit(SyncStatus(0, None, True, 1))
-    assert win.lbl_sync.text() == "Center: up to date" and win.lbl_sync.property("level") == ""
+    assert (
+        win.strip.lbl_sync.text() == "Center: up to date"
+        and win.strip.lbl_sync.property("level") == ""
+    )
     since = int(time.time() * 1000) - 3_600_000  # an hour offline
     bridge.sig_sync_status.emit(SyncStatus(37, since, False, None))
-    text = win.lbl_sync.text()
+    text = win.strip.lbl_sync.text()
     assert "37 events not yet at the center" in text and "not reachable" in text
     assert time.strftime("%H:%M", time.localtime(since / 1000)) in text
-    assert win.lbl_sync.property("level") == "warn"
+    assert win.strip.lbl_sync.property("level") == "warn"
     bridge.sig_sync_status.emit(SyncStatus(37, since, True, None, "E_CHAIN_BROKEN: seq 5"))
-    assert "E_CHAIN_BROKEN" in win.lbl_sync.text() and win.lbl_sync.property("level") == "error"
+    assert (
+        "E_CHAIN_BROKEN" in win.strip.lbl_sync.text()
+        and win.strip.lbl_sync.property("level") == "error"
+    )
 
 
 def test_decisions_from_before_a_restart_show_outcome_unknown_until_the_broker_answers(
@@ -449,7 +468,7 @@ def test_decisions_from_before_a_restart_show_outcome_unknown_until_the_broker_a
     assert "Outcome unknown for 1 decision(s)" in win.banner.text() and "R2" in win.banner.text()
     bridge.sig_decision_settled.emit("R2", False, "E_UNKNOWN_REQUEST", "R2")
     assert win.banner.property("level") == "error" and "R2" in win.banner.text()
-    assert win.unresolved == {"R1": "delivered", "R2": "E_UNKNOWN_REQUEST"}
+    assert win.desk.unresolved == {"R1": "delivered", "R2": "E_UNKNOWN_REQUEST"}
 
 
 def test_what_was_looked_at_is_noted_for_the_audit_trail_before_the_decision(
@@ -475,12 +494,12 @@ def test_items_taken_back_and_outlets_on_local_authorization_are_shown(
     _show(qtbot, win, bridge, item, blobs)
     bridge.sig_item_revoked.emit(item.request.request_id, "fallback_local")
     assert "authorized this request locally" in win.banner.text()
-    assert win.item is None and win.lbl_orphans.text() == "Taken back: 1"
-    assert item.request.outlet_id in win.lbl_fallback.text()
-    assert item.request.request_id in win.lbl_orphans.toolTip()
+    assert win.desk.item is None and win.strip.lbl_orphans.text() == "Taken back: 1"
+    assert item.request.outlet_id in win.strip.lbl_fallback.text()
+    assert item.request.request_id in win.strip.lbl_orphans.toolTip()
     clock.now += 31 * 60  # half an hour later the outlet is no longer listed
     win._on_tick_timeout()
-    assert win.lbl_fallback.text() == "" and win.lbl_orphans.text() == "Taken back: 1"
+    assert win.strip.lbl_fallback.text() == "" and win.strip.lbl_orphans.text() == "Taken back: 1"
 
 
 def test_a_tellers_note_shows_invisible_characters_and_markup_as_text(
@@ -497,9 +516,11 @@ def test_a_tellers_note_shows_invisible_characters_and_markup_as_text(
     }
     item = ReceivedItem(**{**item.__dict__, "request": AuthRequest.model_validate(raw), "raw": raw})
     bridge.sig_item_received.emit(item)
-    shown = [value.text() for _label, value in win._field_rows if value.isVisible()]
+    shown = [value.text() for _label, value in win.card._field_rows if value.isVisible()]
     note = next(t for t in shown if "付款" in t)
     assert "\u202e" not in note and "\u200b" not in note
     assert "[U+202E]" in note and "[U+200B]" in note and '<img src="x">' in note
-    assert all(value.textFormat() == Qt.TextFormat.PlainText for _label, value in win._field_rows)
+    assert all(
+        value.textFormat() == Qt.TextFormat.PlainText for _label, value in win.card._field_rows
+    )
     assert "Zoë" in shown

@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, Signal
 
 from clientsvc.audit.sync import SyncStatus
 from clientsvc.protocol.messages import QueueStatus
+from clientsvc.workstation.desk_model import Desk
 from clientsvc.workstation.engine import ReceivedItem
 
 
@@ -72,3 +73,11 @@ class EngineBridge(QObject):
 
     def decisions_unresolved(self, request_ids: list[str]) -> None:
         self.sig_decisions_unresolved.emit(list(request_ids))
+
+    def drive(self, desk: Desk) -> None:
+        """The engine's events that are the desk's to judge go straight to it."""
+        self.sig_connection_changed.connect(lambda up, _detail: desk.set_connected(up))
+        self.sig_presence_changed.connect(desk.set_presence)
+        self.sig_item_revoked.connect(desk.revoke)
+        self.sig_decision_settled.connect(lambda rid, ok, code, _: desk.settle(rid, ok, code))
+        self.sig_decisions_unresolved.connect(desk.set_unresolved)

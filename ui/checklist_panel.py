@@ -8,8 +8,9 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
 from clientsvc.checklist import ChecklistRow
+from clientsvc.workstation.desk_model import Desk
 from ui import theme
-from ui.actions import ACTIONS
+from ui.actions import ACTIONS, ACTIONS_BY_ID, key_name
 
 MARKS = {"": "☐", "pass": "✓", "fail": "✗"}
 
@@ -44,17 +45,11 @@ class ChecklistPanel(QFrame):
             self.tr("F2 to start · ↑↓ rows · %1 fine · %2 fails · %4 the rest fine · %3 zoom to it")
             .replace(
                 "%4",
-                self._keys["check_rest_fine"].toString(QKeySequence.SequenceFormat.NativeText),
+                key_name(ACTIONS_BY_ID["check_rest_fine"].shortcut),
             )
-            .replace(
-                "%1", self._keys["check_pass"].toString(QKeySequence.SequenceFormat.NativeText)
-            )
-            .replace(
-                "%2", self._keys["check_fail"].toString(QKeySequence.SequenceFormat.NativeText)
-            )
-            .replace(
-                "%3", self._keys["check_zoom"].toString(QKeySequence.SequenceFormat.NativeText)
-            )
+            .replace("%1", key_name(ACTIONS_BY_ID["check_pass"].shortcut))
+            .replace("%2", key_name(ACTIONS_BY_ID["check_fail"].shortcut))
+            .replace("%3", key_name(ACTIONS_BY_ID["check_zoom"].shortcut))
         )
 
     def set_rows(
@@ -107,6 +102,16 @@ class ChecklistPanel(QFrame):
                 changed = True
         if changed:
             self.sig_results_changed.emit()
+
+    def tell(self, desk: Desk) -> None:
+        """The desk's rules read the checklist as answered now."""
+        desk.checklist_answered(
+            self._rows,
+            self.failing(),
+            tuple(self.marked_failing()),
+            tuple(self.open_required()),
+            self.results(),
+        )
 
     def marked_failing(self) -> list[str]:
         """Rows the authorizer marked failing (not those a finding fails)."""

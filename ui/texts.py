@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from clientsvc.crosscheck import Finding
 from clientsvc.teller.evidence_render import amount_in_figures
 from clientsvc.workstation.desk import Asked, Blocked
+from clientsvc.workstation.desk_model import Notice, Say
 
 
 def txn_type(code: str) -> str:
@@ -351,3 +352,73 @@ def error_category(code: str) -> str:
         "E06": QCoreApplication.translate("texts", "Reason or message inadequate"),
         "E99": QCoreApplication.translate("texts", "Other (see the note)"),
     }.get(code, code)
+
+
+def notice(n: Notice, language: str) -> tuple[str, str, str, int]:
+    """What the desk says (``desk_model.Notice``), in words: level, message, tooltip, and how
+    long it stays (0: until the next)."""
+    t = QCoreApplication.translate
+    a = n.args
+    if n.say is Say.APPROVE_REFUSED:
+        rows = [row.label(language) for row in a[3]]
+        return "error", approve_refused(a[0], a[2], a[1], rows), "", 0
+    if n.say is Say.REQUEST_CHANGED:
+        return "warn", t("texts", "The teller's request changed: look at it again."), "", 0
+    if n.say is Say.REVOKED:
+        return "warn", revoke_reason(a[0]), "", 0
+    if n.say is Say.EVIDENCE_FAILED:
+        return "error", f"{error(a[0])}  ({a[1][:12]}…)", "", 0
+    if n.say is Say.DECISION_REFUSED:
+        return "error", error(a[0]), "", 0
+    if n.say is Say.NO_PIN_CHECK:
+        return "error", error("E_REAUTH_REQUIRED"), "", 0
+    if n.say is Say.CONNECTION_LOST:
+        text = t(
+            "texts",
+            "Lost the connection to the branch broker; reconnecting… "
+            "The item in hand stays on screen.",
+        )
+        return "error", text, "", 0
+    if n.say is Say.CONNECTED:
+        return "", "", "", 0  # the loss's message goes
+    if n.say is Say.UNRESOLVED:
+        text = t(
+            "texts",
+            "Outcome unknown for %n decision(s) made before the restart (%1): "
+            "checking with the broker…",
+            "",
+            len(a[0]),
+        ).replace("%1", ", ".join(a[0]))
+        return "warn", text, "", 0
+    if n.say is Say.UNRESOLVED_REFUSED:
+        listed = "; ".join(f"{rid}: {error(code)}" for rid, code in a[0].items())
+        text = t("texts", "Decisions from before the restart were not applied — %1")
+        return "error", text.replace("%1", listed), "", 0
+    if n.say is Say.UNRESOLVED_DELIVERED:
+        text = t("texts", "Decisions from before the restart were delivered: %1")
+        return "ok", text.replace("%1", ", ".join(a[0])), "", 15_000
+    return "error", error(a[0]) if a else "", a[1] if len(a) > 1 else "", 0
+
+
+def empty_desk(presence: str, connected: bool) -> str:
+    """The main window with no item on screen."""
+    if presence == "away":
+        return QCoreApplication.translate(
+            "texts", "You are away: no items are sent to you.\nPress F12 when you are back."
+        )
+    if not connected:
+        return QCoreApplication.translate("texts", "Connecting to the branch broker…")
+    return QCoreApplication.translate("texts", "Waiting for the next item…")
+
+
+def sign_out_asked() -> str:
+    return QCoreApplication.translate(
+        "texts",
+        "Sign out? Press Ctrl+Shift+Q again to sign out; the items you hold go back to the queue.",
+    )
+
+
+def locked_because(why: str) -> str:
+    if why == "idle":
+        return QCoreApplication.translate("texts", "Locked after a while without input.")
+    return QCoreApplication.translate("texts", "You locked the screen.")

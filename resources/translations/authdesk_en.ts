@@ -14,7 +14,7 @@
             <translation>F2 to start · ↑↓ rows · %1 fine · %2 fails · %4 the rest fine · %3 zoom to it</translation>
         </message>
         <message>
-            <location line="+111" />
+            <location line="+105" />
             <source>  (required)</source>
             <translation>  (required)</translation>
         </message>
@@ -1139,7 +1139,7 @@
     <context>
         <name>WorkstationApp</name>
         <message>
-            <location filename="../../app/workstation.py" line="+191" />
+            <location filename="../../app/workstation.py" line="+193" />
             <source>Signed out.</source>
             <translation>Signed out.</translation>
         </message>

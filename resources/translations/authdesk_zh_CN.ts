@@ -14,7 +14,7 @@
             <translation>F2 开始 · ↑↓ 选行 · %1 相符 · %2 不符 · %4 其余均相符 · %3 定位放大</translation>
         </message>
         <message>
-            <location line="+111" />
+            <location line="+105" />
             <source>  (required)</source>
             <translation>（必核）</translation>
         </message>
@@ -1139,7 +1139,7 @@
     <context>
         <name>WorkstationApp</name>
         <message>
-            <location filename="../../app/workstation.py" line="+191" />
+            <location filename="../../app/workstation.py" line="+193" />
             <source>Signed out.</source>
             <translation>已签退。</translation>
         </message>

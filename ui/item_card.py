@@ -1,0 +1,253 @@
+"""The item's header card (type, the teller's wait, what is asked and why, where from, the
+amount, dual authorization, accounts and IDs grouped, the teller's note, the images' state,
+the next item held) and the red banner of the machine's findings above the item."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clientsvc.crosscheck import Finding
+from clientsvc.protocol.edge import display_name, visible
+from clientsvc.teller.evidence_render import amount_in_figures, amount_in_words
+from clientsvc.workstation.desk import why_asked
+from clientsvc.workstation.engine import ReceivedItem
+from ui import texts
+from ui.actions import ACTIONS_BY_ID
+from ui.status_strip import mmss, repolish, set_level
+
+
+class FindingBanner(QLabel):
+    """Every disagreement the machine found, one line each, who says what is on the image, and
+    what to do; never squeezed by a panel opening below."""
+
+    def __init__(self) -> None:
+        super().__init__(objectName="FindingBanner")
+        self.setTextFormat(Qt.TextFormat.PlainText)  # peers' text
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.hide()
+
+    def show_findings(self, findings: tuple[Finding, ...]) -> None:
+        if not findings:
+            self.hide()
+            return
+        lines = [self.tr("⚠ The machine check found a disagreement: approval is blocked.")]
+        lines += ["•  " + texts.finding(f) for f in findings]
+        lines.append(
+            self.tr(
+                "What is on the image: as the teller system reports it.  Reject %1 · Return %2 · "
+                "approve anyway: %3, a written reason and your PIN"
+            )
+            .replace("%1", ACTIONS_BY_ID["reject"].shortcut)
+            .replace("%2", ACTIONS_BY_ID["return"].shortcut)
+            .replace("%3", ACTIONS_BY_ID["override"].shortcut)
+        )
+        self.setText("\n".join(lines))
+        self.show()
+        self.fit()
+
+    def fit(self) -> None:
+        """Tall enough for every line at its width: the splitter may not squeeze it."""
+        if self.isVisible():
+            self.setMinimumHeight(self.heightForWidth(max(240, self.width())))
+
+
+class ItemCard(QFrame):
+    def __init__(self) -> None:
+        super().__init__(objectName="Card")
+        grid = QVBoxLayout(self)
+        head = QHBoxLayout()
+        self.lbl_title = QLabel(objectName="ItemTitle")
+        self.lbl_wait = QLabel(objectName="WaitClock")
+        head.addWidget(self.lbl_title, 1)
+        head.addWidget(self.lbl_wait)
+        grid.addLayout(head)
+        self.lbl_asked = QLabel(objectName="AskedLine")  # level, single or dual, and why
+        self.lbl_asked.setWordWrap(True)
+        self.lbl_origin = QLabel(objectName="FieldLabel")
+        self.lbl_origin.setTextFormat(Qt.TextFormat.PlainText)  # peers' text
+        self.lbl_origin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.lbl_origin.setWordWrap(True)
+        self.lbl_amount = QLabel(objectName="AmountFigures")
+        self.lbl_amount_words = QLabel(objectName="AmountWords")
+        self.lbl_amount_words.setWordWrap(True)
+        self.lbl_dual = QLabel(objectName="Dual")
+        self.lbl_dual.setWordWrap(True)
+        self.lbl_dual.hide()
+        for label in (
+            self.lbl_asked,
+            self.lbl_origin,
+            self.lbl_amount,
+            self.lbl_amount_words,
+            self.lbl_dual,
+        ):
+            grid.addWidget(label)
+        self.fields = QGridLayout()
+        self.fields.setColumnStretch(1, 1)
+        self.fields.setVerticalSpacing(8)
+        self._field_rows: list[tuple[QLabel, QLabel]] = []
+        grid.addLayout(self.fields)
+        self.lbl_next = QLabel(objectName="FieldLabel")
+        self.lbl_evidence = QLabel(objectName="EvidenceStatus")
+        for changing in (self.lbl_next, self.lbl_evidence, self.lbl_title, self.lbl_asked):
+            # texts that change while an item is on screen must not move the panes
+            changing.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        grid.addStretch(1)
+        grid.addWidget(self.lbl_evidence)
+        grid.addWidget(self.lbl_next)
+
+    def show_item(self, item: ReceivedItem) -> None:
+        r = item.request
+        self.lbl_title.setText(
+            texts.txn_type(r.txn_type) + (self.tr("   URGENT") if r.urgent else "")
+        )
+        origin = (
+            self.tr("%1 · %2 · teller %3 · request %4")
+            .replace("%1", display_name(r.outlet_name) or r.outlet_id)
+            .replace("%2", r.outlet_id)
+            .replace("%3", r.teller_id)
+            .replace("%4", r.request_id)
+        )
+        if item.attempt > 1:
+            origin += self.tr(" · re-dispatched (attempt %1)").replace("%1", str(item.attempt))
+        self.lbl_origin.setText(origin)
+        self.lbl_asked.setText(
+            texts.asked(why_asked(r, item.approvals_needed, item.reauth_required))
+        )
+        self.lbl_amount.setVisible(bool(r.amount_fen))
+        self.lbl_amount_words.setVisible(bool(r.amount_fen))
+        if r.amount_fen:
+            self.lbl_amount.setText(amount_in_figures(r.amount_fen))
+            self.lbl_amount_words.setText(f"人民币{amount_in_words(r.amount_fen)}")
+        self.lbl_dual.setText(self._dual_text(item))
+        self.lbl_dual.setVisible(item.approvals_needed > 1)
+        rows: list[tuple[str, str, bool]] = []
+        if r.account_no:  # 尾箱超限 and other teller operations have no customer
+            rows.append((self.tr("Account"), _group_digits(r.account_no), True))
+        if r.account_name:
+            rows.append((self.tr("Account name"), display_name(r.account_name), True))
+        if r.id_number:
+            rows.append((self.tr("ID number"), r.id_number, True))
+        order = {key: i for i, key in enumerate(texts.ELEMENT_ORDER)}
+        for key in sorted(r.elements, key=lambda k: (order.get(k, len(order)), k)):
+            rows.append((texts.element(key), display_name(r.elements[key]), False))
+        if r.summary:  # free text: anything invisible shown as a marked placeholder
+            rows.append((self.tr("Teller's note"), visible(r.summary), False))
+        self._fill_fields(rows)
+
+    def _fill_fields(self, rows: list[tuple[str, str, bool]]) -> None:
+        """Reuse the row widgets: creating widgets per item costs milliseconds on every item."""
+        while len(self._field_rows) < len(rows):
+            i = len(self._field_rows)
+            label = QLabel(objectName="FieldLabel")
+            value = QLabel(objectName="FieldValue")
+            value.setTextFormat(Qt.TextFormat.PlainText)  # a teller's "<img …>" is only text
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields.addWidget(label, i, 0)
+            self.fields.addWidget(value, i, 1)
+            self._field_rows.append((label, value))
+        for i, (label, value) in enumerate(self._field_rows):
+            if i < len(rows):
+                text, content, key = rows[i]
+                label.setText(text)
+                value.setText(content)
+                if value.property("key") != ("true" if key else "false"):
+                    value.setProperty("key", "true" if key else "false")
+                    repolish(value)
+            label.setVisible(i < len(rows))
+            value.setVisible(i < len(rows))
+
+    def _dual_text(self, item: ReceivedItem) -> str:
+        if item.approvals_needed < 2:
+            return ""
+        if not item.prior_approvals:
+            return self.tr(
+                "双人授权 · Two approvals needed: you are the first; "
+                "another authorizer approves after you."
+            )
+        first = item.prior_approvals[0]
+        when = QDateTime.fromMSecsSinceEpoch(first.decided_at).toString("HH:mm:ss")
+        return (
+            self.tr(
+                "双人授权 · Second approval: %1 approved at %2. "
+                "A reject or a return by you ends it."
+            )
+            .replace("%1", first.authorizer_id)
+            .replace("%2", when)
+        )
+
+    def show_wait(self, waited: float, target_s: int) -> None:
+        level = "ok" if waited < target_s / 2 else "warn" if waited < target_s else "late"
+        self.lbl_wait.setText(self.tr("Teller waiting %1").replace("%1", mmss(waited)))
+        set_level(self.lbl_wait, level)
+
+    def show_evidence(self, count: int, ready: int, failed: int) -> None:
+        """The images, counted, on this screen too: they may be on the other monitor."""
+        if not count:
+            self.lbl_evidence.setText("")
+            return
+        if failed:
+            text = self.tr("⚠ %1 of %2 images cannot be shown or failed their check")
+            level, n = "error", failed
+        elif ready < count:
+            text, level, n = self.tr("Images: %1 of %2 loaded…"), "warn", ready
+        else:
+            text = self.tr("Images: %1 of %2 verified (SHA-256) and shown ✓")
+            level, n = "ok", ready
+        self.lbl_evidence.setText(text.replace("%1", str(n)).replace("%2", str(count)))
+        set_level(self.lbl_evidence, level)
+
+    def show_next(self, upcoming: list[ReceivedItem]) -> None:
+        self.lbl_next.setText(
+            self.tr("Next item ready: %1").replace(
+                "%1", texts.txn_type(upcoming[0].request.txn_type)
+            )
+            if upcoming
+            else ""
+        )
+
+
+def _group_digits(account: str) -> str:
+    return " ".join(account[i : i + 4] for i in range(0, len(account), 4))
+
+
+class ItemView(QWidget):
+    """The item: the finding banner across it, above the card, the element panel and the
+    checklist (one column beside the evidence on one screen; side by side on two)."""
+
+    def __init__(self, banner: FindingBanner, panes: tuple[QWidget, ...]) -> None:
+        super().__init__()
+        self.left_column = QSplitter(Qt.Orientation.Vertical)
+        for i, (pane, stretch) in enumerate(zip(panes, (2, 3, 2), strict=True)):
+            self.left_column.addWidget(pane)
+            self.left_column.setStretchFactor(i, stretch)
+        self.item_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.item_splitter.addWidget(self.left_column)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(banner)
+        column.addWidget(self.item_splitter, 1)
+
+    def embed(self, workspace: QWidget, embedded: bool) -> None:
+        """One screen: the evidence workspace sits beside the elements. Two: it is elsewhere,
+        and the card, the elements and the checklist share the window side by side."""
+        if embedded:
+            self.left_column.setOrientation(Qt.Orientation.Vertical)
+            self.item_splitter.addWidget(workspace)
+            self.item_splitter.setStretchFactor(0, 2)
+            self.item_splitter.setStretchFactor(1, 5)
+            workspace.show()
+        else:
+            self.left_column.setOrientation(Qt.Orientation.Horizontal)
+            if workspace.parent() is self.item_splitter:
+                workspace.setParent(None)
