@@ -120,6 +120,14 @@ class Settings:
     heartbeat_ms: int = _s(
         2500, "Heartbeat between workstation and broker, in milliseconds.", low=100, high=60000
     )
+    resubmit_hold_s: float = _s(
+        60.0,
+        "Broker only: a teller's correction of a returned request is offered first to the "
+        "authorizer who returned it, while they are signed in and available, for this many "
+        "seconds; then to anyone (0: to anyone at once).",
+        low=0,
+        high=600,
+    )
     wait_target_s: int = _s(
         60,
         "The center's target for a teller's wait, in seconds; colours the wait clock.",

@@ -332,6 +332,7 @@ def run_broker(args: argparse.Namespace) -> int:
             journal=journal,
             heartbeat_ms=settings.heartbeat_ms,
             transport=transport,
+            resubmit_hold_ms=round(settings.resubmit_hold_s * 1000),
         )
     )
     broker.bind()  # first: with CURVE this starts the ZAP handler the relay relies on too
