@@ -23,6 +23,7 @@ from clientsvc.workstation.desk import why_asked
 from clientsvc.workstation.engine import ReceivedItem
 from ui import texts
 from ui.actions import ACTIONS_BY_ID
+from ui.resubmission_panel import ResubmissionPanel
 from ui.status_strip import mmss, repolish, set_level
 
 
@@ -63,7 +64,7 @@ class FindingBanner(QLabel):
 
 
 class ItemCard(QFrame):
-    def __init__(self) -> None:
+    def __init__(self, authorizer_id: str = "") -> None:
         super().__init__(objectName="Card")
         grid = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -92,6 +93,8 @@ class ItemCard(QFrame):
             self.lbl_dual,
         ):
             grid.addWidget(label)
+        self.resubmission = ResubmissionPanel(authorizer_id)
+        grid.addWidget(self.resubmission)
         self.fields = QGridLayout()
         self.fields.setColumnStretch(1, 1)
         self.fields.setVerticalSpacing(8)
@@ -131,6 +134,7 @@ class ItemCard(QFrame):
             self.lbl_amount_words.setText(f"人民币{amount_in_words(r.amount_fen)}")
         self.lbl_dual.setText(self._dual_text(item))
         self.lbl_dual.setVisible(item.approvals_needed > 1)
+        self.resubmission.show_item(item)
         rows: list[tuple[str, str, bool]] = []
         if r.account_no:  # 尾箱超限 and other teller operations have no customer
             rows.append((self.tr("Account"), _group_digits(r.account_no), True))

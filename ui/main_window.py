@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         )
         self.strip = StatusStrip(authorizer_id, authorizer_name)
         self.banner = MessageBanner()
-        self.finding_banner, self.card = FindingBanner(), ItemCard()
+        self.finding_banner, self.card = FindingBanner(), ItemCard(authorizer_id)
         self.elements = ElementPanel(self.library)
         self.checklist = ChecklistPanel(language)
         self.bar = DecisionBar()

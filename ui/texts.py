@@ -72,6 +72,25 @@ def element_row(key: str) -> str:
     }.get(key) or element(key)  # the request's own elements (payee …) by their usual names
 
 
+def request_field(name: str) -> str:
+    """The request's own fields by their names on screen (a resubmission's changes)."""
+    return {
+        "txn_type": QCoreApplication.translate("texts", "Transaction type"),
+        "amount_fen": QCoreApplication.translate("texts", "Amount"),
+        "currency": QCoreApplication.translate("texts", "Currency"),
+        "account_no": QCoreApplication.translate("texts", "Account"),
+        "account_name": QCoreApplication.translate("texts", "Account name"),
+        "id_type": QCoreApplication.translate("texts", "ID type"),
+        "id_number": QCoreApplication.translate("texts", "ID number"),
+        "summary": QCoreApplication.translate("texts", "Teller's note"),
+    }.get(name, name)
+
+
+def absent() -> str:
+    """A value a request does not have."""
+    return QCoreApplication.translate("texts", "(none)")
+
+
 def today_is(iso_date: str) -> str:
     return QCoreApplication.translate("texts", "today (%1)").replace("%1", iso_date)
 

@@ -15,6 +15,7 @@ item is at the top authority level or is an override, then it is signed and sent
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -541,9 +542,29 @@ class Desk:
 
     # --- inside --------------------------------------------------------------------------
 
+    def _still_allowed(self, intent: _Intent) -> bool:
+        """The rules again, as a decision moves to its next step or is signed: while its
+        steps were open an image may have failed or a checklist row been marked. When they
+        no longer allow it, nothing is sent and F9's words say why."""
+        assert self.item is not None
+        key = "override" if intent.override is not None else intent.verdict
+        rules = gate(dataclasses.replace(self.state(), panel_open=False))
+        if rules.may(key):
+            return True
+        self.step, self.reason, self.rekey, self._intent = Step.NONE, None, None, None
+        why = getattr(rules, "ret" if key == "return" else key)
+        args = (why, self.evidence_problem, self.findings, self.open_required)
+        self._emit(Notice(Say.APPROVE_REFUSED, args))
+        payload = {"why": [w.value for w in why], "at": "signing"}
+        self.service.note("approve_refused", payload, self.item.request.request_id)
+        self._emit(Changed())
+        return False
+
     def _proceed(self, intent: _Intent) -> None:
         """The next step of a decision: the re-key, the PIN again, or signing it."""
         assert self.item is not None
+        if not self._still_allowed(intent):
+            return
         self._intent, self.reason = intent, None
         rid = self.item.request.request_id
         rekey = self.rekeys.for_item(self.item.request, self.item.reauth_required)
@@ -562,6 +583,8 @@ class Desk:
 
     def _send(self, intent: _Intent, reauth_at: int | None) -> None:
         assert self.item is not None
+        if not self._still_allowed(intent):
+            return
         self.step, self._intent = Step.NONE, None
         self.sending = True  # locks every decision key before anything else can run
         self._emit(Signing())

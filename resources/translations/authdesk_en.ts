@@ -221,7 +221,7 @@
     <context>
         <name>EvidenceWorkspace</name>
         <message>
-            <location filename="../../ui/evidence/workspace.py" line="+96" />
+            <location filename="../../ui/evidence/workspace.py" line="+98" />
             <source>Sharpened</source>
             <translation>Sharpened</translation>
         </message>
@@ -236,7 +236,12 @@
             <translation>ID photo</translation>
         </message>
         <message>
-            <location line="+125" />
+            <location line="+56" />
+            <source>NEW · %1</source>
+            <translation>NEW · %1</translation>
+        </message>
+        <message>
+            <location line="+81" />
             <source>No images attached</source>
             <translation>No images attached</translation>
         </message>
@@ -280,7 +285,7 @@
     <context>
         <name>FindingBanner</name>
         <message>
-            <location filename="../../ui/item_card.py" line="+44" />
+            <location filename="../../ui/item_card.py" line="+45" />
             <source>⚠ The machine check found a disagreement: approval is blocked.</source>
             <translation>⚠ The machine check found a disagreement: approval is blocked.</translation>
         </message>
@@ -334,7 +339,7 @@
     <context>
         <name>ItemCard</name>
         <message>
-            <location filename="../../ui/item_card.py" line="+64" />
+            <location filename="../../ui/item_card.py" line="+66" />
             <source>   URGENT</source>
             <translation>   URGENT</translation>
         </message>
@@ -349,7 +354,7 @@
             <translation> · re-dispatched (attempt %1)</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+15" />
             <source>Account</source>
             <translation>Account</translation>
         </message>
@@ -973,6 +978,84 @@
         </message>
     </context>
     <context>
+        <name>ResubmissionPanel</name>
+        <message>
+            <location filename="../../ui/resubmission_panel.py" line="+39" />
+            <source>Element</source>
+            <translation>Element</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Original</source>
+            <translation>Original</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Now</source>
+            <translation>Now</translation>
+        </message>
+        <message>
+            <location line="+20" />
+            <source>you (%1)</source>
+            <translation>you (%1)</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Resubmission · corrects request %1, returned by %2 at %3</source>
+            <translation>Resubmission · corrects request %1, returned by %2 at %3</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Returned for: %1 %2 — “%3”</source>
+            <translation>Returned for: %1 %2 — “%3”</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Returned for: %1 %2</source>
+            <translation>Returned for: %1 %2</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>No element changed and no new image: what it was returned for may remain.</source>
+            <translation>No element changed and no new image: what it was returned for may remain.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>No element changed: only the images are new.</source>
+            <translation>No element changed: only the images are new.</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>%1 new (marked NEW among the images)</source>
+            <translation>%1 new (marked NEW among the images)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>%1 of the original's withdrawn</source>
+            <translation>%1 of the original's withdrawn</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Images: %1</source>
+            <translation>Images: %1</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Images: the same as the original's</source>
+            <translation>Images: the same as the original's</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>  (differs in spaces or encoding only)</source>
+            <translation>  (differs in spaces or encoding only)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>… %1 more changes: see the elements above</source>
+            <translation>… %1 more changes: see the elements above</translation>
+        </message>
+    </context>
+    <context>
         <name>SignInDialog</name>
         <message>
             <location filename="../../ui/signin.py" line="+71" />
@@ -1532,16 +1615,18 @@
         </message>
         <message>
             <location line="+1" />
+            <location line="+15" />
             <source>Account</source>
             <translation>Account</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="-14" />
+            <location line="+15" />
             <source>Account name</source>
             <translation>Account name</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="-14" />
             <source>Name on the ID</source>
             <translation>Name on the ID</translation>
         </message>
@@ -1556,7 +1641,37 @@
             <translation>ID valid until</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+7" />
+            <source>Transaction type</source>
+            <translation>Transaction type</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Amount</source>
+            <translation>Amount</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Currency</source>
+            <translation>Currency</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>ID type</source>
+            <translation>ID type</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Teller's note</source>
+            <translation>Teller's note</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>(none)</source>
+            <translation>(none)</translation>
+        </message>
+        <message>
+            <location line="+4" />
             <source>today (%1)</source>
             <translation>today (%1)</translation>
         </message>
@@ -1923,8 +2038,9 @@ Press F12 when you are back.</translation>
             <translation>You locked the screen.</translation>
         </message>
         <message>
-            <location line="-355" />
-            <location line="+263" />
+            <location line="-374" />
+            <location line="+15" />
+            <location line="+267" />
             <source>ID number</source>
             <translation>ID number</translation>
         </message>

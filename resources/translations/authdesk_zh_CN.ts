@@ -221,7 +221,7 @@
     <context>
         <name>EvidenceWorkspace</name>
         <message>
-            <location filename="../../ui/evidence/workspace.py" line="+96" />
+            <location filename="../../ui/evidence/workspace.py" line="+98" />
             <source>Sharpened</source>
             <translation>已锐化</translation>
         </message>
@@ -236,7 +236,12 @@
             <translation>身份证照片</translation>
         </message>
         <message>
-            <location line="+125" />
+            <location line="+56" />
+            <source>NEW · %1</source>
+            <translation>新增 · %1</translation>
+        </message>
+        <message>
+            <location line="+81" />
             <source>No images attached</source>
             <translation>无附带影像</translation>
         </message>
@@ -280,7 +285,7 @@
     <context>
         <name>FindingBanner</name>
         <message>
-            <location filename="../../ui/item_card.py" line="+44" />
+            <location filename="../../ui/item_card.py" line="+45" />
             <source>⚠ The machine check found a disagreement: approval is blocked.</source>
             <translation>⚠ 系统核对发现不一致，不能直接授权通过。</translation>
         </message>
@@ -334,7 +339,7 @@
     <context>
         <name>ItemCard</name>
         <message>
-            <location filename="../../ui/item_card.py" line="+64" />
+            <location filename="../../ui/item_card.py" line="+66" />
             <source>   URGENT</source>
             <translation>   加急</translation>
         </message>
@@ -349,7 +354,7 @@
             <translation> · 重新派发（第 %1 次）</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+15" />
             <source>Account</source>
             <translation>账号</translation>
         </message>
@@ -973,6 +978,84 @@
         </message>
     </context>
     <context>
+        <name>ResubmissionPanel</name>
+        <message>
+            <location filename="../../ui/resubmission_panel.py" line="+39" />
+            <source>Element</source>
+            <translation>要素</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Original</source>
+            <translation>原申请</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Now</source>
+            <translation>本次提交</translation>
+        </message>
+        <message>
+            <location line="+20" />
+            <source>you (%1)</source>
+            <translation>您本人（%1）</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Resubmission · corrects request %1, returned by %2 at %3</source>
+            <translation>重新提交 · 更正申请 %1（%3 由 %2 退回）</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Returned for: %1 %2 — “%3”</source>
+            <translation>退回原因：%1 %2 —— “%3”</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Returned for: %1 %2</source>
+            <translation>退回原因：%1 %2</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>No element changed and no new image: what it was returned for may remain.</source>
+            <translation>柜员未修改任何要素，也未补充新影像：退回的问题可能仍然存在。</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>No element changed: only the images are new.</source>
+            <translation>要素未作修改，仅更换了影像。</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>%1 new (marked NEW among the images)</source>
+            <translation>新增 %1 张（缩略图上标“新增”）</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>%1 of the original's withdrawn</source>
+            <translation>原申请影像撤下 %1 张</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Images: %1</source>
+            <translation>影像：%1</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Images: the same as the original's</source>
+            <translation>影像：与原申请相同</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>  (differs in spaces or encoding only)</source>
+            <translation>（仅空格或编码不同）</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>… %1 more changes: see the elements above</source>
+            <translation>……另有 %1 项变更，见上方要素</translation>
+        </message>
+    </context>
+    <context>
         <name>SignInDialog</name>
         <message>
             <location filename="../../ui/signin.py" line="+71" />
@@ -1532,16 +1615,18 @@
         </message>
         <message>
             <location line="+1" />
+            <location line="+15" />
             <source>Account</source>
             <translation>账号</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="-14" />
+            <location line="+15" />
             <source>Account name</source>
             <translation>户名</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="-14" />
             <source>Name on the ID</source>
             <translation>证件姓名</translation>
         </message>
@@ -1556,7 +1641,37 @@
             <translation>证件有效期至</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+7" />
+            <source>Transaction type</source>
+            <translation>交易类型</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Currency</source>
+            <translation>币种</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>ID type</source>
+            <translation>证件类型</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Teller's note</source>
+            <translation>柜员备注</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+        <message>
+            <location line="+4" />
             <source>today (%1)</source>
             <translation>当日（%1）</translation>
         </message>
@@ -1923,8 +2038,9 @@ Press F12 when you are back.</source>
             <translation>您已锁屏。</translation>
         </message>
         <message>
-            <location line="-355" />
-            <location line="+263" />
+            <location line="-374" />
+            <location line="+15" />
+            <location line="+267" />
             <source>ID number</source>
             <translation>证件号码</translation>
         </message>

@@ -27,6 +27,7 @@ from clientsvc.imaging import Adjustment
 from clientsvc.protocol.messages import EvidenceRef
 from clientsvc.workstation.desk import element_rows
 from clientsvc.workstation.engine import ReceivedItem
+from clientsvc.workstation.resubmit import new_evidence
 from ui import icons, texts, theme
 from ui.evidence.library import EvidenceLibrary
 from ui.evidence.video_pane import VideoBridge, VideoPane
@@ -48,6 +49,7 @@ class Shown:
     # the boxes of the key fields on it (amounts, accounts, names, the ID number, dates: the
     # places the element panel points at), which the watermark keeps off
     key_regions: tuple[tuple[int, int, int, int], ...] = ()
+    new: bool = False  # a resubmission's image its original did not have
 
 
 class EvidenceWorkspace(QWidget):
@@ -175,10 +177,17 @@ class EvidenceWorkspace(QWidget):
         self._entries = []
         if item is not None:
             keys = {(row.kind, row.region) for row in element_rows(item.request, date.today())}
+            new = (
+                set(new_evidence(item.original.request, item.request))
+                if item.original is not None
+                else set()
+            )
             self._entries = [
                 Shown(
                     ref.sha256,
-                    ref.label or ref.kind,
+                    self.tr("NEW · %1").replace("%1", ref.label or ref.kind)
+                    if ref.sha256 in new
+                    else ref.label or ref.kind,
                     ref.kind,
                     dict(ref.regions),
                     tuple(
@@ -186,6 +195,7 @@ class EvidenceWorkspace(QWidget):
                         for name, (x, y, w, h) in ref.regions.items()
                         if (ref.kind, name) in keys
                     ),
+                    ref.sha256 in new,
                 )
                 for ref in item.request.evidence
             ]
@@ -225,6 +235,10 @@ class EvidenceWorkspace(QWidget):
         for entry in self._entries:
             item = QListWidgetItem(entry.label)
             item.setData(Qt.ItemDataRole.UserRole, entry.sha256)
+            if entry.new:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
             self.thumbs.addItem(item)
             self._update_thumb(self.thumbs.count() - 1)
 
