@@ -241,6 +241,14 @@ def build_parser() -> argparse.ArgumentParser:
         "each run under the per-user data dir)",
     )
     de.add_argument("--screenshot", type=Path, metavar="DIR")
+    de.add_argument(
+        "--gallery",
+        type=Path,
+        metavar="DIR",
+        help="stage each state of the decision desk (empty, item, mismatch, override, away, "
+        "locked, re-key, resubmission, one screen) in each language, save a screenshot of "
+        "each to DIR (docs/screenshots is the README's) and stop",
+    )
     _language_option(de)
     de.add_argument("--quit-after", type=float, metavar="SECONDS")
     de.add_argument(
@@ -1139,10 +1147,27 @@ def _drain_audit(settings: Settings, timeout_s: float = 5.0) -> int:
         store.close()
 
 
+def _run_gallery(out: Path, language: str | None) -> int:
+    """``demo --gallery``: on two simulated monitors, offscreen, whatever the display."""
+    from resources import ROOT
+
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={ROOT / 'screens-two.json'}"
+    from app import gallery
+    from app.workstation import make_qapplication
+
+    make_qapplication(None, None)
+    languages = (language,) if language else gallery.LANGUAGES
+    saved = gallery.run(out, languages)
+    print(f"gallery: {len(saved)} screenshots in {out}", flush=True)
+    return 0
+
+
 def run_demo(args: argparse.Namespace) -> int:
     from app.admin import DEMO_AUTHORIZERS, DEMO_LEAD, ensure_demo_identities
     from clientsvc.supervise import Supervisor
 
+    if args.gallery is not None:
+        return _run_gallery(args.gallery, args.language)
     if _headless():
         applied = _apply_headless_defaults(args)
         if applied:

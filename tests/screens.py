@@ -93,10 +93,10 @@ def _item_spots(window: QWidget, view: QAbstractItemView, out: list[Spot]) -> No
                 selected = view.selectionModel() is not None and (
                     view.selectionModel().isSelected(index)
                 )
-                if brush is not None:
-                    colour = brush.color() if hasattr(brush, "color") else QColor(brush)
-                elif selected:
+                if selected:  # drawn in the highlighted text's colour, whatever its own
                     colour = _colour(view, QPalette.ColorRole.HighlightedText)
+                elif brush is not None:
+                    colour = brush.color() if hasattr(brush, "color") else QColor(brush)
                 else:
                     colour = _colour(view, QPalette.ColorRole.Text)
                 font = index.data(Qt.ItemDataRole.FontRole)

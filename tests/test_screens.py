@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import gallery
 from resources import ROOT
 from tests import screens
 from tests.test_lead import people  # noqa: F401  (a fixture)
@@ -122,6 +123,12 @@ def _every_screen(qtbot: Any, language: str) -> Iterator[tuple[str, QWidget]]:
     yield "evidence, locked", evidence
     win.close()
     evidence.close()
+    # the gallery's states: a finding, the override's panel, the re-key, a resubmission, and
+    # the one-screen layout at 1366×768
+    for state in ("mismatch", "override", "rekey", "resubmission", "one-screen"):
+        for stage in gallery._state(state, seed=6):
+            for kind, widget in stage.windows():
+                yield f"{kind}, {state}", widget
 
 
 # --- glyphs ------------------------------------------------------------------------------------

@@ -31,6 +31,10 @@ class ChecklistPanel(QFrame):
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
         self.list = QListWidget(objectName="Checklist")
+        self.list.setWordWrap(True)  # a long row wraps in a narrow column, never cut off
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fit_rows = False  # one screen: tall enough for every row (the column scrolls)
         self.list.currentRowChanged.connect(self._on_list_current_row_changed)
         self.list.installEventFilter(self)
         layout.addWidget(self.list, 1)
@@ -68,6 +72,12 @@ class ChecklistPanel(QFrame):
             self.list.addItem(entry)
             self._render(self.list.count() - 1)
         self.list.blockSignals(False)
+        self.fit()
+
+    def fit(self) -> None:
+        """With ``fit_rows``, every row shown whole: the column around it scrolls instead."""
+        rows = sum(self.list.sizeHintForRow(i) for i in range(self.list.count()))
+        self.list.setMinimumHeight(rows + 2 * self.list.frameWidth() + 8 if self.fit_rows else 0)
 
     def rows(self) -> tuple[ChecklistRow, ...]:
         return self._rows

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -117,9 +118,11 @@ class DecisionBar(QWidget):
         self.lbl_override_error.setWordWrap(True)
         self.btn_send_override = QPushButton()
         self.btn_cancel_override = QPushButton()
-        head_row = QHBoxLayout()
+        # one above the other: two word-wrapped labels side by side overlap when squeezed
+        head_row = QVBoxLayout()
+        head_row.setSpacing(2)
         head_row.addWidget(self.lbl_override_title)
-        head_row.addWidget(self.lbl_override_findings, 1)
+        head_row.addWidget(self.lbl_override_findings)
         field_row = QHBoxLayout()
         field_row.addWidget(
             QLabel(
@@ -134,6 +137,7 @@ class DecisionBar(QWidget):
         override_layout.addLayout(head_row)
         override_layout.addLayout(field_row)
         override_layout.addWidget(self.lbl_override_error)
+        self.override_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.override_panel.hide()
         return self.override_panel
 

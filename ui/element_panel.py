@@ -77,6 +77,7 @@ class ElementPanel(QFrame):
         layout.addWidget(self.table, 1)
         self._rows: list[ElementRow] = []
         self._request: AuthRequest | None = None
+        self.fit_rows = False  # one screen: tall enough for every row (the column scrolls)
         # crops are drawn after the item is on screen, never on the way to it, coalesced
         self._crop_timer = QTimer(self, singleShot=True, interval=0)
         self._crop_timer.timeout.connect(self._draw_crops)
@@ -117,7 +118,20 @@ class ElementPanel(QFrame):
             self.table.resizeColumnToContents(column)
         self.table.setUpdatesEnabled(True)
         self.table.blockSignals(False)
+        self.fit()
         self._crop_timer.start()
+
+    def fit(self) -> None:
+        """With ``fit_rows``, every row shown whole: the column around it scrolls instead."""
+        table = self.table
+        rows = sum(table.rowHeight(i) for i in range(table.rowCount()))
+        height = (
+            table.horizontalHeader().sizeHint().height()
+            + rows
+            + 2 * table.frameWidth()
+            + table.horizontalScrollBar().sizeHint().height()
+        )
+        table.setMinimumHeight(height if self.fit_rows else 0)
 
     def _crop_label(self, index: int) -> QLabel:
         """The crop cell's label, made once per row the table holds (the table owns it)."""

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QVBoxLayout,
@@ -221,37 +223,83 @@ class ItemCard(QFrame):
         )
 
 
+def _fit_rows(pane: QWidget, fit: bool) -> None:
+    if hasattr(pane, "fit_rows"):
+        pane.fit_rows = fit
+        pane.fit()
+
+
 def _group_digits(account: str) -> str:
     return " ".join(account[i : i + 4] for i in range(0, len(account), 4))
 
 
 class ItemView(QWidget):
     """The item: the finding banner across it, above the card, the element panel and the
-    checklist (one column beside the evidence on one screen; side by side on two)."""
+    checklist. Two screens: the three side by side (the evidence is on the other monitor). One
+    screen: one column beside the evidence, each pane at its full height, the column scrolling
+    (never a table squeezed to one row), and the pane that takes the keys scrolled into view."""
 
     def __init__(self, banner: FindingBanner, panes: tuple[QWidget, ...]) -> None:
         super().__init__()
-        self.left_column = QSplitter(Qt.Orientation.Vertical)
-        for i, (pane, stretch) in enumerate(zip(panes, (2, 3, 2), strict=True)):
-            self.left_column.addWidget(pane)
-            self.left_column.setStretchFactor(i, stretch)
+        self.panes = panes
+        self.embedded: bool | None = None
+        self.left_column = QSplitter(Qt.Orientation.Horizontal)
+        self.column = QWidget(objectName="ItemColumn")
+        self.column_layout = QVBoxLayout(self.column)
+        self.column_layout.setContentsMargins(0, 0, 4, 0)
+        self.scroll = QScrollArea(objectName="ItemScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.column)
+        self.scroll.setMinimumWidth(460)  # the element table's values whole
         self.item_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.item_splitter.addWidget(self.left_column)
+        self.item_splitter.addWidget(self.scroll)
+        self.scroll.hide()
+        self._side_by_side()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(banner)
         column.addWidget(self.item_splitter, 1)
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)  # type: ignore[union-attr]
+
+    def _side_by_side(self) -> None:
+        for i, (pane, stretch) in enumerate(zip(self.panes, (2, 3, 2), strict=True)):
+            self.left_column.addWidget(pane)
+            self.left_column.setStretchFactor(i, stretch)
+            _fit_rows(pane, False)
+        self.left_column.setSizes([500, 800, 500])  # in proportion, whatever the width
 
     def embed(self, workspace: QWidget, embedded: bool) -> None:
-        """One screen: the evidence workspace sits beside the elements. Two: it is elsewhere,
-        and the card, the elements and the checklist share the window side by side."""
+        """One screen: the evidence workspace sits beside the column of panes. Two: it is
+        elsewhere, and the card, the elements and the checklist share the window side by
+        side."""
+        if embedded == self.embedded:
+            return
+        self.embedded = embedded
         if embedded:
-            self.left_column.setOrientation(Qt.Orientation.Vertical)
+            for pane in self.panes:
+                self.column_layout.addWidget(pane)
+                _fit_rows(pane, True)
+            self.column_layout.addStretch(1)
+            self.left_column.hide()
+            self.scroll.show()
             self.item_splitter.addWidget(workspace)
-            self.item_splitter.setStretchFactor(0, 2)
-            self.item_splitter.setStretchFactor(1, 5)
+            self.item_splitter.setStretchFactor(1, 9)
+            self.item_splitter.setStretchFactor(2, 11)
+            self.item_splitter.setSizes([0, 900, 1100])  # in proportion, whatever the width
             workspace.show()
         else:
-            self.left_column.setOrientation(Qt.Orientation.Horizontal)
+            while self.column_layout.count():
+                self.column_layout.takeAt(0)
+            self._side_by_side()
+            self.scroll.hide()
+            self.left_column.show()
             if workspace.parent() is self.item_splitter:
                 workspace.setParent(None)
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.scroll.isVisible() and self.column.isAncestorOf(new):
+            pane = next((p for p in self.panes if p.isAncestorOf(new)), new)
+            self.scroll.ensureWidgetVisible(pane, 0, 0)

@@ -4,7 +4,7 @@
     <context>
         <name>ChecklistPanel</name>
         <message>
-            <location filename="../../ui/checklist_panel.py" line="+43" />
+            <location filename="../../ui/checklist_panel.py" line="+47" />
             <source>Checklist</source>
             <translation>Checklist</translation>
         </message>
@@ -14,7 +14,7 @@
             <translation>F2 to start · ↑↓ rows · %1 fine · %2 fails · %4 the rest fine · %3 zoom to it</translation>
         </message>
         <message>
-            <location line="+105" />
+            <location line="+111" />
             <source>  (required)</source>
             <translation>  (required)</translation>
         </message>
@@ -27,7 +27,7 @@
     <context>
         <name>DecisionBar</name>
         <message>
-            <location filename="../../ui/decision_bar.py" line="+64" />
+            <location filename="../../ui/decision_bar.py" line="+65" />
             <source>Last 4 digits</source>
             <translation>Last 4 digits</translation>
         </message>
@@ -37,12 +37,12 @@
             <translation>Message to the teller (optional; required for “Other”):</translation>
         </message>
         <message>
-            <location line="+36" />
+            <location line="+38" />
             <source>Your reason (at least %1 characters):</source>
             <translation>Your reason (at least %1 characters):</translation>
         </message>
         <message>
-            <location line="+66" />
+            <location line="+67" />
             <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
             <translation>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</translation>
         </message>
@@ -285,7 +285,7 @@
     <context>
         <name>FindingBanner</name>
         <message>
-            <location filename="../../ui/item_card.py" line="+45" />
+            <location filename="../../ui/item_card.py" line="+47" />
             <source>⚠ The machine check found a disagreement: approval is blocked.</source>
             <translation>⚠ The machine check found a disagreement: approval is blocked.</translation>
         </message>
@@ -1015,7 +1015,7 @@
             <translation>Returned for: %1 %2</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+10" />
             <source>No element changed and no new image: what it was returned for may remain.</source>
             <translation>No element changed and no new image: what it was returned for may remain.</translation>
         </message>
@@ -1030,12 +1030,12 @@
             <translation>%1 new (marked NEW among the images)</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+3" />
             <source>%1 of the original's withdrawn</source>
             <translation>%1 of the original's withdrawn</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+2" />
             <source>Images: %1</source>
             <translation>Images: %1</translation>
         </message>
@@ -1050,7 +1050,7 @@
             <translation>  (differs in spaces or encoding only)</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+6" />
             <source>… %1 more changes: see the elements above</source>
             <translation>… %1 more changes: see the elements above</translation>
         </message>

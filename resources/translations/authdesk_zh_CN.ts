@@ -4,7 +4,7 @@
     <context>
         <name>ChecklistPanel</name>
         <message>
-            <location filename="../../ui/checklist_panel.py" line="+43" />
+            <location filename="../../ui/checklist_panel.py" line="+47" />
             <source>Checklist</source>
             <translation>审核要点</translation>
         </message>
@@ -14,7 +14,7 @@
             <translation>F2 开始 · ↑↓ 选行 · %1 相符 · %2 不符 · %4 其余均相符 · %3 定位放大</translation>
         </message>
         <message>
-            <location line="+105" />
+            <location line="+111" />
             <source>  (required)</source>
             <translation>（必核）</translation>
         </message>
@@ -27,7 +27,7 @@
     <context>
         <name>DecisionBar</name>
         <message>
-            <location filename="../../ui/decision_bar.py" line="+64" />
+            <location filename="../../ui/decision_bar.py" line="+65" />
             <source>Last 4 digits</source>
             <translation>末 4 位</translation>
         </message>
@@ -37,12 +37,12 @@
             <translation>给柜员的留言（选填；选择“其他”时必填）：</translation>
         </message>
         <message>
-            <location line="+36" />
+            <location line="+38" />
             <source>Your reason (at least %1 characters):</source>
             <translation>强制授权理由（至少 %1 个字）：</translation>
         </message>
         <message>
-            <location line="+66" />
+            <location line="+67" />
             <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
             <translation>存在不一致时强制授权通过：将签名、记录，并一律由中心负责人复核</translation>
         </message>
@@ -285,7 +285,7 @@
     <context>
         <name>FindingBanner</name>
         <message>
-            <location filename="../../ui/item_card.py" line="+45" />
+            <location filename="../../ui/item_card.py" line="+47" />
             <source>⚠ The machine check found a disagreement: approval is blocked.</source>
             <translation>⚠ 系统核对发现不一致，不能直接授权通过。</translation>
         </message>
@@ -1015,7 +1015,7 @@
             <translation>退回原因：%1 %2</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+10" />
             <source>No element changed and no new image: what it was returned for may remain.</source>
             <translation>柜员未修改任何要素，也未补充新影像：退回的问题可能仍然存在。</translation>
         </message>
@@ -1030,12 +1030,12 @@
             <translation>新增 %1 张（缩略图上标“新增”）</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+3" />
             <source>%1 of the original's withdrawn</source>
             <translation>原申请影像撤下 %1 张</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+2" />
             <source>Images: %1</source>
             <translation>影像：%1</translation>
         </message>
@@ -1050,7 +1050,7 @@
             <translation>（仅空格或编码不同）</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+6" />
             <source>… %1 more changes: see the elements above</source>
             <translation>……另有 %1 项变更，见上方要素</translation>
         </message>

@@ -1,0 +1,114 @@
+"""The screenshot gallery (issue 15): ``authdesk demo --gallery`` stages every state of the
+desk on the product's windows, and each state shows what it is named for; on one 1366×768
+screen every element row and every checklist row is whole (the column scrolls, nothing is
+squeezed to one row). Real Qt widgets, offscreen; the gallery's own process for the files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QImage
+
+from app import gallery
+from ui import i18n
+from ui.main_window import MainWindow
+
+
+def _state(name: str) -> Any:
+    return gallery._state(name, seed=6)
+
+
+def _fully_shown(window: MainWindow) -> None:
+    table = window.elements.table
+    rows = sum(table.rowHeight(i) for i in range(table.rowCount()))
+    assert table.rowCount() >= 5
+    assert table.viewport().height() >= rows, "an element row is cut off"
+    listing = window.checklist.list
+    needed = sum(listing.sizeHintForRow(i) for i in range(listing.count()))
+    assert listing.count() >= 5
+    assert listing.viewport().height() >= needed, "a checklist row is cut off"
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_each_state_shows_what_it_is_named_for(qapp: Any, language: str) -> None:
+    i18n.install(language)
+    try:
+        seen = {}
+        for name in gallery.STATES:
+            for stage in _state(name):
+                w = stage.window
+                seen[name] = True
+                item = w.desk.item
+                if name in ("empty", "away", "locked"):
+                    assert item is None
+                else:
+                    assert item is not None and w.feed.counts()[1] == len(item.request.evidence)
+                if name == "empty":
+                    assert w.stack.currentWidget() is w.empty and not w.desk.locked
+                if name == "away":
+                    assert w.desk.presence == "away"
+                    assert w.strip.property("presence") == "away"
+                if name == "locked":
+                    assert w.pages.currentWidget() is w.lock_screen
+                if name == "mismatch":
+                    assert w.finding_banner.isVisible() and w.desk.findings
+                    assert not w.bar.btn_approve.isEnabled()
+                if name == "override":
+                    assert w.bar.override_panel.isVisible()
+                    assert w.bar.override_text.text() == gallery.OVERRIDE_NOTE
+                if name == "rekey":
+                    assert w.bar.rekey_prompt.isVisible()
+                    assert w.bar.rekey_prompt.field.text() == "07"
+                if name == "resubmission":
+                    panel = w.card.resubmission
+                    assert panel.isVisible() and panel.rows()[1][0] == (
+                        "金额" if language == "zh_CN" else "Amount"
+                    )
+                    assert panel.new_images and w.workspace.thumbs.item(0).font().bold()
+                if name == "one-screen":
+                    assert w.view.scroll.isVisible() and stage.evidence is None
+                    assert w.workspace.isVisibleTo(w)
+                    assert (w.width(), w.height()) == gallery.ONE_SCREEN
+                    _fully_shown(w)
+                if name == "item":
+                    assert stage.evidence is not None and stage.evidence.isVisible()
+                    _fully_shown(w)
+        assert set(seen) == set(gallery.STATES)
+    finally:
+        i18n.install("en")
+
+
+def test_one_screen_scrolls_the_pane_that_takes_the_keys_into_view(qapp: Any) -> None:
+    for stage in _state("one-screen"):
+        w = stage.window
+        scroll = w.view.scroll
+        assert scroll.verticalScrollBar().maximum() > 0, "the column fits: nothing to prove"
+        # F2 was pressed: the checklist has the keys, and it is in view
+        top = w.checklist.mapTo(w.view.column, w.checklist.rect().topLeft()).y()
+        shown = scroll.verticalScrollBar().value()
+        assert shown <= top < shown + scroll.viewport().height()
+
+
+def test_the_demo_writes_every_state_in_both_languages(tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+    done = subprocess.run(
+        [sys.executable, "-m", "app.main", "demo", "--gallery", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    for language in gallery.LANGUAGES:
+        for name in gallery.STATES:
+            image = QImage(str(out / f"{name}-{language}.png"))
+            wide, high = gallery.ONE_SCREEN if name == "one-screen" else gallery.TWO_SCREENS
+            assert (image.width(), image.height()) == (wide, high), name
+        for name in gallery.EVIDENCE_SHOWN:
+            image = QImage(str(out / f"{name}-evidence-{language}.jpg"))
+            assert (image.width(), image.height()) == gallery.TWO_SCREENS, name
+    shots = 2 * (len(gallery.STATES) + len(gallery.EVIDENCE_SHOWN))
+    assert f"{shots} screenshots" in done.stdout
