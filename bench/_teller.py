@@ -4,6 +4,7 @@ decision. Evidence is pre-rendered (a pool made unique per request with a JPEG c
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import struct
@@ -12,9 +13,11 @@ import time
 import uuid
 from pathlib import Path
 
+from clientsvc.crosscheck import crosscheck
 from clientsvc.dual import DualPolicy
 from clientsvc.identity import Directory
 from clientsvc.protocol.messages import AuthRequest
+from clientsvc.rules import AuthorityPolicy
 from clientsvc.teller.client import TellerClient, verify_outcome
 from clientsvc.teller.simulator import SimulatedRequest, make_request
 
@@ -28,9 +31,17 @@ def prepare(count: int, pool_size: int, seed: int) -> list[SimulatedRequest]:
     rng = random.Random(seed)
     dual = DualPolicy()
     pool: list[SimulatedRequest] = []
-    while len(pool) < pool_size:  # single-approval items only: a dual one waits for a colleague
-        made = make_request(rng, txn_type="cash_withdrawal", mismatch_rate=0.0)
-        if dual.approvals_needed(made.request) == 1:
+    levels = AuthorityPolicy()
+    # items a careful authorizer approves with F9 alone: single approval (a dual one waits for
+    # a colleague), no machine finding (no mismatch, no expired ID: F9 would refuse), not at
+    # the top level (the PIN again would be timed too)
+    while len(pool) < pool_size:
+        made = make_request(rng, txn_type="cash_withdrawal", mismatch_rate=0.0, expired_rate=0.0)
+        if (
+            dual.approvals_needed(made.request) == 1
+            and not crosscheck(made.request, dt.date.today())
+            and not levels.needs_reauth(made.request)
+        ):
             pool.append(made)
     out = []
     for i in range(count):

@@ -3,7 +3,7 @@ row zooms the evidence to the place it is about; a failing row pre-fills the rea
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
@@ -34,6 +34,7 @@ class ChecklistPanel(QFrame):
         self.list.setWordWrap(True)  # a long row wraps in a narrow column, never cut off
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.fit_rows = False  # one screen: tall enough for every row (the column scrolls)
         self.list.currentRowChanged.connect(self._on_list_current_row_changed)
         self.list.installEventFilter(self)
@@ -76,8 +77,15 @@ class ChecklistPanel(QFrame):
 
     def fit(self) -> None:
         """With ``fit_rows``, every row shown whole: the column around it scrolls instead."""
-        rows = sum(self.list.sizeHintForRow(i) for i in range(self.list.count()))
-        self.list.setMinimumHeight(rows + 2 * self.list.frameWidth() + 8 if self.fit_rows else 0)
+        if not self.fit_rows:
+            if self.list.minimumHeight():
+                self.list.setMinimumHeight(0)
+            return
+        view = self.list
+        view.doItemsLayout()  # the rows as wrapped at the list's width now
+        model = view.model()
+        rows = sum(view.visualRect(model.index(i, 0)).height() for i in range(view.count()))
+        view.setMinimumHeight(rows + 2 * view.frameWidth() + 2 * view.spacing() * view.count() + 4)
 
     def rows(self) -> tuple[ChecklistRow, ...]:
         return self._rows
@@ -167,6 +175,8 @@ class ChecklistPanel(QFrame):
             self.sig_row_selected.emit(self._rows[index])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.list and event.type() == QEvent.Type.Resize and self.fit_rows:
+            QTimer.singleShot(0, self.fit)  # rows wrap at the new width: their heights change
         if watched is self.list and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             pressed = QKeySequence(event.keyCombination())

@@ -124,6 +124,10 @@ class ElementPanel(QFrame):
     def fit(self) -> None:
         """With ``fit_rows``, every row shown whole: the column around it scrolls instead."""
         table = self.table
+        if not self.fit_rows:
+            if table.minimumHeight():
+                table.setMinimumHeight(0)
+            return
         rows = sum(table.rowHeight(i) for i in range(table.rowCount()))
         height = (
             table.horizontalHeader().sizeHint().height()
@@ -131,7 +135,7 @@ class ElementPanel(QFrame):
             + 2 * table.frameWidth()
             + table.horizontalScrollBar().sizeHint().height()
         )
-        table.setMinimumHeight(height if self.fit_rows else 0)
+        table.setMinimumHeight(height)
 
     def _crop_label(self, index: int) -> QLabel:
         """The crop cell's label, made once per row the table holds (the table owns it)."""
