@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from clientsvc.protocol.edge import display_name
 from clientsvc.protocol.messages import AuthRequest
-from clientsvc.teller.evidence_render import amount_in_figures
+from clientsvc.money import amount_in_figures
 from clientsvc.workstation.desk import MISMATCH, OK, ElementRow
 from ui import texts, theme
 from ui.evidence.library import EvidenceLibrary

@@ -8,7 +8,7 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
 from clientsvc.protocol.edge import display_name, visible
-from clientsvc.teller.evidence_render import amount_in_figures
+from clientsvc.money import amount_in_figures
 from clientsvc.workstation.engine import ReceivedItem
 from clientsvc.workstation.resubmit import Change, changes, dropped_evidence, new_evidence
 from ui import texts

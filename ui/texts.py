@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QCoreApplication
 
 from clientsvc.crosscheck import Finding
-from clientsvc.teller.evidence_render import amount_in_figures
+from clientsvc.money import amount_in_figures
 from clientsvc.workstation.desk import Asked, Blocked
 from clientsvc.workstation.desk_model import Notice, Say
 

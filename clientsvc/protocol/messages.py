@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from clientsvc.money import MAX_AMOUNT_FEN
 from clientsvc.protocol.canonical import canonical_bytes, canonical_digest
 from clientsvc.protocol.edge import loads, name_problem
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
@@ -31,7 +32,6 @@ MAX_ITEM_BYTES = 3 * MAX_JSON_BYTES
 MAX_IMAGE_BYTES = 16 * 1024 * 1024
 MAX_EVIDENCE_PER_REQUEST = 16
 MAX_WAIT_MS = 30_000
-MAX_AMOUNT_FEN = 10**15
 MAX_CAPTURES = 8
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")]

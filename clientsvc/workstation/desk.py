@@ -28,7 +28,7 @@ from clientsvc.checklist import ChecklistRow
 from clientsvc.crosscheck import PAYEE_META, Finding, id_valid_to
 from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS, TXN_TYPES, AuthRequest, EvidenceRef
 from clientsvc.rules import AuthorityPolicy
-from clientsvc.teller.evidence_render import amount_in_words
+from clientsvc.money import amount_in_words
 
 __all__ = [
     "FINDING_ROW",
