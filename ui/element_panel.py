@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from clientsvc.money import amount_in_figures
 from clientsvc.protocol.edge import display_name
 from clientsvc.protocol.messages import AuthRequest
-from clientsvc.money import amount_in_figures
 from clientsvc.workstation.desk import MISMATCH, OK, ElementRow
 from ui import texts, theme
 from ui.evidence.library import EvidenceLibrary

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from clientsvc.crosscheck import Finding
-from clientsvc.protocol.edge import display_name, visible
 from clientsvc.money import amount_in_figures, amount_in_words
+from clientsvc.protocol.edge import display_name, visible
 from clientsvc.workstation.desk import why_asked
 from clientsvc.workstation.engine import ReceivedItem
 from ui import texts

@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
-from clientsvc.protocol.edge import display_name, visible
 from clientsvc.money import amount_in_figures
+from clientsvc.protocol.edge import display_name, visible
 from clientsvc.workstation.engine import ReceivedItem
 from clientsvc.workstation.resubmit import Change, changes, dropped_evidence, new_evidence
 from ui import texts

@@ -26,9 +26,9 @@ from typing import Any
 from clientsvc.catalogue import TXN_KINDS
 from clientsvc.checklist import ChecklistRow
 from clientsvc.crosscheck import PAYEE_META, Finding, id_valid_to
+from clientsvc.money import amount_in_words
 from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS, TXN_TYPES, AuthRequest, EvidenceRef
 from clientsvc.rules import AuthorityPolicy
-from clientsvc.money import amount_in_words
 
 __all__ = [
     "FINDING_ROW",
