@@ -5,7 +5,8 @@ Each state is staged on a new main window (and, for the states with images, the 
 window of the second monitor): the items and their images are the teller simulator's, the
 counter camera's picture is the simulated counter's, and the window is driven by the keys an
 authorizer presses. No broker is involved: a decision the keys make is recorded here, not
-sent, so that every run draws the same states from the same seed.
+sent, so that every run draws the same states from the same seed (the clock in the pictures,
+the request ids and the returner's key are each run's own).
 
 The states: ``empty``, ``item``, ``mismatch``, ``override``, ``away``, ``locked``, ``rekey``,
 ``resubmission`` (the main window at 1920×1080; for the item and the resubmission the evidence
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import cv2
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -168,7 +169,8 @@ def _stage(one_screen: bool = False) -> Iterator[Stage]:
             if widget is not None:
                 widget.close()
                 widget.deleteLater()
-        QApplication.processEvents()
+        # outside a running event loop deleteLater waits for one: delete them now
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _received(sim: SimulatedRequest, lease: str = "L1", **kw: Any) -> ReceivedItem:
@@ -230,8 +232,8 @@ def _checklist(window: MainWindow, answered: int | None = None) -> None:
 
 
 def _resubmission(seed: int) -> tuple[ReceivedItem, SimulatedRequest]:
-    """A transfer returned by a colleague for a voucher with an altered amount, resubmitted on
-    a new voucher with the amount put right."""
+    """A transfer returned by a colleague for a voucher whose amount was altered (T01, the
+    voucher needs correcting), resubmitted on a new voucher with the amount put right."""
     sim = _sim(seed, txn_type="transfer", amount_fen=3_860_000)
     first = _sim(seed, txn_type="transfer", amount_fen=3_860_000, defect="amount")
     raw_old = copy.deepcopy(sim.request.to_dict())
@@ -247,7 +249,7 @@ def _resubmission(seed: int) -> tuple[ReceivedItem, SimulatedRequest]:
         request_digest=request_digest(raw_old),
         evidence=[e["sha256"] for e in raw_old["evidence"]],
         verdict="return",
-        reason_code="T04",
+        reason_code="T01",
         reason_text=RETURN_WORDS,
         decided_at=int(time.time() * 1000) - 14 * 60_000,
     )

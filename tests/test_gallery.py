@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from app import gallery
@@ -94,10 +96,21 @@ def test_one_screen_scrolls_the_pane_that_takes_the_keys_into_view(qapp: Any) ->
         w = stage.window
         scroll = w.view.scroll
         assert scroll.verticalScrollBar().maximum() > 0, "the column fits: nothing to prove"
-        # F2 was pressed: the checklist has the keys, and it is in view
-        top = w.checklist.mapTo(w.view.column, w.checklist.rect().topLeft()).y()
-        shown = scroll.verticalScrollBar().value()
-        assert shown <= top < shown + scroll.viewport().height()
+        # F2 was pressed and two rows answered: the row the keys are on is in view, and stays
+        # in view as Space moves it down to the last
+        rows = w.checklist.list
+
+        def in_view(rows: Any = rows, w: Any = w, scroll: Any = scroll) -> bool:
+            rect = rows.visualRect(rows.currentIndex())
+            top = rows.viewport().mapTo(w.view.column, rect.topLeft()).y()
+            shown = scroll.verticalScrollBar().value()
+            return shown <= top and top + rect.height() <= shown + scroll.viewport().height()
+
+        assert rows.currentRow() == 2 and in_view()
+        for _ in range(rows.count()):
+            QTest.keyClick(rows, Qt.Key.Key_Space)
+            assert in_view(), rows.currentRow()
+        assert rows.currentRow() == rows.count() - 1
 
 
 def test_the_demo_writes_every_state_in_both_languages(tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ import hashlib
 from dataclasses import replace
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from clientsvc.protocol.messages import AuthRequest, Item, Original, request_digest
 from clientsvc.teller.evidence_render import amount_in_figures
 from clientsvc.workstation.engine import ReceivedItem
@@ -24,7 +26,13 @@ OLD_VOUCHER = b"\xff\xd8\xff\xe0the voucher as first scanned"
 
 
 def _resubmission(
-    ids: Identities, item: ReceivedItem, edit: Any, *, keep_images: bool = False
+    ids: Identities,
+    item: ReceivedItem,
+    edit: Any,
+    *,
+    keep_images: bool = False,
+    words: str = WORDS,
+    code: str | None = "T01",
 ) -> ReceivedItem:
     """``item`` as the correction of a returned request: the original is ``item``'s request
     changed by ``edit`` (raw dict → None) and, unless ``keep_images``, with its first image
@@ -45,8 +53,8 @@ def _resubmission(
         request_digest=request_digest(raw_old),
         evidence=[e["sha256"] for e in raw_old["evidence"]],
         verdict="return",
-        reason_code="T01",
-        reason_text=WORDS,
+        reason_code=code,
+        reason_text=words,
     )
     wire = Item(
         lease_id="L1",
@@ -81,7 +89,7 @@ def test_a_resubmission_is_shown_with_its_diff_and_its_new_image_marked(
     _show(qtbot, win, bridge, item, blobs)
     panel = win.card.resubmission
     assert panel.isVisible()
-    assert panel.lbl_title.text().startswith("Resubmission · corrects request X0, returned by A1")
+    assert panel.lbl_title.text().startswith("Resubmission of request X0, returned by A1")
     assert panel.lbl_reason.text() == f"Returned for: T01 Voucher needs correction — “{WORDS}”"
     assert panel.rows() == [
         ("Element", "Original", "Now"),
@@ -114,9 +122,7 @@ def test_an_unchanged_resubmission_says_so(qtbot: Any, ids: Identities) -> None:
     qtbot.addWidget(panel)
     panel.show()
     panel.show_item(_resubmission(ids, plain, lambda raw: None, keep_images=True))
-    assert panel.lbl_title.text().startswith(
-        "Resubmission · corrects request X0, returned by you (A1)"
-    )
+    assert panel.lbl_title.text().startswith("Resubmission of request X0, returned by you (A1)")
     assert panel.lbl_unchanged.isVisible()
     assert "No element changed and no new image" in panel.lbl_unchanged.text()
     assert panel.rows() == []
@@ -138,9 +144,22 @@ def test_an_unchanged_resubmission_says_so(qtbot: Any, ids: Identities) -> None:
         plain.request.account_name + "  (differs in spaces or encoding only)",
     )
 
-    # hostile words from the returner are plain text, with the invisible made visible
-    panel.show_item(_resubmission(ids, plain, lambda raw: None))
-    assert panel.lbl_reason.textFormat().name == "PlainText"
+    # hostile words from the returner: plain text, the invisible made visible
+    panel.show_item(_resubmission(ids, plain, lambda raw: None, words="<b>金额</b>\u200b有误"))
+    assert panel.lbl_reason.textFormat() == Qt.TextFormat.PlainText
+    assert panel.lbl_reason.text().endswith("“<b>金额</b>[U+200B]有误”")
+
+    # a space inside a value is a change of spaces too
+    def inner(raw: dict[str, Any]) -> None:
+        raw["account_name"] = raw["account_name"][:1] + " " + raw["account_name"][1:]
+
+    panel.show_item(_resubmission(ids, plain, inner, keep_images=True))
+    ((_, (label, _old, new)),) = [panel.rows()]
+    assert new.endswith("(differs in spaces or encoding only)")
+
+    # what returned it is named only by what it is
+    panel.show_item(_resubmission(ids, plain, lambda raw: None, words="", code=None))
+    assert panel.lbl_reason.text() == "Returned for: (none)"
 
     # an item with no original hides the panel
     panel.show_item(plain)

@@ -4,7 +4,7 @@ row zooms the evidence to the place it is about; a failing row pre-fills the rea
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
 from clientsvc.checklist import ChecklistRow
@@ -36,6 +36,8 @@ class ChecklistPanel(QFrame):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.fit_rows = False  # one screen: tall enough for every row (the column scrolls)
+        self._refit = QTimer(self, singleShot=True, interval=0)
+        self._refit.timeout.connect(self.fit)
         self.list.currentRowChanged.connect(self._on_list_current_row_changed)
         self.list.installEventFilter(self)
         layout.addWidget(self.list, 1)
@@ -176,7 +178,9 @@ class ChecklistPanel(QFrame):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.list and event.type() == QEvent.Type.Resize and self.fit_rows:
-            QTimer.singleShot(0, self.fit)  # rows wrap at the new width: their heights change
+            assert isinstance(event, QResizeEvent)
+            if event.size().width() != event.oldSize().width():
+                self._refit.start()  # the rows wrap at the new width: their heights change
         if watched is self.list and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             pressed = QKeySequence(event.keyCombination())

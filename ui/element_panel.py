@@ -129,13 +129,9 @@ class ElementPanel(QFrame):
                 table.setMinimumHeight(0)
             return
         rows = sum(table.rowHeight(i) for i in range(table.rowCount()))
-        height = (
-            table.horizontalHeader().sizeHint().height()
-            + rows
-            + 2 * table.frameWidth()
-            + table.horizontalScrollBar().sizeHint().height()
-        )
-        table.setMinimumHeight(height)
+        height = table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth()
+        # room for the sideways bar, which comes and goes with the column's width
+        table.setMinimumHeight(height + table.horizontalScrollBar().sizeHint().height())
 
     def _crop_label(self, index: int) -> QLabel:
         """The crop cell's label, made once per row the table holds (the table owns it)."""

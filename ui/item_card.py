@@ -4,8 +4,9 @@ the next item held) and the red banner of the machine's findings above the item.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QModelIndex, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QFrame,
     QGridLayout,
@@ -301,5 +302,15 @@ class ItemView(QWidget):
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is not None and self.scroll.isVisible() and self.column.isAncestorOf(new):
-            pane = next((p for p in self.panes if p.isAncestorOf(new)), new)
-            self.scroll.ensureWidgetVisible(pane, 0, 0)
+            if isinstance(new, QAbstractItemView) and new.currentIndex().isValid():
+                self.keep_in_view(new, new.currentIndex())
+            else:
+                self.scroll.ensureWidgetVisible(new, 0, 0)
+
+    def keep_in_view(self, view: QAbstractItemView, index: QModelIndex) -> None:
+        """One screen: the row the keys are on stays in view as Space, X and ↓ move it."""
+        if not self.scroll.isVisible() or not index.isValid():
+            return
+        rect = view.visualRect(index)
+        top = view.viewport().mapTo(self.column, rect.topLeft())
+        self.scroll.ensureVisible(top.x(), top.y() + rect.height() // 2, 0, rect.height())

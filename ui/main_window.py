@@ -101,6 +101,13 @@ class MainWindow(QMainWindow):
 
     def _layout(self) -> None:
         self.view = ItemView(self.finding_banner, (self.card, self.elements, self.checklist))
+        rows, table = self.checklist.list, self.elements.table
+        rows.currentRowChanged.connect(
+            lambda r: self.view.keep_in_view(rows, rows.model().index(r, 0))
+        )
+        table.currentCellChanged.connect(
+            lambda r, *_: self.view.keep_in_view(table, table.model().index(r, 0))
+        )
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.view)

@@ -62,22 +62,18 @@ class ResubmissionPanel(QFrame):
         )
         when = QDateTime.fromMSecsSinceEpoch(original.decided_at).toString("yyyy-MM-dd HH:mm:ss")
         self.lbl_title.setText(
-            self.tr("Resubmission · corrects request %1, returned by %2 at %3")
+            self.tr("Resubmission of request %1, returned by %2 at %3")
             .replace("%1", original.request.request_id)
             .replace("%2", who)
             .replace("%3", when)
         )
         code = original.reason_code or ""
+        reason = f"{code} {texts.reason(code)}" if code else texts.absent()
         words = visible(original.reason_text)
         self.lbl_reason.setText(
-            self.tr("Returned for: %1 %2 — “%3”")
-            .replace("%1", code)
-            .replace("%2", texts.reason(code) if code else "")
-            .replace("%3", words)
+            self.tr("Returned for: %1 — “%2”").replace("%1", reason).replace("%2", words)
             if words
-            else self.tr("Returned for: %1 %2")
-            .replace("%1", code)
-            .replace("%2", texts.reason(code))
+            else self.tr("Returned for: %1").replace("%1", reason)
         )
         found = changes(original.request, item.request)
         added = new_evidence(original.request, item.request)
@@ -110,14 +106,14 @@ class ResubmissionPanel(QFrame):
             cell.setVisible(bool(found))
         for change in found[:MAX_ROWS]:
             old, new = _value(change, change.old), _value(change, change.new)
-            if old.split() == new.split():  # the same letters: spaces, or another encoding
+            if "".join(old.split()) == "".join(new.split()):  # spaces, or another encoding
                 new += self.tr("  (differs in spaces or encoding only)")
             rows.append((_label(change), old, new))
         if len(found) > MAX_ROWS:
             rows.append(
                 (
                     "",
-                    self.tr("… %1 more changes: see the elements above").replace(
+                    self.tr("… %1 more changes not listed").replace(
                         "%1", str(len(found) - MAX_ROWS)
                     ),
                     "",

@@ -519,16 +519,19 @@ class Desk:
             payload = {"field": self.rekey.field, "wrong": self.rekey_wrong}
             self.service.note("rekey_refused", payload, rid)
             return False
-        field_name, self.rekey, self._rekeyed = self.rekey.field, None, rid
+        field_name = self.rekey.field
         assert self._intent is not None
+        if not self._still_allowed(self._intent, Step.REKEY.value, rekey="matched"):
+            return True  # typed right, but the item may no longer be approved: said why
+        self.rekey, self._rekeyed = None, rid
         self._proceed(self._intent)  # the decision first: its record is not behind this note
         self.service.note("rekey_matched", {"field": field_name}, rid)
         return True
 
     def pin_accepted(self, request_id: str) -> None:
+        if self.step is not Step.PIN or self._intent is None or self.item is None:
+            return  # a PIN check that ends after its step was left: the decision stays as it is
         intent, self._intent = self._intent, None
-        if self.step is not Step.PIN or intent is None or self.item is None:
-            return
         self.step = Step.NONE
         if self.item.request.request_id != request_id:
             self._emit(Changed())  # the item went while the PIN was checked: nothing to sign
@@ -542,10 +545,11 @@ class Desk:
 
     # --- inside --------------------------------------------------------------------------
 
-    def _still_allowed(self, intent: _Intent) -> bool:
-        """The rules again, as a decision moves to its next step or is signed: while its
-        steps were open an image may have failed or a checklist row been marked. When they
-        no longer allow it, nothing is sent and F9's words say why."""
+    def _still_allowed(self, intent: _Intent, at: str, **context: Any) -> bool:
+        """The rules again, as a decision moves to its next step (``at``: the step it was at)
+        or is signed (``at="signing"``): while its steps were open an image may have failed or
+        a checklist row been marked. When they no longer allow it, nothing is sent, the words
+        say why (F9's words for an approval) and the refusal is audited with where it came."""
         assert self.item is not None
         key = "override" if intent.override is not None else intent.verdict
         rules = gate(dataclasses.replace(self.state(), panel_open=False))
@@ -555,15 +559,16 @@ class Desk:
         why = getattr(rules, "ret" if key == "return" else key)
         args = (why, self.evidence_problem, self.findings, self.open_required)
         self._emit(Notice(Say.APPROVE_REFUSED, args))
-        payload = {"why": [w.value for w in why], "at": "signing"}
-        self.service.note("approve_refused", payload, self.item.request.request_id)
+        payload = {"why": [w.value for w in why], "key": key, "at": at, **context}
+        kind = "approve_refused" if key in ("approve", "override") else "decision_refused"
+        self.service.note(kind, payload, self.item.request.request_id)
         self._emit(Changed())
         return False
 
     def _proceed(self, intent: _Intent) -> None:
         """The next step of a decision: the re-key, the PIN again, or signing it."""
         assert self.item is not None
-        if not self._still_allowed(intent):
+        if not self._still_allowed(intent, self.step.value):
             return
         self._intent, self.reason = intent, None
         rid = self.item.request.request_id
@@ -583,7 +588,7 @@ class Desk:
 
     def _send(self, intent: _Intent, reauth_at: int | None) -> None:
         assert self.item is not None
-        if not self._still_allowed(intent):
+        if not self._still_allowed(intent, "signing"):
             return
         self.step, self._intent = Step.NONE, None
         self.sending = True  # locks every decision key before anything else can run

@@ -64,7 +64,8 @@ def original_of(item: Item) -> Original | None:
         return None
     decision = wire.decision
     if (
-        digest != decision.request_digest
+        decision.verdict != "return"
+        or digest != decision.request_digest
         or request.request_id != superseding
         or request.teller_id != item.request.get("teller_id")
         or request.outlet_id != item.request.get("outlet_id")

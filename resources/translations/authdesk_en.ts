@@ -4,7 +4,7 @@
     <context>
         <name>ChecklistPanel</name>
         <message>
-            <location filename="../../ui/checklist_panel.py" line="+47" />
+            <location filename="../../ui/checklist_panel.py" line="+50" />
             <source>Checklist</source>
             <translation>Checklist</translation>
         </message>
@@ -14,7 +14,7 @@
             <translation>F2 to start · ↑↓ rows · %1 fine · %2 fails · %4 the rest fine · %3 zoom to it</translation>
         </message>
         <message>
-            <location line="+111" />
+            <location line="+118" />
             <source>  (required)</source>
             <translation>  (required)</translation>
         </message>
@@ -285,7 +285,7 @@
     <context>
         <name>FindingBanner</name>
         <message>
-            <location filename="../../ui/item_card.py" line="+47" />
+            <location filename="../../ui/item_card.py" line="+48" />
             <source>⚠ The machine check found a disagreement: approval is blocked.</source>
             <translation>⚠ The machine check found a disagreement: approval is blocked.</translation>
         </message>
@@ -1001,21 +1001,21 @@
         </message>
         <message>
             <location line="+6" />
-            <source>Resubmission · corrects request %1, returned by %2 at %3</source>
-            <translation>Resubmission · corrects request %1, returned by %2 at %3</translation>
+            <source>Resubmission of request %1, returned by %2 at %3</source>
+            <translation>Resubmission of request %1, returned by %2 at %3</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Returned for: %1 — “%2”</source>
+            <translation>Returned for: %1 — “%2”</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Returned for: %1</source>
+            <translation>Returned for: %1</translation>
         </message>
         <message>
             <location line="+8" />
-            <source>Returned for: %1 %2 — “%3”</source>
-            <translation>Returned for: %1 %2 — “%3”</translation>
-        </message>
-        <message>
-            <location line="+5" />
-            <source>Returned for: %1 %2</source>
-            <translation>Returned for: %1 %2</translation>
-        </message>
-        <message>
-            <location line="+10" />
             <source>No element changed and no new image: what it was returned for may remain.</source>
             <translation>No element changed and no new image: what it was returned for may remain.</translation>
         </message>
@@ -1051,8 +1051,8 @@
         </message>
         <message>
             <location line="+6" />
-            <source>… %1 more changes: see the elements above</source>
-            <translation>… %1 more changes: see the elements above</translation>
+            <source>… %1 more changes not listed</source>
+            <translation>… %1 more changes not listed</translation>
         </message>
     </context>
     <context>

@@ -4,17 +4,17 @@
     <context>
         <name>ChecklistPanel</name>
         <message>
-            <location filename="../../ui/checklist_panel.py" line="+47" />
+            <location filename="../../ui/checklist_panel.py" line="+50" />
             <source>Checklist</source>
             <translation>审核要点</translation>
         </message>
         <message>
             <location line="+2" />
             <source>F2 to start · ↑↓ rows · %1 fine · %2 fails · %4 the rest fine · %3 zoom to it</source>
-            <translation>F2 开始 · ↑↓ 选行 · %1 相符 · %2 不符 · %4 其余均相符 · %3 定位放大</translation>
+            <translation>F2 开始 · ↑↓ 选行 · %1 相符 · %2 不符 · %4 其余均相符 · %3 放大</translation>
         </message>
         <message>
-            <location line="+111" />
+            <location line="+118" />
             <source>  (required)</source>
             <translation>（必核）</translation>
         </message>
@@ -285,7 +285,7 @@
     <context>
         <name>FindingBanner</name>
         <message>
-            <location filename="../../ui/item_card.py" line="+47" />
+            <location filename="../../ui/item_card.py" line="+48" />
             <source>⚠ The machine check found a disagreement: approval is blocked.</source>
             <translation>⚠ 系统核对发现不一致，不能直接授权通过。</translation>
         </message>
@@ -992,47 +992,47 @@
         <message>
             <location line="+0" />
             <source>Now</source>
-            <translation>本次提交</translation>
+            <translation>本次申请</translation>
         </message>
         <message>
             <location line="+20" />
             <source>you (%1)</source>
-            <translation>您本人（%1）</translation>
+            <translation>本人（%1）</translation>
         </message>
         <message>
             <location line="+6" />
-            <source>Resubmission · corrects request %1, returned by %2 at %3</source>
-            <translation>重新提交 · 更正申请 %1（%3 由 %2 退回）</translation>
+            <source>Resubmission of request %1, returned by %2 at %3</source>
+            <translation>重新提交 · 原申请 %1（%2 于 %3 退回）</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Returned for: %1 — “%2”</source>
+            <translation>退回原因：%1 —— “%2”</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Returned for: %1</source>
+            <translation>退回原因：%1</translation>
         </message>
         <message>
             <location line="+8" />
-            <source>Returned for: %1 %2 — “%3”</source>
-            <translation>退回原因：%1 %2 —— “%3”</translation>
-        </message>
-        <message>
-            <location line="+5" />
-            <source>Returned for: %1 %2</source>
-            <translation>退回原因：%1 %2</translation>
-        </message>
-        <message>
-            <location line="+10" />
             <source>No element changed and no new image: what it was returned for may remain.</source>
             <translation>柜员未修改任何要素，也未补充新影像：退回的问题可能仍然存在。</translation>
         </message>
         <message>
             <location line="+2" />
             <source>No element changed: only the images are new.</source>
-            <translation>要素未作修改，仅更换了影像。</translation>
+            <translation>要素未修改，仅影像有变动。</translation>
         </message>
         <message>
             <location line="+6" />
             <source>%1 new (marked NEW among the images)</source>
-            <translation>新增 %1 张（缩略图上标“新增”）</translation>
+            <translation>新增影像 %1 张（缩略图已标注“新增”）</translation>
         </message>
         <message>
             <location line="+3" />
             <source>%1 of the original's withdrawn</source>
-            <translation>原申请影像撤下 %1 张</translation>
+            <translation>原申请中 %1 张影像已删除</translation>
         </message>
         <message>
             <location line="+2" />
@@ -1047,12 +1047,12 @@
         <message>
             <location line="+11" />
             <source>  (differs in spaces or encoding only)</source>
-            <translation>（仅空格或编码不同）</translation>
+            <translation>（仅空格或字符编码不同，显示相同）</translation>
         </message>
         <message>
             <location line="+6" />
-            <source>… %1 more changes: see the elements above</source>
-            <translation>……另有 %1 项变更，见上方要素</translation>
+            <source>… %1 more changes not listed</source>
+            <translation>……另有 %1 项修改未列出</translation>
         </message>
     </context>
     <context>
@@ -1643,7 +1643,7 @@
         <message>
             <location line="+7" />
             <source>Transaction type</source>
-            <translation>交易类型</translation>
+            <translation>业务类型</translation>
         </message>
         <message>
             <location line="+1" />
