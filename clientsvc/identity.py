@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import secrets
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from clientsvc.clock import now_ms
 from clientsvc.folderwatch import RESCAN_S, FolderWatch
 from clientsvc.protocol.canonical import canonical_bytes
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
@@ -38,10 +38,6 @@ DECISION_UNSIGNED = frozenset({"signature", "lease_id"})
 def key_id_of(public: Ed25519PublicKey) -> str:
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def new_nonce() -> str:

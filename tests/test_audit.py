@@ -200,3 +200,14 @@ def test_an_upgrade_with_a_new_migration_keeps_every_event_and_the_chain(
     assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("9001",)
     assert db.execute("SELECT 1 FROM sqlite_master WHERE name = 'ix_release_probe'").fetchone()
     db.close()
+
+
+def test_a_store_dropped_without_close_stops_its_checkpoints(tmp_path: Path) -> None:
+    """The leak check, watching every thread the code starts, found tests that never closed
+    their stores: their checkpoint threads ran on. A dropped store now stops its own."""
+    store = AuditStore(tmp_path / "a.db")
+    thread = store._checkpointer
+    assert thread is not None and thread.is_alive() and thread.name == "audit-checkpoint"
+    del store
+    thread.join(timeout=5)
+    assert not thread.is_alive()

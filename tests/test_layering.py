@@ -30,3 +30,18 @@ def test_clientsvc_imports_without_qt() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("ok")
+
+
+def test_every_thread_the_product_starts_is_named_and_watched_for_leaks() -> None:
+    """The leak check knew seven names by hand and missed audit-checkpoint and center-feed:
+    every thread the product starts has a name, and the check takes them from the code."""
+    from tests.conftest import OUR_THREADS, _ours
+    from tests.threads import started_threads
+
+    product = started_threads(("app", "ui", "clientsvc"))
+    assert len(product) >= 8
+    unnamed = [f"{s.path}:{s.line}" for s in product if not s.name]
+    assert unnamed == [], f"threads started without a name: {unnamed}"
+    assert {"audit-checkpoint", "center-feed", "ws-engine", "broker", "video"} <= OUR_THREADS
+    assert all(_ours(s.name) for s in product)
+    assert _ours("supervise-broker")  # an f-string's name, by its start

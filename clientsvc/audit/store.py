@@ -12,7 +12,7 @@ import json
 import logging
 import sqlite3
 import threading
-import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from clientsvc import sqlitedb
 from clientsvc.audit.chain import (
     GENESIS,
     ROW_KEYS,
@@ -44,6 +45,7 @@ from clientsvc.audit.chain import (
     event_hash,
     verify_chain,
 )
+from clientsvc.clock import now_ms
 from clientsvc.migrate import upgrade
 from clientsvc.protocol.canonical import canonical_bytes
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
@@ -129,18 +131,19 @@ _GUARDS = (  # re-asserted at every open: a guard dropped by hand comes back
 )
 
 
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run on their own thread
-    cursor.close()
+def _checkpoint_loop(path: Path, stop: threading.Event) -> None:
+    """Copy the WAL into the database file every few seconds, on a connection and a thread of
+    its own: SQLite's automatic checkpoint would do it inside a commit now and then, and put
+    that fsync on the path of a decision. PASSIVE never blocks the writer."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        while not stop.wait(CHECKPOINT_EVERY_S):
+            try:
+                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error as exc:  # busy or full: the next round tries again
+                log.warning("audit cache checkpoint: %s", exc)
+    finally:
+        db.close()
 
 
 class AuditStore:
@@ -150,7 +153,7 @@ class AuditStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.engine: Engine = create_engine(f"sqlite:///{path}", future=True)
-        event.listen(self.engine, "connect", _on_connect)
+        sqlitedb.on_connect(self.engine, autocheckpoint=False)
         if max_pages is not None:  # tests: make "the disk" fill up
 
             def _limit(dbapi_connection: Any, _record: Any) -> None:
@@ -175,9 +178,15 @@ class AuditStore:
         self.last_at_ms = 0
         self._stop_checkpoints = threading.Event()
         self._checkpointer: threading.Thread | None = threading.Thread(
-            target=self._checkpoint_loop, name="audit-checkpoint", daemon=True
+            target=_checkpoint_loop,
+            args=(self.path, self._stop_checkpoints),
+            name="audit-checkpoint",
+            daemon=True,
         )
         self._checkpointer.start()
+        # a store dropped without close() stops its checkpoints too (the thread holds only the
+        # file's path and the event, never the store)
+        weakref.finalize(self, self._stop_checkpoints.set)
 
     def _load_head(self) -> tuple[int, str]:
         with self.engine.connect() as conn:
@@ -193,20 +202,6 @@ class AuditStore:
             self._checkpointer = None
         self.engine.dispose()
 
-    def _checkpoint_loop(self) -> None:
-        """Copy the WAL into the database file every few seconds, on a connection and a
-        thread of its own: SQLite's automatic checkpoint would do it inside a commit now and
-        then, and put that fsync on the path of a decision. PASSIVE never blocks the writer."""
-        db = sqlite3.connect(self.path, isolation_level=None)
-        try:
-            while not self._stop_checkpoints.wait(CHECKPOINT_EVERY_S):
-                try:
-                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                except sqlite3.Error as exc:  # busy or full: the next round tries again
-                    log.warning("audit cache checkpoint: %s", exc)
-        finally:
-            db.close()
-
     # --- writing ---------------------------------------------------------------------------
 
     def _row(
@@ -215,7 +210,7 @@ class AuditStore:
         seq, prev = self._head
         row: dict[str, Any] = {
             "seq": seq + 1,
-            "at_ms": _now_ms(),
+            "at_ms": now_ms(),
             "kind": kind,
             "request_id": request_id,
             "authorizer_id": authorizer_id,
@@ -466,7 +461,7 @@ class AuditStore:
             with self.engine.begin() as conn:
                 conn.execute(
                     sqlite_insert(receipts)
-                    .values(**receipt.columns(), received_at=_now_ms())
+                    .values(**receipt.columns(), received_at=now_ms())
                     .on_conflict_do_nothing()
                 )
         except SQLAlchemyError as exc:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from clientsvc.audit.chain import RECEIPTS_MISSED, Receipt, verify_receipt
 from clientsvc.audit.store import AuditStore
+from clientsvc.clock import now_ms
 from clientsvc.curve import Transport
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
@@ -35,10 +35,6 @@ from clientsvc.protocol.messages import decode_json
 log = logging.getLogger("authdesk.sync")
 
 MAX_REPLY_BYTES = 1024 * 1024
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ import random
 import re
 import sqlite3
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -28,6 +27,7 @@ from sortedcontainers import SortedKeyList
 from clientsvc.broker.journal import Journal
 from clientsvc.broker.resubmission import Hold, Returner, hold_for, offer, refusal
 from clientsvc.catalogue import check_reason
+from clientsvc.clock import now_ms
 from clientsvc.crosscheck import check_override
 from clientsvc.curve import Transport, start_authenticator
 from clientsvc.dual import DualPolicy, Verdicts
@@ -89,10 +89,6 @@ MAX_PREFETCH = 1
 # past it a wait is answered at once with the state as it is: memory per connection is bounded
 MAX_WAITS_PER_PEER = 32
 PICK_DRAWS = 16  # random draws for an eligible free authorizer before looking at them all
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def _queue_key(entry: Any) -> tuple[bool, int, str]:

@@ -21,6 +21,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from clientsvc import sqlitedb
+
 CHECKPOINT_EVERY_S = 2.0
 
 _SCHEMA = (
@@ -41,11 +43,9 @@ class Journal:
         # built on the caller's thread, then used by the broker thread alone
         target = ":memory:" if path is None else str(path)
         self._db = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # made durable by sync(), in groups
-        # Checkpoints run on a thread of their own (below), never on the broker's: copying a
-        # WAL full of images into the database takes tens of milliseconds.
-        self._db.execute("PRAGMA wal_autocheckpoint=0")
+        # NORMAL: made durable by sync(), in groups. Checkpoints run on a thread of their own
+        # (below), never on the broker's: copying a WAL full of images takes tens of ms.
+        sqlitedb.configure(self._db, synchronous="NORMAL", autocheckpoint=False)
         for ddl in _SCHEMA:
             self._db.execute(ddl)
         self.unsynced = False  # commits made since the last sync()

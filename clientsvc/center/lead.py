@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
@@ -28,6 +27,7 @@ from clientsvc.center.models import (
 )
 from clientsvc.center.sampling import Eligible, Sample, SamplePlan, draw, sample_record
 from clientsvc.center.store import CenterStore
+from clientsvc.clock import now_ms
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 
 VERDICTS = ("approve", "reject", "return")
@@ -43,10 +43,6 @@ ERROR_CATEGORIES = {
 }
 FINAL = ("approved", "rejected", "returned", "cancelled", "timed_out")
 STATE_VERDICT = {"approved": "approve", "rejected": "reject", "returned": "return"}
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def day_bounds(day_from: str, day_to: str) -> tuple[int, int]:

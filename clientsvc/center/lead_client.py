@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +20,7 @@ from cryptography.exceptions import InvalidSignature
 
 from clientsvc.center.lead import LeadDesk
 from clientsvc.center.sampling import SamplePlan
+from clientsvc.clock import now_ms
 from clientsvc.curve import Transport
 from clientsvc.identity import Directory, SigningKey, new_nonce
 from clientsvc.protocol import mdp
@@ -32,10 +32,6 @@ from clientsvc.protocol.messages import decode_json
 LEAD_DOMAIN = b"authdesk-lead-call-v1\n"
 SKEW_MS = 120_000
 MAX_REPLY_BYTES = 32 * 1024 * 1024
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def _signed_bytes(fields: dict[str, Any]) -> bytes:

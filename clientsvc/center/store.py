@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import re
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from pydantic import ValidationError
-from sqlalchemy import create_engine, event, func, select, text, update
+from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import (
@@ -35,6 +34,7 @@ from sqlalchemy.exc import (
     StatementError,
 )
 
+from clientsvc import sqlitedb
 from clientsvc.audit.chain import (
     GENESIS,
     ROW_KEYS,
@@ -54,6 +54,7 @@ from clientsvc.center.models import (
     center_receipts,
     center_requests,
 )
+from clientsvc.clock import now_ms
 from clientsvc.dual import DualPolicy
 from clientsvc.identity import Directory, decision_signed_bytes
 from clientsvc.migrate import upgrade
@@ -73,26 +74,6 @@ MAX_RECORD_BODY = 4 * 1024 * 1024  # one broker record's body (a request with it
 MAX_IMAGES_PER_PUSH = 8
 MAX_IMAGE_BYTES = 16 * 1024 * 1024
 FINAL_EVENTS = ("approved", "rejected", "returned", "cancelled", "timed_out", "fallback_local")
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # SQLAlchemy's own transactions (``_sqlite_begin``), not the driver's implicit ones:
-    # the driver would otherwise let a SAVEPOINT commit the outer transaction
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
 
 
 def database_url(value: str | Path) -> str:
@@ -145,8 +126,7 @@ class CenterStore:
         self.engine: Engine = create_engine(self.url, pool_pre_ping=True)
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine, "begin", _sqlite_begin)
+            sqlitedb.on_connect(self.engine, own_transactions=True)
         with self.engine.begin() as conn:
             upgrade(conn, MIGRATIONS)
         self.images_dir = images_dir

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import zmq
 
+from clientsvc import sqlitedb
 from clientsvc.curve import Transport
 from clientsvc.identity import AuthorizerProfile, Directory, verify_decision
 from clientsvc.protocol import mdp
@@ -133,8 +134,7 @@ class LocalLog:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        sqlitedb.configure(self._db)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS local_auth (request_id TEXT PRIMARY KEY,"
             " record TEXT NOT NULL, sent INTEGER NOT NULL DEFAULT 0)"

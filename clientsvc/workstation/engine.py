@@ -27,6 +27,7 @@ import zmq
 from clientsvc.audit import AuditStore
 from clientsvc.audit.sync import CenterSync, SyncConfig, SyncStatus
 from clientsvc.catalogue import check_reason
+from clientsvc.clock import now_ms
 from clientsvc.crosscheck import check_override
 from clientsvc.curve import Transport
 from clientsvc.identity import SigningKey
@@ -61,10 +62,6 @@ log = logging.getLogger("authdesk.workstation")
 IDLE_MS = 40
 # refusals after which the item is no longer this authorizer's to decide
 GONE = frozenset({"E_NOT_LEASED", "E_ALREADY_DECIDED", "E_INVALID_STATE"})
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 @dataclass(frozen=True)
