@@ -69,7 +69,7 @@ def run_broker(args: argparse.Namespace) -> int:
                 durable=lambda: broker.journal.durable_seq,
             )
             feed.start()
-    stop_on_signals(broker._stop.set)
+    stop_on_signals(broker.stop)  # serving on this thread: stop() only asks it to end
     try:
         broker.serve_forever()
     finally:

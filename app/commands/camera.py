@@ -57,7 +57,7 @@ def run_camera(args: argparse.Namespace) -> int:
         fps=args.fps,
         transport=client_transport(settings),
     )
-    stop_on_signals(publisher._stop.set)
+    stop_on_signals(publisher.stop)  # running on this thread: stop() only asks it to end
     publisher.run()
     return 0
 

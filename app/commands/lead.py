@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,59 +21,20 @@ def register(sub: Any) -> None:
 
 def run_lead(args: argparse.Namespace) -> int:
     """The lead's desk: sign in (key and PIN), then every call to the center signed by them."""
-
-    from app.keys import client_transport, make_keystore
+    from app.keys import make_keystore
+    from app.lead import LeadApp
     from app.workstation import make_qapplication
-    from clientsvc.center.lead_client import LeadClient
-    from clientsvc.identity import Directory
-    from ui.background import run_in_background
-    from ui.lead.window import LeadWindow
-    from ui.signin import SignInDialog
 
     settings = settings_of(args, center_endpoint=args.center)
     qapp = make_qapplication(settings, args.language)
-    keystore = make_keystore(settings)
-    held: list[Any] = []  # the windows, kept alive
-    clients: list[Any] = []
-
-    def open_desk(key: Any) -> None:
-        profile = Directory(settings.directory).get(key.authorizer_id)
-        client = LeadClient(
-            settings.center_endpoint,
-            key,
-            client_transport(settings, keystore, server=settings.center_key),
-        )
-        window = LeadWindow(client, key.authorizer_id, profile.name if profile else "")
-        window.resize(1500, 950)
-        window.show()
-        held[:] = [window]
-        clients.append(client)
-        if args.screenshot is not None:
-            args.screenshot.mkdir(parents=True, exist_ok=True)
-
-            def shoot() -> None:
-                from ui import i18n
-
-                window.grab().save(str(args.screenshot / f"lead-board-{i18n.current()}.png"))
-
-            window.sig_board_updated.connect(shoot)
-
+    session = LeadApp(settings, make_keystore(settings), screenshot_dir=args.screenshot)
     if args.signin:
         person, _, pin = args.signin.partition(":")
-
-        def failed(exc: BaseException) -> None:
-            print(f"authdesk lead: sign-in failed: {exc}", file=sys.stderr)
-            qapp.exit(3)
-
-        run_in_background(lambda: keystore.unlock(person, pin), open_desk, failed, owner=qapp)
+        session.sign_in(person, pin, owner=qapp)
     else:
-        dialog = SignInDialog(keystore.unlock, hint="")
-        dialog.sig_signed_in.connect(open_desk)
-        dialog.show()
-        held.append(dialog)
+        session.show_sign_in()
     code = exec_qt(qapp, args.quit_after)
-    for client in clients:
-        client.close()
+    session.close()
     return code
 
 
