@@ -38,6 +38,7 @@ from clientsvc.teller.simulator import SimulatedRequest, make_request
 from clientsvc.video.camera import CounterScenes, SimulatedCounter
 from clientsvc.video.frames import FrameHeader
 from clientsvc.video.subscriber import VideoFrame
+from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.engine import ReceivedItem
 from clientsvc.workstation.resubmit import original_of
 from ui import i18n, theme
@@ -76,8 +77,8 @@ class StagedService:
 
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
 
-    def decide(self, *args: Any, **kw: Any) -> None:
-        self.calls.append(("decide", args))
+    def decide(self, decision: DecisionRequest) -> None:
+        self.calls.append(("decide", (decision,)))
 
     def set_presence(self, state: str) -> None:
         self.calls.append(("presence", (state,)))

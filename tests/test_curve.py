@@ -27,6 +27,7 @@ from clientsvc.teller.client import TellerClient, verify_outcome
 from clientsvc.video.camera import CameraPublisher, SimulatedCounter
 from clientsvc.video.relay import VideoRelay
 from clientsvc.video.subscriber import VideoFrame, VideoSubscriber
+from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
 from tests.helpers import Identities, Peer, request
 
@@ -125,7 +126,7 @@ def test_the_decision_path_works_encrypted_end_to_end(
             teller.submit(req, blobs)
             (item,) = events.next("item_received")
             events.next("evidence_loaded")  # the image too, over CURVE
-            engine.decide("R1", "approve", None, "", None, item.lease_id)
+            engine.decide(DecisionRequest("R1", "approve", lease_id=item.lease_id))
             assert events.next("decision_settled")[:2] == ("R1", True)
             outcome = teller.wait("R1", 5)
             assert verify_outcome(outcome, req.to_dict(), ids.directory).outcome.state == "approved"

@@ -32,6 +32,7 @@ from clientsvc.crosscheck import crosscheck
 from clientsvc.protocol.messages import AuthRequest, request_digest
 from clientsvc.teller.simulator import make_request
 from clientsvc.workstation import desk_model as dm
+from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.desk import OVERRIDE_MIN_CHARS, finding_rows, rekey_policy
 from clientsvc.workstation.engine import ReceivedItem
 
@@ -111,30 +112,21 @@ class Recorder:
     # a new lease is not typed again)
     rekeyed: set[tuple[str, str]] = field(default_factory=set)
 
-    def decide(
-        self,
-        request_id: str,
-        verdict: str,
-        reason_code: str | None,
-        reason_text: str,
-        checklist: dict[str, str] | None = None,
-        lease_id: str | None = None,
-        reauth_at: int | None = None,
-        override: dict[str, Any] | None = None,
-    ) -> None:
+    def decide(self, decision: DecisionRequest) -> None:
         d = self.desk
         assert d is not None
+        request_id = decision.request_id
         self.decisions.append(
             Snapshot(
                 dict(
                     request_id=request_id,
-                    verdict=verdict,
-                    code=reason_code,
-                    text=reason_text,
-                    checklist=checklist,
-                    lease_id=lease_id,
-                    reauth_at=reauth_at,
-                    override=override,
+                    verdict=decision.verdict,
+                    code=decision.reason_code,
+                    text=decision.reason_text,
+                    checklist=decision.checklist,
+                    lease_id=decision.lease_id,
+                    reauth_at=decision.reauth_at,
+                    override=decision.override,
                 ),
                 d.item,
                 d.findings,

@@ -14,6 +14,7 @@ from clientsvc.audit import AuditStore
 from clientsvc.broker import Broker
 from clientsvc.protocol.errors import ProtocolError
 from clientsvc.teller.client import TellerClient, verify_outcome
+from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
 from tests.helpers import Identities, request, revoke, start_broker
 
@@ -98,7 +99,7 @@ def test_item_and_decision_are_recorded_before_the_decision_is_sent(
         (_item,) = rec.next("item_received")
         request_id, sha, data = rec.next("evidence_loaded")
         assert (request_id, data) == ("R1", blobs[sha])
-        eng.decide("R1", "return", "T02", "影像不清晰，请重扫")
+        eng.decide(DecisionRequest("R1", "return", "T02", "影像不清晰，请重扫"))
         assert rec.next("decision_settled") == ("R1", True, "", "accepted")
         assert rec.recorded_in_order == [True]
         outcome = teller.wait("R1", 5)
@@ -126,7 +127,9 @@ def test_a_refused_decision_is_reported_and_recorded(
         rec.next("item_received")
         teller.cancel("R1")
         assert rec.next("item_revoked") == ("R1", "cancelled")
-    eng.decide("R1", "approve", None, "")  # too late: the engine no longer holds it
+    eng.decide(
+        DecisionRequest("R1", "approve", None, "")
+    )  # too late: the engine no longer holds it
     code, _ = rec.next("failed")
     assert code == "E_NOT_LEASED"
 
@@ -156,7 +159,7 @@ def test_a_full_disk_blocks_the_decision_and_nothing_is_sent(
         done: queue.Queue[bool] = queue.Queue()
         eng.run_on_engine_thread(lambda: (_fill_the_disk(eng._audit), done.put(True)))  # type: ignore[arg-type]
         done.get(timeout=10)
-        eng.decide("R1", "approve", None, "")
+        eng.decide(DecisionRequest("R1", "approve", None, ""))
         request_id, accepted, code, detail = rec.next("decision_settled")
         assert (request_id, accepted, code) == ("R1", False, "E_STORAGE") and "full" in detail
         assert teller.status("R1").state == "in_review"  # the broker never saw a decision
@@ -174,7 +177,9 @@ def test_an_item_that_cannot_be_recorded_is_taken_off_screen_and_given_back(
     done.get(timeout=10)
     # decided the moment it arrives (queued on the engine thread before it is next idle), so
     # the decision itself finds that the item's row can't be written
-    rec.on_item = lambda item: eng.decide(item.request.request_id, "approve", None, "")
+    rec.on_item = lambda item: eng.decide(
+        DecisionRequest(item.request.request_id, "approve", None, "")
+    )
     with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
         req, blobs = request("R1")
         teller.submit(req, blobs)
@@ -195,7 +200,7 @@ def test_a_decision_refused_by_the_broker_is_settled_once(
         teller.submit(req, blobs)
         rec.next("item_received")
         revoke(ids, "A1")  # branch IT revokes the key while the item is on screen
-        eng.decide("R1", "approve", None, "")
+        eng.decide(DecisionRequest("R1", "approve", None, ""))
         assert rec.next("decision_settled") == (
             "R1",
             False,
@@ -213,10 +218,10 @@ def test_an_incomplete_reason_is_caught_before_signing(
         req, blobs = request("R1")
         teller.submit(req, blobs)
         rec.next("item_received")
-        eng.decide("R1", "reject", None, "")
+        eng.decide(DecisionRequest("R1", "reject", None, ""))
         request_id, accepted, code, _ = rec.next("decision_settled")
         assert (request_id, accepted, code) == ("R1", False, "E_REASON_REQUIRED")
-        eng.decide("R1", "reject", "R08", "")
+        eng.decide(DecisionRequest("R1", "reject", "R08", ""))
         assert rec.next("decision_settled")[:2] == ("R1", True)
 
 
@@ -249,7 +254,7 @@ def test_a_grabbed_frame_is_recorded_and_carried_signed_in_the_decision(
         eng.grab_frame("R1", "CAM-O1-T1", 1_764_000_000_000_000, frame)
         sha = hashlib.sha256(frame).hexdigest()
         assert rec.next("capture_recorded") == ("R1", sha)
-        eng.decide("R1", "approve", None, "", {"face": "pass"})
+        eng.decide(DecisionRequest("R1", "approve", None, "", {"face": "pass"}))
         assert rec.next("decision_settled")[:2] == ("R1", True)
         outcome = teller.wait("R1", 5)
         verified = verify_outcome(outcome, req.to_dict(), ids.directory)
@@ -274,7 +279,7 @@ def test_a_tampered_capture_list_is_refused_by_the_teller(
         rec.next("item_received")
         eng.grab_frame("R1", "CAM-O1-T1", 1, b"\xff\xd8\xff frame \xff\xd9")
         rec.next("capture_recorded")
-        eng.decide("R1", "approve", None, "")
+        eng.decide(DecisionRequest("R1", "approve", None, ""))
         rec.next("decision_settled")
         outcome = teller.wait("R1", 5)
     assert outcome.decision is not None
@@ -300,12 +305,12 @@ def test_the_engine_holds_the_next_item_with_its_images_fetched(
         assert fetched == {"R1", "R2"}  # the held item's image came without being shown
         assert teller.status("R3").state == "pending"  # one on screen, one held: no more
         eng.item_displayed("R1")
-        eng.decide("R1", "approve", None, "")
+        eng.decide(DecisionRequest("R1", "approve", None, ""))
         assert rec.next("decision_settled")[:2] == ("R1", True)
         third = rec.next("item_received")[0]
         assert third.request.request_id == "R3"
         eng.item_displayed("R2")
-        eng.decide("R2", "approve", None, "")
+        eng.decide(DecisionRequest("R2", "approve", None, ""))
         assert rec.next("decision_settled")[:2] == ("R2", True)
     eng.stop()
     store = AuditStore(rec.audit_path)
@@ -322,11 +327,11 @@ def test_a_decision_on_an_item_sent_again_since_it_was_shown_is_not_signed(
         req, blobs = request("R1")
         teller.submit(req, blobs)
         (item,) = rec.next("item_received")
-        eng.decide("R1", "approve", None, "", None, "L-an-older-lease")
+        eng.decide(DecisionRequest("R1", "approve", None, "", None, "L-an-older-lease"))
         request_id, accepted, code, _ = rec.next("decision_settled")
         assert (request_id, accepted, code) == ("R1", False, "E_ITEM_CHANGED")
         assert teller.status("R1").state == "in_review"  # nothing was sent
-        eng.decide("R1", "approve", None, "", None, item.lease_id)
+        eng.decide(DecisionRequest("R1", "approve", None, "", None, item.lease_id))
         assert rec.next("decision_settled")[:2] == ("R1", True)
 
 
@@ -357,7 +362,7 @@ def test_my_count_and_average_today_come_from_the_audit_cache_and_stay_current(
             teller.submit(req, blobs)
             rec.next("item_received")
             eng.item_displayed(rid)
-            eng.decide(rid, "approve", None, "")
+            eng.decide(DecisionRequest(rid, "approve", None, ""))
             assert rec.next("decision_settled")[:2] == (rid, True)
     while True:
         _status, count, total = rec.next("queue_status")

@@ -29,6 +29,7 @@ from clientsvc.protocol.messages import (
     request_digest,
 )
 from clientsvc.teller.client import TellerClient, verify_outcome
+from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
 from clientsvc.workstation.resubmit import (
     Change,
@@ -612,7 +613,7 @@ def test_the_engine_hands_the_window_the_original_and_what_changed(
         teller.submit(original, blobs)
         (first,) = events.next("item_received")
         assert first.original is None
-        engine.decide("X1", "return", "T02", RETURN_TEXT, lease_id=first.lease_id)
+        engine.decide(DecisionRequest("X1", "return", "T02", RETURN_TEXT, lease_id=first.lease_id))
         assert events.next("decision_settled") == ("X1", True, "", "accepted")
         rescanned = b"\xff\xd8\xff\xe0voucher-rescanned"
         correction, blobs = request(

@@ -24,6 +24,7 @@ from clientsvc.center.service import CenterService
 from clientsvc.center.store import CenterStore
 from clientsvc.protocol.messages import request_digest
 from clientsvc.teller.client import TellerClient
+from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
 from tests.helpers import Identities, free_port, make_identities, request, start_broker
 from tests.test_engine import Recorder
@@ -138,7 +139,7 @@ def decide_some(
             req, blobs = request(f"R{i}")
             teller.submit(req, blobs)
             rec.next("item_received")
-            engine.decide(f"R{i}", "approve", None, "")
+            engine.decide(DecisionRequest(f"R{i}", "approve"))
             assert rec.next("decision_settled")[:2] == (f"R{i}", True)
 
 

@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence
 
 from clientsvc.protocol.messages import AuthRequest, QueueStatus, request_digest
 from clientsvc.teller.simulator import make_request
+from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.desk import rekey_policy
 from clientsvc.workstation.engine import ReceivedItem
 from ui.actions import ACTIONS
@@ -35,22 +36,12 @@ class FakeService:
     reauths: list[int | None] = field(default_factory=list)
     overrides: list[dict[str, Any] | None] = field(default_factory=list)
 
-    def decide(
-        self,
-        request_id: str,
-        verdict: str,
-        reason_code: str | None,
-        reason_text: str,
-        checklist: dict[str, str] | None = None,
-        lease_id: str | None = None,
-        reauth_at: int | None = None,
-        override: dict[str, Any] | None = None,
-    ) -> None:
-        self.decisions.append((request_id, verdict, reason_code, reason_text))
-        self.checklists.append(checklist)
-        self.leases.append(lease_id)
-        self.reauths.append(reauth_at)
-        self.overrides.append(override)
+    def decide(self, d: DecisionRequest) -> None:
+        self.decisions.append((d.request_id, d.verdict, d.reason_code, d.reason_text))
+        self.checklists.append(d.checklist)
+        self.leases.append(d.lease_id)
+        self.reauths.append(d.reauth_at)
+        self.overrides.append(d.override)
 
     def note(self, kind: str, payload: dict[str, Any], request_id: str | None = None) -> None:
         self.notes.append((kind, payload))

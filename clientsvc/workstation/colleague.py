@@ -24,6 +24,7 @@ from clientsvc.crosscheck import crosscheck, local_date
 from clientsvc.protocol.messages import AuthRequest, QueueStatus
 from clientsvc.teller.evidence_render import Face
 from clientsvc.video.camera import CounterScenes
+from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.desk import FINDING_ROW, finding_reason
 from clientsvc.workstation.engine import ReceivedItem, WorkstationEngine
 
@@ -140,13 +141,15 @@ class Colleague:
             text = row.failure("zh")
             checklist = {r.id: ("fail" if r.id == row.id else "") for r in rows}
         self.engine.decide(
-            request_id,
-            choice.verdict,
-            choice.reason_code,
-            text,
-            checklist,
-            item.lease_id,
-            reauth_at,
+            DecisionRequest(
+                request_id,
+                choice.verdict,
+                choice.reason_code,
+                text,
+                checklist,
+                item.lease_id,
+                reauth_at,
+            )
         )
 
     def item_revoked(self, request_id: str, reason: str) -> None:
@@ -173,13 +176,14 @@ class Colleague:
                 self.confirm_pin()
                 reauth_at = time.time_ns() // 1_000_000
             self.engine.decide(
-                request_id,
-                "return",
-                "T02",
-                "影像无法查看，请重新扫描",
-                None,
-                entry[0].lease_id,
-                reauth_at,
+                DecisionRequest(
+                    request_id,
+                    "return",
+                    "T02",
+                    "影像无法查看，请重新扫描",
+                    lease_id=entry[0].lease_id,
+                    reauth_at=reauth_at,
+                )
             )
 
     def capture_recorded(self, request_id: str, sha256: str) -> None:

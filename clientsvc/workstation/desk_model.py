@@ -27,6 +27,7 @@ from clientsvc.audit.sync import SyncStatus
 from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
 from clientsvc.checklist import ChecklistRow
 from clientsvc.crosscheck import Finding, crosscheck
+from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.desk import (
     OVERRIDE_MIN_CHARS,
     Blocked,
@@ -48,17 +49,7 @@ TAKEN_BACK = ("timed_out", "cancelled", "fallback_local")  # ended at the teller
 class DecisionService(Protocol):
     """What the desk needs from the engine (thread-safe, non-blocking calls)."""
 
-    def decide(
-        self,
-        request_id: str,
-        verdict: str,
-        reason_code: str | None,
-        reason_text: str,
-        checklist: dict[str, str] | None = None,
-        lease_id: str | None = None,
-        reauth_at: int | None = None,
-        override: dict[str, Any] | None = None,
-    ) -> None: ...
+    def decide(self, decision: DecisionRequest) -> None: ...
     def set_presence(self, state: str) -> None: ...
     def note(self, kind: str, payload: dict[str, Any], request_id: str | None = None) -> None: ...
     def item_displayed(self, request_id: str) -> None: ...
@@ -594,14 +585,16 @@ class Desk:
         self.sending = True  # locks every decision key before anything else can run
         self._emit(Signing())
         self.service.decide(
-            self.item.request.request_id,
-            intent.verdict,
-            intent.code,
-            intent.text,
-            self.ticked if any(self.ticked.values()) else None,  # when the checklist was used
-            self.item.lease_id,  # the item as shown: a re-sent one is refused, not signed
-            reauth_at,
-            intent.override,
+            DecisionRequest(
+                self.item.request.request_id,
+                intent.verdict,
+                intent.code,
+                intent.text,
+                self.ticked if any(self.ticked.values()) else None,  # the checklist, if used
+                self.item.lease_id,  # the item as shown: a re-sent one is refused, not signed
+                reauth_at,
+                intent.override,
+            )
         )
         self._emit(Changed())
 
@@ -646,6 +639,7 @@ __all__ = [
     "Blocked",
     "Changed",
     "Cleared",
+    "DecisionRequest",
     "DecisionService",
     "Delivered",
     "Desk",

@@ -53,6 +53,7 @@ from clientsvc.protocol.messages import (
     parse_any,
     request_digest,
 )
+from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.resubmit import Original, original_of
 
 log = logging.getLogger("authdesk.workstation")
@@ -190,36 +191,13 @@ class WorkstationEngine:
     def set_presence(self, state: str) -> None:
         self._submit(lambda: self._do_presence(state))
 
-    def decide(
-        self,
-        request_id: str,
-        verdict: str,
-        reason_code: str | None,
-        reason_text: str,
-        checklist: dict[str, str] | None = None,
-        lease_id: str | None = None,
-        reauth_at: int | None = None,
-        override: dict[str, Any] | None = None,
-    ) -> None:
-        """Sign, record (with the checklist as ticked) and send a decision. ``lease_id`` is the
-        lease of the item the authorizer looked at: if the item was sent again since (another
-        lease, perhaps other content), nothing is signed and the decision is refused.
-        ``reauth_at``: when the PIN was entered again, for an item that asks for it.
-        ``override``: ``{"findings": [codes], "note": why}`` to approve past the machine's
-        findings (with ``reauth_at``); an approval of an item with findings without it is
-        refused here, before it is sent (``E_OVERRIDE_REQUIRED``)."""
-        self._submit(
-            lambda: self._do_decide(
-                request_id,
-                verdict,
-                reason_code,
-                reason_text,
-                checklist,
-                lease_id,
-                reauth_at,
-                override,
-            )
-        )
+    def decide(self, decision: DecisionRequest) -> None:
+        """Sign, record (with the checklist as ticked) and send a decision. If the item was
+        sent again since it was shown (another lease, perhaps other content), nothing is
+        signed and the decision is refused. An approval of an item with findings without an
+        override (and the PIN again) is refused here, before it is sent
+        (``E_OVERRIDE_REQUIRED``)."""
+        self._submit(lambda: self._do_decide(decision))
 
     def note(self, kind: str, payload: dict[str, Any], request_id: str | None = None) -> None:
         """Record a session event (a wrong PIN, a lock, a refusal shown) in the audit cache."""
@@ -590,17 +568,14 @@ class WorkstationEngine:
         else:
             self._send_client("authz.presence", [self._presence_frame(state)])
 
-    def _do_decide(
-        self,
-        request_id: str,
-        verdict: str,
-        reason_code: str | None,
-        reason_text: str,
-        checklist: dict[str, str] | None = None,
-        lease_id: str | None = None,
-        reauth_at: int | None = None,
-        override: dict[str, Any] | None = None,
-    ) -> None:
+    def _do_decide(self, d: DecisionRequest) -> None:
+        request_id, verdict, reason_code, reason_text = (
+            d.request_id,
+            d.verdict,
+            d.reason_code,
+            d.reason_text,
+        )
+        checklist, lease_id, reauth_at, override = d.checklist, d.lease_id, d.reauth_at, d.override
         refused = self._record_items()
         if refused is not None:  # the item was taken back: the disk cannot hold its record
             self.events.decision_settled(request_id, False, refused.code.value, refused.detail)
