@@ -9,10 +9,8 @@ thread; the raw JPEG is kept with it for a full-size grab.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -21,6 +19,7 @@ import zmq
 
 from clientsvc.curve import Transport
 from clientsvc.imaging import decode
+from clientsvc.mailbox import Mailbox
 from clientsvc.protocol.errors import ProtocolError
 from clientsvc.video.frames import BadFrame, FrameHeader, topic, unpack
 
@@ -71,12 +70,9 @@ class VideoSubscriber:
         self.reduction = reduction
         self.stall_ms = stall_ms
         self._ctx = context or zmq.Context.instance()
-        self._commands: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._mailbox = Mailbox(self._ctx, "video")
         self._running = threading.Event()
         self._thread: threading.Thread | None = None
-        self._wake_addr = f"inproc://video-wake-{id(self):x}"
-        self._wake: zmq.Socket[Any] | None = None
-        self._wake_lock = threading.Lock()
         self._sock: zmq.Socket[Any] | None = None
         self._camera: str | None = None
         self._state = "off"
@@ -88,10 +84,7 @@ class VideoSubscriber:
     # --- any thread ----------------------------------------------------------------------
 
     def start(self) -> None:
-        wake_rx = self._ctx.socket(zmq.PAIR)
-        wake_rx.bind(self._wake_addr)
-        self._wake = self._ctx.socket(zmq.PAIR)
-        self._wake.connect(self._wake_addr)
+        wake_rx = self._mailbox.open()
         self._running.set()
         self._thread = threading.Thread(
             target=self._run, args=(wake_rx,), name="video", daemon=True
@@ -102,22 +95,13 @@ class VideoSubscriber:
         if self._thread is None:
             return
         self._running.clear()
-        self._poke()
+        self._mailbox.wake()
         self._thread.join(5)
         self._thread = None
-        with self._wake_lock:
-            if self._wake is not None:
-                self._wake.close(linger=0)
-                self._wake = None
+        self._mailbox.close()
 
     def watch(self, camera_id: str | None) -> None:
-        self._commands.put(lambda: self._do_watch(camera_id))
-        self._poke()
-
-    def _poke(self) -> None:
-        with self._wake_lock:
-            if self._wake is not None:
-                self._wake.send(b"", zmq.NOBLOCK)
+        self._mailbox.put(lambda: self._do_watch(camera_id))
 
     # --- the subscriber thread -------------------------------------------------------------
 
@@ -163,13 +147,8 @@ class VideoSubscriber:
                     poller.register(self._sock, zmq.POLLIN)
                 ready = dict(poller.poll(200))
                 if wake_rx in ready:
-                    while wake_rx.poll(0):
-                        wake_rx.recv()
-                    while True:
-                        try:
-                            self._commands.get_nowait()()
-                        except queue.Empty:
-                            break
+                    for command in self._mailbox.drain(wake_rx):
+                        command()
                 sock = self._sock
                 if sock is not None and sock in ready:
                     try:

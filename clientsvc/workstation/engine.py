@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import queue
 import threading
 import time
 from collections import OrderedDict
@@ -31,6 +30,7 @@ from clientsvc.clock import now_ms
 from clientsvc.crosscheck import check_override
 from clientsvc.curve import Transport
 from clientsvc.identity import SigningKey
+from clientsvc.mailbox import Mailbox
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import (
@@ -130,10 +130,7 @@ class WorkstationEngine:
         self.key = key
         self.events = events
         self._ctx = context or zmq.Context.instance()
-        self._commands: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
-        self._wake_lock = threading.Lock()
-        self._wake_addr = f"inproc://ws-wake-{id(self):x}"
-        self._wake_tx: zmq.Socket[Any] | None = None
+        self._mailbox = Mailbox(self._ctx, "ws")
         self._thread: threading.Thread | None = None
         self._running = threading.Event()
         self._started = threading.Event()
@@ -165,11 +162,7 @@ class WorkstationEngine:
 
     def start(self) -> None:
         self._running.set()
-        wake_rx = self._ctx.socket(zmq.PAIR)
-        wake_rx.bind(self._wake_addr)
-        tx = self._ctx.socket(zmq.PAIR)
-        tx.connect(self._wake_addr)
-        self._wake_tx = tx
+        wake_rx = self._mailbox.open()
         self._thread = threading.Thread(
             target=self._run, args=(wake_rx,), name="ws-engine", daemon=True
         )
@@ -180,13 +173,10 @@ class WorkstationEngine:
         if self._thread is None:
             return
         self._running.clear()
-        self._wake()
+        self._mailbox.wake()
         self._thread.join(10)
         self._thread = None
-        with self._wake_lock:
-            if self._wake_tx is not None:
-                self._wake_tx.close(linger=0)
-                self._wake_tx = None
+        self._mailbox.close()
 
     def set_presence(self, state: str) -> None:
         self._submit(lambda: self._do_presence(state))
@@ -217,13 +207,7 @@ class WorkstationEngine:
         self._submit(command)
 
     def _submit(self, command: Callable[[], None]) -> None:
-        self._commands.put(command)
-        self._wake()
-
-    def _wake(self) -> None:
-        with self._wake_lock:
-            if self._wake_tx is not None:
-                self._wake_tx.send(b"", zmq.NOBLOCK)
+        self._mailbox.put(command)
 
     # --- the engine thread --------------------------------------------------------------------
 
@@ -271,9 +255,7 @@ class WorkstationEngine:
                         except zmq.Again:
                             break
                 if wake_rx in ready:
-                    while wake_rx.poll(0):
-                        wake_rx.recv()
-                    self._drain_commands()
+                    self._drain_commands(wake_rx)
                 if sock in ready and self._sock is sock:
                     for _ in range(500):
                         try:
@@ -309,13 +291,9 @@ class WorkstationEngine:
         longest = IDLE_MS if self._deferred or self._unrecorded else 250
         return max(1, min(self.config.heartbeat_ms // 2, longest))
 
-    def _drain_commands(self) -> None:
+    def _drain_commands(self, wake_rx: zmq.Socket[Any]) -> None:
         self._last_command = now_ms()
-        while True:
-            try:
-                command = self._commands.get_nowait()
-            except queue.Empty:
-                return
+        for command in self._mailbox.drain(wake_rx):
             try:
                 command()
             except ProtocolError as err:
