@@ -17,7 +17,6 @@ import threading
 import uuid
 from pathlib import Path
 
-import zmq
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -56,17 +55,10 @@ def main(argv: list[str]) -> int:
         audit,
         on_status,
     )
-    poller = zmq.Poller()
     n = 0
     while True:
-        poller.register(sync.socket, zmq.POLLIN)
-        ready = dict(poller.poll(2))
-        if sync.socket in ready:
-            while True:
-                try:
-                    sync.on_frames(sync.socket.recv_multipart(zmq.NOBLOCK))
-                except zmq.Again:
-                    break
+        if sync.socket.poll(2):
+            sync.receive()
         if not stopping.is_set():
             n += 1
             request_id = f"R-{uuid.uuid4().hex[:12]}"
@@ -81,9 +73,7 @@ def main(argv: list[str]) -> int:
             )
             audit.record_decision(decision)
             print(f"COMMITTED {request_id}", flush=True)
-        old = sync.tick(idle=True)
-        if old is not None:
-            poller.unregister(old)
+        sync.tick(idle=True)
         if stopping.is_set():
             sync.report(force=False)
             if last and last[0].pending == 0 and last[0].reachable:

@@ -174,6 +174,23 @@ class CenterSync:
         )
         self._in_flight.append(_Batch(batch_id, int(last_seq), str(last_hash), at, tuple(names)))
 
+    def receive(self) -> None:
+        """Every reply waiting on the socket, handled (never blocks)."""
+        while True:
+            try:
+                frames = self.socket.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            self.on_frames(frames)
+
+    def pump(self, timeout_ms: int, idle: bool = True) -> None:
+        """The whole loop for a thread with nothing else to poll (the benchmark, the tests):
+        wait up to ``timeout_ms`` for a reply, handle every one waiting, send what is due.
+        The engine polls the socket with its own and calls ``receive`` and ``tick``."""
+        if self.socket.poll(timeout_ms):
+            self.receive()
+        self.tick(idle=idle)
+
     def on_frames(self, frames: list[bytes]) -> None:
         at = now_ms()
         try:

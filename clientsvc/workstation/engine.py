@@ -249,11 +249,7 @@ class WorkstationEngine:
                     poller.register(sync.socket, zmq.POLLIN)
                 ready = dict(poller.poll(self._poll_timeout()))
                 if sync is not None and sync.socket in ready:
-                    while True:
-                        try:
-                            sync.on_frames(sync.socket.recv_multipart(zmq.NOBLOCK))
-                        except zmq.Again:
-                            break
+                    sync.receive()
                 if wake_rx in ready:
                     self._drain_commands(wake_rx)
                 if sock in ready and self._sock is sock:
