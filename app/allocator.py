@@ -44,7 +44,7 @@ def keep_image_buffers_in_heap() -> bool:
     try:
         from numpy._core import multiarray
 
-        multiarray._set_madvise_hugepage(False)
+        multiarray._set_madvise_hugepage(False)  # type: ignore[attr-defined]
     except (ImportError, AttributeError):  # another NumPy: the environment variable is read
         os.environ["NUMPY_MADVISE_HUGEPAGE"] = "0"  # at import, which may be too late
     name = ctypes.util.find_library("c")
@@ -57,7 +57,7 @@ def keep_image_buffers_in_heap() -> bool:
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
-    done = (
+    done = bool(
         mallopt(M_MMAP_THRESHOLD, MMAP_BYTES) == 1
         and mallopt(M_TRIM_THRESHOLD, TRIM_BYTES) == 1
         and mallopt(M_ARENA_MAX, ARENAS) == 1

@@ -363,7 +363,12 @@ def _check_values(settings: Settings, given: set[str], skip: set[str]) -> list[s
             options = ", ".join(f'"{c}"' for c in meta["choices"])
             problems.append(f"{f.name} is {_shown(value)}; it must be one of {options}.")
         low, high = meta.get("low"), meta.get("high")
-        if low is not None and isinstance(value, (int, float)) and not low <= value <= high:
+        if (
+            low is not None
+            and high is not None
+            and isinstance(value, (int, float))
+            and not low <= value <= high
+        ):
             problems.append(f"{f.name} is {_shown(value)}; it must be between {low} and {high}.")
         if meta.get("file_id") and isinstance(value, str):
             why = _file_id_problem(value)
@@ -580,7 +585,7 @@ def template() -> str:
         "",
     ]
     for f in fields(Settings):
-        default = f.default_factory() if f.default_factory is not MISSING else f.default  # type: ignore[misc]
+        default = f.default_factory() if f.default_factory is not MISSING else f.default
         if f.name == "data_dir":
             default = "/var/lib/authdesk"
         if f.name == "terminal_id":

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 
+import keyring.backend
+
 from app.config import Settings
 from clientsvc.audit.chain import read_receipt_public
 from clientsvc.audit.sync import SyncConfig
@@ -21,6 +23,7 @@ log = logging.getLogger("authdesk.keys")
 def make_keystore(settings: Settings) -> KeyStore:
     """The key store: the OS keyring (allow-listed secure backends) in production, the
     in-memory demo keyring when the settings say ``keyring = "memory"``."""
+    backend: keyring.backend.KeyringBackend
     if settings.keyring == "memory":
         backend = memory_keyring_from_file(settings.demo_secrets_file)
     else:

@@ -25,12 +25,12 @@ class _Relay(QObject):
 
     def __init__(
         self,
-        on_done: Callable[[Any], None],
+        on_done: Callable[[Any], object],
         on_error: Callable[[BaseException], None],
         owner: QObject,
     ) -> None:
         super().__init__()  # created on the GUI thread: its signals are delivered there
-        self._callbacks: tuple[Callable[[Any], None], Callable[[BaseException], None]] | None = (
+        self._callbacks: tuple[Callable[[Any], object], Callable[[BaseException], None]] | None = (
             on_done,
             on_error,
         )
@@ -39,7 +39,7 @@ class _Relay(QObject):
         self.sig_error.connect(self._on_sig_error)
         self.destroyed.connect(functools.partial(_live.pop, id(self), None))
 
-    def _take(self) -> tuple[Callable[[Any], None], Callable[[BaseException], None]] | None:
+    def _take(self) -> tuple[Callable[[Any], object], Callable[[BaseException], None]] | None:
         callbacks, owner = self._callbacks, self._owner
         self._callbacks = self._owner = None
         self.deleteLater()  # here, on the GUI thread; ``_live`` lets go when it is gone
@@ -81,7 +81,7 @@ _live: dict[int, _Relay] = {}  # relays whose task has not delivered yet
 
 def run_in_background(
     fn: Callable[[], Any],
-    on_done: Callable[[Any], None],
+    on_done: Callable[[Any], object],
     on_error: Callable[[BaseException], None],
     owner: QObject,
     pool: QThreadPool | None = None,
