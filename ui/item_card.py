@@ -140,7 +140,7 @@ class ItemCard(QFrame):
         self.resubmission.show_item(item)
         rows: list[tuple[str, str, bool]] = []
         if r.account_no:  # 尾箱超限 and other teller operations have no customer
-            rows.append((self.tr("Account"), _group_digits(r.account_no), True))
+            rows.append((self.tr("Account"), texts.group_digits(r.account_no), True))
         if r.account_name:
             rows.append((self.tr("Account name"), display_name(r.account_name), True))
         if r.id_number:
@@ -228,10 +228,6 @@ def _fit_rows(pane: QWidget, fit: bool) -> None:
     if hasattr(pane, "fit_rows"):
         pane.fit_rows = fit
         pane.fit()
-
-
-def _group_digits(account: str) -> str:
-    return " ".join(account[i : i + 4] for i in range(0, len(account), 4))
 
 
 class ItemView(QWidget):

@@ -162,7 +162,6 @@ def _value(change: Change, value: str | int | None) -> str:
         case "txn_type":
             return texts.txn_type(str(value))
         case "account_no":
-            account = str(value)
-            return " ".join(account[i : i + 4] for i in range(0, len(account), 4))
+            return texts.group_digits(str(value))
         case _:
             return display_name(str(value))

@@ -86,6 +86,11 @@ def request_field(name: str) -> str:
     }.get(name, name)
 
 
+def group_digits(account: str) -> str:
+    """An account number in groups of four, as a bank prints it."""
+    return " ".join(account[i : i + 4] for i in range(0, len(account), 4))
+
+
 def absent() -> str:
     """A value a request does not have."""
     return QCoreApplication.translate("texts", "(none)")

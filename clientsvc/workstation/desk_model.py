@@ -527,7 +527,8 @@ class Desk:
         if self.item.request.request_id != request_id:
             self._emit(Changed())  # the item went while the PIN was checked: nothing to sign
             return
-        self._send(intent, reauth_at=self.wall_ms())
+        if self._still_allowed(intent, "signing"):  # the rules again: the PIN took a while
+            self._send(intent, reauth_at=self.wall_ms())
 
     def cancel(self) -> None:
         """Esc, or the step's Back: the decision keys again."""
@@ -578,9 +579,8 @@ class Desk:
         self._emit(Changed())
 
     def _send(self, intent: _Intent, reauth_at: int | None) -> None:
+        """Sign and send: the rules were checked just before (``_proceed``, ``pin_accepted``)."""
         assert self.item is not None
-        if not self._still_allowed(intent, "signing"):
-            return
         self.step, self._intent = Step.NONE, None
         self.sending = True  # locks every decision key before anything else can run
         self._emit(Signing())
