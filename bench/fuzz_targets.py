@@ -228,9 +228,8 @@ class BrokerTarget:
             if not answered and not held and frames[0]:
                 raise FuzzFailure("a client request got no answer and was not held")
         if len(broker.entries) > 5000:  # keep a long run's memory to the broker, not the run
-            broker.entries.clear()
-            for rid in list(broker.active):
-                broker.active.pop(rid)
+            for entry in list(broker.entries.values()):
+                broker.requests.forget(entry)
 
     mutate = staticmethod(mutate_frames)
 

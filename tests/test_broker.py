@@ -11,8 +11,6 @@ from typing import Any
 
 import pytest
 import zmq
-from hypothesis import given
-from hypothesis import strategies as st
 
 from clientsvc.broker import Broker
 from clientsvc.protocol import mdp
@@ -790,48 +788,6 @@ def test_a_replayed_decision_is_refused(
     w.close()
 
 
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(["open", "lease", "requeue", "finish", "abandon"]),
-            st.integers(0, 11),
-        ),
-        max_size=80,
-    )
-)
-def test_the_waiting_line_stays_in_queue_order_through_any_state_changes(
-    steps: list[tuple[str, int]],
-) -> None:
-    """The line the broker keeps as states change is always exactly the pending open entries,
-    urgent first, then oldest, whatever happens to them in whatever order."""
-    from clientsvc.broker.broker import Entry, OpenRequests
-
-    active = OpenRequests()
-    made: dict[int, Entry] = {}
-    for op, n in steps:
-        entry = made.get(n)
-        if op == "open" and entry is None:
-            req, _ = request(f"Q{n}", urgent=n % 3 == 0)
-            entry = made[n] = Entry(req, {}, "", enqueued_at=1000 - n * 7 % 5, deadline_at=0)
-            active[req.request_id] = entry
-        elif entry is None or entry.request.request_id not in active:
-            continue
-        elif op == "lease":
-            entry.state = "in_review"
-        elif op == "requeue":
-            entry.lease, entry.state = None, "pending"
-        elif op == "finish":
-            entry.state = "approved"
-            active.pop(entry.request.request_id)
-        elif op == "abandon":
-            active.pop(entry.request.request_id)
-        expected = sorted(
-            (e for e in active.values() if e.state == "pending"),
-            key=lambda e: (not e.request.urgent, e.enqueued_at, e.request.request_id),
-        )
-        assert list(active.waiting) == expected
-
-
 def test_a_submit_ack_says_the_place_in_the_line(
     broker: Broker, ids: Identities, teller: TellerClient
 ) -> None:
@@ -903,45 +859,6 @@ def test_a_failed_fsync_stops_the_broker_without_acknowledging(
         again.stop()
 
 
-def test_the_pick_is_uniform_over_the_eligible_and_never_anyone_else(tmp_path: Any) -> None:
-    """背对背: among hundreds of authorizers, the one chosen for an item is uniformly random
-    among those who may decide it and have nothing on screen; with none of them free, among
-    those who asked to hold a next item; never one who may not decide it."""
-    from collections import Counter
-
-    from clientsvc.broker.broker import Entry
-    from clientsvc.broker.broker import Worker as BrokerWorker
-    from tests.helpers import make_identities
-
-    spec = tuple((f"B{i:03d}", 3 if i % 4 else 1, "") for i in range(40))
-    many = make_identities(tmp_path, spec)
-    from clientsvc.broker import BrokerConfig
-
-    b = Broker(BrokerConfig(endpoint="tcp://127.0.0.1:0", directory=many.directory.path))
-    req, _ = request("U1", amount_fen=5_000_000 * 100, txn_type="cash_withdrawal")
-    entry = Entry(req, req.to_dict(), "", enqueued_at=0, deadline_at=0)
-    room = [
-        BrokerWorker(identity=a.encode(), profile=many.directory.get(a), ready=True)
-        for a, _, _ in spec
-    ]
-    may = {w.identity for w in room if w.profile and w.profile.level == 3}
-    counts = Counter(b._pick(entry, room).identity for _ in range(6000))  # type: ignore[union-attr]
-    assert set(counts) == may  # level 1 never; every level-3 one at some point
-    expected = 6000 / len(may)
-    assert all(abs(n - expected) < 0.35 * expected for n in counts.values()), counts
-    for w in room:  # everyone busy; two of the eligible asked to hold a next item
-        w.leases = [object()]  # type: ignore[list-item]
-    spare = [w for w in room if w.identity in may][:2]
-    for w in spare:
-        w.prefetch = 1
-    picked = Counter(b._pick(entry, room).identity for _ in range(400))  # type: ignore[union-attr]
-    assert set(picked) == {w.identity for w in spare}
-    for w in spare:
-        w.prefetch = 0
-    assert b._pick(entry, room) is None
-    b.journal.close()
-
-
 def test_the_feed_to_the_center_passes_on_only_what_is_on_disk(tmp_path: Any) -> None:
     """A record committed but not yet fsynced is not sent to the center: after a power loss
     the broker could not have it, and the center must not hold what the broker lost."""
@@ -967,22 +884,3 @@ def test_the_feed_to_the_center_passes_on_only_what_is_on_disk(tmp_path: Any) ->
     reopened = Journal(tmp_path / "journal.sqlite3")  # what is in the file after a restart
     assert reopened.durable_seq == 3
     reopened.close()
-
-
-def test_the_open_requests_refuse_what_would_leave_the_line_wrong() -> None:
-    from clientsvc.broker.broker import Entry, OpenRequests
-
-    active = OpenRequests()
-    req, _ = request("D1")
-    first = Entry(req, {}, "", enqueued_at=1, deadline_at=0)
-    active["D1"] = first
-    second = Entry(req, {}, "", enqueued_at=2, deadline_at=0)
-    active["D1"] = second  # replaced: the first leaves the line
-    assert list(active.waiting) == [second]
-    del active["D1"]
-    assert list(active.waiting) == []
-    with pytest.raises(KeyError):
-        del active["D1"]
-    for method in (active.clear, active.popitem):
-        with pytest.raises(TypeError):
-            method()

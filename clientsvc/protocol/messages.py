@@ -7,6 +7,7 @@ error code (``ProtocolError``). Field meanings and limits are documented in docs
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -73,20 +74,45 @@ TXN_TYPES: tuple[str, ...] = TxnType.__args__  # type: ignore[attr-defined]
 # "locked": the workstation locked its screen: nothing is sent, and what it holds goes back
 PresenceState = Literal["available", "away", "locked", "signed_out"]
 Verdict = Literal["approve", "reject", "return"]
-RequestState = Literal[
-    "pending",  # queued at the broker
-    "in_review",  # leased to an authorizer
-    "approved",
-    "rejected",
-    "returned",  # returned for correction
-    "cancelled",  # cancelled by the teller
-    "timed_out",
-    "fallback_local",  # the teller fell back to local authorization
-]
-FINAL_STATES = frozenset(
-    {"approved", "rejected", "returned", "cancelled", "timed_out", "fallback_local"}
+
+
+class RequestState(StrEnum):
+    """Where a request is. The same words on the wire, in the broker's journal and in its
+    memory: a member is the string it names (``RequestState.PENDING == "pending"``)."""
+
+    PENDING = "pending"  # queued at the broker
+    IN_REVIEW = "in_review"  # leased to an authorizer
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RETURNED = "returned"  # returned for correction
+    CANCELLED = "cancelled"  # cancelled by the teller
+    TIMED_OUT = "timed_out"
+    FALLBACK_LOCAL = "fallback_local"  # the teller fell back to local authorization
+
+    @property
+    def final(self) -> bool:
+        return self in FINAL_STATES
+
+
+FINAL_STATES: frozenset[RequestState] = frozenset(
+    {
+        RequestState.APPROVED,
+        RequestState.REJECTED,
+        RequestState.RETURNED,
+        RequestState.CANCELLED,
+        RequestState.TIMED_OUT,
+        RequestState.FALLBACK_LOCAL,
+    }
 )
-VERDICT_STATE: dict[str, str] = {"approve": "approved", "reject": "rejected", "return": "returned"}
+# what a remote decision makes of its request
+DECIDED_STATES = frozenset({RequestState.APPROVED, RequestState.REJECTED, RequestState.RETURNED})
+VERDICT_STATE: dict[str, RequestState] = {
+    "approve": RequestState.APPROVED,
+    "reject": RequestState.REJECTED,
+    "return": RequestState.RETURNED,
+}
+# a state in a message: its word on the wire (strict mode would want the enum's instance)
+StateField = Annotated[RequestState, Field(strict=False)]
 
 
 class Message(BaseModel):
@@ -154,7 +180,7 @@ class AuthRequest(Message):
 class SubmitAck(Message):
     type: Literal["submit_ack"] = "submit_ack"
     request_id: Id
-    state: RequestState
+    state: StateField
     position: Annotated[int, Field(ge=0)]
     server_time: Millis
 
@@ -259,7 +285,7 @@ class Outcome(Message):
 
     type: Literal["outcome"] = "outcome"
     request_id: Id
-    state: RequestState
+    state: StateField
     decision: Decision | None = None
     detail: Text = ""
     server_time: Millis
