@@ -1,5 +1,6 @@
-"""``authdesk``: workstation (the default), broker, camera, teller, colleague, center, lead,
-admin and demo; each command is a module of ``app/commands``."""
+"""``authdesk``: workstation (the default), broker, camera, center, lead and admin, each a
+module of ``app/commands``; and, where the simulators are installed, teller, colleague and
+demo (``sim/commands``)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ import argparse
 import logging
 import sys
 
-from app.commands import COMMANDS
+from app.commands import commands
 from app.config import ConfigError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="authdesk", description="AuthDesk remote authorization")
     sub = parser.add_subparsers(dest="command")
-    for command in COMMANDS.values():
+    for command in commands().values():
         command.register(sub)
     return parser
 
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:  # no command: the workstation
         args = build_parser().parse_args(["workstation", *(argv or sys.argv[1:])])
     try:
-        return int(COMMANDS[args.command].run(args))
+        return int(commands()[args.command].run(args))
     except ConfigError as exc:
         print(f"authdesk: configuration error: {exc}", file=sys.stderr)
         return 2

@@ -19,7 +19,7 @@ from clientsvc.identity import Directory
 from clientsvc.protocol.messages import AuthRequest
 from clientsvc.rules import AuthorityPolicy
 from clientsvc.teller.client import TellerClient, verify_outcome
-from clientsvc.teller.simulator import SimulatedRequest, make_request
+from sim.teller import SimulatedRequest, make_request
 
 
 def unique_jpeg(data: bytes, tag: bytes) -> bytes:

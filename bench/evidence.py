@@ -51,7 +51,7 @@ def row(label: str, value: str) -> None:
 
 def a4_scan(seed: int = 1) -> bytes:
     """A 300 dpi A4 page: two vouchers, an ID card and paper texture, JPEG quality 85."""
-    from clientsvc.teller.simulator import make_request
+    from sim.teller import make_request
 
     rng = random.Random(seed)
     sims = [make_request(rng, txn_type="transfer", mismatch_rate=0.0) for _ in range(2)]
@@ -195,7 +195,7 @@ def _cpu_s() -> float:
 
 def bare_publisher(endpoint: str, seconds: float) -> None:
     """PUB, 25 frames a second of a pre-encoded 720p JPEG with the capture time in front."""
-    from clientsvc.video.camera import SimulatedCounter
+    from sim.counter import SimulatedCounter
 
     ctx = zmq.Context()
     pub = ctx.socket(zmq.PUB)

@@ -21,6 +21,12 @@ log="$root/smoke.log"
 env -u PYTHONPATH "$app" workstation --data-dir "$root/home/data" --language zh_CN \
   --quit-after 5 >"$log" 2>&1 || { cat "$log"; echo "smoke: the workstation failed"; exit 1; }
 grep -q "sign-in window shown (zh_CN)" "$log" || { cat "$log"; echo "smoke: no sign-in window"; exit 1; }
+# no simulator on a terminal: the demo's commands are not there, nor the renderer's modules
+for command in demo teller colleague; do
+  if "$app" "$command" --help >/dev/null 2>&1; then echo "smoke: the package has '$command'"; exit 1; fi
+done
+! grep -rqa "sim/render\|sim.render\|render_voucher" "$root/opt/authdesk" \
+  || { echo "smoke: the package carries the simulators"; exit 1; }
 
 fail() { echo "smoke: $*"; exit 1; }
 units="$root/usr/lib/systemd/system"

@@ -4,9 +4,9 @@
 #   N   = the built one-folder program FOLDER (build/dist/authdesk), packaged as 0.N
 #   N+1 = the same program plus one audit-cache migration (as a release that changes the
 #         cache's schema would carry), packaged as 0.N+1
-# In a throwaway root: install N, edit the terminal's configuration, run N's demo (broker,
-# teller simulator, center, workstation deciding by itself) to write real audit events, count
-# them and verify the chain; install N+1 over it; then N+1 (which migrates the cache) must
+# In a throwaway root: install N, edit the terminal's configuration, run N's broker and
+# workstation (signed in from the command line) to write real audit events, count them and
+# verify the chain; install N+1 over it; then N+1 (which migrates the cache) must
 # find the same events, an intact chain, the new schema, and the configuration as edited.
 set -euo pipefail
 folder="$(readlink -f "$1")"
@@ -42,8 +42,18 @@ export HOME="$root/home" QT_QPA_PLATFORM="offscreen:configfile=$here/../resource
 data="$root/home/data"
 install "$work/authdesk_0.1.0_amd64.deb"
 echo 'language = "zh_CN"   # set by branch IT' >> "$root/etc/authdesk/authdesk.toml"
-"$root/opt/authdesk/authdesk" demo --data-dir "$data" --quit-after 25 --autopilot --rate 2 \
-  > "$work/demo.log" 2>&1 || { tail -40 "$work/demo.log"; echo "upgrade: N's demo failed"; exit 1; }
+app="$root/opt/authdesk/authdesk"
+# the terminal build has no simulators (no demo): N's own broker and workstation, signed in
+# by the command line, write the audit events (sign-in, presence, sign-out)
+export AUTHDESK_KEYRING=memory AUTHDESK_DEMO_SECRETS_FILE="$data/demo-secrets.json"
+"$app" admin demo-identities --data-dir "$data" > "$work/demo.log" 2>&1
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$app" broker --data-dir "$data" --endpoint "tcp://127.0.0.1:$port" >> "$work/demo.log" 2>&1 &
+broker=$!
+"$app" workstation --data-dir "$data" --broker "tcp://127.0.0.1:$port" --signin A1001:123456 \
+  --quit-after 15 >> "$work/demo.log" 2>&1 \
+  || { kill "$broker"; tail -40 "$work/demo.log"; echo "upgrade: N's workstation failed"; exit 1; }
+kill "$broker"; wait "$broker" || true
 before=$("$root/opt/authdesk/authdesk" admin audit-verify --data-dir "$data")
 echo "N:   $before"
 install "$work/authdesk_0.1.1_amd64.deb"

@@ -11,7 +11,7 @@ import pytest
 
 from clientsvc.checklist import ChecklistError, checklist_for, parse_checklists
 from clientsvc.protocol.messages import TXN_TYPES
-from clientsvc.teller.simulator import make_request
+from sim.teller import make_request
 
 
 def _data() -> dict:  # type: ignore[type-arg]

@@ -7,7 +7,7 @@ import random
 
 from clientsvc.crosscheck import crosscheck
 from clientsvc.protocol.messages import AuthRequest
-from clientsvc.teller.simulator import make_request
+from sim.teller import make_request
 
 
 def _request(**meta_changes: dict[str, str]) -> AuthRequest:

@@ -24,11 +24,12 @@ from clientsvc.identity import Directory
 from clientsvc.protocol import mdp
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.teller.client import TellerClient, verify_outcome
-from clientsvc.video.camera import CameraPublisher, SimulatedCounter
+from clientsvc.video.camera import CameraPublisher
 from clientsvc.video.relay import VideoRelay
 from clientsvc.video.subscriber import VideoFrame, VideoSubscriber
 from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
+from sim.counter import SimulatedCounter
 from tests.helpers import Identities, Peer, request
 
 

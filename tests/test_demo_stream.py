@@ -18,8 +18,10 @@ import pytest
 from clientsvc.checklist import checklist_for
 from clientsvc.crosscheck import crosscheck
 from clientsvc.dual import DualPolicy
-from clientsvc.teller.evidence_render import Face, id_sex
-from clientsvc.teller.simulator import (
+from sim.colleague import careful_choice
+from sim.counter import CounterScenes
+from sim.render import Face, id_sex
+from sim.teller import (
     _FEMALE_GIVEN,
     MISMATCHES,
     SimulatedRequest,
@@ -27,8 +29,6 @@ from clientsvc.teller.simulator import (
     StreamMix,
     make_request,
 )
-from clientsvc.video.camera import CounterScenes
-from clientsvc.workstation.colleague import careful_choice
 
 STATE = {"approve": "approved", "reject": "rejected", "return": "returned"}
 

@@ -100,8 +100,8 @@ def test_with_no_display_the_demo_applies_the_headless_defaults(
 ) -> None:
     """``./run demo --data-dir X`` with no display waited forever behind a sign-in window
     nobody could see: the run script applied the defaults only with no option at all."""
-    from app.commands.demo import _apply_headless_defaults, _headless
     from app.main import build_parser
+    from sim.commands.demo import _apply_headless_defaults, _headless
 
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         monkeypatch.delenv(name, raising=False)
@@ -121,7 +121,7 @@ def test_with_no_display_the_demo_applies_the_headless_defaults(
 
 
 def test_each_demo_run_has_a_new_directory_and_old_ones_go(tmp_path: Path) -> None:
-    from app.commands.demo import DEMO_RUNS_KEPT, _demo_run_dir
+    from sim.commands.demo import DEMO_RUNS_KEPT, _demo_run_dir
 
     runs = [_demo_run_dir(tmp_path) for _ in range(DEMO_RUNS_KEPT + 3)]
     assert len(set(runs)) == len(runs)  # each run its own broker journal, center, caches

@@ -15,7 +15,6 @@ from clientsvc.crosscheck import Finding, check_override, crosscheck
 from clientsvc.identity import verify_decision
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS, AuthRequest, Decision
-from clientsvc.teller.simulator import make_request
 from clientsvc.workstation.desk import (
     FINDING_ROW,
     Blocked,
@@ -24,6 +23,7 @@ from clientsvc.workstation.desk import (
     finding_rows,
     gate,
 )
+from sim.teller import make_request
 from tests.helpers import Identities
 
 AMOUNT = Finding("amount", "voucher", "1105868", "1115868")

@@ -30,11 +30,11 @@ from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
 from clientsvc.checklist import checklist_for
 from clientsvc.crosscheck import crosscheck
 from clientsvc.protocol.messages import AuthRequest, request_digest
-from clientsvc.teller.simulator import make_request
 from clientsvc.workstation import desk_model as dm
 from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.desk import OVERRIDE_MIN_CHARS, finding_rows, rekey_policy
 from clientsvc.workstation.engine import ReceivedItem
+from sim.teller import make_request
 
 TODAY = dt.date(2026, 12, 3)
 

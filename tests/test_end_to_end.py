@@ -139,7 +139,7 @@ def _single_approval_mismatch_seed() -> int:
     import random
 
     from clientsvc.dual import DualPolicy
-    from clientsvc.teller.simulator import make_request
+    from sim.teller import make_request
 
     for seed in range(100, 200):
         sim = make_request(random.Random(seed), txn_type="cash_withdrawal", mismatch_rate=1.0)

@@ -11,14 +11,16 @@ import numpy as np
 import pytest
 
 from clientsvc.money import MAX_AMOUNT_FEN, amount_in_words
-from clientsvc.teller import evidence_render as er
-from clientsvc.teller.evidence_render import (
+from sim import render as er
+from sim.render import (
     CjkFontMissing,
     IdCardSpec,
     Region,
     RenderedEvidence,
     VoucherSpec,
     find_cjk_font,
+    fonts,
+    idcard,
     render_id_card,
     render_voucher,
 )
@@ -26,7 +28,7 @@ from clientsvc.teller.evidence_render import (
 
 def _font_or_none() -> Path | None:
     try:
-        return er._find_cjk_font_uncached()
+        return fonts._find_cjk_font_uncached()
     except CjkFontMissing:
         return None
 
@@ -45,7 +47,7 @@ needs_font = pytest.mark.skipif(
 @needs_font
 def test_font_override_is_respected() -> None:
     assert FONT is not None
-    got = er._find_cjk_font_uncached(env={er.ENV_FONT: str(FONT)}, candidates=[])
+    got = fonts._find_cjk_font_uncached(env={er.ENV_FONT: str(FONT)}, candidates=[])
     assert got == FONT
 
 
@@ -64,7 +66,7 @@ def test_find_cjk_font_reads_environment(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_font_override_to_missing_file_raises_clear_error(tmp_path: Path) -> None:
     missing = tmp_path / "nope.ttc"
     with pytest.raises(CjkFontMissing) as info:
-        er._find_cjk_font_uncached(env={er.ENV_FONT: str(missing)})
+        fonts._find_cjk_font_uncached(env={er.ENV_FONT: str(missing)})
     message = str(info.value)
     assert str(missing) in message
     assert "fonts-noto-cjk" in message
@@ -75,7 +77,7 @@ def test_no_font_anywhere_raises(tmp_path: Path) -> None:
     junk = tmp_path / "junk.ttf"
     junk.write_bytes(b"not a font at all" * 10)
     with pytest.raises(CjkFontMissing, match="fonts-noto-cjk"):
-        er._find_cjk_font_uncached(
+        fonts._find_cjk_font_uncached(
             env={}, candidates=[tmp_path / "absent.ttc", junk], use_fontconfig=False
         )
 
@@ -91,15 +93,15 @@ def test_font_without_chinese_glyphs_is_rejected(latin_font: str) -> None:
     if not Path(latin_font).is_file():
         pytest.skip(f"{latin_font} not installed")
     with pytest.raises(CjkFontMissing):
-        er._find_cjk_font_uncached(env={}, candidates=[latin_font], use_fontconfig=False)
+        fonts._find_cjk_font_uncached(env={}, candidates=[latin_font], use_fontconfig=False)
     with pytest.raises(CjkFontMissing):
-        er._find_cjk_font_uncached(env={er.ENV_FONT: latin_font})
+        fonts._find_cjk_font_uncached(env={er.ENV_FONT: latin_font})
 
 
 @needs_font
 def test_candidates_are_searched_when_no_override(tmp_path: Path) -> None:
     assert FONT is not None
-    got = er._find_cjk_font_uncached(
+    got = fonts._find_cjk_font_uncached(
         env={}, candidates=[tmp_path / "absent.ttc", FONT], use_fontconfig=False
     )
     assert got == FONT
@@ -470,5 +472,5 @@ def test_a_person_is_the_same_sprite_wherever_drawn() -> None:
 def test_an_address_never_breaks_inside_a_house_number() -> None:
     if FONT is None:
         pytest.skip("no CJK font")
-    lines = er._wrap("江苏省南京市鼓楼区北京西路33号", 33, 430)
+    lines = idcard._wrap("江苏省南京市鼓楼区北京西路33号", 33, 430)
     assert len(lines) == 2 and lines[1] == "33号", lines

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import QApplication
 from clientsvc.checklist import checklist_for
 from clientsvc.imaging import Adjustment, decode
 from clientsvc.protocol.messages import AuthRequest, EvidenceRef, request_digest
-from clientsvc.teller.simulator import make_request
-from clientsvc.video.camera import SimulatedCounter
 from clientsvc.video.frames import FrameHeader
 from clientsvc.video.subscriber import VideoFrame
 from clientsvc.workstation.engine import ReceivedItem
+from sim.counter import SimulatedCounter
+from sim.teller import make_request
 from tests.test_ui import FakeService, answer_checklist, approve
 from ui.actions import ACTIONS, label
 from ui.bridge import EngineBridge

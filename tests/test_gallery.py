@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app import gallery
+from sim import gallery
 from ui import i18n, theme
 from ui.main_window import MainWindow
 
@@ -79,7 +79,7 @@ def test_each_state_shows_what_it_is_named_for(qapp: Any, language: str) -> None
                     )
                     assert panel.new_images and w.workspace.thumbs.item(0).font().bold()
                 if name == "one-screen":
-                    assert w.view.scroll.isVisible() and stage.evidence is None
+                    assert w.view.column_scroll.isVisible() and stage.evidence is None
                     assert w.workspace.isVisibleTo(w)
                     assert (w.width(), w.height()) == gallery.ONE_SCREEN
                     _fully_shown(w)
@@ -94,7 +94,7 @@ def test_each_state_shows_what_it_is_named_for(qapp: Any, language: str) -> None
 def test_one_screen_scrolls_the_pane_that_takes_the_keys_into_view(qapp: Any) -> None:
     for stage in _state("one-screen"):
         w = stage.window
-        scroll = w.view.scroll
+        scroll = w.view.column_scroll
         assert scroll.verticalScrollBar().maximum() > 0, "the column fits: nothing to prove"
         # F2 was pressed and two rows answered: the row the keys are on is in view, and stays
         # in view as Space moves it down to the last

@@ -18,7 +18,7 @@ from clientsvc.center.sampling import SamplePlan
 from clientsvc.center.store import CenterStore
 from clientsvc.crosscheck import crosscheck
 from clientsvc.teller.client import TellerClient, verify_outcome
-from clientsvc.teller.simulator import make_request
+from sim.teller import make_request
 from tests.helpers import Identities, Worker, start_broker
 from tests.test_lead import DAY, _ms, broker_records, end_of_day, people  # noqa: F401
 

@@ -171,7 +171,7 @@ def test_a_second_simulator_run_with_the_same_seed_uses_new_request_ids() -> Non
     seed must not reuse an id with other content (it would be refused as a mismatch)."""
     import random
 
-    from clientsvc.teller.simulator import make_request
+    from sim.teller import make_request
 
     first = make_request(random.Random(6), id_salt=1)
     second = make_request(random.Random(6), id_salt=2)

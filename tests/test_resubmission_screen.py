@@ -12,9 +12,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from clientsvc.protocol.messages import AuthRequest, Item, Original, request_digest
-from clientsvc.teller.evidence_render import amount_in_figures
 from clientsvc.workstation.engine import ReceivedItem
 from clientsvc.workstation.resubmit import original_of
+from sim.render import amount_in_figures
 from tests.helpers import Identities
 from tests.test_ui import FakeService, _item, _show, clock, window  # noqa: F401  (fixtures)
 from ui.bridge import EngineBridge

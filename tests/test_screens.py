@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import gallery
 from resources import ROOT
+from sim import gallery
 from tests import screens
 from tests.test_lead import people  # noqa: F401  (a fixture)
 from tests.test_lead_ui import _window, desk  # noqa: F401  (a fixture)

@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from clientsvc.protocol.messages import AuthRequest, QueueStatus, request_digest
-from clientsvc.teller.simulator import make_request
 from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.desk import rekey_policy
 from clientsvc.workstation.engine import ReceivedItem
+from sim.teller import make_request
 from ui.actions import ACTIONS
 from ui.bridge import EngineBridge
 from ui.main_window import MainWindow

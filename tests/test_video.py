@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 import zmq
 
-from clientsvc.video.camera import CameraPublisher, SimulatedCounter
+from clientsvc.video.camera import CameraPublisher
 from clientsvc.video.frames import BadFrame, FrameHeader, pack, unpack
 from clientsvc.video.relay import VideoRelay
 from clientsvc.video.subscriber import VideoFrame, VideoSubscriber
+from sim.counter import SimulatedCounter
 
 
 @dataclass
@@ -203,8 +204,8 @@ def test_the_counter_shows_whoever_the_teller_simulator_put_there(tmp_path: Any)
     (the sex its number says, the same drawn face), nobody between customers."""
     import datetime as dt
 
-    from clientsvc.teller.evidence_render import Face
-    from clientsvc.video.camera import CounterScenes
+    from sim.counter import CounterScenes
+    from sim.render import Face
 
     scenes = CounterScenes(tmp_path)
     counter = SimulatedCounter("CAM-O1-T01", 640, 360, scenes=scenes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QKeyCombination, Qt
 from PySide6.QtGui import QKeySequence
 
 
@@ -167,7 +167,8 @@ _KEYCAPS = {
 
 def key_name(shortcut: str) -> str:
     """One key combination (``"Ctrl+Return"``) as it is named on every screen."""
-    combination = QKeySequence(shortcut)[0]
+    # PySide6's stubs lack QKeySequence.__getitem__ (operator[]), which it has
+    combination: QKeyCombination = QKeySequence(shortcut)[0]  # type: ignore[index]
     key, modifiers = combination.key(), combination.keyboardModifiers()
     if key == Qt.Key.Key_Space:
         last = QCoreApplication.translate("actions", "Space")

@@ -11,6 +11,7 @@ from clientsvc.checklist import ChecklistRow
 from clientsvc.workstation.desk_model import Desk
 from ui import theme
 from ui.actions import ACTIONS, ACTIONS_BY_ID, key_name
+from ui.named import named
 
 MARKS = {"": "☐", "pass": "✓", "fail": "✗"}
 
@@ -22,15 +23,16 @@ class ChecklistPanel(QFrame):
     """A row was ticked as fine or failing, or cleared."""
 
     def __init__(self, language: str = "en") -> None:
-        super().__init__(objectName="Card")
+        super().__init__()
+        self.setObjectName("Card")
         self.language = "zh" if language.startswith("zh") else "en"
         layout = QVBoxLayout(self)
-        self.title = QLabel(objectName="SectionTitle")
+        self.title = named(QLabel(), "SectionTitle")
         layout.addWidget(self.title)
-        self.hint = QLabel(objectName="FieldLabel")
+        self.hint = named(QLabel(), "FieldLabel")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
-        self.list = QListWidget(objectName="Checklist")
+        self.list = named(QListWidget(), "Checklist")
         self.list.setWordWrap(True)  # a long row wraps in a narrow column, never cut off
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

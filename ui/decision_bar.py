@@ -27,6 +27,7 @@ from clientsvc.workstation.desk import OVERRIDE_MIN_CHARS, Blocked
 from clientsvc.workstation.desk_model import Desk, ReasonChoice, Step
 from ui import texts
 from ui.lock import PinPrompt
+from ui.named import named
 
 
 class DecisionBar(QWidget):
@@ -43,14 +44,14 @@ class DecisionBar(QWidget):
         layout.setContentsMargins(0, 8, 0, 0)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        self.btn_approve = QPushButton(objectName="Approve")
-        self.btn_reject = QPushButton(objectName="Reject")
-        self.btn_return = QPushButton(objectName="Return")
+        self.btn_approve = named(QPushButton(), "Approve")
+        self.btn_reject = named(QPushButton(), "Reject")
+        self.btn_return = named(QPushButton(), "Return")
         for button in (self.btn_approve, self.btn_reject, self.btn_return):
             button.setMinimumHeight(48)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(button, 1)
-        self.lbl_decision_hint = QLabel(objectName="FieldLabel")
+        self.lbl_decision_hint = named(QLabel(), "FieldLabel")
         self.lbl_decision_hint.setWordWrap(True)
         buttons.addWidget(self.lbl_decision_hint, 1)
         button_row = QWidget()
@@ -74,7 +75,7 @@ class DecisionBar(QWidget):
         self._shown_step = Step.NONE
 
     def _build_reason_panel(self) -> QFrame:
-        self.reason_panel = QFrame(objectName="Card")
+        self.reason_panel = named(QFrame(), "Card")
         reason_layout = QHBoxLayout(self.reason_panel)
         self.reason_list = QListWidget()
         self.reason_list.setMinimumHeight(150)
@@ -82,10 +83,10 @@ class DecisionBar(QWidget):
         self.reason_text = QLineEdit()
         self.reason_text.setMaxLength(200)
         self.reason_text.returnPressed.connect(self.send)
-        self.lbl_reason_error = QLabel(objectName="FieldError")  # at the field it is about
+        self.lbl_reason_error = named(QLabel(), "FieldError")  # at the field it is about
         self.lbl_reason_error.setWordWrap(True)
         side = QVBoxLayout()
-        self.lbl_reason_title = QLabel(objectName="ItemTitle")
+        self.lbl_reason_title = named(QLabel(), "ItemTitle")
         self.lbl_reason_title.setWordWrap(True)
         side.addWidget(self.lbl_reason_title)
         side.addWidget(QLabel(self.tr("Message to the teller (optional; required for “Other”):")))
@@ -104,17 +105,17 @@ class DecisionBar(QWidget):
         return self.reason_panel
 
     def _build_override_panel(self) -> QFrame:
-        self.override_panel = QFrame(objectName="Card")
+        self.override_panel = named(QFrame(), "Card")
         override_layout = QVBoxLayout(self.override_panel)
-        self.lbl_override_title = QLabel(objectName="OverrideTitle")
+        self.lbl_override_title = named(QLabel(), "OverrideTitle")
         self.lbl_override_title.setWordWrap(True)
-        self.lbl_override_findings = QLabel(objectName="Mismatch")
+        self.lbl_override_findings = named(QLabel(), "Mismatch")
         self.lbl_override_findings.setTextFormat(Qt.TextFormat.PlainText)
         self.lbl_override_findings.setWordWrap(True)
         self.override_text = QLineEdit()
         self.override_text.setMaxLength(200)
         self.override_text.returnPressed.connect(self.send)
-        self.lbl_override_error = QLabel(objectName="FieldError")  # at the field it is about
+        self.lbl_override_error = named(QLabel(), "FieldError")  # at the field it is about
         self.lbl_override_error.setWordWrap(True)
         self.btn_send_override = QPushButton()
         self.btn_cancel_override = QPushButton()
@@ -155,15 +156,22 @@ class DecisionBar(QWidget):
 
     def drive(self, desk: Desk) -> None:
         """What is typed goes to the desk; what it refuses is said at the field."""
-        self.sig_reason_chosen.connect(
-            lambda c, t: desk.send_reason(c, t) or self.message_required()
-        )
-        self.sig_override_written.connect(
-            lambda t: desk.send_override(t) or self.override_too_short()
-        )
-        self.sig_rekey_typed.connect(
-            lambda t: desk.rekey_typed(t) or self.rekey_wrong(desk.rekey_wrong)
-        )
+
+        def reason_chosen(code: str, text: str) -> None:
+            if not desk.send_reason(code, text):
+                self.message_required()
+
+        def override_written(text: str) -> None:
+            if not desk.send_override(text):
+                self.override_too_short()
+
+        def rekey_typed(typed: str) -> None:
+            if not desk.rekey_typed(typed):
+                self.rekey_wrong(desk.rekey_wrong)
+
+        self.sig_reason_chosen.connect(reason_chosen)
+        self.sig_override_written.connect(override_written)
+        self.sig_rekey_typed.connect(rekey_typed)
         self.sig_cancelled.connect(desk.cancel)
 
     # --- what the desk says ----------------------------------------------------------------

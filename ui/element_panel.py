@@ -26,6 +26,7 @@ from clientsvc.protocol.messages import AuthRequest
 from clientsvc.workstation.desk import MISMATCH, OK, ElementRow
 from ui import texts, theme
 from ui.evidence.library import EvidenceLibrary
+from ui.named import named
 
 MARK = {OK: "✓", MISMATCH: "✗"}
 CROP_HEIGHT = 30
@@ -37,19 +38,22 @@ class ElementPanel(QFrame):
     """A row was selected: (image kind, region name) to zoom the evidence to."""
 
     def __init__(self, library: EvidenceLibrary) -> None:
-        super().__init__(objectName="Card")
+        super().__init__()
+        self.setObjectName("Card")
         self.library = library
         layout = QVBoxLayout(self)
-        self.title = QLabel(self.tr("Elements: keyed, and on the image"), objectName="SectionTitle")
-        self.source = QLabel(
-            self.tr(
-                "“On the image” is what the teller system reports is written there, not a "
-                "reading by this workstation."
+        self.title = named(QLabel(self.tr("Elements: keyed, and on the image")), "SectionTitle")
+        self.source = named(
+            QLabel(
+                self.tr(
+                    "“On the image” is what the teller system reports is written there, not a "
+                    "reading by this workstation."
+                )
             ),
-            objectName="FieldLabel",
+            "FieldLabel",
         )
         self.source.setWordWrap(True)
-        self.table = QTableWidget(0, 5, objectName="Elements")
+        self.table = named(QTableWidget(0, 5), "Elements")
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Element"),

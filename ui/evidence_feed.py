@@ -34,7 +34,7 @@ class EvidenceFeed(QObject):
         self._timer = QTimer(self, singleShot=True, interval=300)
         self._timer.timeout.connect(self.load_held)
 
-    def connect(self, bridge: EngineBridge) -> None:
+    def connect_bridge(self, bridge: EngineBridge) -> None:
         bridge.sig_evidence_loaded.connect(self.loaded)
         bridge.sig_capture_recorded.connect(self.recorded)
         bridge.sig_evidence_failed.connect(self.failed)
@@ -147,5 +147,5 @@ def workspace_handlers(ws: EvidenceWorkspace) -> dict[str, Callable[[], Any]]:
         "compare": ws.toggle_compare,
         "switch_pane": ws.switch_pane,
         "reset_view": ws.reset_view,
-        "grab_frame": ws.grab,
+        "grab_frame": ws.grab_frame,
     }

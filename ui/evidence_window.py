@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QVBoxLay
 
 from ui.evidence.workspace import EvidenceWorkspace
 from ui.icons import IconLabel
+from ui.named import named
 
 
 class EvidenceWindow(QMainWindow):
@@ -26,13 +27,13 @@ class EvidenceWindow(QMainWindow):
         self.setWindowTitle(title.replace("%1", authorizer_id))
         self.workspace = workspace
         self.setCentralWidget(workspace)
-        self._cover = QFrame(objectName="LockCover")
+        self._cover = named(QFrame(), "LockCover")
         self._cover.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         line = QHBoxLayout()
         line.addStretch(1)
         line.addWidget(IconLabel("lock", objectName="EmptyState"))
         line.addWidget(
-            QLabel(self.tr("Locked: no customer images are shown."), objectName="EmptyState")
+            named(QLabel(self.tr("Locked: no customer images are shown.")), "EmptyState")
         )
         line.addStretch(1)
         column = QVBoxLayout(self._cover)

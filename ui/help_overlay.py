@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.actions import ACTIONS, group_title, keys_text, label
+from ui.named import named
 
 GROUPS = ("decide", "checklist", "evidence", "video", "session")
 
@@ -25,7 +26,7 @@ class HelpOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, False)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 30, 40, 30)
-        title = QLabel(self.tr("Keys  (F1 closes)"), objectName="HelpTitle")
+        title = named(QLabel(self.tr("Keys  (F1 closes)")), "HelpTitle")
         outer.addWidget(title)
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
@@ -37,12 +38,12 @@ class HelpOverlay(QWidget):
             if row + len(specs) + 1 > 22:
                 column += 2
                 row = 0
-            heading = QLabel(group_title(group), objectName="HelpGroup")
+            heading = named(QLabel(group_title(group)), "HelpGroup")
             grid.addWidget(heading, row, column, 1, 2)
             row += 1
             for spec in specs:
-                key = QLabel(keys_text(spec.id), objectName="HelpKey")
-                what = QLabel(label(spec.id), objectName="HelpText")
+                key = named(QLabel(keys_text(spec.id)), "HelpKey")
+                what = named(QLabel(label(spec.id)), "HelpText")
                 grid.addWidget(key, row, column, Qt.AlignmentFlag.AlignRight)
                 grid.addWidget(what, row, column + 1)
                 row += 1
@@ -54,13 +55,16 @@ class HelpOverlay(QWidget):
 
     def set_shown(self, shown: bool) -> None:
         if shown:
-            self.setGeometry(self.parentWidget().rect())
+            parent = self.parentWidget()  # the widget it covers, never None (__init__)
+            if parent is not None:
+                self.setGeometry(parent.rect())
             self.raise_()
         self.setVisible(shown)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if parent is not None and watched is parent and event.type() == QEvent.Type.Resize:
+            self.setGeometry(parent.rect())
         return False
 
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -4,6 +4,8 @@ the next item held) and the red banner of the machine's findings above the item.
 
 from __future__ import annotations
 
+from typing import Protocol, runtime_checkable
+
 from PySide6.QtCore import QDateTime, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +28,7 @@ from clientsvc.workstation.desk import why_asked
 from clientsvc.workstation.engine import ReceivedItem
 from ui import texts
 from ui.actions import ACTIONS_BY_ID
+from ui.named import named
 from ui.resubmission_panel import ResubmissionPanel
 from ui.status_strip import mmss, repolish, set_level
 
@@ -35,7 +38,8 @@ class FindingBanner(QLabel):
     what to do; never squeezed by a panel opening below."""
 
     def __init__(self) -> None:
-        super().__init__(objectName="FindingBanner")
+        super().__init__()
+        self.setObjectName("FindingBanner")
         self.setTextFormat(Qt.TextFormat.PlainText)  # peers' text
         self.setWordWrap(True)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -68,24 +72,25 @@ class FindingBanner(QLabel):
 
 class ItemCard(QFrame):
     def __init__(self, authorizer_id: str = "") -> None:
-        super().__init__(objectName="Card")
+        super().__init__()
+        self.setObjectName("Card")
         grid = QVBoxLayout(self)
         head = QHBoxLayout()
-        self.lbl_title = QLabel(objectName="ItemTitle")
-        self.lbl_wait = QLabel(objectName="WaitClock")
+        self.lbl_title = named(QLabel(), "ItemTitle")
+        self.lbl_wait = named(QLabel(), "WaitClock")
         head.addWidget(self.lbl_title, 1)
         head.addWidget(self.lbl_wait)
         grid.addLayout(head)
-        self.lbl_asked = QLabel(objectName="AskedLine")  # level, single or dual, and why
+        self.lbl_asked = named(QLabel(), "AskedLine")  # level, single or dual, and why
         self.lbl_asked.setWordWrap(True)
-        self.lbl_origin = QLabel(objectName="FieldLabel")
+        self.lbl_origin = named(QLabel(), "FieldLabel")
         self.lbl_origin.setTextFormat(Qt.TextFormat.PlainText)  # peers' text
         self.lbl_origin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.lbl_origin.setWordWrap(True)
-        self.lbl_amount = QLabel(objectName="AmountFigures")
-        self.lbl_amount_words = QLabel(objectName="AmountWords")
+        self.lbl_amount = named(QLabel(), "AmountFigures")
+        self.lbl_amount_words = named(QLabel(), "AmountWords")
         self.lbl_amount_words.setWordWrap(True)
-        self.lbl_dual = QLabel(objectName="Dual")
+        self.lbl_dual = named(QLabel(), "Dual")
         self.lbl_dual.setWordWrap(True)
         self.lbl_dual.hide()
         for label in (
@@ -103,8 +108,8 @@ class ItemCard(QFrame):
         self.fields.setVerticalSpacing(8)
         self._field_rows: list[tuple[QLabel, QLabel]] = []
         grid.addLayout(self.fields)
-        self.lbl_next = QLabel(objectName="FieldLabel")
-        self.lbl_evidence = QLabel(objectName="EvidenceStatus")
+        self.lbl_next = named(QLabel(), "FieldLabel")
+        self.lbl_evidence = named(QLabel(), "EvidenceStatus")
         for changing in (self.lbl_next, self.lbl_evidence, self.lbl_title, self.lbl_asked):
             # texts that change while an item is on screen must not move the panes
             changing.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -156,8 +161,8 @@ class ItemCard(QFrame):
         """Reuse the row widgets: creating widgets per item costs milliseconds on every item."""
         while len(self._field_rows) < len(rows):
             i = len(self._field_rows)
-            label = QLabel(objectName="FieldLabel")
-            value = QLabel(objectName="FieldValue")
+            label = named(QLabel(), "FieldLabel")
+            value = named(QLabel(), "FieldValue")
             value.setTextFormat(Qt.TextFormat.PlainText)  # a teller's "<img …>" is only text
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields.addWidget(label, i, 0)
@@ -224,8 +229,17 @@ class ItemCard(QFrame):
         )
 
 
+@runtime_checkable
+class _RowsFit(Protocol):
+    """A pane that grows to show every row (one screen, where the column scrolls)."""
+
+    fit_rows: bool
+
+    def fit(self) -> None: ...
+
+
 def _fit_rows(pane: QWidget, fit: bool) -> None:
-    if hasattr(pane, "fit_rows"):
+    if isinstance(pane, _RowsFit):
         pane.fit_rows = fit
         pane.fit()
 
@@ -241,19 +255,19 @@ class ItemView(QWidget):
         self.panes = panes
         self.embedded: bool | None = None
         self.left_column = QSplitter(Qt.Orientation.Horizontal)
-        self.column = QWidget(objectName="ItemColumn")
+        self.column = named(QWidget(), "ItemColumn")
         self.column_layout = QVBoxLayout(self.column)
         self.column_layout.setContentsMargins(0, 0, 4, 0)
-        self.scroll = QScrollArea(objectName="ItemScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.column)
-        self.scroll.setMinimumWidth(460)  # the element table's values whole
+        self.column_scroll = named(QScrollArea(), "ItemScroll")
+        self.column_scroll.setWidgetResizable(True)
+        self.column_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.column_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.column_scroll.setWidget(self.column)
+        self.column_scroll.setMinimumWidth(460)  # the element table's values whole
         self.item_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.item_splitter.addWidget(self.left_column)
-        self.item_splitter.addWidget(self.scroll)
-        self.scroll.hide()
+        self.item_splitter.addWidget(self.column_scroll)
+        self.column_scroll.hide()
         self._side_by_side()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -281,7 +295,7 @@ class ItemView(QWidget):
                 _fit_rows(pane, True)
             self.column_layout.addStretch(1)
             self.left_column.hide()
-            self.scroll.show()
+            self.column_scroll.show()
             self.item_splitter.addWidget(workspace)
             self.item_splitter.setStretchFactor(1, 9)
             self.item_splitter.setStretchFactor(2, 11)
@@ -291,22 +305,22 @@ class ItemView(QWidget):
             while self.column_layout.count():
                 self.column_layout.takeAt(0)
             self._side_by_side()
-            self.scroll.hide()
+            self.column_scroll.hide()
             self.left_column.show()
             if workspace.parent() is self.item_splitter:
                 workspace.setParent(None)
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is not None and self.scroll.isVisible() and self.column.isAncestorOf(new):
+        if new is not None and self.column_scroll.isVisible() and self.column.isAncestorOf(new):
             if isinstance(new, QAbstractItemView) and new.currentIndex().isValid():
                 self.keep_in_view(new, new.currentIndex())
             else:
-                self.scroll.ensureWidgetVisible(new, 0, 0)
+                self.column_scroll.ensureWidgetVisible(new, 0, 0)
 
     def keep_in_view(self, view: QAbstractItemView, index: QModelIndex) -> None:
         """One screen: the row the keys are on stays in view as Space, X and ↓ move it."""
-        if not self.scroll.isVisible() or not index.isValid():
+        if not self.column_scroll.isVisible() or not index.isValid():
             return
         rect = view.visualRect(index)
         top = view.viewport().mapTo(self.column, rect.topLeft())
-        self.scroll.ensureVisible(top.x(), top.y() + rect.height() // 2, 0, rect.height())
+        self.column_scroll.ensureVisible(top.x(), top.y() + rect.height() // 2, 0, rect.height())

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui.actions import ACTIONS_BY_ID, key_name
 from ui.icons import IconLabel
+from ui.named import named
 
 # what counts as the authorizer being there
 _INPUT_EVENTS = frozenset(
@@ -121,12 +122,13 @@ class PinPrompt(QFrame):
     """The PIN asked again before a decision on a top-level item (in the decision bar)."""
 
     def __init__(self, label: str = "") -> None:
-        super().__init__(objectName="Card")
+        super().__init__()
+        self.setObjectName("Card")
         layout = QHBoxLayout(self)
-        self.title = QLabel(objectName="ItemTitle")
+        self.title = named(QLabel(), "ItemTitle")
         self.title.setWordWrap(True)
         self.field = PinField()
-        self.message = QLabel(objectName="Mismatch")
+        self.message = named(QLabel(), "Mismatch")
         self.message.setWordWrap(True)
         side = QVBoxLayout()
         side.addWidget(self.title)
@@ -148,34 +150,37 @@ class LockScreen(QWidget):
     """What a locked window shows: who is signed in, why it locked, the PIN field."""
 
     def __init__(self, authorizer_id: str, authorizer_name: str) -> None:
-        super().__init__(objectName="LockScreen")
+        super().__init__()
+        self.setObjectName("LockScreen")
         outer = QVBoxLayout(self)
         outer.addStretch(2)
-        card = QFrame(objectName="Card")
+        card = named(QFrame(), "Card")
         card.setMaximumWidth(560)
         box = QVBoxLayout(card)
         title = QHBoxLayout()
         title.addWidget(IconLabel("lock", objectName="ItemTitle"))
-        title.addWidget(QLabel(self.tr("Locked"), objectName="ItemTitle"), 1)
-        who = QLabel(f"{authorizer_name}  {authorizer_id}", objectName="AmountWords")
-        self.why = QLabel(objectName="FieldLabel")
+        title.addWidget(named(QLabel(self.tr("Locked")), "ItemTitle"), 1)
+        who = named(QLabel(f"{authorizer_name}  {authorizer_id}"), "AmountWords")
+        self.why = named(QLabel(), "FieldLabel")
         self.why.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("PIN")))
         self.field = PinField()
         row.addWidget(self.field, 1)
         unlock = self.tr("Unlock")
-        self.button = QPushButton(f"{unlock}   [{key_name('Return')}]", objectName="Approve")
+        self.button = named(QPushButton(f"{unlock}   [{key_name('Return')}]"), "Approve")
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.clicked.connect(self.field.returnPressed.emit)
         row.addWidget(self.button)
-        self.message = QLabel(objectName="Mismatch")
+        self.message = named(QLabel(), "Mismatch")
         self.message.setWordWrap(True)
-        hint = QLabel(
-            self.tr("Nothing is sent to you while the screen is locked.   Sign out: %1").replace(
-                "%1", key_name(ACTIONS_BY_ID["sign_out"].shortcut)
+        hint = named(
+            QLabel(
+                self.tr(
+                    "Nothing is sent to you while the screen is locked.   Sign out: %1"
+                ).replace("%1", key_name(ACTIONS_BY_ID["sign_out"].shortcut))
             ),
-            objectName="FieldLabel",
+            "FieldLabel",
         )
         hint.setWordWrap(True)
         box.addLayout(title)

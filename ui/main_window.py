@@ -39,6 +39,7 @@ from ui.evidence_feed import EvidenceFeed, workspace_handlers
 from ui.help_overlay import HelpOverlay
 from ui.item_card import FindingBanner, ItemCard, ItemView
 from ui.lock import LockScreen
+from ui.named import named
 from ui.pin_check import PinCheck
 from ui.status_strip import MessageBanner, StatusStrip
 from ui.window_actions import WindowActions, comfort
@@ -89,7 +90,8 @@ class MainWindow(QMainWindow):
         self.elements = ElementPanel(self.library)
         self.checklist = ChecklistPanel(language)
         self.bar = DecisionBar()
-        self.empty = QLabel(objectName="EmptyState", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.empty = named(QLabel(), "EmptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.lock_screen = LockScreen(authorizer_id, authorizer_name)
         self._layout()
         self._timers()
@@ -167,7 +169,7 @@ class MainWindow(QMainWindow):
     def _connect(self, b: EngineBridge) -> None:
         d = self.desk
         b.drive(d)
-        self.feed.connect(b)
+        self.feed.connect_bridge(b)
         self.bar.drive(d)
         b.sig_item_received.connect(self._on_bridge_item_received)
         b.sig_queue_status.connect(self._on_bridge_queue_status)

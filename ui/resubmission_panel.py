@@ -12,20 +12,22 @@ from clientsvc.protocol.edge import display_name, visible
 from clientsvc.workstation.engine import ReceivedItem
 from clientsvc.workstation.resubmit import Change, changes, dropped_evidence, new_evidence
 from ui import texts
+from ui.named import named
 
 MAX_ROWS = 24  # a hostile request may change hundreds of keys; the card lists them all
 
 
 class ResubmissionPanel(QFrame):
     def __init__(self, authorizer_id: str) -> None:
-        super().__init__(objectName="Resubmission")
+        super().__init__()
+        self.setObjectName("Resubmission")
         self.authorizer_id = authorizer_id
         column = QVBoxLayout(self)
         column.setContentsMargins(10, 8, 10, 8)
-        self.lbl_title = QLabel(objectName="ResubmissionTitle")
-        self.lbl_reason = QLabel(objectName="ResubmissionReason")
-        self.lbl_unchanged = QLabel(objectName="ResubmissionWarn")
-        self.lbl_images = QLabel(objectName="ResubmissionImages")
+        self.lbl_title = named(QLabel(), "ResubmissionTitle")
+        self.lbl_reason = named(QLabel(), "ResubmissionReason")
+        self.lbl_unchanged = named(QLabel(), "ResubmissionWarn")
+        self.lbl_images = named(QLabel(), "ResubmissionImages")
         for label in (self.lbl_title, self.lbl_reason, self.lbl_unchanged, self.lbl_images):
             label.setTextFormat(Qt.TextFormat.PlainText)  # the teller's and the returner's words
             label.setWordWrap(True)
@@ -35,7 +37,7 @@ class ResubmissionPanel(QFrame):
         self.grid.setColumnStretch(2, 1)
         self._cells: list[tuple[QLabel, QLabel, QLabel]] = []
         self._header = tuple(
-            QLabel(text, objectName="ResubmissionHead")
+            named(QLabel(text), "ResubmissionHead")
             for text in (self.tr("Element"), self.tr("Original"), self.tr("Now"))
         )
         for col, cell in enumerate(self._header):
@@ -122,9 +124,9 @@ class ResubmissionPanel(QFrame):
         while len(self._cells) < len(rows):
             i = len(self._cells)
             cells = (
-                QLabel(objectName="FieldLabel"),
-                QLabel(objectName="ResubmissionOld"),
-                QLabel(objectName="ResubmissionNew"),
+                named(QLabel(), "FieldLabel"),
+                named(QLabel(), "ResubmissionOld"),
+                named(QLabel(), "ResubmissionNew"),
             )
             for col, cell in enumerate(cells):
                 cell.setTextFormat(Qt.TextFormat.PlainText)
@@ -139,7 +141,9 @@ class ResubmissionPanel(QFrame):
 
     def rows(self) -> list[tuple[str, str, str]]:
         """What the table shows, the header first when there is a change (for tests)."""
-        head = [tuple(c.text() for c in self._header)] if self._header[0].isVisibleTo(self) else []
+        element, original, now = self._header
+        shown = element.isVisibleTo(self)
+        head = [(element.text(), original.text(), now.text())] if shown else []
         return head + [
             (a.text(), b.text(), c.text()) for a, b, c in self._cells if b.isVisibleTo(self)
         ]

@@ -21,6 +21,7 @@ from clientsvc.identity import SigningKey
 from ui import i18n, texts
 from ui.actions import key_name
 from ui.background import run_in_background
+from ui.named import named
 
 
 class SignInDialog(QDialog):
@@ -36,9 +37,9 @@ class SignInDialog(QDialog):
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
-        self.title = QLabel(objectName="ItemTitle")
+        self.title = named(QLabel(), "ItemTitle")
         head.addWidget(self.title, 1)
-        self.language = QComboBox(objectName="Language")
+        self.language = named(QComboBox(), "Language")
         for code in i18n.LANGUAGES:
             self.language.addItem(i18n.NATIVE_NAMES[code], code)
         self.language.setCurrentIndex(max(0, self.language.findData(i18n.current())))
@@ -53,10 +54,10 @@ class SignInDialog(QDialog):
         form.addRow(self.id_label, self.authorizer_id)
         form.addRow(self.pin_label, self.pin)
         layout.addLayout(form)
-        self.message = QLabel(objectName="FieldLabel")
+        self.message = named(QLabel(), "FieldLabel")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        self.button = QPushButton(objectName="Approve")
+        self.button = named(QPushButton(), "Approve")
         self.button.setDefault(True)
         self.button.clicked.connect(self.submit)
         layout.addWidget(self.button)

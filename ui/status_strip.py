@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 from clientsvc.protocol.messages import QueueStatus
 from clientsvc.workstation.desk_model import SyncLine
 from ui import texts
+from ui.named import named
 
 
 def repolish(widget: QWidget) -> None:
@@ -33,7 +34,8 @@ def mmss(seconds: float) -> str:
 
 class StatusStrip(QFrame):
     def __init__(self, authorizer_id: str, authorizer_name: str) -> None:
-        super().__init__(objectName="StatusStrip")
+        super().__init__()
+        self.setObjectName("StatusStrip")
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 4, 8, 4)
         self.lbl_connection = QLabel()
@@ -42,11 +44,11 @@ class StatusStrip(QFrame):
         self.lbl_oldest = QLabel()
         self.lbl_my_count = QLabel()
         self.lbl_my_avg = QLabel()
-        self.lbl_sync = QLabel(objectName="SyncStatus")  # the audit trail's way to the center
+        self.lbl_sync = named(QLabel(), "SyncStatus")  # the audit trail's way to the center
         self.lbl_orphans = QLabel()  # items ended at the teller's side while held here
-        self.lbl_fallback = QLabel(objectName="SyncStatus")  # outlets on local authorization
+        self.lbl_fallback = named(QLabel(), "SyncStatus")  # outlets on local authorization
         self.lbl_clock = QLabel()
-        self.lbl_last_decision = QLabel(objectName="LastDecision")
+        self.lbl_last_decision = named(QLabel(), "LastDecision")
         self.lbl_user = QLabel(f"{authorizer_name}  {authorizer_id}")
         for widget in (
             self.lbl_connection,
@@ -146,7 +148,10 @@ class MessageBanner(QLabel):
     """The one place that shows a message to the authorizer, above the item."""
 
     def __init__(self) -> None:
-        super().__init__(objectName="Banner", wordWrap=True, visible=False)
+        super().__init__()
+        self.setObjectName("Banner")
+        self.setWordWrap(True)
+        self.setVisible(False)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.hide)
 

@@ -6,6 +6,7 @@ what its authorizer picked."""
 from __future__ import annotations
 
 import re
+from typing import TypedDict
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -65,7 +66,15 @@ THEMES = {"light": LIGHT, "dark": DARK}
 SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75)  # the steps the keys move through
 THEME_KEY, SCALE_KEY = "theme", "font_scale"  # QSettings: what the authorizer picked here
 
-_state = {"theme": "light", "scale": 1.0}
+
+class _State(TypedDict):
+    """What is in use: the theme's name and the text size."""
+
+    theme: str
+    scale: float
+
+
+_state: _State = {"theme": "light", "scale": 1.0}
 
 
 def style_sheet(palette: dict[str, str] = LIGHT, scale: float = 1.0) -> str:
@@ -78,7 +87,7 @@ def style_sheet(palette: dict[str, str] = LIGHT, scale: float = 1.0) -> str:
 
 def colour(name: str) -> QColor:
     """A colour of the palette in use (for what paints itself rather than through the sheet)."""
-    return QColor(THEMES[_state["theme"]][name])  # type: ignore[index]
+    return QColor(THEMES[_state["theme"]][name])
 
 
 def current() -> tuple[str, float]:

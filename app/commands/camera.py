@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from app.commands.common import common_options, settings_of, stop_on_signals
@@ -24,30 +25,28 @@ def register(sub: Any) -> None:
 
 
 def run_camera(args: argparse.Namespace) -> int:
-    from clientsvc.video.camera import (
-        CameraPublisher,
-        CapturedCamera,
-        FrameSource,
-        SimulatedCounter,
-        counter_scenes,
-    )
+    from app.plugins import NO_SIMULATORS, simulators
+    from clientsvc.video.camera import CameraPublisher, CapturedCamera, FrameSource
 
     settings = settings_of(args, camera_endpoint=args.camera_endpoint)
+    open_source: Callable[[str], FrameSource | None]
     if args.source == "simulate":
-        scenes = counter_scenes(settings.data_dir)  # who the teller simulator put at each
-
-        def open_source(camera_id: str) -> FrameSource | None:
-            return SimulatedCounter(camera_id, scenes=scenes)
-
+        plugin = simulators()
+        if plugin is None:
+            print(f"authdesk: --source simulate: {NO_SIMULATORS}", file=sys.stderr)
+            return 2
+        open_source = plugin.drawn_counters(settings.data_dir)  # who the teller simulator put
     else:
         if not args.camera_id:
             print("authdesk: --camera-id is required with a real camera", file=sys.stderr)
             return 2
         CapturedCamera(args.source).close()  # fails now, with its reason, if it cannot open
 
-        def open_source(camera_id: str) -> FrameSource | None:
+        def captured(camera_id: str) -> FrameSource | None:
             # opened while somebody watches, released when nobody does
             return CapturedCamera(args.source) if camera_id == args.camera_id else None
+
+        open_source = captured
 
     from app.keys import client_transport
 

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from app.commands.common import common_options, exec_qt, language_option, settings_of
-from app.config import (
-    Settings,
-)
+from app.config import Settings
+from app.plugins import NO_SIMULATORS, simulators
 
 
 def register(sub: Any) -> None:
@@ -32,7 +31,7 @@ def register(sub: Any) -> None:
     ws.add_argument(
         "--autopilot",
         action="store_true",
-        help="decide items by simulated key presses (demo checks)",
+        help="decide items by simulated key presses (demo checks; needs the simulators)",
     )
     language_option(ws)
 
@@ -46,14 +45,16 @@ def run_workstation(
     default_id: str = "",
 ) -> int:
 
-    from app.autopilot import Autopilot
     from app.keys import make_keystore
     from app.single_instance import SingleInstance
     from app.workstation import WorkstationApp, make_qapplication
-    from clientsvc.video.camera import counter_scenes
     from ui.background import run_in_background
 
     settings = settings or settings_of(args, broker_endpoint=getattr(args, "broker", None))
+    plugin = simulators() if args.autopilot else None
+    if args.autopilot and plugin is None:
+        print(f"authdesk: --autopilot: {NO_SIMULATORS}", file=sys.stderr)
+        return 2
     qapp = make_qapplication(settings, getattr(args, "language", None))
     instance = SingleInstance(settings.data_dir)
     if not instance.claim():
@@ -78,12 +79,8 @@ def run_workstation(
     else:
         session.show_sign_in(default_id, hint)
     pilot = (
-        Autopilot(
-            session,
-            pin=signin.partition(":")[2] if signin else None,
-            scenes=counter_scenes(settings.data_dir),  # the demo's counters, as the video shows
-        )
-        if args.autopilot
+        plugin.autopilot(session, signin.partition(":")[2] if signin else None, settings.data_dir)
+        if plugin is not None
         else None
     )
     code = exec_qt(qapp, args.quit_after)

@@ -34,6 +34,7 @@ from ui.evidence.video_pane import VideoBridge, VideoPane
 from ui.evidence.viewer import STEP, ImageViewer
 from ui.help_overlay import HelpOverlay
 from ui.icons import IconLabel
+from ui.named import named
 
 THUMB = QSize(140, 90)
 
@@ -87,7 +88,7 @@ class EvidenceWorkspace(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.setSpacing(6)
-        self.caption = QLabel(objectName="EvidenceCaption")
+        self.caption = named(QLabel(), "EvidenceCaption")
         # the caption's text changes with every zoom step: it must never resize the panes
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         caption_row = QHBoxLayout()
@@ -98,12 +99,12 @@ class EvidenceWorkspace(QWidget):
             ("sharpen", self.tr("Sharpened")),
             ("magnifier", self.tr("Magnifier")),
         ):
-            badge = QWidget(objectName="Indicator")
+            badge = named(QWidget(), "Indicator")
             row = QHBoxLayout(badge)
             row.setContentsMargins(8, 0, 0, 0)
             row.setSpacing(4)
             row.addWidget(IconLabel(name, objectName="EvidenceCaption"))
-            row.addWidget(QLabel(words, objectName="EvidenceCaption"))
+            row.addWidget(named(QLabel(words), "EvidenceCaption"))
             badge.hide()
             caption_row.addWidget(badge)
             self.indicators[name] = badge
@@ -119,17 +120,17 @@ class EvidenceWorkspace(QWidget):
         self.panes.setChildrenCollapsible(False)
         self.viewers[1].hide()
         body.addWidget(self.panes)
-        side = QFrame(objectName="VideoColumn")
+        side = named(QFrame(), "VideoColumn")
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         self.video = VideoPane(video)
         self.video.sig_live_changed.connect(lambda _live: self.sig_state_changed.emit())
         side_layout.addWidget(self.video)
-        self.grab_hint = QLabel(objectName="FieldLabel")
+        self.grab_hint = named(QLabel(), "FieldLabel")
         self.grab_hint.setWordWrap(True)
         side_layout.addWidget(self.grab_hint)
         # the ID card's photo under the live picture: the face check at a glance
-        self.face_title = QLabel(self.tr("ID photo"), objectName="FieldLabel")
+        self.face_title = named(QLabel(self.tr("ID photo")), "FieldLabel")
         side_layout.addWidget(self.face_title)
         self.face = ImageViewer(self.library)
         self.face.setMinimumSize(200, 200)
@@ -139,7 +140,7 @@ class EvidenceWorkspace(QWidget):
         body.setStretchFactor(1, 1)
         body.setSizes([1000, 420])
         outer.addWidget(body, 1)
-        self.thumbs = QListWidget(objectName="Thumbnails")
+        self.thumbs = named(QListWidget(), "Thumbnails")
         self.thumbs.setViewMode(QListWidget.ViewMode.IconMode)
         self.thumbs.setFlow(QListWidget.Flow.LeftToRight)
         self.thumbs.setWrapping(False)
@@ -407,7 +408,7 @@ class EvidenceWorkspace(QWidget):
 
     # --- video and grabs -----------------------------------------------------------------------
 
-    def grab(self) -> bool:
+    def grab_frame(self) -> bool:
         """Grab the frame on screen (the caller records it; ``add_capture`` shows it)."""
         frame = self.video.frame
         if self.item is None or frame is None or not self.video.is_live():

@@ -66,6 +66,13 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
+def _day_field(day: QDate) -> QDateEdit:
+    field = QDateEdit(day)
+    field.setCalendarPopup(True)
+    field.setDisplayFormat("yyyy-MM-dd")
+    return field
+
+
 def _fill(table: QTableWidget, rows: list[list[Any]], late: set[int] | None = None) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
@@ -98,7 +105,9 @@ class LeadWindow(QMainWindow):
         """``today``: the day the date fields and the seed start on (the local date when not
         given; tests pass one, so that nothing depends on the date the suite runs on)."""
         super().__init__()
-        self._today = QDate(today) if today is not None else QDate.currentDate()
+        self._today = (
+            QDate(today.year, today.month, today.day) if today is not None else QDate.currentDate()
+        )
         self.client = client
         self.actor = actor
         self.setWindowTitle(
@@ -234,8 +243,8 @@ class LeadWindow(QMainWindow):
         form_box = QGroupBox(self.tr("Plan and draw"))
         form = QFormLayout(form_box)
         today = self._today
-        self.day_from = QDateEdit(today, calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.day_to = QDateEdit(today, calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.day_from = _day_field(today)
+        self.day_to = _day_field(today)
         self.seed = QSpinBox(minimum=0, maximum=2_000_000_000)
         self.seed.setValue(int(today.toString("yyyyMMdd")))
         self.rate = QDoubleSpinBox(minimum=0, maximum=1, singleStep=0.01, decimals=3, value=0.05)
@@ -438,7 +447,8 @@ class LeadWindow(QMainWindow):
         right.addWidget(self.original_box)
         self.finding_box = QGroupBox(self.tr("3 · Finding (差错认定)"))
         fb = QFormLayout(self.finding_box)
-        self.no_error = QRadioButton(self.tr("No error"), checked=True)
+        self.no_error = QRadioButton(self.tr("No error"))
+        self.no_error.setChecked(True)
         self.is_error = QRadioButton(self.tr("Error"))
         outcome = QHBoxLayout()
         outcome.addWidget(self.no_error)
@@ -513,8 +523,8 @@ class LeadWindow(QMainWindow):
         self.review_elements.setPlainText("\n".join(lines))
         while self.review_images.count():
             old = self.review_images.takeAt(0)
-            if old.widget() is not None:
-                old.widget().deleteLater()
+            if old is not None and (widget := old.widget()) is not None:
+                widget.deleteLater()
         for sha in [*seen["images"], *seen["frame_grabs"]]:
             label = QLabel(self.tr("loading…"), alignment=Qt.AlignmentFlag.AlignCenter)
             label.setMinimumSize(220, 160)
@@ -630,8 +640,8 @@ class LeadWindow(QMainWindow):
         outer = QVBoxLayout(page)
         top = QHBoxLayout()
         today = self._today
-        self.stats_from = QDateEdit(today, calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.stats_to = QDateEdit(today, calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.stats_from = _day_field(today)
+        self.stats_to = _day_field(today)
         refresh = QPushButton(self.tr("Refresh"))
         refresh.clicked.connect(self.refresh_stats)
         self.btn_pdf = QPushButton(self.tr("Export PDF…"))

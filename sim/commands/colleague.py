@@ -22,9 +22,9 @@ def run_colleague(args: argparse.Namespace) -> int:
     import threading
 
     from app.keys import client_transport, make_keystore, sync_config
-    from clientsvc.video.camera import counter_scenes
-    from clientsvc.workstation.colleague import Colleague
     from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
+    from sim.colleague import Colleague
+    from sim.counter import counter_scenes
 
     settings = settings_of(args, broker_endpoint=args.broker)
     authorizer_id, _, pin = args.signin.partition(":")

@@ -58,8 +58,8 @@ def run_teller(args: argparse.Namespace) -> int:
     from clientsvc.identity import Directory
     from clientsvc.protocol.errors import ProtocolError
     from clientsvc.teller.client import TellerClient
-    from clientsvc.teller.simulator import POSITIONS, Position, StreamMix, make_request, simulate
-    from clientsvc.video.camera import counter_scenes
+    from sim.counter import counter_scenes
+    from sim.teller import POSITIONS, Position, StreamMix, make_request, simulate
 
     settings = settings_of(args, broker_endpoint=args.broker)
     directory = Directory(settings.directory)

@@ -34,13 +34,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from clientsvc.identity import SigningKey, generate_key
 from clientsvc.protocol.messages import AuthRequest, Item, Original, QueueStatus, request_digest
-from clientsvc.teller.simulator import SimulatedRequest, make_request
-from clientsvc.video.camera import CounterScenes, SimulatedCounter
 from clientsvc.video.frames import FrameHeader
 from clientsvc.video.subscriber import VideoFrame
 from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.engine import ReceivedItem
 from clientsvc.workstation.resubmit import original_of
+from sim.counter import CounterScenes, SimulatedCounter
+from sim.teller import SimulatedRequest, make_request
 from ui import i18n, theme
 from ui.bridge import EngineBridge
 from ui.evidence.library import EvidenceLibrary

@@ -17,9 +17,9 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
-from clientsvc.video.camera import CounterScenes
-from clientsvc.workstation.colleague import at_counter, careful_choice
 from clientsvc.workstation.desk import rekey_policy
+from sim.colleague import at_counter, careful_choice
+from sim.counter import CounterScenes
 
 
 def _item(window: Any) -> Any:

@@ -47,7 +47,8 @@ from clientsvc.protocol.messages import (
     parse_any,
 )
 from clientsvc.teller.client import verify_outcome
-from clientsvc.teller.evidence_render import (
+from sim.counter import CounterScenes
+from sim.render import (
     Face,
     IdCardSpec,
     RenderedEvidence,
@@ -59,7 +60,6 @@ from clientsvc.teller.evidence_render import (
     render_voucher,
     voucher_fields,
 )
-from clientsvc.video.camera import CounterScenes
 
 log = logging.getLogger("authdesk.simulator")
 

@@ -22,11 +22,11 @@ from typing import Any
 from clientsvc.checklist import ChecklistRow, checklist_for
 from clientsvc.crosscheck import crosscheck, local_date
 from clientsvc.protocol.messages import AuthRequest, QueueStatus
-from clientsvc.teller.evidence_render import Face
-from clientsvc.video.camera import CounterScenes
 from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.desk import FINDING_ROW, finding_reason
 from clientsvc.workstation.engine import ReceivedItem, WorkstationEngine
+from sim.counter import CounterScenes
+from sim.render import Face
 
 log = logging.getLogger("authdesk.colleague")
 

@@ -193,8 +193,8 @@ def _run_gallery(out: Path, language: str | None) -> int:
     from resources import ROOT
 
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={ROOT / 'screens-two.json'}"
-    from app import gallery
     from app.workstation import make_qapplication
+    from sim import gallery
 
     make_qapplication(None, None)
     languages = (language,) if language else gallery.LANGUAGES
