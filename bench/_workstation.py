@@ -13,14 +13,32 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtTest import QTest
 
 from app.config import load_settings
 from app.keys import make_keystore
 from app.workstation import WorkstationApp, make_qapplication
 from clientsvc.workstation.desk import rekey_policy
+
+
+class HopProbe(QObject):
+    """The engine → GUI hop alone: the engine thread emits ``sig_probe`` just before the item's
+    own signal, with the time; Qt runs queued calls in the order posted, so the slot runs on the
+    GUI thread just before the window's, and the difference is the hop (queue + wake + any
+    work the GUI thread was still doing)."""
+
+    sig_probe = Signal(str, object)  # an int: Signal(int) would cut it to 32 bits
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hop_ns: dict[str, int] = {}
+        self.sig_probe.connect(self._on_probe)
+
+    def _on_probe(self, request_id: str, emitted_ns: int) -> None:
+        self.hop_ns[request_id] = time.perf_counter_ns() - emitted_ns
 
 
 def main() -> int:
@@ -41,9 +59,42 @@ def main() -> int:
         terminal_id="BENCH-WS",
         video_endpoint="",
     )
+    import os
+
+    if os.environ.get("BENCH_SWITCH"):
+        sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
     qapp = make_qapplication()
     session = WorkstationApp(settings, make_keystore(settings))
     window = session.on_signed_in(session.keystore.unlock("A1001", "123456"))
+    probe = HopProbe()
+    bridge = session.bridge
+    assert bridge is not None
+    forward = bridge.item_received
+
+    def item_received(item: Any) -> None:  # on the engine thread
+        probe.sig_probe.emit(item.request.request_id, time.perf_counter_ns())
+        forward(item)
+
+    bridge.item_received = item_received  # type: ignore[method-assign]
+    engine = session.engine
+    assert engine is not None
+    decide_split: dict[str, list[int]] = {}  # on the engine thread: started, sent
+    do_decide = engine._do_decide
+
+    def timed_decide(d: Any) -> None:
+        started = time.time_ns()
+        do_decide(d)
+        decide_split[d.request_id] = [started, time.time_ns()]
+
+    engine._do_decide = timed_decide  # type: ignore[method-assign]
+    handed: dict[str, int] = {}  # when the GUI thread handed the decision to the engine
+    decide = engine.decide
+
+    def timed_hand(d: Any) -> None:
+        handed[d.request_id] = time.time_ns()
+        decide(d)
+
+    engine.decide = timed_hand  # type: ignore[method-assign]
     shown: dict[str, int] = {}
     pressed: dict[str, int] = {}
     received: dict[str, int] = {}  # when the engine thread had it (ms resolution)
@@ -96,6 +147,9 @@ def main() -> int:
                 "received": received,
                 "evidence": evidence,
                 "order": order,
+                "hop_ns": probe.hop_ns,
+                "decide_split": decide_split,
+                "handed": handed,
             }
         )
     )

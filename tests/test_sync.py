@@ -424,10 +424,9 @@ def test_a_batch_sent_again_after_later_ones_were_stored_does_not_stall_the_sync
         zmq.Context.instance(),
     )
     try:
+        sync.tick(idle=True)
         while not statuses or statuses[-1].pending or statuses[-1].last_receipt_ms is None:
-            sync.tick(idle=True)
-            if sync.socket.poll(1000):
-                sync.on_frames(sync.socket.recv_multipart())
+            sync.pump(1000)
             assert not (statuses and statuses[-1].problem), statuses[-1].problem
         assert cache.watermark() == (120, rows[-1]["hash"])
     finally:

@@ -81,11 +81,9 @@ def _sync(endpoint: str, public: Any, cache: Path, terminal: str, rounds: int) -
         for r in range(rounds):
             for i in range(10):
                 audit.append("item_received", {"round": r, "i": i}, request_id=f"R{r}-{i}")
+            sync.tick(idle=True)
             while audit.backlog()[0]:
-                sync.tick(idle=True)
-                if sync.socket.poll(10_000):
-                    sync.on_frames(sync.socket.recv_multipart())
-                else:
+                if not sync.pump(10_000):
                     raise AssertionError("the center did not answer")
     finally:
         sync.close()

@@ -183,13 +183,16 @@ class CenterSync:
                 return
             self.on_frames(frames)
 
-    def pump(self, timeout_ms: int, idle: bool = True) -> None:
-        """The whole loop for a thread with nothing else to poll (the benchmark, the tests):
-        wait up to ``timeout_ms`` for a reply, handle every one waiting, send what is due.
-        The engine polls the socket with its own and calls ``receive`` and ``tick``."""
-        if self.socket.poll(timeout_ms):
+    def pump(self, timeout_ms: int, idle: bool = True) -> bool:
+        """The whole loop for a thread with nothing else to poll (the benchmark, the tests,
+        the demo's last push): wait up to ``timeout_ms`` for a reply, handle every one waiting,
+        send what is due. True when a reply came. The engine polls the socket with its own and
+        calls ``receive`` and ``tick``."""
+        answered = bool(self.socket.poll(timeout_ms))
+        if answered:
             self.receive()
         self.tick(idle=idle)
+        return answered
 
     def on_frames(self, frames: list[bytes]) -> None:
         at = now_ms()

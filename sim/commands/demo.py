@@ -176,10 +176,9 @@ def _drain_audit(settings: Settings, timeout_s: float = 5.0) -> int:
         sync = CenterSync(sync_config(settings, make_keystore(settings)), store, lambda _: None)
         deadline = time.monotonic() + timeout_s
         try:
+            sync.tick(idle=True)  # the first batch out, then the one loop (CenterSync.pump)
             while pending and time.monotonic() < deadline:
-                sync.tick(idle=True)
-                if sync.socket.poll(100):
-                    sync.on_frames(sync.socket.recv_multipart())
+                sync.pump(100)
                 pending, _ = store.backlog()
         finally:
             sync.close()
