@@ -340,7 +340,7 @@ class CenterTarget:
         self.store.close()
 
     def __call__(self, data: bytes) -> None:
-        from clientsvc.center.lead_client import dispatch
+        from clientsvc.center.api import dispatch
         from clientsvc.protocol import mdp
         from clientsvc.protocol.edge import loads
         from clientsvc.protocol.errors import ProtocolError

@@ -19,6 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clientsvc.audit.chain import ReceiptSigner
+from clientsvc.center.api import dispatch
+from clientsvc.center.codes import Refusal
 from clientsvc.center.lead import LeadDesk
 from clientsvc.center.sampling import (
     Eligible,
@@ -279,9 +281,9 @@ def test_a_recorded_sample_is_reproducible_and_only_the_lead_draws(
     desk: LeadDesk, people: Identities
 ) -> None:
     plan = SamplePlan(default_rate=0.2, min_per_authorizer=2)
-    with pytest.raises(ProtocolError) as info:
-        desk.draw(DAY, DAY, plan, 7, actor="A1")
-    assert info.value.code is ErrorCode.FORBIDDEN
+    with pytest.raises(ProtocolError) as info:  # who may: checked where every call comes in
+        dispatch(desk, "A1", "draw", {"day_from": DAY, "day_to": DAY, "seed": 7, "plan": {}})
+    assert info.value.code is ErrorCode.FORBIDDEN and info.value.detail == Refusal.LEAD_ONLY
     record = desk.draw(DAY, DAY, plan, 7, actor="LEAD")
     assert record["eligible_count"] == sum(1 for i in range(57) if i % 5)  # approved only
     assert record["items"] and all(i["how"] in ("drawn", "minimum") for i in record["items"])
@@ -307,11 +309,13 @@ def test_review_is_blind_until_the_reviewer_has_recorded_a_verdict(desk: LeadDes
     text = json.dumps(seen)
     assert seen["images"] and seen["request"]["request_id"] == item
     assert "verdict" not in text and "authorizer_id" not in text and "decided_at" not in text
+    ref = {"sample_id": sample["sample_id"], "request_id": item}
     with pytest.raises(ProtocolError) as info:
-        desk.reveal(sample["sample_id"], item, "LEAD2")
+        dispatch(desk, "LEAD2", "reveal", ref)
     assert info.value.code is ErrorCode.FORBIDDEN
+    assert info.value.detail == Refusal.OWN_VERDICT_FIRST
     with pytest.raises(ProtocolError):
-        desk.record_finding(sample["sample_id"], item, "LEAD2", "no_error")
+        dispatch(desk, "LEAD2", "record_finding", {**ref, "outcome": "no_error"})
     desk.record_verdict(sample["sample_id"], item, "LEAD2", "reject", "签名不符")
     with pytest.raises(ProtocolError) as again:
         desk.record_verdict(sample["sample_id"], item, "LEAD2", "approve")  # no second thoughts
@@ -331,17 +335,19 @@ def test_a_finding_of_error_needs_a_second_persons_confirmation(desk: LeadDesk) 
     assert info.value.code is ErrorCode.REASON_REQUIRED
     finding = desk.record_finding(sid, first, "A1", "error", "E02", "印章与预留不符")
     assert finding["state"] == "awaiting_confirmation"
+    confirm = {"sample_id": sid, "request_id": first, "accept": True}
     for not_allowed in ("A1", "A2"):  # the reviewer themself; someone who is not a lead
         with pytest.raises(ProtocolError) as refused:
-            desk.confirm_finding(sid, first, not_allowed, accept=True)
+            dispatch(desk, not_allowed, "confirm_finding", confirm)
         assert refused.value.code is ErrorCode.FORBIDDEN
     confirmed = desk.confirm_finding(sid, first, "LEAD", accept=True, note="同意")
     assert confirmed["state"] == "confirmed" and confirmed["confirmed_by"] == "LEAD"
     # a lead's own finding of error needs the other lead
     desk.record_verdict(sid, second, "LEAD", "approve")
     desk.record_finding(sid, second, "LEAD", "error", "E01")
-    with pytest.raises(ProtocolError):
-        desk.confirm_finding(sid, second, "LEAD", accept=True)
+    with pytest.raises(ProtocolError) as own:
+        dispatch(desk, "LEAD", "confirm_finding", {**confirm, "request_id": second})
+    assert own.value.detail == Refusal.SECOND_PERSON
     assert desk.confirm_finding(sid, second, "LEAD2", accept=False)["state"] == "rejected"
     agreement = desk.agreement()
     assert sum(v["reviews"] for v in agreement["by_category"].values()) == 2
@@ -415,8 +421,9 @@ def test_the_desk_over_the_wire_knows_who_acts_by_their_signature(
 
     import zmq
 
-    from clientsvc.center.lead_client import LeadClient, sign_call
+    from clientsvc.center.lead_client import LeadClient
     from clientsvc.center.service import CenterService
+    from clientsvc.center.signing import sign_call
     from clientsvc.protocol import mdp
     from tests.helpers import free_port
 
@@ -485,8 +492,6 @@ def test_reviewers_see_no_statistics_and_no_findings_and_garbage_breaks_nothing(
     """The board, the statistics and the agreement rates name who decided what: only for the
     lead. A reviewer's view of a sample has no findings. A terminal's garbage payloads do not
     break the board."""
-    from clientsvc.center.lead_client import dispatch
-
     for op, args in (("stats", {"day_from": DAY, "day_to": DAY}), ("board", {}), ("agreement", {})):
         with pytest.raises(ProtocolError) as info:
             dispatch(desk, "A2", op, args)

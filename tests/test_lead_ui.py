@@ -15,8 +15,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from clientsvc.audit.chain import ReceiptSigner
+from clientsvc.center.api import dispatch
 from clientsvc.center.lead import LeadDesk
-from clientsvc.center.lead_client import dispatch
 from clientsvc.center.store import CenterStore
 from tests.helpers import Identities
 from tests.test_lead import (  # noqa: F401  (people: a fixture)
@@ -94,11 +94,11 @@ def test_draw_then_review_blind_then_reveal_then_a_finding_for_the_lead(
     lead.rate.setValue(0.3)
     with qtbot.waitSignal(lead.sig_sample_shown, timeout=10_000):
         lead.draw()
-    assert lead.sample is not None and lead.sample_items.rowCount() == len(lead.sample["items"])
+    assert lead.sample is not None and lead.sample_items.rowCount() == len(lead.sample.items)
     lead.rerun()
     qtbot.waitUntil(lambda: "same items" in lead.status.text(), timeout=10_000)
     reviewer.show_sample(lead.sample)
-    item = lead.sample["items"][0]["request_id"]
+    item = lead.sample.items[0].request_id
     with qtbot.waitSignal(reviewer.sig_review_changed, timeout=10_000):
         reviewer.open_review(item)
     assert (

@@ -18,8 +18,8 @@ import zmq
 
 from app.config import load_settings
 from clientsvc.audit.chain import read_receipt_signer, write_receipt_key
+from clientsvc.center.api import LEAD_ONLY, dispatch
 from clientsvc.center.lead import LeadDesk
-from clientsvc.center.lead_client import LEAD_ONLY, dispatch
 from clientsvc.center.service import CenterService
 from clientsvc.center.store import CenterStore
 from clientsvc.protocol import mdp

@@ -2,8 +2,9 @@
 (抽查), blind re-review (复审) with two-person findings (差错认定), statistics.
 
 Every method returns plain JSON-able data (the center service sends it as it is) and raises
-``ProtocolError`` for what is refused. Who acts is given by the caller; the service checks it
-against a signature (``clientsvc.center.service``).
+``ProtocolError`` for what is refused, with a ``Refusal`` code. Who acts is given by the
+caller; the service checks it against a signature (``clientsvc.center.signing``), and who may
+do what is checked before the desk is called (``clientsvc.center.api``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
+from clientsvc.center.codes import Refusal
 from clientsvc.center.models import (
     center_events,
     center_requests,
@@ -73,10 +75,6 @@ class LeadDesk:
         profile = self.store.directory.get(person)
         return profile is not None and not profile.revoked and "lead" in profile.roles
 
-    def _require_lead(self, person: str, what: str) -> None:
-        if not self.is_lead(person):
-            raise ProtocolError(ErrorCode.FORBIDDEN, f"{what} is for the center lead")
-
     # --- the sample ----------------------------------------------------------------------------
 
     def eligible(self, day_from: str, day_to: str) -> list[Eligible]:
@@ -124,7 +122,6 @@ class LeadDesk:
         self, day_from: str, day_to: str, plan: SamplePlan, seed: int, actor: str
     ) -> dict[str, Any]:
         """Draw and record the sample (the same draw again returns the record already kept)."""
-        self._require_lead(actor, "drawing a sample")
         sample = draw(plan, seed, self.eligible(day_from, day_to))
         record = sample_record(sample)
         flagged = self._always_reviewed(day_from, day_to)
@@ -209,7 +206,7 @@ class LeadDesk:
         with self.store.engine.connect() as conn:
             head = conn.execute(select(samples).where(samples.c.sample_id == sample_id)).first()
             if head is None:
-                raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, f"no sample {sample_id}")
+                raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, Refusal.NO_SAMPLE)
             items = conn.execute(
                 select(sample_items, center_requests.c.amount_fen, center_requests.c.decided_by)
                 .join(
@@ -282,7 +279,7 @@ class LeadDesk:
             ).scalars()
             kept = sorted(drawn)
         if head is None:
-            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, f"no sample {sample_id}")
+            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, Refusal.NO_SAMPLE)
         wanted = set(json.loads(head.eligible))
         items = [e for e in self.eligible(head.day_from, head.day_to) if e.request_id in wanted]
         again: Sample = draw(SamplePlan.from_json(json.loads(head.plan)), int(head.seed), items)
@@ -294,10 +291,9 @@ class LeadDesk:
 
     def add_manual(self, sample_id: str, request_id: str, actor: str) -> dict[str, Any]:
         """An item the lead adds by hand: kept, marked as such."""
-        self._require_lead(actor, "adding to a sample")
         request = self.store.request(request_id)
         if request is None:
-            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, request_id)
+            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, Refusal.NO_REQUEST)
         self.sample(sample_id)  # raises for an unknown sample
         with self.store.engine.begin() as conn:
             conn.execute(
@@ -323,7 +319,7 @@ class LeadDesk:
                 )
             ).first()
         if found is None:
-            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, f"{request_id} is not in {sample_id}")
+            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, Refusal.NOT_IN_SAMPLE)
 
     def evidence(self, sample_id: str, request_id: str) -> dict[str, Any]:
         """What the reviewer sees before deciding: the request (elements), its images, the
@@ -331,7 +327,7 @@ class LeadDesk:
         self._in_sample(sample_id, request_id)
         request = self.store.request(request_id)
         if request is None:
-            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, request_id)
+            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, Refusal.NO_REQUEST)
         raw = json.loads(request["request"])
         with self.store.engine.connect() as conn:
             deciders = [a for a in str(request["decided_by"]).split("+") if a]
@@ -364,10 +360,8 @@ class LeadDesk:
         if verdict not in VERDICTS:
             raise ProtocolError(ErrorCode.MALFORMED, f"verdict must be one of {VERDICTS}")
         self._in_sample(sample_id, request_id)
-        if self._verdict_of(sample_id, request_id, reviewer) is not None:
-            raise ProtocolError(
-                ErrorCode.ALREADY_DECIDED, "your verdict on this item is recorded already"
-            )
+        if self.verdict_of(sample_id, request_id, reviewer) is not None:
+            raise ProtocolError(ErrorCode.ALREADY_DECIDED, Refusal.VERDICT_RECORDED)
         with self.store.engine.begin() as conn:
             inserted = conn.execute(
                 self.store._insert(reviews).on_conflict_do_nothing(),
@@ -381,12 +375,10 @@ class LeadDesk:
                 },
             )
             if inserted.rowcount == 0:
-                raise ProtocolError(
-                    ErrorCode.ALREADY_DECIDED, "your verdict on this item is recorded already"
-                )
+                raise ProtocolError(ErrorCode.ALREADY_DECIDED, Refusal.VERDICT_RECORDED)
         return {"recorded": True}
 
-    def _verdict_of(self, sample_id: str, request_id: str, reviewer: str) -> str | None:
+    def verdict_of(self, sample_id: str, request_id: str, reviewer: str) -> str | None:
         with self.store.engine.connect() as conn:
             return conn.execute(
                 select(reviews.c.verdict).where(
@@ -397,10 +389,11 @@ class LeadDesk:
             ).scalar()
 
     def reveal(self, sample_id: str, request_id: str, reviewer: str) -> dict[str, Any]:
-        """The original decision(s) and who made them: only after the reviewer's verdict."""
-        mine = self._verdict_of(sample_id, request_id, reviewer)
+        """The original decision(s) and who made them: only after the reviewer's verdict
+        (``clientsvc.center.api`` lets no one ask before)."""
+        mine = self.verdict_of(sample_id, request_id, reviewer)
         if mine is None:
-            raise ProtocolError(ErrorCode.FORBIDDEN, "blind review: record your own verdict first")
+            raise ProtocolError(ErrorCode.INVALID_STATE, Refusal.OWN_VERDICT_FIRST)
         request = self.store.request(request_id)
         assert request is not None
         decisions = json.loads(request["decisions"])
@@ -434,20 +427,18 @@ class LeadDesk:
     ) -> dict[str, Any]:
         """差错认定: no error (final at once) or an error of a category (awaits a second
         person's confirmation)."""
-        if self._verdict_of(sample_id, request_id, reviewer) is None:
-            raise ProtocolError(ErrorCode.FORBIDDEN, "record your own verdict first")
         if outcome not in ("no_error", "error"):
             raise ProtocolError(ErrorCode.MALFORMED, "outcome is no_error or error")
         if outcome == "error" and category not in ERROR_CATEGORIES:
-            raise ProtocolError(ErrorCode.REASON_REQUIRED, "an error needs a category code")
+            raise ProtocolError(ErrorCode.REASON_REQUIRED, Refusal.CATEGORY_REQUIRED)
         if outcome == "error" and category == "E99" and not note.strip():
-            raise ProtocolError(ErrorCode.REASON_REQUIRED, "E99 needs a note")
+            raise ProtocolError(ErrorCode.REASON_REQUIRED, Refusal.NOTE_REQUIRED)
         try:
             self.finding(sample_id, request_id)
         except ProtocolError:
             pass  # none yet: as it should be
         else:
-            raise ProtocolError(ErrorCode.ALREADY_DECIDED, "this item has a finding already")
+            raise ProtocolError(ErrorCode.ALREADY_DECIDED, Refusal.FINDING_RECORDED)
         with self.store.engine.begin() as conn:
             inserted = conn.execute(
                 self.store._insert(review_findings).on_conflict_do_nothing(),
@@ -465,7 +456,7 @@ class LeadDesk:
                 },
             )
             if inserted.rowcount == 0:
-                raise ProtocolError(ErrorCode.ALREADY_DECIDED, "this item has a finding already")
+                raise ProtocolError(ErrorCode.ALREADY_DECIDED, Refusal.FINDING_RECORDED)
         return self.finding(sample_id, request_id)
 
     def finding(self, sample_id: str, request_id: str) -> dict[str, Any]:
@@ -477,21 +468,17 @@ class LeadDesk:
                 )
             ).first()
         if row is None:
-            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, "no finding for this item")
+            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, Refusal.NO_FINDING)
         return dict(row._mapping)
 
     def confirm_finding(
         self, sample_id: str, request_id: str, confirmer: str, accept: bool, note: str = ""
     ) -> dict[str, Any]:
-        """The second step of a finding of error: the lead, never the reviewer."""
-        self._require_lead(confirmer, "confirming a finding")
+        """The second step of a finding of error: a lead who is not the reviewer (checked
+        by ``clientsvc.center.api``)."""
         current = self.finding(sample_id, request_id)
         if current["state"] != "awaiting_confirmation":
-            raise ProtocolError(ErrorCode.INVALID_STATE, f"the finding is {current['state']}")
-        if current["reviewer"] == confirmer:
-            raise ProtocolError(
-                ErrorCode.FORBIDDEN, "a finding of error needs a second person's confirmation"
-            )
+            raise ProtocolError(ErrorCode.INVALID_STATE, Refusal.NOT_AWAITING)
         with self.store.engine.begin() as conn:
             conn.execute(
                 update(review_findings)

@@ -22,9 +22,10 @@ from typing import Any
 import zmq
 from sqlalchemy import func, select
 
+from clientsvc.center.api import dispatch
 from clientsvc.center.lead import LeadDesk
-from clientsvc.center.lead_client import CallVerifier, dispatch
 from clientsvc.center.models import center_events, center_requests
+from clientsvc.center.signing import CallVerifier
 from clientsvc.center.store import MAX_IMAGE_BYTES, CenterStore
 from clientsvc.curve import Transport, start_authenticator
 from clientsvc.protocol import mdp

@@ -4,7 +4,7 @@
     <context>
         <name>ChecklistPanel</name>
         <message>
-            <location filename="../../ui/checklist_panel.py" line="+50" />
+            <location filename="../../ui/checklist_panel.py" line="+52" />
             <source>Checklist</source>
             <translation>Checklist</translation>
         </message>
@@ -27,7 +27,7 @@
     <context>
         <name>DecisionBar</name>
         <message>
-            <location filename="../../ui/decision_bar.py" line="+65" />
+            <location filename="../../ui/decision_bar.py" line="+66" />
             <source>Last 4 digits</source>
             <translation>Last 4 digits</translation>
         </message>
@@ -42,7 +42,7 @@
             <translation>Your reason (at least %1 characters):</translation>
         </message>
         <message>
-            <location line="+67" />
+            <location line="+74" />
             <source>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</source>
             <translation>Approve despite the machine's findings (override): signed, recorded and always reviewed by the center lead</translation>
         </message>
@@ -165,17 +165,17 @@
     <context>
         <name>ElementPanel</name>
         <message>
-            <location filename="../../ui/element_panel.py" line="+43" />
+            <location filename="../../ui/element_panel.py" line="+45" />
             <source>Elements: keyed, and on the image</source>
             <translation>Elements: keyed, and on the image</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+4" />
             <source>“On the image” is what the teller system reports is written there, not a reading by this workstation.</source>
             <translation>“On the image” is what the teller system reports is written there, not a reading by this workstation.</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+10" />
             <source>Element</source>
             <translation>Element</translation>
         </message>
@@ -203,7 +203,7 @@
     <context>
         <name>EvidenceWindow</name>
         <message>
-            <location filename="../../ui/evidence_window.py" line="+23" />
+            <location filename="../../ui/evidence_window.py" line="+24" />
             <source>AuthDesk — Evidence — %1 (%2)</source>
             <translation>AuthDesk — Evidence — %1 (%2)</translation>
         </message>
@@ -221,7 +221,7 @@
     <context>
         <name>EvidenceWorkspace</name>
         <message>
-            <location filename="../../ui/evidence/workspace.py" line="+98" />
+            <location filename="../../ui/evidence/workspace.py" line="+99" />
             <source>Sharpened</source>
             <translation>Sharpened</translation>
         </message>
@@ -285,7 +285,7 @@
     <context>
         <name>FindingBanner</name>
         <message>
-            <location filename="../../ui/item_card.py" line="+48" />
+            <location filename="../../ui/item_card.py" line="+52" />
             <source>⚠ The machine check found a disagreement: approval is blocked.</source>
             <translation>⚠ The machine check found a disagreement: approval is blocked.</translation>
         </message>
@@ -298,7 +298,7 @@
     <context>
         <name>HelpOverlay</name>
         <message>
-            <location filename="../../ui/help_overlay.py" line="+28" />
+            <location filename="../../ui/help_overlay.py" line="+29" />
             <source>Keys  (F1 closes)</source>
             <translation>Keys  (F1 closes)</translation>
         </message>
@@ -339,7 +339,7 @@
     <context>
         <name>ItemCard</name>
         <message>
-            <location filename="../../ui/item_card.py" line="+66" />
+            <location filename="../../ui/item_card.py" line="+67" />
             <source>   URGENT</source>
             <translation>   URGENT</translation>
         </message>
@@ -412,7 +412,7 @@
     <context>
         <name>LeadWindow</name>
         <message>
-            <location filename="../../ui/lead/window.py" line="+105" />
+            <location filename="../../ui/lead/window.py" line="+121" />
             <source>AuthDesk — Center lead — %1 (%2)</source>
             <translation>AuthDesk — Center lead — %1 (%2)</translation>
         </message>
@@ -422,19 +422,14 @@
             <translation>Reviewer: the board and the statistics are the lead's.</translation>
         </message>
         <message>
-            <location line="+9" />
-            <source>The center refused: %1 — %2</source>
-            <translation>The center refused: %1 — %2</translation>
-        </message>
-        <message>
+            <location line="+21" />
             <location line="+13" />
-            <location line="+13" />
-            <location line="+115" />
+            <location line="+114" />
             <source>Type</source>
             <translation>Type</translation>
         </message>
         <message>
-            <location line="-128" />
+            <location line="-127" />
             <source>Waiting</source>
             <translation>Waiting</translation>
         </message>
@@ -480,12 +475,12 @@
         </message>
         <message>
             <location line="+4" />
-            <location line="+114" />
+            <location line="+113" />
             <source>Request</source>
             <translation>Request</translation>
         </message>
         <message>
-            <location line="-114" />
+            <location line="-113" />
             <location line="+2" />
             <source>Outlet</source>
             <translation>Outlet</translation>
@@ -526,7 +521,7 @@
             <translation>Center board</translation>
         </message>
         <message>
-            <location line="+37" />
+            <location line="+36" />
             <source>Updated %1 · target %2 s · %3 waiting past it</source>
             <translation>Updated %1 · target %2 s · %3 waiting past it</translation>
         </message>
@@ -537,18 +532,18 @@
         </message>
         <message>
             <location line="+19" />
-            <location line="+389" />
+            <location line="+378" />
             <source>From</source>
             <translation>From</translation>
         </message>
         <message>
-            <location line="-388" />
-            <location line="+390" />
+            <location line="-377" />
+            <location line="+379" />
             <source>To</source>
             <translation>To</translation>
         </message>
         <message>
-            <location line="-389" />
+            <location line="-378" />
             <source>Seed</source>
             <translation>Seed</translation>
         </message>
@@ -633,12 +628,12 @@
             <translation>suggested: %1 items (zero expected errors)</translation>
         </message>
         <message>
-            <location line="+35" />
+            <location line="+36" />
             <source>Sample %1: %2 of %3 approved items · seed %4 · plan %5 · eligible %6</source>
             <translation>Sample %1: %2 of %3 approved items · seed %4 · plan %5 · eligible %6</translation>
         </message>
         <message>
-            <location line="+18" />
+            <location line="+16" />
             <source>drawn</source>
             <translation>drawn</translation>
         </message>
@@ -658,7 +653,7 @@
             <translation>local authorization (flagged)</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+15" />
             <source>Re-run: the same items ✓</source>
             <translation>Re-run: the same items ✓</translation>
         </message>
@@ -668,7 +663,12 @@
             <translation>Re-run: the items differ ✗</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+13" />
+            <source>Not a request id: letters, digits and . _ : - only.</source>
+            <translation>Not a request id: letters, digits and . _ : - only.</translation>
+        </message>
+        <message>
+            <location line="+15" />
             <source>Double-click an item of the sample to review it.</source>
             <translation>Double-click an item of the sample to review it.</translation>
         </message>
@@ -713,7 +713,7 @@
             <translation>No error</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+2" />
             <source>Error</source>
             <translation>Error</translation>
         </message>
@@ -773,7 +773,7 @@
             <translation>image not at the center: %1</translation>
         </message>
         <message>
-            <location line="+29" />
+            <location line="+25" />
             <source>Your verdict: %1 · original: %2 · %3</source>
             <translation>Your verdict: %1 · original: %2 · %3</translation>
         </message>
@@ -788,12 +788,12 @@
             <translation>DISAGREE</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+14" />
             <source>Center re-check: %1 %2</source>
             <translation>Center re-check: %1 %2</translation>
         </message>
         <message>
-            <location line="+26" />
+            <location line="+24" />
             <source>recorded</source>
             <translation>recorded</translation>
         </message>
@@ -813,7 +813,7 @@
             <translation>not confirmed by %1</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+24" />
             <source>Refresh</source>
             <translation>Refresh</translation>
         </message>
@@ -883,7 +883,7 @@
             <translation>Statistics</translation>
         </message>
         <message>
-            <location line="+20" />
+            <location line="+19" />
             <source>Repeat findings (two or more confirmed errors): %1</source>
             <translation>Repeat findings (two or more confirmed errors): %1</translation>
         </message>
@@ -936,7 +936,7 @@
     <context>
         <name>LockScreen</name>
         <message>
-            <location filename="../../ui/lock.py" line="+159" />
+            <location filename="../../ui/lock.py" line="+162" />
             <source>Locked</source>
             <translation>Locked</translation>
         </message>
@@ -951,7 +951,7 @@
             <translation>Unlock</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+10" />
             <source>Nothing is sent to you while the screen is locked.   Sign out: %1</source>
             <translation>Nothing is sent to you while the screen is locked.   Sign out: %1</translation>
         </message>
@@ -964,7 +964,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+82" />
+            <location filename="../../ui/main_window.py" line="+83" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — Remote authorization — %1 (%2)</translation>
         </message>
@@ -972,7 +972,7 @@
     <context>
         <name>PinPrompt</name>
         <message>
-            <location filename="../../ui/lock.py" line="-69" />
+            <location filename="../../ui/lock.py" line="-72" />
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
@@ -980,7 +980,7 @@
     <context>
         <name>ResubmissionPanel</name>
         <message>
-            <location filename="../../ui/resubmission_panel.py" line="+39" />
+            <location filename="../../ui/resubmission_panel.py" line="+41" />
             <source>Element</source>
             <translation>Element</translation>
         </message>
@@ -1058,7 +1058,7 @@
     <context>
         <name>SignInDialog</name>
         <message>
-            <location filename="../../ui/signin.py" line="+71" />
+            <location filename="../../ui/signin.py" line="+72" />
             <source>AuthDesk — Sign in</source>
             <translation>AuthDesk — Sign in</translation>
         </message>
@@ -1101,7 +1101,7 @@
     <context>
         <name>StatusStrip</name>
         <message>
-            <location filename="../../ui/status_strip.py" line="+72" />
+            <location filename="../../ui/status_strip.py" line="+74" />
             <source>● Connected</source>
             <translation>● Connected</translation>
         </message>
@@ -1465,9 +1465,162 @@
             <translation>Session</translation>
         </message>
         <message>
-            <location line="+29" />
+            <location line="+30" />
             <source>Space</source>
             <translation>Space</translation>
+        </message>
+    </context>
+    <context>
+        <name>lead</name>
+        <message>
+            <location filename="../../ui/lead/words.py" line="+18" />
+            <source>The center refused the request.</source>
+            <translation>The center refused the request.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>%1 (%2)</source>
+            <translation>%1 (%2)</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Only the center lead may do this.</source>
+            <translation>Only the center lead may do this.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Blind review: record your own verdict first; the original is shown after it.</source>
+            <translation>Blind review: record your own verdict first; the original is shown after it.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A finding of error is confirmed by a second person, not by the one who recorded it.</source>
+            <translation>A finding of error is confirmed by a second person, not by the one who recorded it.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Your verdict on this item is already recorded.</source>
+            <translation>Your verdict on this item is already recorded.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>This item already has a finding.</source>
+            <translation>This item already has a finding.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A finding of error needs its category.</source>
+            <translation>A finding of error needs its category.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The category “other” (E99) needs a note.</source>
+            <translation>The category “other” (E99) needs a note.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>This finding is no longer awaiting confirmation.</source>
+            <translation>This finding is no longer awaiting confirmation.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>There is no such sample at the center.</source>
+            <translation>There is no such sample at the center.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>This request is not in the sample.</source>
+            <translation>This request is not in the sample.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>There is no such request at the center.</source>
+            <translation>There is no such request at the center.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>This item has no finding yet.</source>
+            <translation>This item has no finding yet.</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>The center did not answer. Try again; if it persists, call IT.</source>
+            <translation>The center did not answer. Try again; if it persists, call IT.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The center could not read the request (a field is not valid).</source>
+            <translation>The center could not read the request (a field is not valid).</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The center does not know this operation (versions differ?).</source>
+            <translation>The center does not know this operation (versions differ?).</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>You may not do this.</source>
+            <translation>You may not do this.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Your signing key is not known at the center. Call IT.</source>
+            <translation>Your signing key is not known at the center. Call IT.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The center refused the request's signature. Call IT.</source>
+            <translation>The center refused the request's signature. Call IT.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>This computer's clock is wrong; the center refuses. Call IT.</source>
+            <translation>This computer's clock is wrong; the center refuses. Call IT.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The center refused the request as a replay. Try again.</source>
+            <translation>The center refused the request as a replay. Try again.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>This was recorded already.</source>
+            <translation>This was recorded already.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>This can no longer be done in its present state.</source>
+            <translation>This can no longer be done in its present state.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A reason is required.</source>
+            <translation>A reason is required.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The center has no such item.</source>
+            <translation>The center has no such item.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The image is not at the center.</source>
+            <translation>The image is not at the center.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The image failed its integrity check.</source>
+            <translation>The image failed its integrity check.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The answer was too large.</source>
+            <translation>The answer was too large.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The center cannot write its database. Call IT.</source>
+            <translation>The center cannot write its database. Call IT.</translation>
         </message>
     </context>
     <context>
@@ -1666,7 +1819,7 @@
             <translation>Teller's note</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+11" />
             <source>(none)</source>
             <translation>(none)</translation>
         </message>
@@ -2038,9 +2191,9 @@ Press F12 when you are back.</translation>
             <translation>You locked the screen.</translation>
         </message>
         <message>
-            <location line="-374" />
+            <location line="-379" />
             <location line="+15" />
-            <location line="+267" />
+            <location line="+272" />
             <source>ID number</source>
             <translation>ID number</translation>
         </message>

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pyqtgraph as pg
+from pydantic import BaseModel
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clientsvc.center import api
 from clientsvc.center.lead import ERROR_CATEGORIES
 from clientsvc.center.sampling import sample_size
 from clientsvc.imaging import decode_for_display, fit_within
@@ -47,6 +49,7 @@ from clientsvc.protocol.errors import ProtocolError
 from ui import texts, theme
 from ui.background import run_in_background
 from ui.evidence.library import ShownImage
+from ui.lead import words
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 
@@ -54,6 +57,10 @@ pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 class DeskClient(Protocol):
     def call(self, op: str, **args: Any) -> Any: ...
     def image(self, sha256: str) -> bytes: ...
+
+
+A = TypeVar("A", bound=api.Args)
+R = TypeVar("R", bound=BaseModel)
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -117,10 +124,10 @@ class LeadWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.status = QLabel()
         self.statusBar().addWidget(self.status, 1)
-        self.sample: dict[str, Any] | None = None
+        self.sample: api.Sample | None = None
         self.current: str | None = None  # the request under review
-        self.revealed: dict[str, Any] | None = None
-        self.stats: dict[str, Any] | None = None
+        self.revealed: api.Reveal | None = None
+        self.stats: api.Stats | None = None
         self._build_board()
         self._build_sample()
         self._build_review()
@@ -128,13 +135,13 @@ class LeadWindow(QMainWindow):
         self._board_timer = QTimer(self, interval=board_every_ms)
         self._board_timer.timeout.connect(self.refresh_board)
         self.is_lead: bool | None = None
-        self._call("whoami", self._on_whoami)
+        self._ask(api.WHOAMI, api.NoArgs(), self._on_whoami)
         self.refresh_samples()
 
-    def _on_whoami(self, me: dict[str, Any]) -> None:
+    def _on_whoami(self, me: api.Whoami) -> None:
         """The board and the statistics name who decided what: the lead's alone. A reviewer
         gets the sample and the re-review."""
-        self.is_lead = bool(me.get("lead"))
+        self.is_lead = me.lead
         self.tabs.setTabEnabled(0, self.is_lead)
         self.tabs.setTabEnabled(3, self.is_lead)
         self.btn_draw.setEnabled(self.is_lead)
@@ -147,17 +154,16 @@ class LeadWindow(QMainWindow):
 
     # --- calls ------------------------------------------------------------------------------
 
-    def _call(self, op: str, done: Callable[[Any], None], **args: Any) -> None:
-        def failed(exc: BaseException) -> None:
-            code = getattr(getattr(exc, "code", None), "value", exc.__class__.__name__)
-            detail = getattr(exc, "detail", str(exc))
-            self.status.setText(
-                self.tr("The center refused: %1 — %2")
-                .replace("%1", str(code))
-                .replace("%2", str(detail))
-            )
+    def _ask(self, call: api.Call[A, R], args: A, done: Callable[[R], None]) -> None:
+        """``call`` on the thread pool; ``done`` gets its typed result on the GUI thread."""
 
-        run_in_background(lambda: self.client.call(op, **args), done, failed, owner=self)
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ProtocolError):
+                self.status.setText(words.refusal(exc.code.value, exc.detail))
+            else:
+                self.status.setText(words.refusal("E_UNREACHABLE", ""))
+
+        run_in_background(lambda: api.ask(self.client, call, args), done, failed, owner=self)
 
     # --- the board ----------------------------------------------------------------------------
 
@@ -194,39 +200,38 @@ class LeadWindow(QMainWindow):
         self.tabs.addTab(page, self.tr("Center board"))
 
     def refresh_board(self) -> None:
-        self._call("board", self._show_board)
+        self._ask(api.BOARD, api.NoArgs(), self._show_board)
 
-    def _show_board(self, board: dict[str, Any]) -> None:
-        target = board["wait_target_s"]
-        queue = board["queue"]
-        rows = [[t, q["waiting"], q["in_review"], q["oldest_wait_s"]] for t, q in queue.items()]
-        _fill(self.board_queue, rows, {i for i, r in enumerate(rows) if r[3] > target})
-        people = board["authorizers"]
+    def _show_board(self, board: api.Board) -> None:
+        target = board.wait_target_s
+        queue = list(board.queue.items())
+        _fill(
+            self.board_queue,
+            [[t, q.waiting, q.in_review, q.oldest_wait_s] for t, q in queue],
+            {i for i, (_, q) in enumerate(queue) if q.oldest_wait_s > target},
+        )
         _fill(
             self.board_people,
             [
                 [
                     a,
-                    p["state"],
-                    p["on_item"] or "",
-                    p["on_item_s"] or "",
-                    p["items_today"],
-                    p["avg_s"] if p["avg_s"] is not None else "—",
+                    p.state,
+                    p.on_item or "",
+                    p.on_item_s or "",
+                    p.items_today,
+                    p.avg_s if p.avg_s is not None else "—",
                 ]
-                for a, p in people.items()
+                for a, p in board.authorizers.items()
             ],
         )
         _fill(
             self.board_alerts,
-            [
-                [a["request_id"], a["txn_type"], a["outlet_id"], a["wait_s"]]
-                for a in board["alerts"]
-            ],
-            set(range(len(board["alerts"]))),
+            [[a.request_id, a.txn_type, a.outlet_id, a.wait_s] for a in board.alerts],
+            set(range(len(board.alerts))),
         )
-        _fill(self.board_fallback, [[o, n] for o, n in board["fallback_outlets"].items()])
-        alerts = len(board["alerts"])
-        at = dt.datetime.fromtimestamp(board["at_ms"] / 1000).strftime("%H:%M:%S")
+        _fill(self.board_fallback, [[o, n] for o, n in board.fallback_outlets.items()])
+        alerts = len(board.alerts)
+        at = dt.datetime.fromtimestamp(board.at_ms / 1000).strftime("%H:%M:%S")
         self.board_time.setText(
             self.tr("Updated %1 · target %2 s · %3 waiting past it")
             .replace("%1", at)
@@ -315,67 +320,58 @@ class LeadWindow(QMainWindow):
         return {"default_rate": self.rate.value(), "min_per_authorizer": self.minimum.value()}
 
     def draw(self) -> None:
-        self._call(
-            "draw",
+        self._ask(
+            api.DRAW,
+            api.DrawArgs(
+                day_from=_date(self.day_from),
+                day_to=_date(self.day_to),
+                seed=self.seed.value(),
+                plan=self.plan(),
+            ),
             self.show_sample,
-            day_from=_date(self.day_from),
-            day_to=_date(self.day_to),
-            seed=self.seed.value(),
-            plan=self.plan(),
         )
 
     def refresh_samples(self) -> None:
-        def shown(samples: list[dict[str, Any]]) -> None:
+        def shown(samples: api.Samples) -> None:
             self.samples_box.clear()
-            for s in samples:
+            for s in samples.root:
                 self.samples_box.addItem(
-                    f"{s['sample_id']} · {s['day_from']}–{s['day_to']} · seed {s['seed']}",
-                    s["sample_id"],
+                    f"{s.sample_id} · {s.day_from}–{s.day_to} · seed {s.seed}", s.sample_id
                 )
 
-        self._call("samples", shown)
+        self._ask(api.SAMPLES, api.NoArgs(), shown)
 
     def _on_samples_box_activated(self, index: int) -> None:
         sample_id = self.samples_box.itemData(index)
         if sample_id:
-            self._call("sample", self.show_sample, sample_id=sample_id)
+            self._ask(api.SAMPLE, api.SampleRef(sample_id=sample_id), self.show_sample)
 
-    def show_sample(self, sample: dict[str, Any]) -> None:
+    def show_sample(self, sample: api.Sample) -> None:
         self.sample = sample
         self.sample_info.setText(
             self.tr("Sample %1: %2 of %3 approved items · seed %4 · plan %5 · eligible %6")
-            .replace("%1", sample["sample_id"])
-            .replace("%2", str(len(sample["items"])))
-            .replace("%3", str(sample["eligible_count"]))
-            .replace("%4", str(sample["seed"]))
-            .replace("%5", sample["plan_fingerprint"][:16])
-            .replace("%6", sample["eligible_hash"][:16])
+            .replace("%1", sample.sample_id)
+            .replace("%2", str(len(sample.items)))
+            .replace("%3", str(sample.eligible_count))
+            .replace("%4", str(sample.seed))
+            .replace("%5", sample.plan_fingerprint[:16])
+            .replace("%6", sample.eligible_hash[:16])
         )
         rows = []
-        for i in sample["items"]:
-            finding = i["finding"]
+        for i in sample.items:
+            finding = i.finding
             text = (
-                ""
-                if finding is None
-                else (f"{finding['outcome']} {finding['category']} · {finding['state']}")
+                "" if finding is None else f"{finding.outcome} {finding.category} · {finding.state}"
             )
-            amount = "" if i["amount_fen"] is None else f"{i['amount_fen'] / 100:,.2f}"
+            amount = "" if i.amount_fen is None else f"{i.amount_fen / 100:,.2f}"
             how = {
                 "drawn": self.tr("drawn"),
                 "minimum": self.tr("authorizer minimum"),
                 "manual": self.tr("added by hand"),
                 "flagged": self.tr("local authorization (flagged)"),
-            }.get(i["how"], i["how"])
+            }.get(i.how, i.how)
             rows.append(
-                [
-                    i["request_id"],
-                    i["txn_type"],
-                    how,
-                    i["weight"],
-                    amount,
-                    ", ".join(i["reviewed_by"]),
-                    text,
-                ]
+                [i.request_id, i.txn_type, how, i.weight, amount, ", ".join(i.reviewed_by), text]
             )
         _fill(self.sample_items, rows)
         self.sig_sample_shown.emit()
@@ -384,22 +380,25 @@ class LeadWindow(QMainWindow):
         if self.sample is None:
             return
 
-        def shown(result: dict[str, Any]) -> None:
-            ok = result["same_items"] and result["same_eligible"]
+        def shown(result: api.Rerun) -> None:
+            ok = result.same_items and result.same_eligible
             self.status.setText(
                 self.tr("Re-run: the same items ✓") if ok else self.tr("Re-run: the items differ ✗")
             )
 
-        self._call("rerun", shown, sample_id=self.sample["sample_id"])
+        self._ask(api.RERUN, api.SampleRef(sample_id=self.sample.sample_id), shown)
 
     def add_manual(self) -> None:
-        if self.sample is not None and self.manual.text().strip():
-            self._call(
-                "add_manual",
-                self.show_sample,
-                sample_id=self.sample["sample_id"],
-                request_id=self.manual.text().strip(),
+        if self.sample is None or not self.manual.text().strip():
+            return
+        try:  # checked here, as the center checks it: a clear word, not a refusal later
+            ref = api.ItemRef(
+                sample_id=self.sample.sample_id, request_id=self.manual.text().strip()
             )
+        except ValueError:
+            self.status.setText(self.tr("Not a request id: letters, digits and . _ : - only."))
+            return
+        self._ask(api.ADD_MANUAL, ref, self.show_sample)
 
     def _on_sample_items_double_clicked(self, row: int, _column: int) -> None:
         item = self.sample_items.item(row, 0)
@@ -495,14 +494,14 @@ class LeadWindow(QMainWindow):
         self.tabs.setCurrentIndex(2)
         self._blind()
         self.review_title.setText(self.tr("Reviewing %1").replace("%1", request_id))
-        sid = self.sample["sample_id"]
-        self._call("evidence", self._show_evidence, sample_id=sid, request_id=request_id)
-        mine = next((i for i in self.sample["items"] if i["request_id"] == request_id), None)
-        if mine is not None and self.actor in mine["reviewed_by"]:  # decided before: reveal
-            self._call("reveal", self._show_original, sample_id=sid, request_id=request_id)
+        ref = api.ItemRef(sample_id=self.sample.sample_id, request_id=request_id)
+        self._ask(api.EVIDENCE, ref, self._show_evidence)
+        mine = next((i for i in self.sample.items if i.request_id == request_id), None)
+        if mine is not None and self.actor in mine.reviewed_by:  # decided before: reveal
+            self._ask(api.REVEAL, ref, self._show_original)
 
-    def _show_evidence(self, seen: dict[str, Any]) -> None:
-        request = seen["request"]
+    def _show_evidence(self, seen: api.Evidence) -> None:
+        request = seen.request
         lines = [
             f"{self.tr('Type')}: {request.get('txn_type')}",
             f"{self.tr('Amount')}: ¥{request.get('amount_fen', 0) / 100:,.2f}",
@@ -516,16 +515,16 @@ class LeadWindow(QMainWindow):
             f"{visible(str(k))}: {display_name(str(v))}"
             for k, v in request.get("elements", {}).items()
         ]
-        if seen["checklist"]:
+        if seen.checklist:
             lines.append("")
             lines.append(self.tr("Checklist as ticked:"))
-            lines += [f"  {k}: {v or '—'}" for k, v in seen["checklist"].items()]
+            lines += [f"  {k}: {v or '—'}" for k, v in seen.checklist.items()]
         self.review_elements.setPlainText("\n".join(lines))
         while self.review_images.count():
             old = self.review_images.takeAt(0)
             if old is not None and (widget := old.widget()) is not None:
                 widget.deleteLater()
-        for sha in [*seen["images"], *seen["frame_grabs"]]:
+        for sha in [*seen.images, *seen.frame_grabs]:
             label = QLabel(self.tr("loading…"), alignment=Qt.AlignmentFlag.AlignCenter)
             label.setMinimumSize(220, 160)
             self.review_images.addWidget(label)
@@ -551,43 +550,41 @@ class LeadWindow(QMainWindow):
     def record_verdict(self, verdict: str) -> None:
         if self.sample is None or self.current is None:
             return
-        sid, rid = self.sample["sample_id"], self.current
+        ref = api.ItemRef(sample_id=self.sample.sample_id, request_id=self.current)
 
-        def recorded(_: Any) -> None:
+        def recorded(_: api.Recorded) -> None:
             for button in self.btn_verdicts.values():
                 button.setEnabled(False)
-            self._call("reveal", self._show_original, sample_id=sid, request_id=rid)
+            self._ask(api.REVEAL, ref, self._show_original)
 
-        self._call(
-            "record_verdict",
-            recorded,
-            sample_id=sid,
-            request_id=rid,
-            verdict=verdict,
-            note=self.review_note.text(),
+        args = api.VerdictArgs.model_validate(
+            {**ref.model_dump(), "verdict": verdict, "note": self.review_note.text()[:500]}
         )
+        self._ask(api.RECORD_VERDICT, args, recorded)
 
-    def _show_original(self, shown: dict[str, Any]) -> None:
-        if shown["request_id"] != self.current:
+    def _show_original(self, shown: api.Reveal) -> None:
+        if shown.request_id != self.current:
             return
         self.revealed = shown
         parts = [
             self.tr("Your verdict: %1 · original: %2 · %3")
-            .replace("%1", shown["your_verdict"])
-            .replace("%2", shown["original_verdict"])
-            .replace("%3", self.tr("agree") if shown["agree"] else self.tr("DISAGREE"))
+            .replace("%1", shown.your_verdict)
+            .replace("%2", shown.original_verdict)
+            .replace("%3", self.tr("agree") if shown.agree else self.tr("DISAGREE"))
         ]
-        for d in shown["decisions"]:
-            at = dt.datetime.fromtimestamp(d["decided_at"] / 1000).strftime("%Y-%m-%d %H:%M:%S")
-            parts.append(
-                f"{d['authorizer_id']}: {d['verdict']} {d['reason_code'] or ''} "
-                f"{visible(d['reason_text'])} ({at})"
+        for d in shown.decisions:
+            at = (
+                ""
+                if d.decided_at is None
+                else dt.datetime.fromtimestamp(d.decided_at / 1000).strftime("%Y-%m-%d %H:%M:%S")
             )
-        for f in shown["findings"]:
             parts.append(
-                self.tr("Center re-check: %1 %2")
-                .replace("%1", f["code"])
-                .replace("%2", f["detail"])
+                f"{d.authorizer_id}: {d.verdict} {d.reason_code or ''} "
+                f"{visible(d.reason_text)} ({at})"
+            )
+        for f in shown.findings:
+            parts.append(
+                self.tr("Center re-check: %1 %2").replace("%1", f.code).replace("%2", f.detail)
             )
         self.original.setText("\n".join(parts))
         for button in self.btn_verdicts.values():
@@ -599,39 +596,35 @@ class LeadWindow(QMainWindow):
         if self.sample is None or self.current is None:
             return
         error = self.is_error.isChecked()
-        self._call(
-            "record_finding",
-            self._show_finding,
-            sample_id=self.sample["sample_id"],
+        args = api.FindingArgs(
+            sample_id=self.sample.sample_id,
             request_id=self.current,
             outcome="error" if error else "no_error",
             category=self.category.currentData() if error else "",
-            note=self.finding_note.text(),
+            note=self.finding_note.text()[:500],
         )
+        self._ask(api.RECORD_FINDING, args, self._show_finding)
 
-    def _show_finding(self, finding: dict[str, Any]) -> None:
+    def _show_finding(self, finding: api.Finding) -> None:
+        by = str(finding.confirmed_by)
         state = {
             "final": self.tr("recorded"),
             "awaiting_confirmation": self.tr("awaiting a second person's confirmation"),
-            "confirmed": self.tr("confirmed by %1").replace("%1", str(finding["confirmed_by"])),
-            "rejected": self.tr("not confirmed by %1").replace("%1", str(finding["confirmed_by"])),
-        }.get(finding["state"], finding["state"])
+            "confirmed": self.tr("confirmed by %1").replace("%1", by),
+            "rejected": self.tr("not confirmed by %1").replace("%1", by),
+        }[finding.state]
         self.finding_state.setText(
-            f"{finding['outcome']} {finding['category']} — {state} ({finding['reviewer']})"
+            f"{finding.outcome} {finding.category} — {state} ({finding.reviewer})"
         )
         self.sig_review_changed.emit()
 
     def confirm(self, accept: bool) -> None:
         if self.sample is None or self.current is None:
             return
-        self._call(
-            "confirm_finding",
-            self._show_finding,
-            sample_id=self.sample["sample_id"],
-            request_id=self.current,
-            accept=accept,
-            note="",
+        args = api.ConfirmArgs(
+            sample_id=self.sample.sample_id, request_id=self.current, accept=accept
         )
+        self._ask(api.CONFIRM_FINDING, args, self._show_finding)
 
     # --- statistics and the report -------------------------------------------------------------
 
@@ -694,31 +687,30 @@ class LeadWindow(QMainWindow):
         self.tabs.addTab(page, self.tr("Statistics"))
 
     def refresh_stats(self) -> None:
-        self._call(
-            "stats", self.show_stats, day_from=_date(self.stats_from), day_to=_date(self.stats_to)
-        )
-        self._call("agreement", self.show_agreement)
+        days = api.DayRange(day_from=_date(self.stats_from), day_to=_date(self.stats_to))
+        self._ask(api.STATS, days, self.show_stats)
+        self._ask(api.AGREEMENT, api.NoArgs(), self.show_agreement)
 
-    def show_agreement(self, agreement: dict[str, Any]) -> None:
+    def show_agreement(self, agreement: api.Agreement) -> None:
         """Agreement rates per category and per authorizer; confirmed errors; repeats."""
-        errors = agreement["errors_by_authorizer"]
+        errors = agreement.errors_by_authorizer
         rows = []
-        for key, group in (("by_category", None), ("by_authorizer", errors)):
-            for name, v in agreement[key].items():
-                rate = "—" if v["rate"] is None else f"{v['rate'] * 100:.0f}%"
+        for rates, group in ((agreement.by_category, None), (agreement.by_authorizer, errors)):
+            for name, v in rates.items():
+                rate = "—" if v.rate is None else f"{v.rate * 100:.0f}%"
                 found = "" if group is None else sum(group.get(name, {}).values())
-                rows.append([name, v["reviews"], v["agree"], rate, found])
+                rows.append([name, v.reviews, v.agree, rate, found])
         _fill(self.agreement_table, rows)
-        repeat = agreement["repeat_findings"]
+        repeat = agreement.repeat_findings
         self.repeat.setText(
             self.tr("Repeat findings (two or more confirmed errors): %1").replace(
                 "%1", ", ".join(repeat) if repeat else self.tr("none")
             )
         )
 
-    def show_stats(self, stats: dict[str, Any]) -> None:
+    def show_stats(self, stats: api.Stats) -> None:
         self.stats = stats
-        rates = stats["rates"]
+        rates = stats.rates
         self.stats_summary.setText(
             self.tr(
                 "Volume %1 · decided %2 · 笔均授权时间 %3 s (queue %4, viewing %5, deciding %6) · "
@@ -727,35 +719,35 @@ class LeadWindow(QMainWindow):
             )
             .replace("%10", f"{rates['returned'] * 100:.1f}")
             .replace("%11", f"{rates['timed_out'] * 100:.1f}")
-            .replace("%12", ", ".join(f"{h}:00" for h in stats["peak_hours"]))
-            .replace("%1", str(stats["volume"]))
-            .replace("%2", str(stats["decided"]))
-            .replace("%3", _num(stats["avg_total_s"]))
-            .replace("%4", _num(stats["avg_queue_s"]))
-            .replace("%5", _num(stats["avg_viewing_s"]))
-            .replace("%6", _num(stats["avg_deciding_s"]))
-            .replace("%7", _num(stats["avg_rework_s"]))
+            .replace("%12", ", ".join(f"{h}:00" for h in stats.peak_hours))
+            .replace("%1", str(stats.volume))
+            .replace("%2", str(stats.decided))
+            .replace("%3", _num(stats.avg_total_s))
+            .replace("%4", _num(stats.avg_queue_s))
+            .replace("%5", _num(stats.avg_viewing_s))
+            .replace("%6", _num(stats.avg_deciding_s))
+            .replace("%7", _num(stats.avg_rework_s))
             .replace("%8", f"{rates['approved'] * 100:.1f}")
             .replace("%9", f"{rates['rejected'] * 100:.1f}")
         )
         _bars(
             self.chart_hours,
-            [int(h) for h in stats["by_hour"]],
-            [v["volume"] for v in stats["by_hour"].values()],
+            [int(h) for h in stats.by_hour],
+            [v.volume for v in stats.by_hour.values()],
         )
-        people = stats["by_authorizer"]
+        people = stats.by_authorizer
         names = [p for p in people if p]
         _bars(
             self.chart_people,
             list(range(len(names))),
-            [people[p]["avg_total_s"] or 0 for p in names],
+            [people[p].avg_total_s or 0 for p in names],
             names,
         )
-        parts = ["queue", "viewing", "deciding", "rework"]
+        parts = [stats.avg_queue_s, stats.avg_viewing_s, stats.avg_deciding_s, stats.avg_rework_s]
         _bars(
             self.chart_parts,
             list(range(4)),
-            [stats[f"avg_{p}_s"] or 0 for p in parts],
+            [p or 0 for p in parts],
             [self.tr("queue"), self.tr("viewing"), self.tr("deciding"), self.tr("rework")],
         )
         outcome_names = ["approved", "rejected", "returned", "timed_out", "cancelled"]
