@@ -19,10 +19,12 @@ from clientsvc.curve import Transport
 from clientsvc.identity import Directory, SigningKey
 from clientsvc.keystore import KeyStore
 from clientsvc.video.subscriber import VideoSubscriber
-from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
+from clientsvc.workstation.engine import EngineConfig
+from clientsvc.workstation.engine_host import EngineProcess
 from ui import i18n, theme
 from ui.background import wait_for_background
 from ui.bridge import EngineBridge
+from ui.engine_link import EngineLink
 from ui.evidence.library import EvidenceLibrary
 from ui.evidence.video_pane import VideoBridge
 from ui.evidence.workspace import EvidenceWorkspace
@@ -46,7 +48,8 @@ class WorkstationApp:
     signin_dialog: SignInDialog | None = None
     window: MainWindow | None = None
     evidence_window: EvidenceWindow | None = None
-    engine: WorkstationEngine | None = None
+    engine: EngineProcess | None = None
+    link: EngineLink | None = None
     bridge: EngineBridge | None = None
     video: VideoSubscriber | None = None
     placement: Placement | None = None
@@ -73,7 +76,7 @@ class WorkstationApp:
     def on_signed_in(self, key: SigningKey) -> MainWindow:
         profile = Directory(self.settings.directory).get(key.authorizer_id)
         bridge = EngineBridge()
-        engine = WorkstationEngine(
+        engine = EngineProcess(  # the engine in a process of its own: its own GIL
             EngineConfig(
                 endpoint=self.settings.broker_endpoint,
                 terminal_id=self.settings.terminal_id,
@@ -133,6 +136,7 @@ class WorkstationApp:
         window.show()
         self.bridge, self.engine, self.window = bridge, engine, window
         engine.start()
+        self.link = EngineLink(engine, window)
         return window
 
     def _on_window_evidence_shown(self, _request_id: str) -> None:
@@ -231,6 +235,9 @@ class WorkstationApp:
             self.video.stop()
             self.video = None
         if self.engine is not None:
+            if self.link is not None:
+                self.link.close()  # stop() hands over the engine's last events itself
+                self.link = None
             self.engine.stop()
             self.engine = None
         wait_for_background()

@@ -25,10 +25,9 @@ from clientsvc.workstation.desk import rekey_policy
 
 
 class HopProbe(QObject):
-    """The engine → GUI hop alone: the engine thread emits ``sig_probe`` just before the item's
-    own signal, with the time; Qt runs queued calls in the order posted, so the slot runs on the
-    GUI thread just before the window's, and the difference is the hop (queue + wake + any
-    work the GUI thread was still doing)."""
+    """The engine → GUI hop alone: from the moment the engine's process sent the item's event
+    to the moment the GUI thread has it, just before the window's own handling (the socket,
+    the wake and any work the GUI thread was still doing)."""
 
     sig_probe = Signal(str, object)  # an int: Signal(int) would cut it to 32 bits
 
@@ -71,22 +70,15 @@ def main() -> int:
     assert bridge is not None
     forward = bridge.item_received
 
-    def item_received(item: Any) -> None:  # on the engine thread
-        probe.sig_probe.emit(item.request.request_id, time.perf_counter_ns())
+    engine = session.engine
+    assert engine is not None
+
+    def item_received(item: Any) -> None:  # on the GUI thread, as the engine's event arrives
+        # stamp_ns: when the engine's process sent it (perf_counter: one clock for both)
+        probe.sig_probe.emit(item.request.request_id, engine.stamp_ns)
         forward(item)
 
     bridge.item_received = item_received  # type: ignore[method-assign]
-    engine = session.engine
-    assert engine is not None
-    decide_split: dict[str, list[int]] = {}  # on the engine thread: started, sent
-    do_decide = engine._do_decide
-
-    def timed_decide(d: Any) -> None:
-        started = time.time_ns()
-        do_decide(d)
-        decide_split[d.request_id] = [started, time.time_ns()]
-
-    engine._do_decide = timed_decide  # type: ignore[method-assign]
     handed: dict[str, int] = {}  # when the GUI thread handed the decision to the engine
     decide = engine.decide
 
@@ -148,7 +140,6 @@ def main() -> int:
                 "evidence": evidence,
                 "order": order,
                 "hop_ns": probe.hop_ns,
-                "decide_split": decide_split,
                 "handed": handed,
             }
         )

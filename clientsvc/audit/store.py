@@ -301,11 +301,21 @@ class AuditStore:
             row = conn.execute(select(captures.c.jpeg).where(captures.c.sha256 == sha256)).first()
         return None if row is None else bytes(row.jpeg)
 
-    def record_decision(self, decision: Decision, checklist: dict[str, str] | None = None) -> int:
+    def record_decision(
+        self,
+        decision: Decision,
+        checklist: dict[str, str] | None = None,
+        before: list[tuple[str, dict[str, Any], str | None]] | None = None,
+    ) -> int:
         """The decision event and its outbox entry, in one transaction, before it is sent;
-        with the checklist as the authorizer ticked it (row id → pass / fail / ""), if any."""
+        with the checklist as the authorizer ticked it (row id → pass / fail / ""), if any,
+        and ``before`` it the events still owed (kind, payload, request id), in that order:
+        one commit on the way from F9 to the broker."""
         data = decision.to_dict()
         rows = []
+        for kind, payload, request_id in before or ():
+            rows.append(self._row(kind, payload, request_id, decision.authorizer_id))
+            self._head = (rows[-1]["seq"], rows[-1]["hash"])
         if checklist:
             rows.append(
                 self._row(

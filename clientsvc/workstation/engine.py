@@ -18,6 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -132,6 +133,8 @@ class WorkstationEngine:
         self._ctx = context or zmq.Context.instance()
         self._mailbox = Mailbox(self._ctx, "ws")
         self._thread: threading.Thread | None = None
+        self._inbox: zmq.Socket[Any] | None = None
+        self._read_inbox: Callable[[zmq.Socket[Any]], list[Callable[[], None]]] | None = None
         self._running = threading.Event()
         self._started = threading.Event()
         self._sock: zmq.Socket[Any] | None = None
@@ -147,6 +150,9 @@ class WorkstationEngine:
         self._pending: dict[str, tuple[Decision, int]] = {}  # request id → (decision, resend at)
         self._deferred: list[tuple[str, str, str]] = []  # settlements to record when idle
         self._unrecorded: list[tuple[str, dict[str, Any]]] = []  # items arrived, not yet recorded
+        # notes sent just before a decision (what was looked at, the re-key): written in the
+        # decision's own commit
+        self._notes_owed: list[tuple[str, dict[str, Any], str | None]] = []
         self._captures: dict[str, list[str]] = {}  # request id → frames grabbed (sha256)
         self._evidence_waiting: dict[str, str] = {}  # sha256 → request id
         self._cache: OrderedDict[str, bytes] = OrderedDict()
@@ -160,7 +166,15 @@ class WorkstationEngine:
 
     # --- thread-safe API (any thread) ---------------------------------------------------------
 
-    def start(self) -> None:
+    def start(
+        self,
+        inbox: zmq.Socket[Any] | None = None,
+        read_inbox: Callable[[zmq.Socket[Any]], list[Callable[[], None]]] | None = None,
+    ) -> None:
+        """``inbox``: a socket of commands the engine thread polls itself, ``read_inbox``
+        turning what arrived into commands (``command``) — the engine's process reads its
+        GUI's commands so, without a thread of its own between them (one wake-up fewer)."""
+        self._inbox, self._read_inbox = inbox, read_inbox
         self._running.set()
         wake_rx = self._mailbox.open()
         self._thread = threading.Thread(
@@ -178,8 +192,20 @@ class WorkstationEngine:
         self._thread = None
         self._mailbox.close()
 
+    def command(self, name: str, *args: Any) -> Callable[[], None]:
+        """The engine's call ``name`` (``set_presence``, ``decide``, ``note``,
+        ``item_displayed``, ``grab_frame``) as a command to run on the engine thread."""
+        handlers: dict[str, Callable[..., None]] = {
+            "set_presence": self._do_presence,
+            "decide": self._do_decide,
+            "note": self._do_note,
+            "item_displayed": self._do_item_displayed,
+            "grab_frame": self._do_grab,
+        }
+        return partial(handlers[name], *args)
+
     def set_presence(self, state: str) -> None:
-        self._submit(lambda: self._do_presence(state))
+        self._submit(self.command("set_presence", state))
 
     def decide(self, decision: DecisionRequest) -> None:
         """Sign, record (with the checklist as ticked) and send a decision. If the item was
@@ -187,20 +213,20 @@ class WorkstationEngine:
         signed and the decision is refused. An approval of an item with findings without an
         override (and the PIN again) is refused here, before it is sent
         (``E_OVERRIDE_REQUIRED``)."""
-        self._submit(lambda: self._do_decide(decision))
+        self._submit(self.command("decide", decision))
 
     def note(self, kind: str, payload: dict[str, Any], request_id: str | None = None) -> None:
         """Record a session event (a wrong PIN, a lock, a refusal shown) in the audit cache."""
-        self._submit(lambda: self._do_note(kind, payload, request_id))
+        self._submit(self.command("note", kind, payload, request_id))
 
     def item_displayed(self, request_id: str) -> None:
         """The window has the item on screen: record that (and its arrival, if still owed)."""
-        self._submit(lambda: self._do_item_displayed(request_id))
+        self._submit(self.command("item_displayed", request_id))
 
     def grab_frame(self, request_id: str, camera_id: str, captured_at_us: int, jpeg: bytes) -> None:
         """Keep a frame of the counter camera with the item: recorded, then carried (by its
         hash) in the decision's signed ``captures``."""
-        self._submit(lambda: self._do_grab(request_id, camera_id, captured_at_us, jpeg))
+        self._submit(self.command("grab_frame", request_id, camera_id, captured_at_us, jpeg))
 
     def run_on_engine_thread(self, command: Callable[[], None]) -> None:
         """Run a callable on the engine thread (after the commands before it)."""
@@ -232,6 +258,8 @@ class WorkstationEngine:
                 self.events.decisions_unresolved([d.request_id for d in unresolved])
             poller = zmq.Poller()
             poller.register(wake_rx, zmq.POLLIN)
+            if self._inbox is not None:
+                poller.register(self._inbox, zmq.POLLIN)
             if self.config.sync is not None:
                 self._sync = CenterSync(
                     self.config.sync,
@@ -251,7 +279,12 @@ class WorkstationEngine:
                 if sync is not None and sync.socket in ready:
                     sync.receive()
                 if wake_rx in ready:
-                    self._drain_commands(wake_rx)
+                    self._last_command = now_ms()
+                    self._run_commands(list(self._mailbox.drain(wake_rx)))
+                if self._inbox is not None and self._inbox in ready:
+                    assert self._read_inbox is not None
+                    self._last_command = now_ms()
+                    self._run_commands(self._read_inbox(self._inbox))
                 if sock in ready and self._sock is sock:
                     for _ in range(500):
                         try:
@@ -287,9 +320,14 @@ class WorkstationEngine:
         longest = IDLE_MS if self._deferred or self._unrecorded else 250
         return max(1, min(self.config.heartbeat_ms // 2, longest))
 
-    def _drain_commands(self, wake_rx: zmq.Socket[Any]) -> None:
-        self._last_command = now_ms()
-        for command in self._mailbox.drain(wake_rx):
+    def _run_commands(self, batch: list[Callable[[], None]]) -> None:
+        for i, command in enumerate(batch):
+            if _is(command, self._do_note) and any(_is(c, self._do_decide) for c in batch[i + 1 :]):
+                # a note the GUI sent with a decision (the views flushed, the re-key): kept for
+                # the decision's commit, in the order sent, rather than a commit of its own
+                assert isinstance(command, partial)
+                self._notes_owed.append(command.args)
+                continue
             try:
                 command()
             except ProtocolError as err:
@@ -550,21 +588,27 @@ class WorkstationEngine:
             d.reason_text,
         )
         checklist, lease_id, reauth_at, override = d.checklist, d.lease_id, d.reauth_at, d.override
-        refused = self._record_items()
-        if refused is not None:  # the item was taken back: the disk cannot hold its record
-            self.events.decision_settled(request_id, False, refused.code.value, refused.detail)
-            return
+        notes, self._notes_owed = self._notes_owed, []
+
+        def refuse(code: str, detail: str) -> None:
+            """Nothing signed: the notes owed are written on their own, then the refusal."""
+            refused = self._record_items(notes)
+            if refused is not None:  # the disk cannot hold even those: the item is taken back
+                code, detail = refused.code.value, refused.detail
+            self.events.decision_settled(request_id, False, code, detail)
+
         item = self._items.get(request_id)
         if item is None:
+            self._record_items(notes)
             raise ProtocolError(ErrorCode.NOT_LEASED, "this item is no longer yours")
         if lease_id is not None and item.lease_id != lease_id:
             detail = "the item was sent again since it was shown: look at it again"
-            self.events.decision_settled(request_id, False, ErrorCode.ITEM_CHANGED.value, detail)
+            refuse(ErrorCode.ITEM_CHANGED.value, detail)
             return
         try:
             check_reason(verdict, reason_code, reason_text)
         except ProtocolError as err:
-            self.events.decision_settled(request_id, False, err.code.value, err.detail)
+            refuse(err.code.value, err.detail)
             return
         decision = self.key.sign_decision(
             request_id=request_id,
@@ -581,14 +625,16 @@ class WorkstationEngine:
         try:  # the broker checks the same: refused here, nothing is recorded or sent
             check_override(item.request, decision)
         except ProtocolError as err:
-            self.events.decision_settled(request_id, False, err.code.value, err.detail)
+            refuse(err.code.value, err.detail)
             return
         assert self._audit is not None
-        try:
-            self._audit.record_decision(decision, checklist)  # written before it is sent
+        owed = [("item_received", payload, rid) for rid, payload in self._unrecorded]
+        try:  # written before it is sent: the items and notes still owed, then the decision
+            self._audit.record_decision(decision, checklist, before=[*owed, *notes])
+            self._unrecorded.clear()
             self._decided_at[request_id] = self._audit.last_at_ms
         except ProtocolError as err:
-            self.events.decision_settled(request_id, False, err.code.value, err.detail)
+            refuse(err.code.value, err.detail)
             return
         self._pending[request_id] = (decision, now_ms() + self.config.decision_retry_ms)
         self._send_client("authz.decide", [decision.to_frame()])
@@ -651,6 +697,10 @@ class WorkstationEngine:
                 self._audit_append("signed_out", {"terminal_id": self.config.terminal_id})
         except (zmq.ZMQError, ProtocolError) as exc:
             log.warning("sign-out not delivered: %s", exc)
+
+
+def _is(command: Callable[[], None], method: Callable[..., None]) -> bool:
+    return isinstance(command, partial) and command.func == method
 
 
 def _local_midnight_ms() -> int:
