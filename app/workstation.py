@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import zmq
 from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
@@ -19,7 +20,7 @@ from clientsvc.curve import Transport
 from clientsvc.identity import Directory, SigningKey
 from clientsvc.keystore import KeyStore
 from clientsvc.video.subscriber import VideoSubscriber
-from clientsvc.workstation.engine import EngineConfig
+from clientsvc.workstation.engine import EngineConfig, WorkstationEngine
 from clientsvc.workstation.engine_host import EngineProcess
 from ui import i18n, theme
 from ui.background import wait_for_background
@@ -48,7 +49,7 @@ class WorkstationApp:
     signin_dialog: SignInDialog | None = None
     window: MainWindow | None = None
     evidence_window: EvidenceWindow | None = None
-    engine: EngineProcess | None = None
+    engine: EngineProcess | WorkstationEngine | None = None
     link: EngineLink | None = None
     bridge: EngineBridge | None = None
     video: VideoSubscriber | None = None
@@ -76,7 +77,10 @@ class WorkstationApp:
     def on_signed_in(self, key: SigningKey) -> MainWindow:
         profile = Directory(self.settings.directory).get(key.authorizer_id)
         bridge = EngineBridge()
-        engine = EngineProcess(  # the engine in a process of its own: its own GIL
+        # the engine in a process of its own (its own GIL), where ZeroMQ has ipc:// sockets;
+        # else, as a thread of this one
+        engine_class = EngineProcess if zmq.has("ipc") else WorkstationEngine
+        engine = engine_class(
             EngineConfig(
                 endpoint=self.settings.broker_endpoint,
                 terminal_id=self.settings.terminal_id,
@@ -136,7 +140,8 @@ class WorkstationApp:
         window.show()
         self.bridge, self.engine, self.window = bridge, engine, window
         engine.start()
-        self.link = EngineLink(engine, window)
+        if isinstance(engine, EngineProcess):
+            self.link = EngineLink(engine, window)
         return window
 
     def _on_window_evidence_shown(self, _request_id: str) -> None:

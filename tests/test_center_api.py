@@ -140,6 +140,12 @@ def test_every_result_leaves_the_center_as_its_model_says(desk: LeadDesk) -> Non
         ),
         ("confirm_finding", {"sample_id": "S1", "request_id": "R1", "accept": "yes"}, "accept"),
         ("whoami", {"actor": "LEAD2"}, "unknown argument 'actor'"),
+        ("draw", {"day_from": DAY, "day_to": DAY, "seed": 1, "plan": {"weights": 5}}, "draw"),
+        (
+            "draw",
+            {"day_from": DAY, "day_to": DAY, "seed": 1, "plan": {"default_rate": None}},
+            "draw",
+        ),
     ],
 )
 def test_arguments_are_checked_at_the_edge(

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from clientsvc.audit import AuditStore
 from clientsvc.broker import Broker
 from clientsvc.teller.client import TellerClient
 from clientsvc.workstation import engine_host
@@ -242,3 +243,82 @@ def test_notes_sent_with_a_decision_are_written_in_the_decisions_commit(
             assert commits[-1] == "append"
     finally:
         eng.stop()
+
+
+def test_a_sign_out_straight_after_sign_in_waits_for_the_engine_and_is_not_lost(
+    broker: Broker, ids: Identities, tmp_path: Path
+) -> None:
+    """Stop sent before the child is even up: the child still gets it (this side connects,
+    so the command is queued), signs in, signs out and ends; no item waits on a dead worker."""
+    audit = tmp_path / "ws" / "audit.sqlite3"
+    host = EngineProcess(_config(broker, audit), ids.keys["A1"], Recorder(audit))
+    host.start()
+    host.set_presence("away")
+    started = time.monotonic()
+    host.stop()
+    assert time.monotonic() - started < engine_host.STOP_WAIT_S  # told, not timed out
+    kinds = _kinds(audit)
+    assert kinds[0] == "signed_in" and kinds[-1] == "signed_out"
+
+
+def test_sigterm_to_the_engine_process_is_a_sign_out_and_ctrl_c_is_the_windows(
+    broker: Broker, ids: Identities, tmp_path: Path
+) -> None:
+    audit = tmp_path / "ws" / "audit.sqlite3"
+    rec = Recorder(audit)
+    host = EngineProcess(_config(broker, audit), ids.keys["A1"], rec)
+    host.start()
+    try:
+        _next(host, rec, "presence_changed")
+        assert host._process is not None and host._process.pid is not None
+        os.kill(host._process.pid, signal.SIGINT)  # the terminal's Ctrl+C: ignored here
+        os.kill(host._process.pid, signal.SIGTERM)
+        assert _gone(host._process.pid)
+        assert _kinds(audit)[-1] == "signed_out"
+        assert host._process.exitcode == 0
+        # a decision made now has nobody to sign it: refused at once, not "sending…" for ever
+        host.decide(DecisionRequest("P9", "approve"))
+        request_id, accepted, code, _ = _next(host, rec, "decision_settled")
+        assert (request_id, accepted, code) == ("P9", False, "E_STORAGE")
+    finally:
+        host.stop()
+
+
+def test_notes_are_kept_for_the_decision_only_when_nothing_else_comes_between(
+    broker: Broker, ids: Identities, tmp_path: Path
+) -> None:
+    """[note, item shown, note, decide]: the first note is written before the item's display,
+    as it happened; a note canonical JSON cannot hold (a float) is refused on its own and the
+    decision and the chain are unharmed."""
+    audit = tmp_path / "ws" / "audit.sqlite3"
+    rec = Recorder(audit)
+    eng = WorkstationEngine(_config(broker, audit), ids.keys["A1"], rec, broker._ctx)
+    eng.start()
+    try:
+        rec.next("presence_changed")
+        with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as t:
+            req, blobs = request("N2")
+            t.submit(req, blobs)
+            (item,) = rec.next("item_received")
+            with eng._mailbox._lock:
+                for command in (
+                    eng.command("note", "first", {"n": 1}, "N2"),
+                    eng.command("item_displayed", "N2"),
+                    eng.command("note", "second", {"n": 2}, "N2"),
+                    eng.command("note", "bad", {"zoom": 1.5}, "N2"),
+                    eng.command("decide", DecisionRequest("N2", "approve", lease_id=item.lease_id)),
+                ):
+                    eng._mailbox._commands.put(command)
+            eng._mailbox.wake()
+            code, _detail = rec.next("failed")
+            assert code == "E_MALFORMED"  # the float: said, not recorded
+            assert rec.next("decision_settled")[:2] == ("N2", True)
+        kinds = [k for k in _kinds(audit) if k in ("first", "item_shown", "second", "decision")]
+        assert kinds == ["first", "item_shown", "second", "decision"]
+    finally:
+        eng.stop()
+    store = AuditStore(audit)
+    try:
+        assert store.verify_chain() == []  # no gap, no row chained onto one never written
+    finally:
+        store.close()

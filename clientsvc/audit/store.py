@@ -244,16 +244,19 @@ class AuditStore:
     ) -> None:
         """Append several events (kind, payload, request id) in one commit."""
         built = []
-        for kind, payload, request_id in rows:
-            row = self._row(kind, payload, request_id, authorizer_id)
-            built.append(row)
-            self._head = (row["seq"], row["hash"])  # the next row chains onto this one
         try:
+            for kind, payload, request_id in rows:
+                row = self._row(kind, payload, request_id, authorizer_id)
+                built.append(row)
+                self._head = (row["seq"], row["hash"])  # the next row chains onto this one
             with self.engine.begin() as conn:
                 _insert_rows(conn, built)
         except SQLAlchemyError as exc:
             self._head = self._load_head()
             raise _storage_error(exc) from exc
+        except BaseException:  # a row that could not be built: the chain's head as written
+            self._head = self._load_head()
+            raise
 
     def record_capture(
         self,
@@ -313,17 +316,24 @@ class AuditStore:
         one commit on the way from F9 to the broker."""
         data = decision.to_dict()
         rows = []
-        for kind, payload, request_id in before or ():
-            rows.append(self._row(kind, payload, request_id, decision.authorizer_id))
-            self._head = (rows[-1]["seq"], rows[-1]["hash"])
-        if checklist:
-            rows.append(
-                self._row(
-                    "checklist", {"rows": checklist}, decision.request_id, decision.authorizer_id
+        try:
+            for kind, payload, request_id in before or ():
+                rows.append(self._row(kind, payload, request_id, decision.authorizer_id))
+                self._head = (rows[-1]["seq"], rows[-1]["hash"])
+            if checklist:
+                rows.append(
+                    self._row(
+                        "checklist",
+                        {"rows": checklist},
+                        decision.request_id,
+                        decision.authorizer_id,
+                    )
                 )
-            )
-            self._head = (rows[-1]["seq"], rows[-1]["hash"])
-        row = self._row("decision", data, decision.request_id, decision.authorizer_id)
+                self._head = (rows[-1]["seq"], rows[-1]["hash"])
+            row = self._row("decision", data, decision.request_id, decision.authorizer_id)
+        except BaseException:  # a row that could not be built: the chain's head as written
+            self._head = self._load_head()
+            raise
         rows.append(row)
         at = row["at_ms"]
         try:

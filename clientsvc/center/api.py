@@ -492,8 +492,8 @@ def dispatch(desk: LeadDesk, actor: str, op: str, args: dict[str, Any]) -> Any:
         call.guard(desk, actor, parsed)
     try:
         raw = call.run(desk, actor, parsed)
-    except ValueError as exc:  # a plan the sampler refuses
-        raise ProtocolError(ErrorCode.MALFORMED, f"{op}: {exc}") from exc
+    except (KeyError, TypeError, ValueError) as exc:  # a plan the sampler cannot read
+        raise ProtocolError(ErrorCode.MALFORMED, f"{op}: {str(exc)[:200]}") from exc
     return call.read(raw).model_dump(mode="json")
 
 

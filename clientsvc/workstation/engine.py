@@ -33,6 +33,7 @@ from clientsvc.curve import Transport
 from clientsvc.identity import SigningKey
 from clientsvc.mailbox import Mailbox
 from clientsvc.protocol import mdp
+from clientsvc.protocol.canonical import canonical_bytes
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import (
     MAX_CAPTURES,
@@ -322,7 +323,7 @@ class WorkstationEngine:
 
     def _run_commands(self, batch: list[Callable[[], None]]) -> None:
         for i, command in enumerate(batch):
-            if _is(command, self._do_note) and any(_is(c, self._do_decide) for c in batch[i + 1 :]):
+            if self._with_decision(batch, i):
                 # a note the GUI sent with a decision (the views flushed, the re-key): kept for
                 # the decision's commit, in the order sent, rather than a commit of its own
                 assert isinstance(command, partial)
@@ -332,6 +333,25 @@ class WorkstationEngine:
                 command()
             except ProtocolError as err:
                 self.events.failed(err.code.value, err.detail)
+
+    def _with_decision(self, batch: list[Callable[[], None]], i: int) -> bool:
+        """Is ``batch[i]`` a note that only notes separate from a decision after it (so that
+        nothing else is recorded between them), with a payload canonical JSON can hold (one
+        that cannot is left to ``_do_note``, which says so)?"""
+        command = batch[i]
+        if not _is(command, self._do_note):
+            return False
+        assert isinstance(command, partial)
+        try:
+            canonical_bytes(command.args[1])
+        except (ValueError, TypeError):
+            return False
+        for later in batch[i + 1 :]:
+            if _is(later, self._do_decide):
+                return True
+            if not _is(later, self._do_note):
+                return False
+        return False
 
     def _connect(self) -> None:
         sock = self._ctx.socket(zmq.DEALER)

@@ -31,6 +31,7 @@ import logging
 import multiprocessing
 import pickle
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -96,26 +97,34 @@ class EngineProcess:
         self._stopping = False
         self._ended_said = False
         self.stamp_ns = 0  # when the child sent the event being handled (perf_counter_ns)
+        self._local: list[tuple[str, tuple[Any, ...]]] = []  # answers of our own, for drain
 
     # --- the GUI's side -----------------------------------------------------------------------
 
     def start(self) -> None:
+        """Spawn the engine's process. The child binds both sockets and this side connects:
+        a connecting socket queues at once, so what is sent before the child is up (a sign
+        out straight after sign-in) waits for it instead of being dropped."""
         self._dir = Path(tempfile.mkdtemp(prefix="authdesk-engine-"))  # 0700: this user only
         cmd_addr, evt_addr = f"ipc://{self._dir}/cmd", f"ipc://{self._dir}/evt"
-        self._cmd = self._ctx.socket(zmq.PAIR)
-        self._cmd.setsockopt(zmq.LINGER, 0)
-        self._cmd.bind(cmd_addr)
-        self._evt = self._ctx.socket(zmq.PAIR)
-        self._evt.setsockopt(zmq.LINGER, 0)
-        self._evt.bind(evt_addr)
-        spawn = multiprocessing.get_context("spawn")
-        self._process = spawn.Process(
-            target=child_main,
-            args=(cmd_addr, evt_addr, dumps((self.config, self.key))),
-            name="authdesk-engine",
-            daemon=True,
-        )
-        self._process.start()
+        try:
+            self._cmd = self._ctx.socket(zmq.PAIR)
+            self._evt = self._ctx.socket(zmq.PAIR)
+            for sock, addr in ((self._cmd, cmd_addr), (self._evt, evt_addr)):
+                sock.setsockopt(zmq.LINGER, 0)
+                sock.setsockopt(zmq.RECONNECT_IVL, 10)  # the child binds within a second
+                sock.connect(addr)
+            spawn = multiprocessing.get_context("spawn")
+            self._process = spawn.Process(
+                target=child_main,
+                args=(cmd_addr, evt_addr, dumps((self.config, self.key))),
+                name="authdesk-engine",
+                daemon=True,
+            )
+            self._process.start()
+        except BaseException:
+            self._close()
+            raise
 
     def fileno(self) -> int:
         """The events socket's descriptor, for the GUI's notifier (edge-triggered: ``drain``
@@ -129,6 +138,9 @@ class EngineProcess:
         sock = self._evt
         if sock is None:
             return False
+        while self._local:
+            name, args = self._local.pop(0)
+            getattr(self.events, name)(*args)
         for _ in range(limit):
             if not int(sock.getsockopt(zmq.EVENTS)) & zmq.POLLIN:
                 self._check_alive()
@@ -153,6 +165,17 @@ class EngineProcess:
 
     def _forward(self, name: str, *args: Any) -> None:
         if self._cmd is None:
+            return
+        process = self._process
+        if name == "decide" and process is not None and not process.is_alive():
+            # nobody to sign it: said at once, rather than "sending…" for ever
+            decision: DecisionRequest = args[0]
+            why = "the engine process has ended: nothing was signed or sent"
+            # handed over by the next drain, as the engine's own answer would be (never inside
+            # the desk's own call)
+            self._local.append(
+                ("decision_settled", (decision.request_id, False, ErrorCode.STORAGE.value, why))
+            )
             return
         try:
             self._cmd.send(dumps((name, args)), zmq.NOBLOCK)
@@ -198,7 +221,13 @@ class EngineProcess:
             log.error("the engine process did not end: terminated")
             process.terminate()
             process.join(2)
+        if process.is_alive():
+            process.kill()
+            process.join(2)
         self._process = None
+        self._close()
+
+    def _close(self) -> None:
         for sock in (self._cmd, self._evt):
             if sock is not None:
                 sock.close(linger=0)
@@ -209,17 +238,28 @@ class EngineProcess:
 
 
 class _Forward:
-    """The child's ``WorkstationEvents``: each event, with the time it left, to the GUI."""
+    """The child's ``WorkstationEvents``: each event, with the time it left, to the GUI.
 
-    def __init__(self, sock: zmq.Socket[Any]) -> None:
+    A window that does not read (frozen) makes a send wait, and the engine with it; a window
+    that is gone makes every send a no-op, so that the engine can still sign out and end."""
+
+    def __init__(self, sock: zmq.Socket[Any], gone: Callable[[], bool]) -> None:
         self._sock = sock
+        self._gone = gone
+        sock.setsockopt(zmq.SNDTIMEO, 200)  # then: is the window still there?
 
     def __getattr__(self, name: str) -> Callable[..., None]:
         if name not in EVENTS:
             raise AttributeError(name)
 
         def send(*args: Any) -> None:
-            self._sock.send(dumps((name, args, time.perf_counter_ns())))
+            data = dumps((name, args, time.perf_counter_ns()))
+            while not self._gone():
+                try:
+                    self._sock.send(data)
+                    return
+                except zmq.Again:
+                    continue
 
         return send
 
@@ -230,15 +270,24 @@ def child_main(cmd_addr: str, evt_addr: str, blob: bytes) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # as the window's process has it
     config, key = pickle.loads(blob)
+    stop = threading.Event()
+    # Ctrl+C in the terminal reaches the whole process group: the window's process decides;
+    # a SIGTERM (a session ending) is a stop, with the sign-out
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    parent = multiprocessing.parent_process()
+
+    def gone() -> bool:
+        return parent is not None and bool(wait([parent.sentinel], timeout=0))
+
     ctx: zmq.Context[Any] = zmq.Context()
     cmd = ctx.socket(zmq.PAIR)
     cmd.setsockopt(zmq.LINGER, 0)
-    cmd.connect(cmd_addr)
+    cmd.bind(cmd_addr)
     evt = ctx.socket(zmq.PAIR)
     evt.setsockopt(zmq.LINGER, 2000)  # the last events (signed out) reach the GUI
-    evt.connect(evt_addr)
-    engine = WorkstationEngine(config, key, _Forward(evt), ctx)
-    stop = threading.Event()
+    evt.bind(evt_addr)
+    engine = WorkstationEngine(config, key, _Forward(evt, gone), ctx)
 
     def read(sock: zmq.Socket[Any]) -> list[Callable[[], None]]:  # on the engine's thread
         batch = []
@@ -251,7 +300,6 @@ def child_main(cmd_addr: str, evt_addr: str, blob: bytes) -> None:
         return batch
 
     engine.start(cmd, read)
-    parent = multiprocessing.parent_process()
     try:
         while not stop.is_set():
             if parent is not None and wait([parent.sentinel], timeout=0.2):
@@ -261,7 +309,9 @@ def child_main(cmd_addr: str, evt_addr: str, blob: bytes) -> None:
                 stop.wait(0.2)
     finally:
         engine.stop()  # signs out, writes what waited, ends the engine's thread
-        evt.send(dumps(("stopped", (), time.perf_counter_ns())))
-        cmd.close()
-        evt.close()
-        ctx.term()
+        try:
+            evt.send(dumps(("stopped", (), time.perf_counter_ns())), zmq.NOBLOCK)
+        except zmq.ZMQError:
+            pass  # the window is gone or not reading: it learns from the process's end
+        ctx.destroy(linger=0 if gone() else 2000)  # every socket, the engine's too
+        shutil.rmtree(Path(cmd_addr.removeprefix("ipc://")).parent, ignore_errors=True)

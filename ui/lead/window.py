@@ -9,11 +9,13 @@ already, instead of PySide6-Addons' QtCharts (about 150 MB more for one module).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import pyqtgraph as pg
+import zmq
 from pydantic import BaseModel
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
@@ -51,6 +53,7 @@ from ui.background import run_in_background
 from ui.evidence.library import ShownImage
 from ui.lead import words
 
+log = logging.getLogger("authdesk.lead")
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 
 
@@ -160,8 +163,11 @@ class LeadWindow(QMainWindow):
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ProtocolError):
                 self.status.setText(words.refusal(exc.code.value, exc.detail))
-            else:
+            elif isinstance(exc, (OSError, zmq.ZMQError)):
                 self.status.setText(words.refusal("E_UNREACHABLE", ""))
+            else:  # a fault of this desk's, not the center's word: logged with its trace
+                log.error("the call %s failed", call.op, exc_info=exc)
+                self.status.setText(words.refusal("E_MALFORMED", ""))
 
         run_in_background(lambda: api.ask(self.client, call, args), done, failed, owner=self)
 
