@@ -207,13 +207,14 @@ class BrokerTarget:
         broker = self.broker
         before = broker.stats["internal_errors"]
         self.sent.clear()
-        is_client = False
+        is_client, body = False, None
         if len(frames) >= 2:
             try:
-                is_client = isinstance(mdp.parse_from_peer(frames[1:]), mdp.ClientRequest)
+                parsed = mdp.parse_from_peer(frames[1:])
+                is_client = isinstance(parsed, mdp.ClientRequest)
+                body = parsed.body if isinstance(parsed, mdp.ClientRequest) else None
             except ProtocolError:
                 pass
-        held_before = sum(len(e.waiters) for e in broker.entries.values())
         try:
             broker._on_frames(frames)
             broker._on_timers(time.time_ns() // 1_000_000)
@@ -224,7 +225,13 @@ class BrokerTarget:
             raise FuzzFailure("the broker hit an internal error (logged above)")
         if is_client:
             answered = any(identity == frames[0] for identity, _ in self.sent)
-            held = sum(len(e.waiters) for e in broker.entries.values()) > held_before
+            # held: this very request waits (a second wait from the same connection replaces
+            # the first, unanswered: PROTOCOL.md §7.6 — the count of waits stays the same)
+            held = any(
+                w.identity == frames[0] and w.request.body == body
+                for e in broker.entries.values()
+                for w in e.waiters
+            )
             if not answered and not held and frames[0]:
                 raise FuzzFailure("a client request got no answer and was not held")
         if len(broker.entries) > 5000:  # keep a long run's memory to the broker, not the run
