@@ -21,6 +21,7 @@ from clientsvc.center.store import CenterStore
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from tests.helpers import Identities
 from tests.test_lead import DAY, broker_records, end_of_day, people  # noqa: F401  (a fixture)
+from tests.test_lead_ui import LocalClient
 from ui import i18n
 from ui.lead import words
 
@@ -38,20 +39,10 @@ def desk(tmp_path: Path, people: Identities) -> Iterator[LeadDesk]:  # noqa: F81
     store.close()
 
 
-class Local:
-    """The desk in-process, as the center service runs it (``api.Caller``)."""
-
-    def __init__(self, desk: LeadDesk, actor: str) -> None:
-        self.desk, self.actor = desk, actor
-
-    def call(self, op: str, **args: Any) -> Any:
-        return api.dispatch(self.desk, self.actor, op, args)
-
-
 def _valid_args(desk: LeadDesk) -> dict[api.Op, dict[str, Any]]:
     """Arguments each operation accepts, for a sample drawn by the lead."""
     sample = api.ask(
-        Local(desk, "LEAD"),
+        LocalClient(desk, "LEAD"),
         api.DRAW,
         api.DrawArgs(day_from=DAY, day_to=DAY, seed=3, plan={"default_rate": 0.5}),
     )
@@ -104,7 +95,7 @@ def test_only_the_lead_makes_the_leads_calls_whatever_the_arguments(desk: LeadDe
 
 def test_every_result_leaves_the_center_as_its_model_says(desk: LeadDesk) -> None:
     """Each operation run for real, in the review's order; its answer read back as its type."""
-    lead = Local(desk, "LEAD")
+    lead = LocalClient(desk, "LEAD")
     args = _valid_args(desk)
     order = [op for op in api.Op if op is not api.Op.CONFIRM_FINDING]
     for op in order:
@@ -118,7 +109,7 @@ def test_every_result_leaves_the_center_as_its_model_says(desk: LeadDesk) -> Non
     lead.call("record_verdict", **ref, verdict="reject")
     lead.call("record_finding", **ref, outcome="error", category="E02")
     confirmed = api.ask(
-        Local(desk, "LEAD2"), api.CONFIRM_FINDING, api.ConfirmArgs(**ref, accept=True)
+        LocalClient(desk, "LEAD2"), api.CONFIRM_FINDING, api.ConfirmArgs(**ref, accept=True)
     )
     assert confirmed.state == "confirmed" and confirmed.confirmed_by == "LEAD2"
 

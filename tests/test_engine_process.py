@@ -8,12 +8,14 @@ from __future__ import annotations
 import os
 import pickle
 import queue
+import select
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,19 +73,49 @@ def _kinds(audit: Path) -> list[str]:
 
 
 def _gone(pid: int, timeout: float = 20) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        try:  # a zombie (exited, not yet reaped by its parent) is gone too
-            if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
-                return True
-        except (FileNotFoundError, IndexError):
-            return True
-        time.sleep(0.05)  # polling a process's end: there is no signal to wait on
-    return False
+    """Waits for the process's end (a pidfd is readable once it has exited, reaped or not)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], timeout)[0])
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _engine_with_item(
+    broker: Broker, ids: Identities, audit: Path, request_id: str
+) -> Iterator[tuple[WorkstationEngine, Recorder, Any]]:
+    """An engine as a thread, signed in, holding one item from a teller."""
+    rec = Recorder(audit)
+    eng = WorkstationEngine(_config(broker, audit), ids.keys["A1"], rec, broker._ctx)
+    eng.start()
+    try:
+        rec.next("presence_changed")
+        with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as t:
+            req, blobs = request(request_id)
+            t.submit(req, blobs)
+            (item,) = rec.next("item_received")
+            yield eng, rec, item
+    finally:
+        eng.stop()
+
+
+def _arrive_together(eng: WorkstationEngine, commands: list[Any]) -> None:
+    """The GUI's calls, in one batch on the engine thread (as F9's notes and decision do)."""
+    with eng._mailbox._lock:
+        for command in commands:
+            eng._mailbox._commands.put(command)
+    eng._mailbox.wake()
+
+
+def _after_commands_before(eng: WorkstationEngine) -> None:
+    """Returns once the engine thread has run every command sent before this call."""
+    done: queue.Queue[bool] = queue.Queue()
+    eng.run_on_engine_thread(lambda: done.put(True))
+    done.get(timeout=10)
 
 
 def test_the_engine_process_takes_items_signs_decisions_and_signs_out(
@@ -123,18 +155,20 @@ def test_keys_cross_to_the_engine_process_as_bytes(ids: Identities) -> None:
 
 
 HOLDER = """
-import sys, time
+import select, sys
 from clientsvc.workstation.engine_host import EngineProcess, pickle
 config, key = pickle.loads(open(sys.argv[1], "rb").read())
 class Quiet:
+    def presence_changed(self, state):
+        print("presence", state, flush=True)  # the engine is signed in
     def __getattr__(self, name):
         return lambda *args: None
 host = EngineProcess(config, key, Quiet())
 host.start()
 print(host._process.pid, flush=True)
 while True:
+    select.select([host.fileno()], [], [], 0.25)  # the events socket, as the window's notifier
     host.drain()
-    time.sleep(0.05)
 """
 
 
@@ -155,10 +189,8 @@ def test_an_engine_whose_window_is_killed_signs_out_and_ends(
     try:
         assert holder.stdout is not None
         child = int(holder.stdout.readline())
-        deadline = time.monotonic() + 20
-        while "signed_in" not in _kinds(audit):
-            assert time.monotonic() < deadline, "the engine never signed in"
-            time.sleep(0.05)  # polling the audit file: the child's only trace here
+        assert holder.stdout.readline().split() == ["presence", "available"]  # signed in
+        assert "signed_in" in _kinds(audit)
         holder.send_signal(signal.SIGKILL)
         holder.wait(10)
         assert _gone(child), "the engine outlived its window"
@@ -193,56 +225,43 @@ def test_notes_sent_with_a_decision_are_written_in_the_decisions_commit(
     """What was looked at and the re-key, sent just before F9's decision, cost no commit of
     their own on the way to the broker: they go in the decision's transaction, in order."""
     audit = tmp_path / "ws" / "audit.sqlite3"
-    rec = Recorder(audit)
-    eng = WorkstationEngine(_config(broker, audit), ids.keys["A1"], rec, broker._ctx)
-    eng.start()
-    try:
-        rec.next("presence_changed")
-        with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as t:
-            req, blobs = request("N1")
-            t.submit(req, blobs)
-            (item,) = rec.next("item_received")
-            commits: list[str] = []
-            done: queue.Queue[bool] = queue.Queue()
+    with _engine_with_item(broker, ids, audit, "N1") as (eng, rec, item):
+        commits: list[str] = []
 
-            def spy() -> None:  # on the engine thread, before the batch below
-                assert eng._audit is not None
-                for name in ("append", "append_all", "record_decision"):
-                    method = getattr(eng._audit, name)
+        def spy() -> None:  # on the engine thread, before the batch below
+            assert eng._audit is not None
+            for name in ("append", "append_all", "record_decision"):
+                method = getattr(eng._audit, name)
 
-                    def counted(*args: Any, _m: Any = method, _n: str = name, **kw: Any) -> Any:
-                        commits.append(_n)
-                        return _m(*args, **kw)
+                def counted(*args: Any, _m: Any = method, _n: str = name, **kw: Any) -> Any:
+                    commits.append(_n)
+                    return _m(*args, **kw)
 
-                    setattr(eng._audit, name, counted)
-                done.put(True)
+                setattr(eng._audit, name, counted)
 
-            eng.run_on_engine_thread(spy)
-            done.get(timeout=10)
-            with eng._mailbox._lock:  # the GUI's three calls, arriving together as after F9
-                eng._mailbox._commands.put(eng.command("note", "evidence_viewed", {"n": 1}, "N1"))
-                eng._mailbox._commands.put(eng.command("note", "rekey_matched", {"n": 2}, "N1"))
-                eng._mailbox._commands.put(
-                    eng.command("decide", DecisionRequest("N1", "approve", lease_id=item.lease_id))
-                )
-            eng._mailbox.wake()
-            assert rec.next("decision_settled")[:2] == ("N1", True)
-            # (the item's own row may have been written meanwhile, when the engine was idle)
-            assert [c for c in commits if c != "append_all"] == ["record_decision"]
-            kinds = _kinds(audit)
-            assert kinds[kinds.index("evidence_viewed") :][:3] == [
-                "evidence_viewed",
-                "rekey_matched",
-                "decision",
-            ]
-            eng.note("locked", {"why": "idle"})  # a note on its own: its own commit, at once
-            deadline = time.monotonic() + 10
-            while "locked" not in _kinds(audit):
-                assert time.monotonic() < deadline
-                time.sleep(0.02)
-            assert commits[-1] == "append"
-    finally:
-        eng.stop()
+        eng.run_on_engine_thread(spy)
+        _after_commands_before(eng)
+        _arrive_together(
+            eng,
+            [
+                eng.command("note", "evidence_viewed", {"n": 1}, "N1"),
+                eng.command("note", "rekey_matched", {"n": 2}, "N1"),
+                eng.command("decide", DecisionRequest("N1", "approve", lease_id=item.lease_id)),
+            ],
+        )
+        assert rec.next("decision_settled")[:2] == ("N1", True)
+        # (the item's own row may have been written meanwhile, when the engine was idle)
+        assert [c for c in commits if c != "append_all"] == ["record_decision"]
+        kinds = _kinds(audit)
+        assert kinds[kinds.index("evidence_viewed") :][:3] == [
+            "evidence_viewed",
+            "rekey_matched",
+            "decision",
+        ]
+        eng.note("locked", {"why": "idle"})  # a note on its own: its own commit, at once
+        _after_commands_before(eng)
+        assert "locked" in _kinds(audit)
+        assert commits[-1] == "append"
 
 
 def test_a_sign_out_straight_after_sign_in_waits_for_the_engine_and_is_not_lost(
@@ -291,32 +310,22 @@ def test_notes_are_kept_for_the_decision_only_when_nothing_else_comes_between(
     as it happened; a note canonical JSON cannot hold (a float) is refused on its own and the
     decision and the chain are unharmed."""
     audit = tmp_path / "ws" / "audit.sqlite3"
-    rec = Recorder(audit)
-    eng = WorkstationEngine(_config(broker, audit), ids.keys["A1"], rec, broker._ctx)
-    eng.start()
-    try:
-        rec.next("presence_changed")
-        with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as t:
-            req, blobs = request("N2")
-            t.submit(req, blobs)
-            (item,) = rec.next("item_received")
-            with eng._mailbox._lock:
-                for command in (
-                    eng.command("note", "first", {"n": 1}, "N2"),
-                    eng.command("item_displayed", "N2"),
-                    eng.command("note", "second", {"n": 2}, "N2"),
-                    eng.command("note", "bad", {"zoom": 1.5}, "N2"),
-                    eng.command("decide", DecisionRequest("N2", "approve", lease_id=item.lease_id)),
-                ):
-                    eng._mailbox._commands.put(command)
-            eng._mailbox.wake()
-            code, _detail = rec.next("failed")
-            assert code == "E_MALFORMED"  # the float: said, not recorded
-            assert rec.next("decision_settled")[:2] == ("N2", True)
+    with _engine_with_item(broker, ids, audit, "N2") as (eng, rec, item):
+        _arrive_together(
+            eng,
+            [
+                eng.command("note", "first", {"n": 1}, "N2"),
+                eng.command("item_displayed", "N2"),
+                eng.command("note", "second", {"n": 2}, "N2"),
+                eng.command("note", "bad", {"zoom": 1.5}, "N2"),
+                eng.command("decide", DecisionRequest("N2", "approve", lease_id=item.lease_id)),
+            ],
+        )
+        code, _detail = rec.next("failed")
+        assert code == "E_MALFORMED"  # the float: said, not recorded
+        assert rec.next("decision_settled")[:2] == ("N2", True)
         kinds = [k for k in _kinds(audit) if k in ("first", "item_shown", "second", "decision")]
         assert kinds == ["first", "item_shown", "second", "decision"]
-    finally:
-        eng.stop()
     store = AuditStore(audit)
     try:
         assert store.verify_chain() == []  # no gap, no row chained onto one never written
