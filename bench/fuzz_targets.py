@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-TARGETS = ("broker", "center", "image", "config", "video", "teller")
+TARGETS = ("broker", "center", "image", "config", "video", "teller", "reading")
 
 
 _JSON_WORDS = [
@@ -743,8 +743,105 @@ class TellerTarget:
         return list(self.outcomes)
 
 
+# --- the reader's rules on what an OCR may say ------------------------------------------------
+
+
+class ReadingTarget:
+    """OCR lines, as any engine might give them, into the reader's rules (``compare``) for a
+    request of each type, and every line's text into the amount, date and validity parsers: a
+    well-formed reading (its model validates), never an exception. And a match only where
+    something was read."""
+
+    def __init__(self) -> None:
+        import datetime as dt
+
+        from clientsvc.protocol.messages import TXN_TYPES
+        from sim.teller import make_request
+
+        rng = random.Random(7)
+        self.requests = [
+            make_request(rng, txn_type=t, mismatch_rate=0.0, images=False).request
+            for t in TXN_TYPES
+        ]
+        self.today = dt.date(2026, 12, 3)
+
+    def __call__(self, data: bytes) -> None:
+        from clientsvc.reading.amounts import parse_amount_figures, parse_amount_words
+        from clientsvc.reading.compare import ImagePage, compare
+        from clientsvc.reading.fields import Line, parse_date, parse_validity
+        from clientsvc.reading.model import ElementReading, Verdict
+
+        if not data:
+            return
+        request = self.requests[data[0] % len(self.requests)]
+        lines: list[Line] = []
+        for raw in data[1:].split(b"\n")[:64]:  # a page's worth; the engine gives ≤ 400
+            head, text = raw[:5].ljust(5, b"\0"), raw[5:].decode("utf-8", "replace")[:200]
+            x, y = head[0] * 8, head[1] * 8
+            box = (x, y, x + 1 + head[2] * 8, y + 1 + head[3] * 4)
+            lines.append(Line(text, box, head[4] / 255))
+            parse_amount_words(text)
+            parse_amount_figures(text)
+            parse_date(text)
+            parse_validity(text)
+        kinds = ("voucher", "id_front")
+        pages = [ImagePage(k * 64, kind, lines) for k, kind in zip("ab", kinds, strict=True)]
+        for e in compare(request, pages, self.today):
+            ElementReading.model_validate(e.model_dump())
+            if e.verdict is Verdict.MATCH and not e.seen:
+                raise FuzzFailure(f"{e.element}: a match with nothing read")
+
+    def tokens(self) -> list[bytes]:
+        words = [
+            "账号",
+            "户名",
+            "证件号码",
+            "金额(大写)",
+            "金额(小写)",
+            "日期",
+            "姓名",
+            "公民身份号码",
+            "有效期限",
+            "收款人",
+            "收款账号",
+            "元",
+            "角",
+            "分",
+            "零",
+            "整",
+            "万",
+            "亿",
+            "壹",
+            "拾",
+            "佰",
+            "仟",
+            "¥",
+            "长期",
+            "年",
+            "月",
+            "日",
+        ]
+        return [w.encode() for w in words] + [b"\n", b"\xff\xff\xff\xff\xff"]
+
+    def seeds(self) -> list[bytes]:
+        r = self.requests[0]
+        head = bytes([10, 10, 10, 8, 250])
+        return [
+            bytes([0])
+            + head
+            + "账号".encode()
+            + b"\n"
+            + bytes([30, 10, 30, 8, 250])
+            + r.account_no.encode(),
+            bytes([0]) + head + "金额(大写)人民币壹拾万零柒仟元整".encode(),
+            bytes([3]) + head + "户名\u202e超林".encode(),
+            bytes([5]) + (head + "账号".encode() + b"\n") * 300,
+        ]
+
+
 def make(name: str) -> Any:
     return {
+        "reading": ReadingTarget,
         "broker": BrokerTarget,
         "center": CenterTarget,
         "image": ImageTarget,

@@ -322,6 +322,7 @@ def _render(recipe: _Recipe, images: bool = True) -> tuple[list[EvidenceRef], di
         extra=tuple((VOUCHER_LABELS.get(k, k), v) for k, v in recipe.elements.items()),
         seed=recipe.voucher_seed,
         customer=customer,
+        words_amount_fen=_words_differ(recipe) if recipe.defect == "words_figures" else None,
     )
     written = recipe.written_amount_fen if kind.monetary else None
     card_spec = IdCardSpec(
@@ -364,6 +365,14 @@ def _render(recipe: _Recipe, images: bool = True) -> tuple[list[EvidenceRef], di
         refs.append(ref)
         blobs[ref.sha256] = data
     return refs, blobs
+
+
+def _words_differ(recipe: _Recipe) -> int:
+    """大写 one digit off the figures (the reader's corpus: a voucher that disagrees with
+    itself, the figures being the keyed amount)."""
+    step: int = 100 * 10 ** (recipe.voucher_seed % 3)
+    amount = recipe.amount_fen
+    return amount + step if amount < step * 5 or recipe.voucher_seed % 2 else amount - step
 
 
 def _dry(fields: dict[str, str], seed: int) -> RenderedEvidence:

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from clientsvc.protocol.errors import ProtocolError
 from clientsvc.protocol.messages import request_digest
 from clientsvc.reading.model import Verdict
-from clientsvc.reading.ocr import READ_TIMEOUT, OcrProcess
+from clientsvc.reading.ocr import READ_TIMEOUT, OcrProcess, PageText
 from clientsvc.reading.reader import ReadingDesk, SignedReading, TextCache, verify_reading
 from sim.teller import make_request
 
@@ -77,9 +77,9 @@ def test_the_reading_is_signed_and_cached(desk: ReadingDesk) -> None:
     back = SignedReading.from_dict(signed.to_dict())
     verify_reading(back, keys)
     assert back.digest == signed.digest
-    # one verdict changed after signing: refused
+    # what was keyed, changed after signing: refused
     raw = signed.to_dict()
-    raw["reading"]["elements"][0]["verdict"] = "mismatch"
+    raw["reading"]["elements"][0]["keyed"] = "2026-12-04"
     with pytest.raises(ProtocolError, match="signature"):
         verify_reading(SignedReading.from_dict(raw), keys)
     with pytest.raises(ProtocolError, match="no reader"):
@@ -179,3 +179,53 @@ def test_the_engine_reads_with_no_network_at_all() -> None:
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "True"
+
+
+class CountingOcr:
+    """An engine that reads nothing and counts (for the desk's own paths: no OCR needed)."""
+
+    def __init__(self, answers: list[PageText]) -> None:
+        self.answers, self.calls = answers, 0
+        self.identity, self.models = "fake 1", {"m.onnx": "0" * 16}
+
+    def read(self, data: bytes) -> PageText:
+        self.calls += 1
+        return self.answers.pop(0) if self.answers else PageText()
+
+
+def test_missing_or_wrong_bytes_are_said_and_not_read() -> None:
+    sim = make_request(random.Random(3), txn_type="cash_withdrawal", mismatch_rate=0.0)
+    ocr = CountingOcr([])
+    desk = ReadingDesk(ocr, TextCache(":memory:"), Ed25519PrivateKey.generate(), "R")
+    voucher = sim.request.evidence[0]
+    images = {voucher.sha256: b"\xff\xd8\xff other bytes"}  # the card's bytes missing
+    signed = desk.read(sim.request, "0" * 64, images, dt.date(2026, 12, 3))
+    problems = {i.kind: i.problem for i in signed.reading.images}
+    assert problems == {"voucher": "E_EVIDENCE_MISMATCH", "id_front": "E_EVIDENCE_MISSING"}
+    assert ocr.calls == 0
+    assert {e.verdict for e in signed.reading.elements} == {Verdict.UNREADABLE}
+
+
+def test_a_timeout_is_not_cached_a_reading_is() -> None:
+    sim = make_request(random.Random(3), txn_type="cash_withdrawal", mismatch_rate=0.0)
+    ocr = CountingOcr([PageText([], 5, READ_TIMEOUT), PageText([], 5, "")])
+    desk = ReadingDesk(ocr, TextCache(":memory:"), Ed25519PrivateKey.generate(), "R")
+    voucher = sim.request.evidence[0]
+    data = sim.evidence[voucher.sha256]
+    assert desk.page(voucher.sha256, data) == (PageText([], 5, READ_TIMEOUT), False)
+    assert desk.page(voucher.sha256, data) == (PageText([], 5, ""), False)
+    assert desk.page(voucher.sha256, data)[1] is True  # now from the cache
+    assert ocr.calls == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"v": True}, {"signature": "AB" * 64}, {"signature": "ab " * 40}, {"key_id": "x" * 16}],
+)
+def test_a_reading_with_a_field_not_of_its_form_is_refused(desk: ReadingDesk, change: dict) -> None:
+    sim = make_request(random.Random(3), txn_type="password_reset", mismatch_rate=0.0)
+    fake = ReadingDesk(CountingOcr([]), TextCache(":memory:"), Ed25519PrivateKey.generate(), "R")
+    raw = fake.read(sim.request, "0" * 64, sim.evidence, dt.date(2026, 12, 3)).to_dict()
+    SignedReading.from_dict(raw)
+    with pytest.raises(ProtocolError):
+        SignedReading.from_dict(raw | change)

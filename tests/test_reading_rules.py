@@ -255,3 +255,103 @@ def test_every_type_has_a_layout_and_hostile_text_is_refused() -> None:
     ]
     got = verdicts(r, hostile)
     assert all(v[0] is Verdict.UNREADABLE for v in got.values()), got
+
+
+def test_a_value_is_never_taken_with_a_piece_of_it_left_over() -> None:
+    """The OCR cut 陈艳丰 or ¥10,000.55 in two: the first piece alone has the shape of a
+    value, but it is not all that is written."""
+    r = request(amount_fen=1_000_000)
+    lines = [
+        *row(20, "日期", "2026年12月03日"),
+        *row(140, "账号", r.account_no[:-1], r.account_no[-1]),
+        *row(200, "户名", r.account_name, "丰"),
+        *row(260, "金额(大写)", "人民币壹万元", "伍角伍分"),
+        *row(320, "金额(小写)", "¥10,000", ".55"),
+    ]
+    got = verdicts(r, lines)
+    assert got["account_no"] == (Verdict.MATCH, Why.AGREES)  # the pieces, together, agree
+    assert got["account_name"][0] is not Verdict.MATCH
+    assert got["amount"] == (Verdict.MISMATCH, Why.DIFFERS)  # ¥10,000.55 read whole
+
+
+def test_a_label_word_is_not_a_name() -> None:
+    """付款人 | 全称 | 张三: 全称 is the row's label, not the payer's name."""
+    r = request()
+    lines = [*row(140, "付款人", "全称", r.account_name)]
+    spec = {f.name: f for f in layout("cash_withdrawal").fields}
+    assert Page(lines, layout("cash_withdrawal")).find(spec["account_name"]) == []
+    card = [*row(20, "姓名"), *row(60, "性别男")]
+    spec = {f.name: f for f in layout("id_card").fields}
+    assert Page(card, layout("id_card")).find(spec["name"]) == []
+
+
+def test_an_id_number_ending_in_x_keyed_in_lower_case() -> None:
+    base = request().id_number
+    first17 = next(f for n in range(1000) if id_check_digit(f := base[:14] + f"{n:03d}") == "X")
+    r = request(id_number=first17 + "x")
+    good = request(id_number=first17 + "X")
+    got = verdicts(r, voucher_lines(r, id=good.id_number), id_lines(r, id=good.id_number))
+    assert got["id_number"] == (Verdict.MATCH, Why.AGREES)
+
+
+def test_a_keyed_check_digit_is_wrong_even_with_nothing_read() -> None:
+    good = request()
+    r = request(id_number=good.id_number[:-1] + ("0" if good.id_number[-1] != "0" else "1"))
+    lines = [ln for ln in voucher_lines(r) if "身份证" not in ln.text and ln.text != r.id_number]
+    assert verdicts(r, lines)["id_number"] == (Verdict.MISMATCH, Why.CHECK_DIGIT)
+
+
+def test_no_resident_id_no_id_card_and_no_check_digit() -> None:
+    r = request(id_type="passport", id_number="E12345678")
+    got = verdicts(r, voucher_lines(r), id_lines(r))
+    assert got["id_number"] == (Verdict.UNREADABLE, Why.NOT_FOUND)  # no GB 11643 shape
+    assert not {"id_name", "id_card_number", "id_valid"} & set(got)
+
+
+def test_an_id_card_not_yet_valid() -> None:
+    r = request()
+    got = verdicts(r, voucher_lines(r), id_lines(r, valid="2027.01.01-2047.01.01"))
+    assert got["id_valid"] == (Verdict.MISMATCH, Why.NOT_YET)
+
+
+def test_a_verdict_must_fit_its_reason() -> None:
+    from clientsvc.reading.model import ElementReading
+
+    with pytest.raises(ValueError, match="match cannot be"):
+        ElementReading(
+            element="amount",
+            keyed="1",
+            seen=[],
+            confidence=0,
+            verdict=Verdict.MATCH,
+            why=Why.AGREES,
+        )
+    with pytest.raises(ValueError, match="mismatch cannot be"):
+        ElementReading(
+            element="amount", keyed="1", confidence=0, verdict=Verdict.MISMATCH, why=Why.NOT_SURE
+        )
+
+
+def test_an_unreadable_score_is_no_confidence() -> None:
+    r = request()
+    lines = [Line(ln.text, ln.box, float("nan")) for ln in voucher_lines(r)]
+    got = verdicts(r, lines)
+    assert Verdict.MATCH not in {v[0] for v in got.values()}
+
+
+def test_a_grid_alone_against_the_words_and_the_figures_is_not_sure() -> None:
+    """The grid's digits are put in columns by where they stand: a skewed scan can shift one.
+    Against a 大写 and a ¥ line that agree with the request, it is "?" — never ✓, not ✗."""
+    r = request(amount_fen=15410600)
+    grid_x = 900
+    header = [
+        Line(c, (grid_x + 50 * i, 500, grid_x + 50 * i + 30, 530), 0.99)
+        for i, c in enumerate("亿千百十万千百十元角分")
+    ]
+    shifted = [  # a digit from the row below taken into a box: 154,107.00
+        Line(d, (grid_x + 50 * (3 + k), 545, grid_x + 50 * (3 + k) + 30, 575), 0.99)
+        for k, d in enumerate("15410700")
+    ]
+    lines = [*voucher_lines(r), *header, *shifted]
+    got = verdicts(r, lines, id_lines(r))
+    assert got["amount"] == (Verdict.UNREADABLE, Why.NOT_SURE)

@@ -10,13 +10,15 @@ The capital numerals follow the PBOC rules (《支付结算办法》 附一, 正
 * where the 万 or 元 place is 0 and the next place (千, 角) is not, 零 may be written or left
   out (``壹拾万柒仟元`` and ``壹拾万零柒仟元``; ``壹仟陆佰捌拾元叁角贰分`` and ``…元零叁角…``);
 * where 角 is 0 and 分 is not, 零 follows 元 (``叁佰贰拾伍元零肆分``);
-* 整 or 正 follows 元, may follow 角, and never follows 分;
+* 整 or 正 follows 元 (an amount ending at 元 without it may have been cut short), may follow
+  角, and never follows 分;
 * 元 may be written 圆; the traditional forms (貳 陸 萬 億 圓 …) are read as their simple ones;
 * 万亿 for amounts from 10^12 yuan.
 
-What is refused: a 零 where nothing is missing (``壹仟零伍佰``), a bare last digit after a
-place above 拾 (``壹佰伍`` — 150 or 105?), a place written twice or out of order, 整 after 分,
-an amount with neither 元 nor 角 or 分, and anything else.
+What is refused: a 零 where nothing is missing (``壹仟零伍佰``), a gap without its 零
+(``壹万伍元``: 一万五 is 15,000 to a person; ``壹仟伍拾元``; ``壹拾元伍分``), a bare last
+digit after a place above 拾 (``壹佰伍`` — 150 or 105?), a place written twice or out of order,
+整 after 分 or no 整 after 元, an amount with neither 元 nor 角 or 分, and anything else.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def parse_amount_words(text: str) -> int | None:
     """The amount in fen that capital numerals say, or None when they are not a well-formed
     amount (see the module's rules)."""
     s = re.sub(r"\s+", "", text).translate(_VARIANTS)
+    if len(s) > 64:
+        return None
     s = _PREFIX.sub("", s, count=1)
     whole = s.endswith(("整", "正"))
     if whole:
@@ -71,7 +75,8 @@ def _fraction(text: str, yuan: int, whole: bool) -> int | None:
     jiao = _DIGIT[jiao_c] if jiao_c else 0
     fen = _DIGIT[fen_c] if fen_c else 0
     if jiao == 0 and fen == 0:
-        return 0 if zero is None and yuan > 0 else None
+        # 整 (or 正) after 元 is due: without it the amount may have been cut short
+        return 0 if zero is None and yuan > 0 and whole else None
     if fen and whole:
         return None  # 整 is never written after 分
     if zero is not None:
@@ -79,6 +84,8 @@ def _fraction(text: str, yuan: int, whole: bool) -> int | None:
             return None
         if jiao and yuan % 10 != 0:
             return None  # 零 before 角 only when the 元 place is 0
+    elif yuan and not jiao:
+        return None  # 角 is 0 and 分 is not: 零 after 元 is due
     return jiao * 10 + fen
 
 
@@ -109,8 +116,8 @@ def _below(text: str, size: int, high: int) -> int | None:
         return None
     if low >= size // 10:  # the next place is not 0: 零 only when the higher place is 0
         return None if zero and high % 10 != 0 else low
-    # a gap: 零 is due; left out, the value is still plain (each digit carries its place)
-    return low
+    # a gap: 零 is due (壹万伍元: 一万五 is 15,000 to a reader; 10,005 to a parser)
+    return low if zero else None
 
 
 def _section(text: str, leading_shi: bool = False) -> int | None:
@@ -141,6 +148,8 @@ def _section(text: str, leading_shi: bool = False) -> int | None:
             return None
         if last != 4 and zero and last - place == 1:
             return None  # 零 where no place is missing
+        if last != 4 and not zero and last - place > 1:
+            return None  # a place missing without its 零
         value += digit * 10**place
         last, zero = place, False
     if zero or last == 4:
@@ -148,17 +157,21 @@ def _section(text: str, leading_shi: bool = False) -> int | None:
     return value
 
 
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _FIGURES = re.compile(
     r"^(?:[¥￥Y]|RMB|CNY)?"
-    r"(?P<yuan>\d{1,3}(?:,\d{3})+|\d+)"
-    r"(?:\.(?P<dec>\d{2}))?(?:元)?$"
+    r"(?P<yuan>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+    r"(?:\.(?P<dec>[0-9]{2}))?(?:元)?$"
 )
 
 
 def parse_amount_figures(text: str) -> int | None:
     """The amount in fen that figures on a ¥ line say (``¥154,106.00``, ``￥154106.00``,
     ``RMB 154,106.00``), or None: thousands groups must be whole, the decimals two."""
-    s = re.sub(r"\s+", "", text).replace("，", ",").replace("．", ".")
+    s = re.sub(r"\s+", "", text).translate(_FULLWIDTH_DIGITS).replace("，", ",")
+    s = s.replace("．", ".")
+    if len(s) > 40:
+        return None
     m = _FIGURES.fullmatch(s)
     if m is None:
         return None

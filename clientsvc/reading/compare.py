@@ -17,6 +17,7 @@ fraud through; a wrong ✗ costs an override: so a match needs more than a misma
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -47,12 +48,18 @@ def layouts_for(txn_type: str) -> tuple[Layout, Layout | None]:
     return layout(txn_type), layout("id_card") if TXN_KINDS[txn_type].needs_id else None
 
 
+def _resident(request: AuthRequest) -> bool:
+    return request.id_type == "resident_id"
+
+
 def _seen(sha: str, f: Found) -> Seen:
     box = [max(0, min(100_000, int(v))) for v in f.box]
     return Seen(sha256=sha, box=box, text=f.text[:200], confidence=_pm(f.score), how=f.how)
 
 
 def _pm(score: float) -> int:
+    if not math.isfinite(score):
+        return 0
     return max(0, min(1000, round(score * 1000)))
 
 
@@ -61,6 +68,7 @@ class _Reader:
         self.request, self.today = request, today
         self.voucher_layout, self.id_layout = layouts_for(request.txn_type)
         self.pages = pages
+        self._page_of: dict[tuple[str, str, str], Page] = {}
         self.out: list[ElementReading] = []
 
     def _found(self, kinds: Iterable[str], lay: Layout, name: str) -> tuple[list[Seen], bool]:
@@ -75,7 +83,10 @@ class _Reader:
             if p.problem:
                 problem = True
                 continue
-            seen.extend(_seen(p.sha256, f) for f in Page(p.lines, lay).find(spec))
+            key = (p.sha256, p.kind, lay.name)
+            if key not in self._page_of:  # each page's labels found once per layout
+                self._page_of[key] = Page(p.lines, lay)
+            seen.extend(_seen(p.sha256, f) for f in self._page_of[key].find(spec))
         return seen, problem
 
     def _has(self, kinds: Iterable[str]) -> bool:
@@ -151,6 +162,16 @@ class _Reader:
             int(s.text) if s.how == "grid" else parse_amount_figures(s.text) for s in figures
         ]
         sure = {v for s, v in zip(seen, values, strict=True) if s.confidence >= MISMATCH_MIN}
+        written = {  # the 大写 and the ¥ line: text read as text
+            v
+            for s, v in zip(seen, values, strict=True)
+            if s.confidence >= MISMATCH_MIN and s.how != "grid"
+        }
+        if len(sure) > 1 and words and written == {r.amount_fen}:
+            # only the grid disagrees, its digits put in columns by position (a skewed scan
+            # shifts them): not sure, never a match
+            self.add("amount", keyed, seen, Verdict.UNREADABLE, Why.NOT_SURE)
+            return
         if len(sure) > 1:  # the voucher disagrees with itself
             self.add("amount", keyed, seen, Verdict.MISMATCH, Why.WORDS_FIGURES)
             return
@@ -164,17 +185,20 @@ class _Reader:
             self.add("amount", keyed, seen, Verdict.UNREADABLE, why)
 
     def id_number(self, element: str, kinds: tuple[str, ...], lay: Layout) -> None:
-        keyed = self.request.id_number
+        keyed = self.request.id_number.upper()
+        if not _resident(self.request):  # not a resident ID: no GB 11643 to check
+            self.plain(element, keyed, kinds, lay, "id_number")
+            return
+        seen, problem = self._found(kinds, lay, "id_number") if self._has(kinds) else ([], False)
+        if not id_number_valid(keyed):  # keyed wrong, whatever the image says
+            self.add(element, keyed, seen, Verdict.MISMATCH, Why.CHECK_DIGIT)
+            return
         if not self._has(kinds):
             self.add(element, keyed, [], Verdict.UNREADABLE, Why.NO_IMAGE)
             return
-        seen, problem = self._found(kinds, lay, "id_number")
         # a number read with a wrong check digit is a misread, not what the image says
         trusted = [s for s in seen if id_number_valid(s.text)]
         untrusted = len(trusted) < len(seen)
-        if not id_number_valid(keyed) and any(s.text != keyed for s in trusted):
-            self.add(element, keyed, seen, Verdict.MISMATCH, Why.CHECK_DIGIT)
-            return
         if untrusted and not trusted:
             self.add(element, keyed, seen, Verdict.UNREADABLE, Why.NOT_SURE)
             return
@@ -202,7 +226,8 @@ class _Reader:
         seen, problem = self._found(kinds, lay, "validity")
         spans = [parse_validity(s.text) for s in seen]
         ok = [v is not None and v[0] <= self.today <= v[1] for v in spans]
-        self.judge("id_valid", keyed, seen, problem, ok, Why.EXPIRED)
+        early = any(v is not None and self.today < v[0] for v in spans)
+        self.judge("id_valid", keyed, seen, problem, ok, Why.NOT_YET if early else Why.EXPIRED)
 
     def run(self) -> list[ElementReading]:
         r, v = self.request, self.voucher_layout
@@ -218,7 +243,7 @@ class _Reader:
         for name in ("payee_name", "payee_account", "original_txn", "cashbox_no"):
             if name in names and name in r.elements:
                 self.plain(name, r.elements[name], ("voucher",), v, name)
-        if self.id_layout is not None:
+        if self.id_layout is not None and _resident(r):
             ids = ("id_front", "id_back")
             self.plain("id_name", r.account_name, ids, self.id_layout, "name")
             self.id_number("id_card_number", ids, self.id_layout)

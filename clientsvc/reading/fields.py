@@ -68,17 +68,48 @@ def squeeze(text: str) -> str:
 
 def _digits(text: str, lo: int, hi: int) -> str | None:
     s = squeeze(text).translate(_DIGIT_LOOKALIKES).replace("-", "")
-    return s if re.fullmatch(rf"\d{{{lo},{hi}}}", s) else None
+    return s if re.fullmatch(rf"[0-9]{{{lo},{hi}}}", s) else None
 
 
 def _id_number(text: str) -> str | None:
     s = squeeze(text).translate(_DIGIT_LOOKALIKES).upper()
-    return s if re.fullmatch(r"\d{17}[\dX]", s) else None
+    return s if re.fullmatch(r"[0-9]{17}[0-9X]", s) else None
+
+
+# words printed on forms that are never a name: a value that starts with one is a label
+FORM_WORDS = (
+    "全称",
+    "名称",
+    "姓名",
+    "户名",
+    "性别",
+    "民族",
+    "出生",
+    "住址",
+    "地址",
+    "签发机关",
+    "有效期",
+    "用途",
+    "币种",
+    "柜员",
+    "证件",
+    "账号",
+    "金额",
+    "日期",
+    "收款",
+    "付款",
+    "客户",
+    "签名",
+)
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
 
 
 def _name(text: str) -> str | None:
+    """A person's name (with ·, rare characters too) or a company's (with brackets)."""
     s = squeeze(text)
-    return s if re.fullmatch(r"[\u4e00-\u9fff][\u4e00-\u9fff·]{0,19}", s) else None
+    if not re.fullmatch(rf"[{_HAN}][{_HAN}·()（）]{{0,39}}", s) or s.startswith(FORM_WORDS):
+        return None
+    return s
 
 
 def _words(text: str) -> str | None:
@@ -111,9 +142,9 @@ SHAPES: dict[str, Callable[[str], str | None]] = {
 }
 
 _DATE_FORMS = (
-    r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?",
-    r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})",
-    r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})",
+    r"(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})日",
+    r"(?P<y>[0-9]{4})[-./](?P<m>[0-9]{1,2})[-./](?P<d>[0-9]{1,2})",
+    r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})",
 )
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
 
@@ -156,7 +187,8 @@ def parse_validity(text: str) -> tuple[dt.date, dt.date] | None:
     """An ID card's 有效期限: ``2025.05.28-2045.05.28`` or ``2025.05.28-长期`` (no end:
     ``date.max``); None otherwise."""
     s = squeeze(text).replace("—", "-").replace("一", "-").replace("~", "-").replace("至", "-")
-    m = re.fullmatch(r"(\d{4}[.\-/]?\d{2}[.\-/]?\d{2})-(\d{4}[.\-/]?\d{2}[.\-/]?\d{2}|长期)", s)
+    day = r"[0-9]{4}[.\-/]?[0-9]{2}[.\-/]?[0-9]{2}"
+    m = re.fullmatch(rf"({day})-({day}|长期)", s)
     if m is None:
         return None
     start = parse_date(m[1])
@@ -284,12 +316,13 @@ class Page:
                     return Found(value, ln.box, ln.score, "inline")
             elif how == "right":
                 # the row to the right, up to the next label: an OCR may cut a value in
-                # pieces (人民币 | 捌拾捌万…), so the first one, two, three pieces are tried
-                run = self._row_after(i, ln)
-                for n in range(1, min(len(run), 3) + 1):
-                    value = shape("".join(p.text for p in run[:n]))
-                    if value is not None:
-                        return Found(value, _union(run[:n]), min(p.score for p in run[:n]), how)
+                # pieces (人民币 | 捌拾捌万…)
+                run = self._row_after(i, ln)[:4]
+                # every piece up to the next label or gap, together: a value is never taken
+                # with a piece of it left over (陈艳 | 丰, ¥10,000 | .55)
+                value = shape("".join(p.text for p in run)) if run else None
+                if value is not None:
+                    return Found(value, _union(run), min(p.score for p in run), how)
             else:
                 near = self._below(i, ln)
                 if near is not None:
@@ -357,7 +390,7 @@ class Page:
             if top < -ref.height / 3 or top > 3 * ref.height or ln in header:
                 continue
             text = squeeze(ln.text)
-            if not re.fullmatch(r"[¥￥]?\d+", text):
+            if not re.fullmatch(r"[¥￥]?[0-9]+", text):
                 continue
             centre = (ln.box[0] + ln.box[2]) / 2
             if not -0.5 <= (xs["分"] - centre) / pitch <= places - 0.5:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from clientsvc.protocol.canonical import canonical_digest
 from clientsvc.protocol.messages import Name, Sha256, Text
@@ -31,6 +31,7 @@ class Why(StrEnum):
     CHECK_DIGIT = "check_digit"  # the keyed ID number's GB 11643 check digit is wrong
     NOT_TODAY = "not_today"  # the voucher's date is another day
     EXPIRED = "expired"  # the ID card's validity has ended
+    NOT_YET = "not_yet"  # the ID card's validity has not begun
     NOT_FOUND = "not_found"  # no label of the element, or no value beside it
     NOT_SURE = "not_sure"  # read with too little confidence to say
     NO_IMAGE = "no_image"  # the request has no image of the kind that shows it
@@ -53,6 +54,12 @@ class Seen(BaseModel):
     how: Name  # inline, right, below, grid
 
 
+MISMATCH_WHYS = frozenset(
+    {Why.DIFFERS, Why.WORDS_FIGURES, Why.CHECK_DIGIT, Why.NOT_TODAY, Why.EXPIRED, Why.NOT_YET}
+)
+UNREADABLE_WHYS = frozenset({Why.NOT_FOUND, Why.NOT_SURE, Why.NO_IMAGE, Why.IMAGE_PROBLEM})
+
+
 class ElementReading(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
@@ -62,6 +69,18 @@ class ElementReading(BaseModel):
     confidence: PerMille
     verdict: Verdict
     why: Why
+
+    @model_validator(mode="after")
+    def _why_fits(self) -> ElementReading:
+        """A match is something read that agrees; each verdict has its own reasons."""
+        fits = {
+            Verdict.MATCH: self.why is Why.AGREES and bool(self.seen),
+            Verdict.MISMATCH: self.why in MISMATCH_WHYS,
+            Verdict.UNREADABLE: self.why in UNREADABLE_WHYS,
+        }[self.verdict]
+        if not fits:
+            raise ValueError(f"{self.verdict.value} cannot be for {self.why.value}")
+        return self
 
 
 class ImageRead(BaseModel):

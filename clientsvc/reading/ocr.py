@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import multiprocessing as mp
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from clientsvc.imaging import decode
-from clientsvc.protocol.errors import ErrorCode, ProtocolError
+from clientsvc.protocol.errors import ProtocolError
 from clientsvc.reading.fields import Line
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ MAX_SIDE = 2000  # the engine's detection input, pixels a side (rapidocr's max_s
 MAX_LINES = 400
 READ_TIMEOUT_S = 20.0  # one image; a slip reads in 1–3 s on two cores
 READ_TIMEOUT = "E_READ_TIMEOUT"
+READ_FAILED = "E_READ_FAILED"  # the engine or its process failed on this image
 
 
 @dataclass(frozen=True)
@@ -116,11 +119,12 @@ class Engine:
         lines = []
         for box, text, score in zip(out.boxes, out.txts, out.scores, strict=True):
             xs, ys = box[:, 0], box[:, 1]
+            sure = float(score)
             lines.append(
                 Line(
                     str(text)[:200],
                     (int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())),
-                    float(score),
+                    min(1.0, max(0.0, sure)) if math.isfinite(sure) else 0.0,
                 )
             )
             if len(lines) >= MAX_LINES:
@@ -155,7 +159,7 @@ def _child(conn: Connection, threads: int) -> None:
             page = engine.read(data)
         except Exception:  # the engine's own failure: said, and the child goes on
             log.exception("the OCR engine failed")
-            page = PageText([], 0, ErrorCode.IMAGE_CORRUPT.value)
+            page = PageText([], 0, READ_FAILED)
         conn.send(page)
 
 
@@ -171,9 +175,11 @@ class OcrProcess:
         self.identity = ""
         self.models: dict[str, str] = {}
         self.restarts = 0
+        self._lock = threading.Lock()  # one image at a time through the one pipe
         self._start()
 
     def _start(self) -> None:
+        """A child with its engine loaded; ``RuntimeError`` when it does not come up."""
         parent, child = self._ctx.Pipe()
         self._proc = self._ctx.Process(
             target=_child, args=(child, self.threads), name="ocr", daemon=True
@@ -181,10 +187,16 @@ class OcrProcess:
         self._proc.start()
         child.close()
         self._conn = parent
-        if not parent.poll(120):
+        try:
+            if not parent.poll(120):
+                raise RuntimeError("the OCR engine did not start in 120 s")
+            _, self.identity, self.models = parent.recv()
+        except (EOFError, OSError) as exc:
             self._kill()
-            raise RuntimeError("the OCR engine did not start")
-        _, self.identity, self.models = parent.recv()
+            raise RuntimeError("the OCR engine's process ended as it started") from exc
+        except RuntimeError:
+            self._kill()
+            raise
 
     def _kill(self) -> None:
         if self._proc is not None and self._proc.is_alive():
@@ -195,9 +207,17 @@ class OcrProcess:
         self._proc = self._conn = None
 
     def read(self, data: bytes) -> PageText:
+        with self._lock:
+            return self._read(data)
+
+    def _read(self, data: bytes) -> PageText:
         started = time.perf_counter()
         if self._conn is None:
-            self._start()
+            try:
+                self._start()
+            except RuntimeError:
+                log.exception("the OCR engine cannot start")
+                return PageText([], _ms(started), READ_FAILED)
         assert self._conn is not None
         try:
             self._conn.send_bytes(data)
@@ -210,10 +230,13 @@ class OcrProcess:
             problem = READ_TIMEOUT
         except (EOFError, OSError):
             log.warning("the OCR child ended while reading: it is restarted")
-            problem = ErrorCode.IMAGE_CORRUPT.value
+            problem = READ_FAILED
         self._kill()
         self.restarts += 1
-        self._start()
+        try:
+            self._start()
+        except RuntimeError:
+            log.exception("the OCR engine cannot start again: the next image tries")
         return PageText([], _ms(started), problem)
 
     def close(self) -> None:

@@ -8,7 +8,9 @@ not finish in time is not cached: it is read again next time."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -26,7 +28,7 @@ from clientsvc.protocol.messages import AuthRequest
 from clientsvc.reading.compare import ImagePage, compare
 from clientsvc.reading.fields import Line
 from clientsvc.reading.model import ImageRead, Reading
-from clientsvc.reading.ocr import READ_TIMEOUT, PageText
+from clientsvc.reading.ocr import MAX_LINES, MAX_SIDE, PageText
 from clientsvc.sqlitedb import configure
 
 READING_TAG = b"authdesk-reading-v1\x00"
@@ -107,8 +109,12 @@ class SignedReading:
         if set(raw) != {"v", "type", "reading", "key_id", "signature"}:
             raise ProtocolError(ErrorCode.MALFORMED, "a reading's fields are not its own")
         key_id, signature = raw["key_id"], raw["signature"]
-        if not isinstance(key_id, str) or not isinstance(signature, str) or len(signature) > 256:
-            raise ProtocolError(ErrorCode.MALFORMED, "a reading's key or signature is no text")
+        if type(raw["v"]) is not int:
+            raise ProtocolError(ErrorCode.MALFORMED, "not a reading")
+        if not isinstance(key_id, str) or not re.fullmatch(r"[0-9a-f]{16}", key_id):
+            raise ProtocolError(ErrorCode.MALFORMED, "a reading's key id is not one")
+        if not isinstance(signature, str) or not re.fullmatch(r"[0-9a-f]{128}", signature):
+            raise ProtocolError(ErrorCode.MALFORMED, "a reading's signature is not one")
         try:
             # as JSON: strict, with the enums' words as on the wire
             reading = Reading.model_validate_json(json.dumps(raw["reading"]))
@@ -139,14 +145,27 @@ class ReadingDesk:
     def __init__(self, ocr: Ocr, cache: TextCache, key: Ed25519PrivateKey, reader_id: str) -> None:
         self.ocr, self.cache, self.key, self.reader_id = ocr, cache, key, reader_id
         self.key_id = key_id_of(key.public_key())
-        self.engine_key = canonical_digest({"engine": ocr.identity, "models": ocr.models})[:32]
+        self.engine_key = canonical_digest(
+            {
+                "engine": ocr.identity,
+                "models": ocr.models,
+                "max_side": MAX_SIDE,
+                "max_lines": MAX_LINES,
+            }
+        )[:32]
 
-    def page(self, sha256: str, data: bytes) -> tuple[PageText, bool]:
+    def page(self, sha256: str, data: bytes | None) -> tuple[PageText, bool]:
+        if data is None:
+            return PageText([], 0, ErrorCode.EVIDENCE_MISSING.value), False
+        if hashlib.sha256(data).hexdigest() != sha256:  # never cached under another's hash
+            return PageText([], 0, ErrorCode.EVIDENCE_MISMATCH.value), False
         cached = self.cache.get(sha256, self.engine_key)
         if cached is not None:
             return cached, True
         page = self.ocr.read(data)
-        if page.problem != READ_TIMEOUT:
+        if page.problem == "" or page.problem.startswith("E_IMAGE"):
+            # what the engine read, or what the image is: the same next time. A timeout or a
+            # failure of the engine's process is not cached: it is read again
             self.cache.put(sha256, self.engine_key, page)
         return page, False
 
@@ -159,9 +178,9 @@ class ReadingDesk:
         pages: list[ImagePage] = []
         reads: list[ImageRead] = []
         for ref in request.evidence:
-            if ref.kind not in READ_KINDS or ref.sha256 not in images:
+            if ref.kind not in READ_KINDS:
                 continue
-            page, cached = self.page(ref.sha256, images[ref.sha256])
+            page, cached = self.page(ref.sha256, images.get(ref.sha256))
             pages.append(ImagePage(ref.sha256, ref.kind, page.lines, page.problem))
             reads.append(
                 ImageRead(

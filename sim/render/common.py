@@ -73,6 +73,9 @@ class VoucherSpec:
     extra: tuple[tuple[str, str], ...] = ()
     seed: int = 0
     customer: bool = True
+    # the amount written in 大写 when it is not the figures' (a voucher that disagrees with
+    # itself, for the reader's corpus); None: the same amount
+    words_amount_fen: int | None = None
 
 
 @dataclass(frozen=True)

@@ -94,8 +94,9 @@ def voucher_fields(spec: VoucherSpec, written_amount_fen: int | None = None) -> 
             account_no=spec.account_no, account_name=spec.account_name, id_number=spec.id_number
         )
     if amount is not None:
+        words = amount if spec.words_amount_fen is None else spec.words_amount_fen
         fields.update(
-            amount_words=amount_in_words(amount),
+            amount_words=amount_in_words(words),
             amount_fen=str(amount),
             amount_figures=amount_in_figures(amount),
         )
@@ -173,7 +174,8 @@ def render_voucher(
             )
         )
     if amount is not None:
-        rows.append(("words", [("金额(大写)", amount_in_words(amount), "amount_words")]))
+        words = amount if spec.words_amount_fen is None else spec.words_amount_fen
+        rows.append(("words", [("金额(大写)", amount_in_words(words), "amount_words")]))
         rows.append(("figures", [("金额(小写)", amount_in_figures(amount), "amount")]))
     pending: list[_Cell] = []
     half_val_w = mid_x - tx0 - label_w - S(30)

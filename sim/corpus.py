@@ -1,0 +1,202 @@
+"""The reader's corpus: the simulator's requests, some with one injected discrepancy, their
+images degraded as scanners and phones degrade them. The truth (which element disagrees, and
+how) is kept here, in the corpus's own record, never on the wire: the reader sees only the
+request and its images.
+
+    item = corpus_item(random.Random(1), 0)
+    item.request, item.images, item.kind, item.degradation, item.discrepant
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from clientsvc.catalogue import TXN_KINDS
+from clientsvc.protocol.messages import TXN_TYPES, AuthRequest, EvidenceRef
+from sim.teller import make_request
+
+# an injected discrepancy, and the reading's elements it must show as a mismatch
+KINDS: dict[str, frozenset[str]] = {
+    "amount": frozenset({"amount"}),  # written one digit off the keyed amount
+    "words_figures": frozenset({"amount"}),  # the voucher's 大写 and 小写 disagree
+    "account": frozenset({"account_no"}),  # two digits transposed
+    "name": frozenset({"account_name"}),  # one character changed
+    "check_digit": frozenset({"id_number", "id_card_number"}),  # keyed with a wrong one
+    "voucher_date": frozenset({"voucher_date"}),  # not today
+    "expired_id": frozenset({"id_valid"}),
+}
+
+
+def _applies(kind: str, txn_type: str) -> bool:
+    k = TXN_KINDS[txn_type]
+    customer = txn_type != "cashbox_override"
+    return {
+        "amount": k.monetary,
+        "words_figures": k.monetary,
+        "account": customer,
+        "name": customer,
+        "check_digit": customer,
+        "voucher_date": True,
+        "expired_id": k.needs_id,
+    }[kind]
+
+
+Pixels = np.ndarray
+
+
+def _scale(img: Pixels, rng: random.Random) -> Pixels:
+    f = rng.uniform(0.55, 0.7)
+    return cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+
+
+def _blur(img: Pixels, rng: random.Random) -> Pixels:
+    return cv2.GaussianBlur(img, (5, 5), rng.uniform(1.0, 1.6))
+
+
+def _noise(img: Pixels, rng: random.Random) -> Pixels:
+    gen = np.random.default_rng(rng.getrandbits(32))
+    noisy = img.astype(np.int16) + gen.normal(0, 12, img.shape).astype(np.int16)
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+def _rotate(img: Pixels, rng: random.Random) -> Pixels:
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), rng.choice((-1, 1)) * rng.uniform(1.5, 3.5), 1)
+    return cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
+
+
+def _perspective(img: Pixels, rng: random.Random) -> Pixels:
+    """A phone photo: the page at a slant, a little smaller, on a darker desk."""
+    h, w = img.shape[:2]
+    d = [rng.uniform(0.02, 0.06) for _ in range(8)]
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    dst = np.array(
+        [
+            [w * d[0], h * d[1]],
+            [w * (1 - d[2]), h * d[3]],
+            [w * (1 - d[4]), h * (1 - d[5])],
+            [w * d[6], h * (1 - d[7])],
+        ],
+        dtype=np.float32,
+    )
+    m = cv2.getPerspectiveTransform(src, dst)
+    return cv2.warpPerspective(img, m, (w, h), borderValue=(70, 75, 80))
+
+
+def _shadow(img: Pixels, rng: random.Random) -> Pixels:
+    w = img.shape[1]
+    low = rng.uniform(0.5, 0.65)
+    ramp = np.linspace(low, 1.0, w, dtype=np.float32)
+    if rng.random() < 0.5:
+        ramp = ramp[::-1]
+    shaded: Pixels = np.clip(img.astype(np.float32) * ramp[None, :, None], 0, 255)
+    return shaded.astype(np.uint8)
+
+
+def _low_contrast(img: Pixels, rng: random.Random) -> Pixels:
+    alpha = rng.uniform(0.4, 0.5)
+    return cv2.convertScaleAbs(img, alpha=alpha, beta=255 * (1 - alpha) * 0.8)
+
+
+DEGRADATIONS: dict[str, Callable[[Pixels, random.Random], Pixels] | None] = {
+    "clean": None,
+    "scale": _scale,
+    "jpeg": None,  # JPEG quality 30–40
+    "blur": _blur,
+    "noise": _noise,
+    "rotate": _rotate,
+    "perspective": _perspective,
+    "shadow": _shadow,
+    "low_contrast": _low_contrast,
+}
+
+
+def degrade(data: bytes, degradation: str, rng: random.Random) -> bytes:
+    if degradation == "clean":
+        return data
+    img: Pixels | None = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if img is None:
+        raise ValueError("the image does not decode")
+    change = DEGRADATIONS[degradation]
+    quality = rng.randint(30, 40) if degradation == "jpeg" else 88
+    if change is not None:
+        img = change(img, rng)
+    ok, out = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return bytes(out)
+
+
+@dataclass(frozen=True)
+class CorpusItem:
+    request: AuthRequest
+    images: dict[str, bytes]
+    kind: str | None  # the injected discrepancy, or None
+    degradation: str
+    discrepant: frozenset[str]  # the elements that must read as a mismatch
+    today: dt.date
+
+
+def _swap_images(
+    request: AuthRequest, images: dict[str, bytes], change: Callable[[bytes], bytes]
+) -> tuple[AuthRequest, dict[str, bytes]]:
+    refs: list[EvidenceRef] = []
+    out: dict[str, bytes] = {}
+    for ref in request.evidence:
+        data = change(images[ref.sha256])
+        sha = hashlib.sha256(data).hexdigest()
+        refs.append(ref.model_copy(update={"sha256": sha, "size": len(data), "mime": "image/jpeg"}))
+        out[sha] = data
+    return request.model_copy(update={"evidence": refs}), out
+
+
+def corpus_item(
+    rng: random.Random,
+    index: int,
+    *,
+    discrepancy_rate: float = 0.25,
+    degradation: str | None = None,
+    today: dt.date | None = None,
+) -> CorpusItem:
+    """One item: the types in turn, the degradations in turn (or the one given), and a
+    discrepancy on one item in ``1 / discrepancy_rate`` (one of ``KINDS`` that applies to the
+    type, drawn)."""
+    today = today or dt.date.today()
+    txn_type = TXN_TYPES[index % len(TXN_TYPES)]
+    names = list(DEGRADATIONS)
+    # nine degradations, eight types: every pair within 72 items
+    degradation = degradation or names[index % len(names)]
+    kind = None
+    # a discrepancy on one item in round(1 / rate), spread over the types (each type in turn
+    # carries one) rather than drawn, so that a corpus holds its share exactly
+    every = round(1 / discrepancy_rate) if discrepancy_rate > 0 else 0
+    if every and (index // len(TXN_TYPES) + index % len(TXN_TYPES)) % every == 0:
+        kind = rng.choice([k for k in KINDS if _applies(k, txn_type)])
+    defect = kind if kind in ("amount", "account", "name", "voucher_date", "expired_id") else None
+    if kind == "words_figures":
+        defect = "words_figures"
+    sim = make_request(
+        rng,
+        txn_type=txn_type,
+        mismatch_rate=0.0,
+        expired_rate=0.0,
+        defect=defect,
+        today=today,
+    )
+    request = sim.request
+    if kind == "check_digit":  # keyed with a wrong check digit: the card shows the right one
+        n = request.id_number
+        wrong = rng.choice([c for c in "0123456789X" if c != n[-1]])
+        request = request.model_copy(update={"id_number": n[:-1] + wrong})
+    request, images = _swap_images(
+        request, sim.evidence, lambda data: degrade(data, degradation, rng)
+    )
+    return CorpusItem(
+        request, images, kind, degradation, KINDS[kind] if kind else frozenset(), today
+    )

@@ -1,0 +1,96 @@
+"""The reader's corpus: each injected discrepancy is on the image (or in the keyed request)
+as the corpus's truth says, and each degradation gives a decodable image the request names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+
+import cv2
+import numpy as np
+import pytest
+
+from clientsvc.idnumber import id_number_valid
+from clientsvc.money import amount_in_words
+from clientsvc.reading.amounts import parse_amount_words
+from sim.corpus import DEGRADATIONS, KINDS, corpus_item, degrade
+from sim.teller import make_request
+
+TODAY = dt.date(2026, 12, 3)
+
+
+def _find(kind: str, start: int = 0) -> object:
+    """The first item (from ``start``) carrying ``kind``, all of them injected."""
+    rng = random.Random(kind)
+    for i in range(start, start + 64):
+        item = corpus_item(rng, i, discrepancy_rate=1.0, degradation="clean", today=TODAY)
+        if item.kind == kind:
+            return item
+    raise AssertionError(f"no {kind} in 64 items")
+
+
+def _meta(item: object, image_kind: str) -> dict[str, str]:
+    return next(r.meta for r in item.request.evidence if r.kind == image_kind)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_each_injected_discrepancy_is_where_the_truth_says(kind: str) -> None:
+    item = _find(kind)
+    r = item.request  # type: ignore[attr-defined]
+    assert item.discrepant == KINDS[kind]  # type: ignore[attr-defined]
+    v = _meta(item, "voucher")
+    if kind == "amount":
+        assert int(v["amount_fen"]) != r.amount_fen
+    elif kind == "words_figures":
+        assert int(v["amount_fen"]) == r.amount_fen  # the figures are the keyed amount
+        assert parse_amount_words(v["amount_words"]) != r.amount_fen
+    elif kind == "account":
+        assert v["account_no"] != r.account_no
+        assert sorted(v["account_no"]) == sorted(r.account_no)  # the same digits, moved
+    elif kind == "name":
+        assert v["account_name"] != r.account_name
+    elif kind == "check_digit":
+        assert not id_number_valid(r.id_number)
+        assert id_number_valid(_meta(item, "id_front")["id_number"])
+        assert _meta(item, "id_front")["id_number"][:17] == r.id_number[:17]
+    elif kind == "voucher_date":
+        assert v["date"] != TODAY.isoformat()
+    elif kind == "expired_id":
+        assert _meta(item, "id_front")["valid_to"] < TODAY.isoformat()
+
+
+def test_a_quarter_of_the_corpus_carries_a_discrepancy_and_the_rest_none() -> None:
+    rng = random.Random(5)
+    items = [corpus_item(rng, i, today=TODAY, degradation="clean") for i in range(80)]
+    share = sum(it.kind is not None for it in items) / len(items)
+    assert share == 0.25
+    for it in items:
+        if it.kind is None:
+            v = _meta(it, "voucher")
+            assert v.get("amount_fen", str(it.request.amount_fen)) == str(it.request.amount_fen)
+            assert v["date"] == TODAY.isoformat()
+            assert id_number_valid(it.request.id_number) or it.request.txn_type == (
+                "cashbox_override"
+            )
+
+
+@pytest.mark.parametrize("degradation", list(DEGRADATIONS))
+def test_each_degradation_gives_an_image_the_request_names(degradation: str) -> None:
+    rng = random.Random(degradation)
+    item = corpus_item(rng, 0, degradation=degradation, today=TODAY)
+    for ref in item.request.evidence:
+        data = item.images[ref.sha256]
+        assert hashlib.sha256(data).hexdigest() == ref.sha256 and len(data) == ref.size
+        img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        assert img is not None and img.shape[0] > 100
+    sim = make_request(random.Random(1), txn_type="cash_withdrawal", mismatch_rate=0.0)
+    original = sim.evidence[sim.request.evidence[0].sha256]
+    changed = degrade(original, degradation, random.Random(2))
+    assert (changed == original) == (degradation == "clean")
+
+
+def test_words_written_other_than_the_figures() -> None:
+    item = _find("words_figures")
+    v = _meta(item, "voucher")
+    assert v["amount_words"] != amount_in_words(int(v["amount_fen"]))
