@@ -31,6 +31,7 @@ DEMO_TERMINALS = (
     "DEMO-COLLEAGUE",
     "DEMO-BROKER",
     "DEMO-LEAD",
+    "DEMO-READER",
 )
 DEMO_SERVERS = ("broker", "center")
 
@@ -67,6 +68,8 @@ def ensure_demo_identities(settings: Settings) -> None:
         )
         if not settings.server_secret(server).exists() or missing_receipt_key:
             provision_server(settings, server)
+    if not settings.reading_secret("DEMO-READER").exists():
+        provision_reader(settings, "DEMO-READER")
     secrets_file.parent.mkdir(parents=True, exist_ok=True)
     exported = keystore.export_secrets(ids, DEMO_TERMINALS)
     secrets_file.write_text(json.dumps(exported, indent=2), "utf-8")
@@ -82,6 +85,15 @@ def provision_server(settings: Settings, name: str) -> Path:
     if name == settings.center_key:
         write_receipt_key(settings.receipt_secret(name), settings.receipt_public(name))
     return write_public(settings.servers / f"{name}.key", keys.public, name)
+
+
+def provision_reader(settings: Settings, reader_id: str) -> Path:
+    """A reader's Ed25519 signing key: the secret stays on the reader (0600), the public key
+    goes to ``directory/readers/<reader_id>.pem`` for the broker (readings signed with it are
+    accepted as that reader's). Its CURVE key is a terminal's (``add-terminal``)."""
+    public = settings.readers / f"{reader_id}.pem"
+    write_receipt_key(settings.reading_secret(reader_id), public)
+    return public
 
 
 def add_authorizer(

@@ -210,6 +210,16 @@ class Settings:
         """The center's receipt public key, which the terminals check receipts with."""
         return self.servers / f"{name}.receipt.pem"
 
+    @property
+    def readers(self) -> Path:
+        """The readers' published signing keys (``<reader_id>.pem``), which the broker checks
+        readings with."""
+        return self.directory / "readers"
+
+    def reading_secret(self, reader_id: str) -> Path:
+        """A reader's Ed25519 signing key (on that reader only, mode 0600)."""
+        return self.data_dir / "curve" / f"{reader_id}.reading_secret.pem"
+
     def server_secret(self, name: str) -> Path:
         """A server's secret CURVE certificate (on that server only, mode 0600)."""
         return self.data_dir / "curve" / f"{name}.key_secret"

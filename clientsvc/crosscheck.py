@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import AuthRequest, Decision
+from clientsvc.reading.model import Reading
 from clientsvc.rules import reauth_is_fresh
+
+READ_PREFIX = "read_"  # a finding of the reader's: read_ + the element (read_amount, …)
 
 # the teller system's names, on a voucher, for the payee's elements
 PAYEE_META = (("payee_name", "extra:收款人"), ("payee_account", "extra:收款账号"))
@@ -22,7 +25,9 @@ class Finding:
     where: str  # the image kind it was read from: voucher, id_front
     expected: str  # what the request (or today's date) says
     seen: str  # what the image says
-    source: str = "teller_system"  # who says what is on the image: the teller system's meta
+    # who says what is on the image: the teller system's meta, or the reader (the pixels)
+    source: str = "teller_system"
+    why: str = ""  # the reader's: why it is a mismatch (reading.model.Why)
 
 
 def crosscheck(request: AuthRequest, today: dt.date | None = None) -> list[Finding]:
@@ -57,6 +62,22 @@ def crosscheck(request: AuthRequest, today: dt.date | None = None) -> list[Findi
     return found
 
 
+def reading_findings(reading: Reading | None) -> list[Finding]:
+    """The reader's mismatches as findings (``read_`` + the element): each stops approval
+    as the teller system's do. Unreadable elements are not findings: they show "?"."""
+    if reading is None:
+        return []
+    kinds = {image.sha256: image.kind for image in reading.images}
+    found = []
+    for element in reading.mismatches():
+        seen = element.seen[0] if element.seen else None
+        where = kinds.get(seen.sha256, "") if seen is not None else ""
+        text = " / ".join(s.text for s in element.seen)[:200]
+        code = READ_PREFIX + element.element
+        found.append(Finding(code, where, element.keyed, text, "reader", element.why.value))
+    return found
+
+
 def id_valid_to(text: str) -> dt.date | None:
     """An ID card's validity end as the teller system reports it: an ISO date, or 长期 (no
     end: the date of no expiry); None when it cannot be read (shown as "?", not a finding)."""
@@ -78,17 +99,21 @@ def local_date(at_ms: int) -> dt.date:
         raise ProtocolError(ErrorCode.CLOCK_SKEW, f"decided_at {at_ms} is no date") from exc
 
 
-def check_override(request: AuthRequest, decision: Decision) -> None:
+def check_override(
+    request: AuthRequest, decision: Decision, reading: Reading | None = None
+) -> None:
     """A machine finding stops approval: an approval of a request with findings must be a
     signed override naming every one of them, made with the PIN again (PROTOCOL.md §6.4
-    check 13). The findings are computed from the request itself, for the day the decision
-    was signed, so the workstation, the broker and the center agree on them. Raises
+    check 12b). The findings are computed from the request itself, for the day the decision
+    was signed, and from the reading the decision names (the caller has checked it is the
+    one it holds), so the workstation, the broker and the center agree on them. Raises
     ``E_OVERRIDE_REQUIRED`` (or ``E_REAUTH_REQUIRED`` for an override without the PIN)."""
     override = decision.override
     if override is not None and decision.verdict != "approve":
         raise ProtocolError(ErrorCode.OVERRIDE_REQUIRED, "only an approval overrides findings")
     if decision.verdict == "approve":
-        found = sorted({f.code for f in crosscheck(request, local_date(decision.decided_at))})
+        findings = crosscheck(request, local_date(decision.decided_at))
+        found = sorted({f.code for f in [*findings, *reading_findings(reading)]})
         missing = [c for c in found if override is None or c not in override.findings]
         if missing:
             raise ProtocolError(

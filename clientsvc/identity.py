@@ -81,6 +81,7 @@ class SigningKey:
         captures: list[str] | None = None,
         reauth_at: int | None = None,
         override: dict[str, Any] | None = None,
+        reading: str | None = None,
     ) -> Decision:
         fields: dict[str, Any] = {
             "v": 1,
@@ -106,6 +107,8 @@ class SigningKey:
                 "findings": sorted(set(override["findings"])),
                 "note": override["note"],
             }
+        if reading is not None:
+            fields["reading"] = reading
         fields["signature"] = self.private.sign(decision_signed_bytes(fields)).hex()
         return Decision.model_validate(fields)
 

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from clientsvc.checklist import ChecklistRow, checklist_for
-from clientsvc.crosscheck import crosscheck, local_date
+from clientsvc.crosscheck import crosscheck, local_date, reading_findings
 from clientsvc.protocol.messages import AuthRequest, QueueStatus
+from clientsvc.reading.model import Reading
 from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.desk import FINDING_ROW, finding_reason
 from clientsvc.workstation.engine import ReceivedItem, WorkstationEngine
@@ -46,12 +47,13 @@ def careful_choice(
     rows: tuple[ChecklistRow, ...],
     at_counter: Face | None,
     now_ms: int | None = None,
+    reading: Reading | None = None,
 ) -> Choice:
     """As a careful authorizer decides: never past a machine finding (its reason: a reject or
     a return as its kind says); then the customer in the counter video against the ID photo
     (a different person: reject, the face row's reason); else approve. ``at_counter`` is who
     the video shows, None when it shows nobody or nothing (then only the papers decide)."""
-    findings = crosscheck(request)
+    findings = [*crosscheck(request), *reading_findings(reading)]
     if findings:  # never past a finding: only a person overrides, with a reason
         code = finding_reason(findings[0], rows)
         row = FINDING_ROW.get(findings[0].code)
@@ -119,7 +121,7 @@ class Colleague:
 
     def _decide(self, request_id: str) -> None:
         with self._lock:
-            entry = self._waiting.pop(request_id, None)
+            entry = self._waiting.get(request_id)  # kept until settled: a reading may come
         if entry is None or self.engine is None:
             return
         item = entry[0]
@@ -130,7 +132,8 @@ class Colleague:
             reauth_at = time.time_ns() // 1_000_000
         request = item.request
         rows = checklist_for(request.txn_type)
-        choice = careful_choice(request, rows, at_counter(self.scenes, request))
+        reading = item.reading.reading if item.reading is not None else None
+        choice = careful_choice(request, rows, at_counter(self.scenes, request), reading=reading)
         text = ""
         checklist = None
         said = next((r for r in rows if r.id == choice.finding_row), None)
@@ -149,14 +152,27 @@ class Colleague:
                 checklist,
                 item.lease_id,
                 reauth_at,
+                reading=item.reading_digest,  # what it was shown of the machine's reading
             )
         )
+
+    def item_reading(self, item: ReceivedItem) -> None:
+        with self._lock:
+            entry = self._waiting.get(item.request.request_id)
+            if entry is not None:
+                self._waiting[item.request.request_id] = (item, entry[1])
 
     def item_revoked(self, request_id: str, reason: str) -> None:
         with self._lock:
             self._waiting.pop(request_id, None)
 
     def decision_settled(self, request_id: str, accepted: bool, code: str, detail: str) -> None:
+        with self._lock:
+            entry = self._waiting.pop(request_id, None)
+        if code == "E_READING_STALE" and entry is not None:  # it came meanwhile: look again
+            with self._lock:
+                self._waiting[request_id] = entry
+            self._ready(request_id)
         if accepted:
             self.decided += 1
         log.info("colleague decision on %s: %s %s", request_id, accepted, code)

@@ -180,6 +180,7 @@ class Worker(Peer):
         self.key = key
         self.items: list[Any] = []
         self.revokes: list[Any] = []
+        self.readings: list[Any] = []  # item_reading messages (docs/PROTOCOL.md §4.15)
 
     def sign_in(self) -> None:
         ack, _ = self.call(
@@ -215,7 +216,10 @@ class Worker(Peer):
                     self.send_raw(mdp.worker_frames(mdp.WorkerCommand.HEARTBEAT))
                 elif message.command is mdp.WorkerCommand.REQUEST:
                     body, _ = parse(message.body[0])
-                    (self.items if body.type == "item" else self.revokes).append(body)  # type: ignore[attr-defined]
+                    kind = body.type  # type: ignore[attr-defined]
+                    {"item": self.items, "item_reading": self.readings}.get(
+                        kind, self.revokes
+                    ).append(body)
                     return body
         return None
 
@@ -268,3 +272,55 @@ def wait_for_broker(endpoint: str, timeout_ms: int = 20_000, transport: Any = No
         peer.sock.recv_multipart()
     finally:
         peer.close()
+
+
+def sign_reading(
+    request: AuthRequest,
+    digest: str,
+    verdicts: dict[str, Any],
+    key: Any = None,
+    reader_id: str = "R-TEST",
+) -> Any:
+    """A signed machine reading of ``request`` whose elements have these verdicts (a
+    ``reading.model.Verdict`` each), without the OCR: for the desk's and the engine's paths."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from clientsvc.identity import key_id_of
+    from clientsvc.protocol.canonical import canonical_bytes
+    from clientsvc.reading.model import ElementReading, Reading, Seen, Verdict, Why
+    from clientsvc.reading.signed import READING_TAG, SignedReading
+
+    key = key or Ed25519PrivateKey.generate()
+    sha = request.evidence[0].sha256 if request.evidence else "0" * 64
+    why = {
+        Verdict.MATCH: Why.AGREES,
+        Verdict.MISMATCH: Why.DIFFERS,
+        Verdict.UNREADABLE: Why.NOT_SURE,
+    }
+    elements = [
+        ElementReading(
+            element=name,
+            keyed="1",
+            seen=[]
+            if v is Verdict.UNREADABLE
+            else [Seen(sha256=sha, box=[10, 10, 200, 40], text="2", confidence=950, how="right")],
+            confidence=950,
+            verdict=v,
+            why=why[v],
+        )
+        for name, v in verdicts.items()
+    ]
+    reading = Reading(
+        request_id=request.request_id,
+        request_digest=digest,
+        reader_id=reader_id,
+        engine="test 1",
+        models={},
+        layout=request.txn_type,
+        day="2026-01-01",
+        images=[],
+        elements=elements,
+        ms=0,
+    )
+    signature = key.sign(READING_TAG + canonical_bytes(reading.fields())).hex()
+    return SignedReading(reading, key_id_of(key.public_key()), signature)

@@ -30,11 +30,13 @@ from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
 from clientsvc.checklist import checklist_for
 from clientsvc.crosscheck import crosscheck
 from clientsvc.protocol.messages import AuthRequest, request_digest
+from clientsvc.reading.model import Verdict
 from clientsvc.workstation import desk_model as dm
 from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.desk import OVERRIDE_MIN_CHARS, finding_rows, rekey_policy
 from clientsvc.workstation.engine import ReceivedItem
 from sim.teller import make_request
+from tests.helpers import sign_reading
 
 TODAY = dt.date(2026, 12, 3)
 
@@ -112,8 +114,11 @@ class Recorder:
     # a new lease is not typed again)
     rekeyed: set[tuple[str, str]] = field(default_factory=set)
 
+    readings: list[str | None] = field(default_factory=list)  # what each decision names
+
     def decide(self, decision: DecisionRequest) -> None:
         d = self.desk
+        self.readings.append(decision.reading)
         assert d is not None
         request_id = decision.request_id
         self.decisions.append(
@@ -484,3 +489,92 @@ def test_a_pin_check_that_ends_during_another_step_changes_nothing() -> None:
     assert m.desk.step is dm.Step.PIN
     m.pin_accepted(True, False)
     assert [d.call["verdict"] for d in m.service.decisions] == ["approve"]
+
+
+def _with_reading(item: ReceivedItem, **verdicts: Verdict) -> ReceivedItem:
+    signed = sign_reading(item.request, item.digest, verdicts)
+    return replace(item, reading=signed, reading_status="")
+
+
+def test_a_reading_that_arrives_mid_approval_with_a_mismatch_stops_it() -> None:
+    """The machine's reading comes while the PIN is asked: its mismatch is a finding at once,
+    the approval is not signed, the desk says the reading disagrees; the override must then
+    name the reader's finding, and the decision is signed with the reading's digest."""
+    m = DeskMachine()
+    top = next(
+        i
+        for i, item in enumerate(POOL)
+        if item.reauth_required and not crosscheck(item.request, TODAY)
+    )
+    m.item_arrives(top, False)
+    m.images_ready()
+    m.checklist("all_fine")
+    assert m.desk.item is not None and m.desk.item.reading is None
+    m.desk.approve()
+    if m.desk.step is dm.Step.REKEY:
+        m.rekey(True)
+    assert m.desk.step is dm.Step.PIN
+    read = _with_reading(m.desk.item, amount=Verdict.MISMATCH, account_no=Verdict.MATCH)
+    m.desk.reading_arrived(read)
+    assert [f.code for f in m.desk.findings] == ["read_amount"]
+    assert any(isinstance(e, dm.ReadingShown) for e in m.events)
+    said = [e for e in m.events if isinstance(e, dm.Notice) and e.say is dm.Say.READING_FOUND]
+    assert said and said[-1].args == (["read_amount"],)
+    m.pin_accepted(True, False)
+    assert m.service.decisions == []  # not signed: the reading disagrees
+    assert m.desk.open_override()
+    m.desk.send_override("客户当面核实金额，凭证小写为笔误，已电话确认")
+    m.pin_accepted(True, False)
+    sent = m.service.decisions[-1].call
+    assert sent["override"]["findings"] == ["read_amount"]
+    assert m.desk.item is not None  # the desk passes the reading's digest to be signed
+
+
+def test_an_override_written_before_the_reading_must_name_its_findings() -> None:
+    m = DeskMachine()
+    found = next(
+        i
+        for i, item in enumerate(POOL)
+        if crosscheck(item.request, TODAY) and not item.reauth_required
+    )
+    m.item_arrives(found, False)
+    m.images_ready()
+    m.checklist("required_only")
+    assert m.desk.open_override()
+    assert m.desk.item is not None
+    m.desk.reading_arrived(_with_reading(m.desk.item, account_name=Verdict.MISMATCH))
+    m.desk.send_override("客户已到柜面核实，凭证金额为柜员笔误，已电话确认")
+    m.pin_accepted(True, False)
+    assert m.service.decisions == [] and m.desk.step is dm.Step.NONE
+    assert m.service.notes[-1][0] == "override_refused"
+
+
+def test_a_reading_with_no_mismatch_changes_no_decision_and_is_signed_with_it() -> None:
+    m = DeskMachine()
+    clean = next(
+        i
+        for i, item in enumerate(POOL)
+        if not crosscheck(item.request, TODAY) and not item.reauth_required
+    )
+    m.item_arrives(clean, False)
+    m.images_ready()
+    assert m.desk.item is not None
+    read = _with_reading(m.desk.item, amount=Verdict.MATCH, id_name=Verdict.UNREADABLE)
+    m.desk.reading_arrived(read)
+    assert m.desk.findings == ()  # "?" is no finding: it does not stop approval
+    m.look_tick_and_approve("all_fine")
+    if m.desk.step is dm.Step.REKEY:
+        m.rekey(True)
+    assert m.service.decisions, m.desk.step
+    assert m.service.readings[-1] == read.reading_digest
+
+
+def test_a_reading_for_an_item_held_as_next_waits_with_it() -> None:
+    m = DeskMachine()
+    m.item_arrives(0, False)
+    m.item_arrives(2, False)
+    held = m.desk.upcoming[0]
+    m.desk.reading_arrived(_with_reading(held, amount=Verdict.MISMATCH))
+    assert m.desk.upcoming[0].reading is not None and m.desk.findings == m.desk._findings_of(
+        m.desk.item  # type: ignore[arg-type]
+    )

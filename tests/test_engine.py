@@ -374,3 +374,41 @@ def test_my_count_and_average_today_come_from_the_audit_cache_and_stay_current(
     _status, count, total_again = rec2.next("queue_status")
     assert count == 2 and total_again == total
     again.stop()
+
+
+def test_the_engine_takes_a_reading_records_it_and_signs_the_decision_with_it(
+    engine: tuple[WorkstationEngine, Recorder], broker: Broker, ids: Identities
+) -> None:
+    """The reading arrives after the item: the engine records it, hands it to the window,
+    refuses (unsigned) an approval that does not name it, and signs one that does; the
+    teller's verification covers the digest."""
+    from clientsvc.protocol.canonical import canonical_bytes
+    from tests.test_reader_service import RawReader, blank_reading, publish_reader
+
+    eng, rec = engine
+    key = publish_reader(ids, "R1")
+    reader = RawReader(broker)
+    with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as teller:
+        req, blobs = request("R1")
+        teller.submit(req, blobs)
+        (item,) = rec.next("item_received")
+        assert item.reading is None and item.reading_status == "pending"
+        client, job = reader.job()
+        signed = blank_reading(job, key, "R1")
+        reader.answer(client, [canonical_bytes(signed.to_dict())])
+        (read,) = rec.next("item_reading")
+        assert read.reading_digest == signed.digest and read.lease_id == item.lease_id
+        eng.decide(DecisionRequest("R1", "approve", lease_id=item.lease_id))
+        assert rec.next("decision_settled")[:3] == ("R1", False, "E_READING_STALE")
+        eng.decide(DecisionRequest("R1", "approve", lease_id=item.lease_id, reading=signed.digest))
+        assert rec.next("decision_settled") == ("R1", True, "", "accepted")
+        outcome = teller.wait("R1", 5)
+        verified = verify_outcome(outcome, req.to_dict(), ids.directory)
+        assert verified.outcome.decision is not None
+        assert verified.outcome.decision.reading == signed.digest
+    reader.close()
+    eng.stop()
+    store = AuditStore(rec.audit_path)
+    kinds = [e["kind"] for e in store.events()]
+    assert kinds.index("item_received") < kinds.index("reading_received") < kinds.index("decision")
+    store.close()

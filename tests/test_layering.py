@@ -85,6 +85,7 @@ def test_the_product_runs_without_the_simulators(tmp_path: Path) -> None:
         "camera",
         "center",
         "lead",
+        "reader",
         "admin",
     ]
     assert lines["camera"] == "2" and lines["autopilot"] == "2" and lines["loaded"] == "False"

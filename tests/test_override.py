@@ -1,4 +1,4 @@
-"""A machine finding stops approval at the broker too (PROTOCOL.md §6.4 check 12a): a broker
+"""A machine finding stops approval at the broker too (PROTOCOL.md §6.4 check 12b): a broker
 on real sockets refuses an approval of a mismatched request that is not a signed override of
 its findings made with the PIN again; the teller verifies the override and sees it."""
 

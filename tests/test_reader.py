@@ -19,7 +19,8 @@ from clientsvc.protocol.errors import ProtocolError
 from clientsvc.protocol.messages import request_digest
 from clientsvc.reading.model import Verdict
 from clientsvc.reading.ocr import READ_TIMEOUT, OcrProcess, PageText
-from clientsvc.reading.reader import ReadingDesk, SignedReading, TextCache, verify_reading
+from clientsvc.reading.reader import ReadingDesk, TextCache
+from clientsvc.reading.signed import SignedReading, verify_reading
 from sim.teller import make_request
 
 pytest.importorskip("rapidocr")

@@ -21,6 +21,8 @@ class EngineBridge(QObject):
     """A leased item (ReceivedItem) was recorded and is ready to show."""
     sig_item_revoked = Signal(str, str)
     """An item was taken back (request id, reason)."""
+    sig_item_reading = Signal(object)
+    """The machine reading of an item in hand arrived, or its status changed (ReceivedItem)."""
     sig_evidence_loaded = Signal(str, str, object)
     """Image bytes arrived and matched their hash (request id, sha256, bytes)."""
     sig_evidence_failed = Signal(str, str, str)
@@ -49,6 +51,9 @@ class EngineBridge(QObject):
 
     def item_revoked(self, request_id: str, reason: str) -> None:
         self.sig_item_revoked.emit(request_id, reason)
+
+    def item_reading(self, item: ReceivedItem) -> None:
+        self.sig_item_reading.emit(item)
 
     def evidence_loaded(self, request_id: str, sha256: str, data: bytes) -> None:
         self.sig_evidence_loaded.emit(request_id, sha256, data)
@@ -79,5 +84,6 @@ class EngineBridge(QObject):
         self.sig_connection_changed.connect(lambda up, _detail: desk.set_connected(up))
         self.sig_presence_changed.connect(desk.set_presence)
         self.sig_item_revoked.connect(desk.revoke)
+        self.sig_item_reading.connect(desk.reading_arrived)
         self.sig_decision_settled.connect(lambda rid, ok, code, _: desk.settle(rid, ok, code))
         self.sig_decisions_unresolved.connect(desk.set_unresolved)

@@ -3,13 +3,16 @@ an image, with a crop of the place it was found and a state: ✓, ✗ or ? (not 
 unreadable; never shown as ✓). Selecting a row zooms the evidence to that place.
 
 The rows come from ``clientsvc.workstation.desk.element_rows`` (no Qt there); this widget only
-shows them. Today "found" is what the teller system says is written on its images, and the
-panel says so; a reading from the pixels comes through the same rows."""
+shows them. Two sources, each row labelled with its own: the machine reading of the pixels
+(``desk.reading_rows``, the reader's signed reading, docs/READING.md) and what the teller
+system says is written on its images (``EvidenceRef.meta``). Above the table a line says how
+the machine reading stands: done (by which reader and engine), under way, or unavailable.
+Tab and Shift+Tab move through the elements while the table has the focus."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -30,12 +33,38 @@ from ui.named import named
 
 MARK = {OK: "✓", MISMATCH: "✗"}
 CROP_HEIGHT = 30
-SIZED_TO_CONTENTS = (0, 1, 2, 4)
+SIZED_TO_CONTENTS = (0, 1, 2, 4, 5)
+CROP_PAD = 6  # pixels around a box the reader found, in the crop
+
+
+class ElementTable(QTableWidget):
+    """Tab and Shift+Tab go to the next and the previous element (row), not cell by cell;
+    past the last (or before the first) the focus moves on as anywhere else."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self.rowCount():
+            step = -1 if key == Qt.Key.Key_Backtab else 1
+            row = self.currentRow() + step if self.currentRow() >= 0 else (0 if step > 0 else -1)
+            if 0 <= row < self.rowCount():
+                self.setCurrentCell(row, 0)
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        row = self.currentRow() + (1 if next else -1)
+        if self.hasFocus() and 0 <= row < self.rowCount():
+            self.setCurrentCell(row, 0)
+            return True
+        return super().focusNextPrevChild(next)
 
 
 class ElementPanel(QFrame):
     sig_row_selected = Signal(str, str)
     """A row was selected: (image kind, region name) to zoom the evidence to."""
+    sig_box_selected = Signal(str, object)
+    """A row of the machine reading was selected: (image sha256, box in its pixels)."""
 
     def __init__(self, library: EvidenceLibrary) -> None:
         super().__init__()
@@ -43,17 +72,9 @@ class ElementPanel(QFrame):
         self.library = library
         layout = QVBoxLayout(self)
         self.title = named(QLabel(self.tr("Elements: keyed, and on the image")), "SectionTitle")
-        self.source = named(
-            QLabel(
-                self.tr(
-                    "“On the image” is what the teller system reports is written there, not a "
-                    "reading by this workstation."
-                )
-            ),
-            "FieldLabel",
-        )
+        self.source = named(QLabel(), "FieldLabel")
         self.source.setWordWrap(True)
-        self.table = named(QTableWidget(0, 5), "Elements")
+        self.table = named(ElementTable(0, 6), "Elements")
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Element"),
@@ -61,6 +82,7 @@ class ElementPanel(QFrame):
                 self.tr("On the image"),
                 self.tr("Where"),
                 self.tr("Check"),
+                self.tr("Source"),
             ]
         )
         self.table.verticalHeader().hide()
@@ -90,7 +112,12 @@ class ElementPanel(QFrame):
     def rows(self) -> list[ElementRow]:
         return list(self._rows)
 
-    def set_rows(self, request: AuthRequest | None, rows: list[ElementRow]) -> None:
+    def set_rows(
+        self, request: AuthRequest | None, rows: list[ElementRow], status: str = ""
+    ) -> None:
+        """``status``: the machine reading's line (``texts.reading_status``)."""
+        self.source.setText(status)
+        self.source.setVisible(bool(status))
         self._request, self._rows = request, rows
         self.table.blockSignals(True)
         self.table.setUpdatesEnabled(False)
@@ -103,6 +130,7 @@ class ElementPanel(QFrame):
                 _shown(row.key, row.found, keyed=False) if row.found is not None else "—",
                 "",
                 state,
+                texts.element_source(row.source),
             ]
             for column, text in enumerate(cells):
                 item = self.table.item(i, column)
@@ -157,6 +185,9 @@ class ElementPanel(QFrame):
         """A crop of the place on the image where the element was found, beside it."""
         row, request = self._rows[index], self._request
         label = self._crop_label(index)
+        if row.box is not None:
+            self._set_box_crop(label, row.sha256, row.box)
+            return
         ref = next((e for e in request.evidence if e.kind == row.kind), None) if request else None
         image = self.library.get(ref.sha256) if ref is not None else None
         if ref is not None and image is not None and image.ready and row.region in ref.regions:
@@ -176,9 +207,36 @@ class ElementPanel(QFrame):
                     )
                 )
 
+    def _set_box_crop(self, label: QLabel, sha256: str, box: tuple[int, int, int, int]) -> None:
+        """A crop of the box the reader read the element in (pixels of the image)."""
+        image = self.library.get(sha256)
+        if image is None or not image.ready:
+            return
+        x0, y0 = max(0, box[0] - CROP_PAD), max(0, box[1] - CROP_PAD)
+        x1, y1 = min(image.width, box[2] + CROP_PAD), min(image.height, box[3] + CROP_PAD)
+        if x1 <= x0 or y1 <= y0:
+            return
+        level, scale = image.level_for(CROP_HEIGHT / max(1.0, y1 - y0))
+        part = QRectF(x0 * scale, y0 * scale, (x1 - x0) * scale, (y1 - y0) * scale)
+        crop = level.image.copy(part.toAlignedRect())
+        if not crop.isNull():
+            label.setPixmap(
+                QPixmap.fromImage(crop).scaled(
+                    max(40, self.table.columnWidth(3) - 6),
+                    CROP_HEIGHT,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+
     def _on_table_current_cell_changed(self, row: int, *_: int) -> None:
-        if 0 <= row < len(self._rows) and self._rows[row].region:
-            self.sig_row_selected.emit(self._rows[row].kind, self._rows[row].region)
+        if not 0 <= row < len(self._rows):
+            return
+        chosen = self._rows[row]
+        if chosen.box is not None:
+            self.sig_box_selected.emit(chosen.sha256, chosen.box)
+        elif chosen.region:
+            self.sig_row_selected.emit(chosen.kind, chosen.region)
 
 
 def _shown(key: str, value: str | None, *, keyed: bool) -> str:
@@ -188,6 +246,6 @@ def _shown(key: str, value: str | None, *, keyed: bool) -> str:
         return amount_in_figures(int(value))
     if key == "voucher_date" and keyed:
         return texts.today_is(value)
-    if key == "id_validity" and keyed:
+    if key in ("id_validity", "id_valid") and keyed:
         return texts.valid_after(value)
     return display_name(value)

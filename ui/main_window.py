@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from clientsvc.checklist import RegionRef, checklist_for
 from clientsvc.workstation import desk_model as dm
-from clientsvc.workstation.desk import element_rows, finding_rows
+from clientsvc.workstation.desk import element_rows, finding_rows, reading_rows
 from clientsvc.workstation.engine import ReceivedItem
 from ui import texts
 from ui.bridge import EngineBridge
@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.library.sig_image_changed.connect(self._on_library_image_changed)
         self.workspace.sig_state_changed.connect(self._refresh)
         self.elements.sig_row_selected.connect(self._on_elements_row_selected)
+        self.elements.sig_box_selected.connect(self._on_elements_box_selected)
         self.checklist.sig_row_selected.connect(self.workspace.zoom_to_row)
         self.checklist.sig_results_changed.connect(self._on_checklist_results_changed)
         self.bar.sig_pin_typed.connect(self._on_bar_pin_typed)
@@ -189,6 +190,9 @@ class MainWindow(QMainWindow):
         match event:
             case dm.Shown(item=item):
                 self._show(item)
+            case dm.ReadingShown(item=item):
+                self._show_elements(item)
+                self.finding_banner.show_findings(self.desk.findings)
             case dm.Cleared():
                 self.feed.shown(None)
                 self.checklist.set_rows(())
@@ -212,7 +216,7 @@ class MainWindow(QMainWindow):
         self._announced = None
         self.card.show_item(item)
         self.card.show_wait(self.desk.waited_seconds(), self.wait_target_s)
-        self.elements.set_rows(item.request, element_rows(item.request, self.desk.today()))
+        self._show_elements(item)
         self.finding_banner.show_findings(self.desk.findings)
         self.feed.shown(item)
         self.desk.evidence_loading, self.desk.evidence_problem = self.feed.facts()
@@ -220,6 +224,13 @@ class MainWindow(QMainWindow):
         self.checklist.set_rows(checklist_for(item.request.txn_type), fails)
         self._on_checklist_results_changed()
         self.sig_item_shown.emit(item.request.request_id)
+
+    def _show_elements(self, item: ReceivedItem) -> None:
+        """The machine reading's rows first, then the teller system's, each labelled."""
+        rows = reading_rows(item.reading.reading) if item.reading is not None else []
+        rows += element_rows(item.request, self.desk.today())
+        status = texts.reading_status(item.reading, item.reading_status)
+        self.elements.set_rows(item.request, rows, status)
 
     def _refresh(self) -> None:
         d = self.desk
@@ -270,6 +281,22 @@ class MainWindow(QMainWindow):
         located = RegionRef(kind, region).locate(list(item.request.evidence)) if item else None
         if located is not None:
             self.workspace.zoom_to_place(*located)
+
+    def _on_elements_box_selected(self, sha256: str, box: tuple[int, int, int, int]) -> None:
+        """A row of the machine reading: the evidence zooms to the box it was read in."""
+        item = self.desk.item
+        ref = next((e for e in item.request.evidence if e.sha256 == sha256), None) if item else None
+        image = self.library.get(sha256) if ref is not None else None
+        if ref is None or image is None or not image.ready or not image.width or not image.height:
+            return
+        x0, y0, x1, y1 = box
+        region = (
+            x0 * 10_000 // image.width,
+            y0 * 10_000 // image.height,
+            max(1, (x1 - x0) * 10_000 // image.width),
+            max(1, (y1 - y0) * 10_000 // image.height),
+        )
+        self.workspace.zoom_to_place(ref, region)
 
     def _on_bridge_queue_status(self, status: object, my_count: int, my_total_ms: int) -> None:
         if not self.desk.connected:

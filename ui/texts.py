@@ -9,6 +9,8 @@ from PySide6.QtCore import QCoreApplication
 
 from clientsvc.crosscheck import Finding
 from clientsvc.money import amount_in_figures
+from clientsvc.reading.model import Verdict
+from clientsvc.reading.signed import SignedReading
 from clientsvc.workstation.desk import Asked, Blocked
 from clientsvc.workstation.desk_model import Notice, Say
 
@@ -69,7 +71,51 @@ def element_row(key: str) -> str:
         "id_number": QCoreApplication.translate("texts", "ID number"),
         "voucher_date": QCoreApplication.translate("texts", "Voucher date"),
         "id_validity": QCoreApplication.translate("texts", "ID valid until"),
-    }.get(key) or element(key)  # the request's own elements (payee …) by their usual names
+        # the machine reading's elements (docs/READING.md)
+        "account_no": QCoreApplication.translate("texts", "Account"),
+        "id_card_number": QCoreApplication.translate("texts", "ID number on the card"),
+        "id_valid": QCoreApplication.translate("texts", "ID valid until"),
+        "cashbox_no": QCoreApplication.translate("texts", "Cash-box number"),
+    }.get(key) or element(key)
+
+
+def element_source(source: str) -> str:
+    """Who says what is on the image: the machine reading of its pixels, or the teller
+    system."""
+    return {
+        "reader": QCoreApplication.translate("texts", "Machine reading"),
+        "teller_system": QCoreApplication.translate("texts", "Teller system"),
+    }.get(source, source)
+
+
+def reading_status(reading: SignedReading | None, status: str) -> str:
+    """The line above the elements: how the machine reading of the images stands."""
+    if reading is not None:
+        r = reading.reading
+        mismatches = sum(1 for e in r.elements if e.verdict is Verdict.MISMATCH)
+        unsure = sum(1 for e in r.elements if e.verdict is Verdict.UNREADABLE)
+        return (
+            QCoreApplication.translate(
+                "texts",
+                "Machine reading by %1 (%2): %3 elements disagree, %4 could not be read "
+                "(“?”). The teller system's rows are its own report, not a reading.",
+            )
+            .replace("%1", r.reader_id)
+            .replace("%2", r.engine)
+            .replace("%3", str(mismatches))
+            .replace("%4", str(unsure))
+        )
+    if status == "pending":
+        return QCoreApplication.translate(
+            "texts",
+            "The machine reading of the images is under way and appears here when it arrives. "
+            "Until then the rows are the teller system's own report, not a reading.",
+        )
+    return QCoreApplication.translate(
+        "texts",
+        "The machine check is unavailable for this item: no reader read its images. The rows "
+        "are the teller system's own report, not a reading: check every element yourself.",
+    )  # the request's own elements (payee …) by their usual names
 
 
 def request_field(name: str) -> str:
@@ -149,6 +195,11 @@ def error(code: str) -> str:
             "texts",
             "The machine check found a disagreement on this item: it can be approved only by an "
             "override (Shift+F9), with a written reason and your PIN. Nothing was sent.",
+        ),
+        "E_READING_STALE": QCoreApplication.translate(
+            "texts",
+            "The machine reading of this item arrived after you looked: look at the elements "
+            "again before approving. Nothing was sent.",
         ),
         "E_FORBIDDEN": QCoreApplication.translate(
             "texts",
@@ -329,8 +380,49 @@ def approve_refused(
     return QCoreApplication.translate("texts", "Approval is not possible now.")
 
 
+def read_finding(f: Finding) -> str:
+    """A disagreement the machine read from the pixels."""
+    what = element_row(f.code.removeprefix("read_"))
+    if f.why == "words_figures":
+        text = QCoreApplication.translate(
+            "texts", "Machine reading: the voucher's amount in words and in figures disagree (%1)."
+        )
+        return text.replace("%1", f.seen)
+    if f.why == "check_digit":
+        text = QCoreApplication.translate(
+            "texts", "Machine reading: the keyed ID number %1 has a wrong check digit."
+        )
+        return text.replace("%1", f.expected)
+    if f.why == "not_today":
+        text = QCoreApplication.translate(
+            "texts", "Machine reading: the voucher is dated “%1”, not today."
+        )
+        return text.replace("%1", f.seen)
+    if f.why == "expired":
+        text = QCoreApplication.translate(
+            "texts", "Machine reading: the ID card's validity (“%1”) has ended."
+        )
+        return text.replace("%1", f.seen)
+    if f.why == "not_yet":
+        text = QCoreApplication.translate(
+            "texts", "Machine reading: the ID card is not valid yet (“%1”)."
+        )
+        return text.replace("%1", f.seen)
+    expected = f.expected
+    if f.code == "read_amount" and expected.isascii() and expected.isdigit():
+        expected = amount_in_figures(int(expected))
+    return (
+        QCoreApplication.translate("texts", "Machine reading: %1 reads “%2”, the request says %3.")
+        .replace("%1", what)
+        .replace("%2", f.seen)
+        .replace("%3", expected)
+    )
+
+
 def finding(f: Finding) -> str:
     """A disagreement between the request and what is written on its images."""
+    if f.source == "reader":
+        return read_finding(f)
     image = {
         "voucher": QCoreApplication.translate("texts", "The voucher"),
         "id_front": QCoreApplication.translate("texts", "The ID card"),
@@ -386,6 +478,13 @@ def notice(n: Notice, language: str) -> tuple[str, str, str, int]:
     if n.say is Say.APPROVE_REFUSED:
         rows = [row.label(language) for row in a[3]]
         return "error", approve_refused(a[0], a[2], a[1], rows), "", 0
+    if n.say is Say.READING_FOUND:
+        text = QCoreApplication.translate(
+            "texts",
+            "The machine reading arrived and disagrees with the request: approval stops. "
+            "Look at the elements marked ✗.",
+        )
+        return "error", text, "", 0
     if n.say is Say.REQUEST_CHANGED:
         return "warn", t("texts", "The teller's request changed: look at it again."), "", 0
     if n.say is Say.REVOKED:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from app.commands import admin, broker, camera, center, lead, workstation
+from app.commands import admin, broker, camera, center, lead, reader, workstation
 from app.plugins import simulators
 
 # in the order ``authdesk --help`` lists them; the first is the default command
@@ -17,6 +17,7 @@ PRODUCT: dict[str, ModuleType] = {
     "camera": camera,
     "center": center,
     "lead": lead,
+    "reader": reader,
     "admin": admin,
 }
 

@@ -37,6 +37,9 @@ def register(sub: Any) -> None:
     srv = asub.add_parser("server-key", help="create a server's CURVE key pair (broker, center)")
     common_options(srv)
     srv.add_argument("--name", default="broker")
+    rdr = asub.add_parser("reader-key", help="create a reader's signing key (its readings)")
+    common_options(rdr)
+    rdr.add_argument("--id", required=True, help="the reader's id (its terminal id)")
     rev = asub.add_parser("revoke", help="revoke an authorizer's key or a terminal's key")
     common_options(rev)
     who = rev.add_mutually_exclusive_group(required=True)
@@ -170,6 +173,7 @@ def _admin_command(args: argparse.Namespace, settings: Settings) -> int:
         add_authorizer,
         add_terminal,
         listing,
+        provision_reader,
         provision_server,
         revoke_authorizer,
         revoke_terminal,
@@ -192,6 +196,13 @@ def _admin_command(args: argparse.Namespace, settings: Settings) -> int:
                 f"receipt key: {settings.receipt_public(args.name)} (to every workstation: "
                 f"directory/servers/); its secret {settings.receipt_secret(args.name)} stays here"
             )
+        return 0
+    if args.admin_command == "reader-key":
+        if settings.reading_secret(args.id).exists():
+            raise AdminError(f"{args.id} has a key already: {settings.reading_secret(args.id)}")
+        path = provision_reader(settings, args.id)
+        print(f"public key written: {path} (give it to the broker: directory/readers/)")
+        print(f"secret key: {settings.reading_secret(args.id)} (stays on this reader, 0600)")
         return 0
     if args.admin_command == "revoke":
         if args.authorizer:

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from typing import Literal
 
 from clientsvc.broker.config import MAX_PREFETCH, WORKER_SERVICE, BrokerConfig
-from clientsvc.broker.state import Worker
+from clientsvc.broker.state import Entry, Worker
 from clientsvc.broker.transitions import Moves
 from clientsvc.catalogue import check_reason
 from clientsvc.clock import now_ms
@@ -29,9 +29,25 @@ from clientsvc.protocol.messages import (
     WorkerOptionsAck,
     parse,
 )
+from clientsvc.reading.model import Reading
 from clientsvc.rules import eligible, reauth_is_fresh
 
 log = logging.getLogger("authdesk.broker")
+
+
+def check_reading(entry: Entry, decision: Decision) -> Reading | None:
+    """§6.4 check 12a: a decision names the reading it was shown, which must be the one the
+    broker holds; an approval must name it (a reading that arrived after the authorizer
+    looked is looked at first). Returns the reading whose findings the decision answers."""
+    held = entry.reading
+    digest = held.digest if held is not None else None
+    if decision.reading is not None and decision.reading != digest:
+        raise ProtocolError(ErrorCode.READING_STALE, "the decision names another reading")
+    if decision.verdict == "approve" and decision.reading != digest:
+        raise ProtocolError(
+            ErrorCode.READING_STALE, "the machine's reading arrived: look at it before approving"
+        )
+    return held.reading if held is not None and decision.reading is not None else None
 
 
 class Authorizers:
@@ -150,7 +166,8 @@ class Authorizers:
             decision.reauth_at, decision.decided_at
         ):
             raise ProtocolError(ErrorCode.REAUTH_REQUIRED, "top-level item: PIN not re-entered")
-        check_override(entry.request, decision)  # a machine finding stops approval
+        reading = check_reading(entry, decision)
+        check_override(entry.request, decision, reading)  # a machine finding stops approval
         check_reason(decision.verdict, decision.reason_code, decision.reason_text)
         self.check_fresh(decision.decided_at, decision.nonce)
         try:

@@ -40,6 +40,7 @@ from clientsvc.broker.config import (
 from clientsvc.broker.dispatch import Dispatcher
 from clientsvc.broker.journal import Journal
 from clientsvc.broker.queries import Queries
+from clientsvc.broker.readers import READ_SERVICE, Readers
 from clientsvc.broker.restore import Restorer
 from clientsvc.broker.state import Entry, Lease, Requests, Worker
 from clientsvc.broker.tellers import Tellers
@@ -116,7 +117,10 @@ class Broker:
         )
         self.moves.after = self.dispatcher.run
         self.tellers = Tellers(config, self.moves)
-        self.queries = Queries(self.moves)
+        self.readers = Readers(config, self.moves, self.stats)
+        self.tellers.accepted = self.readers.accepted
+        self.tellers.reading_status = self.readers.status_now
+        self.queries = Queries(self.moves, lambda: bool(self.readers.peers))
         self._handlers: dict[str, Handler] = {
             "authz.submit": self.tellers.submit,
             "authz.wait": self.tellers.wait,
@@ -135,6 +139,8 @@ class Broker:
         self._outbox: list[tuple[bytes, list[bytes]]] = []
         self._lost = False  # an fsync failed: the broker stops, acknowledging nothing more
         self.restored = self.restorer.run() if config.journal is not None else 0
+        for entry in sorted(self.active.values(), key=lambda e: e.enqueued_at):
+            self.readers.accepted(entry)  # restored without its reading: read again
 
     # --- what it holds ------------------------------------------------------------------------
 
@@ -366,6 +372,10 @@ class Broker:
             worker.expires_at = now_ms() + self.config.worker_lifetime_ms
         if isinstance(message, mdp.ClientRequest):
             self._on_client(identity, message)
+        elif message.command is mdp.WorkerCommand.READY and message.service == READ_SERVICE:
+            self.readers.on_ready(identity, message)
+        elif self.readers.knows(identity):
+            self.readers.on_message(identity, message)
         else:
             self.authorizers.on_worker(identity, message)
 
@@ -403,6 +413,7 @@ class Broker:
             self._prune(at)
             self._next_prune = at + 60_000
         self.authorizers.on_timers(at)
+        self.readers.on_timers(at)
         hold_over = False
         for entry in list(self.active.values()):
             if entry.hold is not None and entry.hold.until <= at:

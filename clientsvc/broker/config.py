@@ -57,6 +57,8 @@ class BrokerConfig:
     resubmit_hold_ms: int = 60_000
     # CURVE and ZAP on the socket, or plain (an explicit choice: one machine, tests)
     transport: Transport = field(default_factory=Transport.plain)
+    # the readers' published signing keys (``<reader_id>.pem``); None: ``directory/readers``
+    readers: Path | None = None
 
     @property
     def worker_lifetime_ms(self) -> int:

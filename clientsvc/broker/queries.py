@@ -3,7 +3,10 @@ its hash) and ``mmi.service`` (is a service here). Nothing here changes the brok
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from clientsvc.broker.config import CLIENT_SERVICES, WORKER_SERVICE
+from clientsvc.broker.readers import READ_SERVICE
 from clientsvc.broker.transitions import Moves
 from clientsvc.clock import now_ms
 from clientsvc.protocol import mdp
@@ -19,8 +22,9 @@ from clientsvc.protocol.messages import (
 
 
 class Queries:
-    def __init__(self, moves: Moves) -> None:
+    def __init__(self, moves: Moves, readers_ready: Callable[[], bool] = lambda: False) -> None:
         self.moves = moves
+        self.readers_ready = readers_ready  # at least one reader has sent READY authz.read
 
     def queue_status(self) -> QueueStatus:
         requests = self.moves.requests
@@ -53,6 +57,8 @@ class Queries:
         name = request.body[0].decode("ascii", "replace")
         if name == WORKER_SERVICE:
             known = any(w.ready for w in self.moves.workers.values())
+        elif name == READ_SERVICE:
+            known = self.readers_ready()
         else:
             known = name in CLIENT_SERVICES
         self.moves.out.reply(identity, request, [b"200" if known else b"404"])

@@ -17,7 +17,9 @@ from clientsvc.broker.state import Entry, Lease, Worker
 from clientsvc.broker.transitions import Moves
 from clientsvc.clock import now_ms
 from clientsvc.dual import Verdicts
+from clientsvc.protocol.errors import ProtocolError
 from clientsvc.protocol.messages import FINAL_STATES, AuthRequest, Decision, RequestState
+from clientsvc.reading.signed import SignedReading
 
 log = logging.getLogger("authdesk.broker")
 
@@ -40,7 +42,12 @@ class Restorer:
         for at_ms, request_id, event, body in records:
             try:
                 self.replay(at_ms, request_id, event, body)
-            except (KeyError, TypeError, ValueError) as exc:  # a damaged record: say so, go on
+            except (
+                KeyError,
+                TypeError,
+                ValueError,
+                ProtocolError,
+            ) as exc:  # a damaged record: say so, go on
                 log.error("journal record %s of %s not restored: %s", event, request_id, exc)
         active = self.requests.active
         for entry in sorted(active.values(), key=lambda e: e.enqueued_at):
@@ -83,6 +90,8 @@ class Restorer:
                 expires_at=min(at_ms + self.config.lease_ms, entry.deadline_at),
             )
             self.requests.move(entry, RequestState.IN_REVIEW, lease)
+        elif event == "read":
+            entry.reading = SignedReading.from_dict(body["reading"])  # verified when received
         elif event == "requeued":
             self.requests.move(entry, RequestState.PENDING)
         elif event == "approved_once":

@@ -17,7 +17,8 @@ from clientsvc.broker.resubmission import Hold, hold_for, refusal
 from clientsvc.dual import Verdicts
 from clientsvc.identity import AuthorizerProfile
 from clientsvc.protocol import mdp
-from clientsvc.protocol.messages import AuthRequest, Decision, RequestState
+from clientsvc.protocol.messages import AuthRequest, Decision, ReadingStatus, RequestState
+from clientsvc.reading.signed import SignedReading
 
 
 @dataclass
@@ -56,6 +57,10 @@ class Entry:
     original: Entry | None = field(default=None, repr=False)
     hold: Hold | None = None
     successors: list[Entry] = field(default_factory=list, repr=False)  # its corrections
+    # the machine reading of its images (``readers``), and until there is one whether a
+    # reader is at it ("pending") or none will be ("unavailable")
+    reading: SignedReading | None = field(default=None, repr=False)
+    reading_status: ReadingStatus = "pending"
 
     @property
     def state(self) -> RequestState:

@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -26,6 +27,7 @@ from clientsvc.protocol.messages import (
     AuthRequest,
     Cancel,
     LocalAuthorization,
+    ReadingStatus,
     RequestState,
     SubmitAck,
     Wait,
@@ -50,6 +52,9 @@ class Tellers:
         self.config = config
         self.moves = moves
         self.requests = moves.requests
+        self.accepted: Callable[[Entry], None] = lambda entry: None  # the readers' line
+        # what a new item says of its reading until a reader has made it (``Readers``)
+        self.reading_status: Callable[[], ReadingStatus] = lambda: "unavailable"
 
     @property
     def journal(self) -> Journal:
@@ -82,6 +87,7 @@ class Tellers:
         received = self._check_images(msg, request.body[1:])
         at = now_ms()
         entry = self._entry(msg, raw, digest, at, at + msg.wait_s * 1000)
+        entry.reading_status = self.reading_status()
         self.requests.open(entry)
         self.requests.link(entry, self.config.resubmit_hold_ms)  # a correction: its returner
         # The item goes to a free authorizer first; the request is committed while it travels,
@@ -96,6 +102,7 @@ class Tellers:
             raise _storage("the request") from exc
         log.info("accepted %s (%s) from teller %s", msg.request_id, msg.txn_type, msg.teller_id)
         self.moves.out.reply(identity, request, [self._ack(entry)])
+        self.accepted(entry)  # recorded: a reader may fetch its images now
 
     def _check_images(self, msg: AuthRequest, blobs: list[bytes]) -> dict[str, tuple[str, bytes]]:
         """The images sent with a request: each one an evidence entry's (hash, size, type),

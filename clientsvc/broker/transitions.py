@@ -124,6 +124,7 @@ class Moves:
     def send_item(self, worker: Worker, entry: Entry, lease: Lease, at: int, attempt: int) -> bool:
         """The Item a worker is sent for a lease (a new one, or one resumed after a restart)."""
         original = entry.original
+        reading = entry.reading
         item = Item(
             lease_id=lease.lease_id,
             request=entry.raw,
@@ -141,6 +142,8 @@ class Moves:
                 if original is not None and original.decision is not None
                 else None
             ),
+            reading=reading.to_dict() if reading is not None else None,
+            reading_status=entry.reading_status if reading is None else None,
         )
         return self.out.to_worker(
             worker,

@@ -37,6 +37,9 @@ class ErrorCode(StrEnum):
     REAUTH_REQUIRED = "E_REAUTH_REQUIRED"  # a top-level item decided without the PIN again
     # an approval of an item with machine findings that is not a signed override of them
     OVERRIDE_REQUIRED = "E_OVERRIDE_REQUIRED"
+    # an approval that does not name the machine reading the broker holds for the request
+    # (a reading arrived after the authorizer looked, or names one never made)
+    READING_STALE = "E_READING_STALE"
     # audit sync (the center)
     CHAIN_GAP = "E_CHAIN_GAP"  # a batch does not start right after the rows held, or skips one
     CHAIN_BROKEN = "E_CHAIN_BROKEN"  # a row's hash or link is wrong, or it rewrites a held row

@@ -34,6 +34,10 @@ MAX_IMAGE_BYTES = 16 * 1024 * 1024
 MAX_EVIDENCE_PER_REQUEST = 16
 MAX_WAIT_MS = 30_000
 MAX_CAPTURES = 8
+MAX_READING_BYTES = 48 * 1024  # a signed reading, encoded (docs/PROTOCOL.md §4.15)
+# what the broker can say of an item's machine reading (§4.15): a reader has it or will,
+# or no reader could read it (none connected, or every try failed)
+ReadingStatus = Literal["pending", "unavailable"]
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -268,6 +272,9 @@ class Decision(Message):
     # an approval past the machine's findings, with its written reason; omitted, and so not
     # signed, when the decision is not an override
     override: Override | None = None
+    # the digest of the machine reading the authorizer was shown (§4.15, §5.4); omitted, and
+    # so not signed, when none had arrived
+    reading: Sha256 | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
@@ -277,6 +284,8 @@ class Decision(Message):
             del data["reauth_at"]
         if data["override"] is None:
             del data["override"]
+        if data["reading"] is None:
+            del data["reading"]
         return data
 
 
@@ -366,9 +375,18 @@ class Item(Message):
     # a resubmission (the request ``supersedes`` a returned one of the same teller): that
     # request and the decision that returned it (omitted when there is none)
     original: Original | None = None
+    # the machine reading of the request's images (a signed reading, §4.15) when the broker
+    # holds one as it sends the item; else whether one is still to come (omitted when there
+    # is a reading)
+    reading: dict[str, Any] | None = None
+    reading_status: ReadingStatus | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
+        if self.reading is None:
+            del data["reading"]
+        if self.reading_status is None:
+            del data["reading_status"]
         if not self.reauth_required:
             del data["reauth_required"]
         if self.original is not None:  # the return encoded as its authorizer signed it
@@ -399,6 +417,34 @@ class Revoke(Message):
         "locked",
         "fallback_local",  # the outlet authorized it locally (本地授权)
     ]
+
+
+class ItemReading(Message):
+    """Broker → worker (MDP REQUEST body, no reply expected): the machine reading of an item
+    the worker holds arrived, or no reader will make one (§4.15)."""
+
+    type: Literal["item_reading"] = "item_reading"
+    request_id: Id
+    lease_id: Id
+    reading: dict[str, Any] | None = None  # a signed reading; None with ``unavailable``
+    reading_status: ReadingStatus | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        if self.reading is None:
+            del data["reading"]
+        if self.reading_status is None:
+            del data["reading_status"]
+        return data
+
+
+class ReadJob(Message):
+    """Broker → reader (MDP REQUEST body on ``authz.read``): read this request's images."""
+
+    type: Literal["read_job"] = "read_job"
+    request: dict[str, Any]  # the AuthRequest exactly as the teller sent it
+    request_digest: Sha256
+    enqueued_at: Millis  # the branch's day the voucher must carry is this time's local day
 
 
 class WorkerOptions(Message):
@@ -475,6 +521,8 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         PresenceAck,
         Item,
         Revoke,
+        ItemReading,
+        ReadJob,
         WorkerOptions,
         WorkerOptionsAck,
         DecisionAck,

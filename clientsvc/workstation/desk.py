@@ -28,6 +28,7 @@ from clientsvc.checklist import ChecklistRow
 from clientsvc.crosscheck import PAYEE_META, Finding, id_valid_to
 from clientsvc.money import amount_in_words
 from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS, TXN_TYPES, AuthRequest, EvidenceRef
+from clientsvc.reading.model import Reading, Verdict
 from clientsvc.rules import AuthorityPolicy
 
 __all__ = [
@@ -54,6 +55,23 @@ FINDING_ROW: dict[str, str] = {
     "id_expired": "id_validity",
 }
 """The checklist row (``clientsvc/data/checklists.json``) each kind of finding fails."""
+
+# the reader's findings (``read_`` + the element it read, docs/READING.md) as the teller
+# system's kind of finding they are: the same checklist row, the same reason
+READ_AS: dict[str, str] = {
+    "read_amount": "amount",
+    "read_account_no": "account",
+    "read_account_name": "name",
+    "read_id_name": "name",
+    "read_id_number": "id_number",
+    "read_id_card_number": "id_number",
+    "read_payee_name": "payee_name",
+    "read_payee_account": "payee_account",
+    "read_voucher_date": "voucher_date",
+    "read_id_valid": "id_expired",
+}
+for _read, _as in READ_AS.items():
+    FINDING_ROW[_read] = FINDING_ROW[_as]
 
 _FINDING_REASON = {
     "amount": "R02",
@@ -157,7 +175,7 @@ def finding_reason(finding: Finding, rows: tuple[ChecklistRow, ...] = ()) -> str
     for row in rows:
         if row.id == row_id:
             return row.fail_reason
-    return _FINDING_REASON.get(finding.code, "R99")
+    return _FINDING_REASON.get(READ_AS.get(finding.code, finding.code), "R99")
 
 
 def finding_rows(findings: tuple[Finding, ...]) -> set[str]:
@@ -273,7 +291,36 @@ class ElementRow:
     state: str
     kind: str  # the image it is on (EvidenceRef.kind)
     region: str  # the region of that image (EvidenceRef.regions), "" if none
-    source: str = "teller_system"
+    source: str = "teller_system"  # or "reader": read from the pixels (docs/READING.md)
+    sha256: str = ""  # the reader's: the image it was read on, and where (pixels)
+    box: tuple[int, int, int, int] | None = None
+    why: str = ""  # the reader's reason code for its verdict (reading.model.Why)
+
+
+def reading_rows(reading: Reading) -> list[ElementRow]:
+    """The machine reading's elements as rows: what it read, where, and its verdict (a match
+    ✓, a mismatch ✗, anything unsure "?")."""
+    kinds = {image.sha256: image.kind for image in reading.images}
+    state = {Verdict.MATCH: OK, Verdict.MISMATCH: MISMATCH, Verdict.UNREADABLE: UNKNOWN}
+    rows = []
+    for element in reading.elements:
+        first = element.seen[0] if element.seen else None
+        found = " / ".join(seen.text for seen in element.seen) or None
+        rows.append(
+            ElementRow(
+                element.element,
+                element.keyed,
+                found,
+                state[element.verdict],
+                kinds.get(first.sha256, "") if first is not None else "",
+                "",
+                "reader",
+                first.sha256 if first is not None else "",
+                (first.box[0], first.box[1], first.box[2], first.box[3]) if first else None,
+                element.why.value,
+            )
+        )
+    return rows
 
 
 def element_rows(request: AuthRequest, today: dt.date) -> list[ElementRow]:

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from clientsvc.audit.sync import SyncStatus
 from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
 from clientsvc.checklist import ChecklistRow
-from clientsvc.crosscheck import Finding, crosscheck
+from clientsvc.crosscheck import Finding, crosscheck, reading_findings
 from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.desk import (
     OVERRIDE_MIN_CHARS,
@@ -73,6 +73,7 @@ class Say(StrEnum):
 
     APPROVE_REFUSED = "approve_refused"  # args: why, image problem, findings, open rows
     REQUEST_CHANGED = "request_changed"
+    READING_FOUND = "reading_found"  # the machine's reading arrived with mismatches: args: codes
     REVOKED = "revoked"  # args: reason
     EVIDENCE_FAILED = "evidence_failed"  # args: code, sha256
     DECISION_REFUSED = "decision_refused"  # args: code
@@ -88,6 +89,14 @@ class Say(StrEnum):
 @dataclass(frozen=True)
 class Shown:
     """A new item is on screen: everything looked at so far is void."""
+
+    item: ReceivedItem
+
+
+@dataclass(frozen=True)
+class ReadingShown:
+    """The machine reading of the item on screen arrived, or its status changed: the element
+    panel and the findings are drawn again (what was looked at so far stands)."""
 
     item: ReceivedItem
 
@@ -125,7 +134,7 @@ class Changed:
     """Something the window draws from the model's state changed (enablement, steps, strip)."""
 
 
-Event = Shown | Cleared | Notice | LockChanged | Delivered | Signing | Changed
+Event = Shown | ReadingShown | Cleared | Notice | LockChanged | Delivered | Signing | Changed
 
 
 @dataclass(frozen=True)
@@ -235,6 +244,7 @@ class Desk:
     _intent: _Intent | None = None
     _rekeyed: str | None = None
     _presence_before_lock: str = "available"
+    _override_for: list[str] = field(default_factory=list)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -340,6 +350,34 @@ class Desk:
             self.next()
         else:
             self._emit(Changed())
+
+    def reading_arrived(self, item: ReceivedItem) -> None:
+        """The machine reading of an item in hand arrived (or its status changed). On screen:
+        its mismatches join the findings at once; a decision whose steps are open is checked
+        again at its next step (an approval no longer goes through, an override must name the
+        new findings). Held as next: kept for when it is shown."""
+        rid = item.request.request_id
+        if self.item is not None and self.item.request.request_id == rid:
+            if self.item.lease_id != item.lease_id:
+                return
+            before = {f.code for f in self.findings}
+            self.item = item
+            self.findings = self._findings_of(item)
+            found = sorted({f.code for f in self.findings} - before)
+            self._emit(ReadingShown(item))
+            if found:
+                self._emit(Notice(Say.READING_FOUND, (found,)))
+            self._emit(Changed())
+            return
+        self.upcoming = [
+            item if held.request.request_id == rid and held.lease_id == item.lease_id else held
+            for held in self.upcoming
+        ]
+
+    def _findings_of(self, item: ReceivedItem) -> tuple[Finding, ...]:
+        """The teller system's findings, then the reader's (each stops approval)."""
+        read = item.reading.reading if item.reading is not None else None
+        return (*crosscheck(item.request, self.today()), *reading_findings(read))
 
     def next(self) -> None:
         """The item on screen is done: the next one in hand, or nothing."""
@@ -468,6 +506,7 @@ class Desk:
             return False
         self.step = Step.OVERRIDE
         codes = sorted({f.code for f in self.findings})
+        self._override_for = codes  # what the authorizer saw as the reason was opened
         self.service.note("override_opened", {"findings": codes}, self.item.request.request_id)
         self._emit(Changed())
         return True
@@ -479,7 +518,7 @@ class Desk:
         note = note.strip()
         if len("".join(note.split())) < OVERRIDE_MIN_CHARS:
             return False
-        codes = sorted({f.code for f in self.findings})
+        codes = list(self._override_for)  # checked against the findings as they are now
         self._proceed(_Intent("approve", override={"findings": codes, "note": note}))
         return True
 
@@ -545,6 +584,15 @@ class Desk:
         assert self.item is not None
         key = "override" if intent.override is not None else intent.verdict
         rules = gate(dataclasses.replace(self.state(), panel_open=False))
+        codes = sorted({f.code for f in self.findings})
+        if rules.may(key) and intent.override is not None and intent.override["findings"] != codes:
+            # the reading came while the override was written: it names findings no longer all
+            self.step, self.reason, self.rekey, self._intent = Step.NONE, None, None, None
+            self._emit(Notice(Say.READING_FOUND, (codes,)))
+            payload = {"findings": codes, "at": at, **context}
+            self.service.note("override_refused", payload, self.item.request.request_id)
+            self._emit(Changed())
+            return False
         if rules.may(key):
             return True
         self.step, self.reason, self.rekey, self._intent = Step.NONE, None, None, None
@@ -594,6 +642,7 @@ class Desk:
                 self.item.lease_id,  # the item as shown: a re-sent one is refused, not signed
                 reauth_at,
                 intent.override,
+                self.item.reading_digest,  # the machine's reading as shown: signed with it
             )
         )
         self._emit(Changed())
@@ -604,7 +653,7 @@ class Desk:
         self.sending = self.settled = False
         self.step, self.reason, self.rekey, self._intent = Step.NONE, None, None, None
         self._rekeyed, self.rekey_wrong = None, 0  # other content: typed again
-        self.findings = tuple(crosscheck(item.request, self.today()))
+        self.findings = self._findings_of(item)
         self.evidence_loading, self.evidence_problem = bool(item.request.evidence), ""
         self.checklist_rows, self.failing, self.marked_failing = (), [], ()
         self.open_required, self.ticked = (), {}
@@ -646,6 +695,7 @@ __all__ = [
     "Event",
     "LockChanged",
     "Notice",
+    "ReadingShown",
     "ReasonChoice",
     "Say",
     "Shown",

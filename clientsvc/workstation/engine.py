@@ -11,6 +11,7 @@ revokes) and, on the same DEALER socket, an MDP client of ``authz.presence``, ``
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import threading
@@ -45,6 +46,7 @@ from clientsvc.protocol.messages import (
     EvidenceBlob,
     EvidenceGet,
     Item,
+    ItemReading,
     PresenceAck,
     QueueStatus,
     QueueStatusGet,
@@ -55,6 +57,7 @@ from clientsvc.protocol.messages import (
     parse_any,
     request_digest,
 )
+from clientsvc.reading.signed import SignedReading
 from clientsvc.workstation.decision import DecisionRequest
 from clientsvc.workstation.resubmit import Original, original_of
 
@@ -85,6 +88,14 @@ class ReceivedItem:
     reauth_required: bool = False  # top authority level: the PIN again before deciding
     # a resubmission: the returned request it corrects and why it was returned (resubmit.py)
     original: Original | None = None
+    # the machine reading of its images (docs/PROTOCOL.md §4.15), when the broker has one;
+    # else "pending" (a reader is at it) or "unavailable" (the machine check is not there)
+    reading: SignedReading | None = None
+    reading_status: str = "unavailable"
+
+    @property
+    def reading_digest(self) -> str | None:
+        return self.reading.digest if self.reading is not None else None
 
 
 class WorkstationEvents(Protocol):
@@ -94,6 +105,7 @@ class WorkstationEvents(Protocol):
     def presence_changed(self, state: str) -> None: ...
     def item_received(self, item: ReceivedItem) -> None: ...
     def item_revoked(self, request_id: str, reason: str) -> None: ...
+    def item_reading(self, item: ReceivedItem) -> None: ...
     def evidence_loaded(self, request_id: str, sha256: str, data: bytes) -> None: ...
     def evidence_failed(self, request_id: str, sha256: str, code: str) -> None: ...
     def decision_settled(self, request_id: str, accepted: bool, code: str, detail: str) -> None: ...
@@ -440,11 +452,13 @@ class WorkstationEngine:
             self._reconnect("the broker asked us to reconnect")
         elif message.command is mdp.WorkerCommand.REQUEST and message.body:
             self._set_connected(True)
-            msg, _ = parse(message.body[0], Item, Revoke, max_bytes=MAX_ITEM_BYTES)
+            msg, _ = parse(message.body[0], Item, Revoke, ItemReading, max_bytes=MAX_ITEM_BYTES)
             if isinstance(msg, Item):
                 self._on_item(msg)
             elif isinstance(msg, Revoke):
                 self._on_revoke(msg)
+            elif isinstance(msg, ItemReading):
+                self._on_item_reading(msg)
 
     def _on_item(self, item: Item) -> None:
         request, raw = AuthRequest.model_validate(item.request), item.request
@@ -465,6 +479,12 @@ class WorkstationEngine:
             reauth_required=item.reauth_required,
             original=original_of(item),
         )
+        reading = _reading_of(item.reading, received)
+        received = dataclasses.replace(
+            received,
+            reading=reading,
+            reading_status="" if reading is not None else (item.reading_status or "unavailable"),
+        )
         # Shown first, recorded once the window has it on screen (or when this thread is next
         # idle): the write and the GUI's painting never compete for the interpreter. Every
         # decision records the items before it is signed, so the record always precedes it.
@@ -484,6 +504,32 @@ class WorkstationEngine:
             else:
                 self._evidence_waiting[ref.sha256] = request.request_id
                 self._send_client("evidence.get", [EvidenceGet(sha256=ref.sha256).to_frame()])
+
+    def _on_item_reading(self, note: ItemReading) -> None:
+        """The machine reading of an item in hand arrived, or its status changed."""
+        item = self._items.get(note.request_id)
+        if item is None or item.lease_id != note.lease_id:
+            return  # not (or no longer) ours under this lease
+        reading = _reading_of(note.reading, item) if note.reading is not None else None
+        if note.reading is not None and reading is None:
+            return  # said in the log; what the item showed stands
+        if reading is not None:
+            item = dataclasses.replace(item, reading=reading, reading_status="")
+            self._audit_append(
+                "reading_received",
+                {
+                    "digest": reading.digest,
+                    "reader_id": reading.reading.reader_id,
+                    "mismatches": sorted(e.element for e in reading.reading.mismatches()),
+                },
+                note.request_id,
+            )
+        elif item.reading is None and note.reading_status is not None:
+            item = dataclasses.replace(item, reading_status=note.reading_status)
+        else:
+            return
+        self._items[note.request_id] = item
+        self.events.item_reading(item)
 
     def _do_item_displayed(self, request_id: str) -> None:
         shown: list[tuple[str, dict[str, Any], str | None]] = [("item_shown", {}, request_id)]
@@ -627,6 +673,7 @@ class WorkstationEngine:
             return
         try:
             check_reason(verdict, reason_code, reason_text)
+            check_reading_named(item, verdict, d.reading)
         except ProtocolError as err:
             refuse(err.code.value, err.detail)
             return
@@ -641,9 +688,11 @@ class WorkstationEngine:
             captures=self._captures.get(request_id),
             reauth_at=reauth_at,
             override=override,
+            reading=d.reading,
         )
+        named = item.reading.reading if item.reading is not None and d.reading else None
         try:  # the broker checks the same: refused here, nothing is recorded or sent
-            check_override(item.request, decision)
+            check_override(item.request, decision, named)
         except ProtocolError as err:
             refuse(err.code.value, err.detail)
             return
@@ -717,6 +766,36 @@ class WorkstationEngine:
                 self._audit_append("signed_out", {"terminal_id": self.config.terminal_id})
         except (zmq.ZMQError, ProtocolError) as exc:
             log.warning("sign-out not delivered: %s", exc)
+
+
+def _reading_of(raw: dict[str, Any] | None, item: ReceivedItem) -> SignedReading | None:
+    """A reading sent by the broker, if it is well formed and about this item as sent (the
+    broker verified its signer; what it covers is checked here). None otherwise, logged."""
+    if raw is None:
+        return None
+    try:
+        signed = SignedReading.from_dict(raw)
+    except ProtocolError as err:
+        log.warning("ignored a reading of %s: %s", item.request.request_id, err.detail)
+        return None
+    if (
+        signed.reading.request_id != item.request.request_id
+        or signed.reading.request_digest != item.digest
+    ):
+        log.warning("ignored a reading of another request on %s", item.request.request_id)
+        return None
+    return signed
+
+
+def check_reading_named(item: ReceivedItem, verdict: str, named: str | None) -> None:
+    """The broker's §6.4 check 12a before signing: a decision names the reading the item
+    holds, an approval always does (a reading that arrived after it was shown is looked at
+    first)."""
+    held = item.reading_digest
+    if (named is not None or verdict == "approve") and named != held:
+        raise ProtocolError(
+            ErrorCode.READING_STALE, "the machine's reading arrived: look at it before approving"
+        )
 
 
 def _is(command: Callable[[], None], method: Callable[..., None]) -> bool:

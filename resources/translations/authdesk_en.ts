@@ -165,17 +165,12 @@
     <context>
         <name>ElementPanel</name>
         <message>
-            <location filename="../../ui/element_panel.py" line="+45" />
+            <location filename="../../ui/element_panel.py" line="+74" />
             <source>Elements: keyed, and on the image</source>
             <translation>Elements: keyed, and on the image</translation>
         </message>
         <message>
-            <location line="+4" />
-            <source>“On the image” is what the teller system reports is written there, not a reading by this workstation.</source>
-            <translation>“On the image” is what the teller system reports is written there, not a reading by this workstation.</translation>
-        </message>
-        <message>
-            <location line="+10" />
+            <location line="+6" />
             <source>Element</source>
             <translation>Element</translation>
         </message>
@@ -198,6 +193,11 @@
             <location line="+1" />
             <source>Check</source>
             <translation>Check</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Source</source>
+            <translation>Source</translation>
         </message>
     </context>
     <context>
@@ -412,7 +412,7 @@
     <context>
         <name>LeadWindow</name>
         <message>
-            <location filename="../../ui/lead/window.py" line="+121" />
+            <location filename="../../ui/lead/window.py" line="+124" />
             <source>AuthDesk — Center lead — %1 (%2)</source>
             <translation>AuthDesk — Center lead — %1 (%2)</translation>
         </message>
@@ -422,7 +422,7 @@
             <translation>Reviewer: the board and the statistics are the lead's.</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+24" />
             <location line="+13" />
             <location line="+114" />
             <source>Type</source>
@@ -1222,7 +1222,7 @@
     <context>
         <name>WorkstationApp</name>
         <message>
-            <location filename="../../app/workstation.py" line="+193" />
+            <location filename="../../app/workstation.py" line="+202" />
             <source>Signed out.</source>
             <translation>Signed out.</translation>
         </message>
@@ -1626,7 +1626,7 @@
     <context>
         <name>texts</name>
         <message>
-            <location filename="../../ui/texts.py" line="+18" />
+            <location filename="../../ui/texts.py" line="+20" />
             <source>Large cash withdrawal</source>
             <translation>Large cash withdrawal</translation>
         </message>
@@ -1768,18 +1768,19 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+15" />
+            <location line="+7" />
+            <location line="+52" />
             <source>Account</source>
             <translation>Account</translation>
         </message>
         <message>
-            <location line="-14" />
-            <location line="+15" />
+            <location line="-58" />
+            <location line="+59" />
             <source>Account name</source>
             <translation>Account name</translation>
         </message>
         <message>
-            <location line="-14" />
+            <location line="-58" />
             <source>Name on the ID</source>
             <translation>Name on the ID</translation>
         </message>
@@ -1790,11 +1791,47 @@
         </message>
         <message>
             <location line="+1" />
+            <location line="+4" />
             <source>ID valid until</source>
             <translation>ID valid until</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="-1" />
+            <source>ID number on the card</source>
+            <translation>ID number on the card</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Cash-box number</source>
+            <translation>Cash-box number</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Machine reading</source>
+            <translation>Machine reading</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Teller system</source>
+            <translation>Teller system</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>Machine reading by %1 (%2): %3 elements disagree, %4 could not be read (“?”). The teller system's rows are its own report, not a reading.</source>
+            <translation>Machine reading by %1 (%2): %3 elements disagree, %4 could not be read (“?”). The teller system's rows are its own report, not a reading.</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>The machine reading of the images is under way and appears here when it arrives. Until then the rows are the teller system's own report, not a reading.</source>
+            <translation>The machine reading of the images is under way and appears here when it arrives. Until then the rows are the teller system's own report, not a reading.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The machine check is unavailable for this item: no reader read its images. The rows are the teller system's own report, not a reading: check every element yourself.</source>
+            <translation>The machine check is unavailable for this item: no reader read its images. The rows are the teller system's own report, not a reading: check every element yourself.</translation>
+        </message>
+        <message>
+            <location line="+10" />
             <source>Transaction type</source>
             <translation>Transaction type</translation>
         </message>
@@ -1912,6 +1949,11 @@
             <location line="+3" />
             <source>The machine check found a disagreement on this item: it can be approved only by an override (Shift+F9), with a written reason and your PIN. Nothing was sent.</source>
             <translation>The machine check found a disagreement on this item: it can be approved only by an override (Shift+F9), with a written reason and your PIN. Nothing was sent.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The machine reading of this item arrived after you looked: look at the elements again before approving. Nothing was sent.</source>
+            <translation>The machine reading of this item arrived after you looked: look at the elements again before approving. Nothing was sent.</translation>
         </message>
         <message>
             <location line="+5" />
@@ -2124,7 +2166,37 @@
             <translation>Approval is not possible now.</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+7" />
+            <source>Machine reading: the voucher's amount in words and in figures disagree (%1).</source>
+            <translation>Machine reading: the voucher's amount in words and in figures disagree (%1).</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Machine reading: the keyed ID number %1 has a wrong check digit.</source>
+            <translation>Machine reading: the keyed ID number %1 has a wrong check digit.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Machine reading: the voucher is dated “%1”, not today.</source>
+            <translation>Machine reading: the voucher is dated “%1”, not today.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Machine reading: the ID card's validity (“%1”) has ended.</source>
+            <translation>Machine reading: the ID card's validity (“%1”) has ended.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Machine reading: the ID card is not valid yet (“%1”).</source>
+            <translation>Machine reading: the ID card is not valid yet (“%1”).</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Machine reading: %1 reads “%2”, the request says %3.</source>
+            <translation>Machine reading: %1 reads “%2”, the request says %3.</translation>
+        </message>
+        <message>
+            <location line="+12" />
             <source>The voucher</source>
             <translation>The voucher</translation>
         </message>
@@ -2159,7 +2231,12 @@
             <translation>name</translation>
         </message>
         <message>
-            <location line="+75" />
+            <location line="+35" />
+            <source>The machine reading arrived and disagrees with the request: approval stops. Look at the elements marked ✗.</source>
+            <translation>The machine reading arrived and disagrees with the request: approval stops. Look at the elements marked ✗.</translation>
+        </message>
+        <message>
+            <location line="+47" />
             <source>You are away: no items are sent to you.
 Press F12 when you are back.</source>
             <translation>You are away: no items are sent to you.
@@ -2191,9 +2268,9 @@ Press F12 when you are back.</translation>
             <translation>You locked the screen.</translation>
         </message>
         <message>
-            <location line="-379" />
-            <location line="+15" />
-            <location line="+272" />
+            <location line="-476" />
+            <location line="+59" />
+            <location line="+318" />
             <source>ID number</source>
             <translation>ID number</translation>
         </message>

@@ -165,17 +165,12 @@
 <context>
     <name>ElementPanel</name>
     <message>
-        <location filename="../../ui/element_panel.py" line="+45"/>
+        <location filename="../../ui/element_panel.py" line="+74"/>
         <source>Elements: keyed, and on the image</source>
         <translation>要素比对：申请录入与影像所载</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>“On the image” is what the teller system reports is written there, not a reading by this workstation.</source>
-        <translation>“影像所载”为柜面系统报送的影像内容，并非本机识别结果。</translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location line="+6"/>
         <source>Element</source>
         <translation>要素</translation>
     </message>
@@ -198,6 +193,11 @@
         <location line="+1"/>
         <source>Check</source>
         <translation>比对</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Source</source>
+        <translation>来源</translation>
     </message>
 </context>
 <context>
@@ -412,7 +412,7 @@
 <context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../ui/lead/window.py" line="+121"/>
+        <location filename="../../ui/lead/window.py" line="+124"/>
         <source>AuthDesk — Center lead — %1 (%2)</source>
         <translation>AuthDesk — 中心主管 — %1（%2）</translation>
     </message>
@@ -422,7 +422,7 @@
         <translation>复核员：中心看板和统计仅供中心主管使用。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+24"/>
         <location line="+13"/>
         <location line="+114"/>
         <source>Type</source>
@@ -1222,7 +1222,7 @@
 <context>
     <name>WorkstationApp</name>
     <message>
-        <location filename="../../app/workstation.py" line="+193"/>
+        <location filename="../../app/workstation.py" line="+202"/>
         <source>Signed out.</source>
         <translation>已签退。</translation>
     </message>
@@ -1626,7 +1626,7 @@
 <context>
     <name>texts</name>
     <message>
-        <location filename="../../ui/texts.py" line="+18"/>
+        <location filename="../../ui/texts.py" line="+20"/>
         <source>Large cash withdrawal</source>
         <translation>大额取现</translation>
     </message>
@@ -1768,18 +1768,19 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+15"/>
+        <location line="+7"/>
+        <location line="+52"/>
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location line="-14"/>
-        <location line="+15"/>
+        <location line="-58"/>
+        <location line="+59"/>
         <source>Account name</source>
         <translation>户名</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-58"/>
         <source>Name on the ID</source>
         <translation>证件姓名</translation>
     </message>
@@ -1790,11 +1791,47 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+4"/>
         <source>ID valid until</source>
         <translation>证件有效期至</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-1"/>
+        <source>ID number on the card</source>
+        <translation>身份证上的号码</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cash-box number</source>
+        <translation>尾箱号</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Machine reading</source>
+        <translation>影像识别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Teller system</source>
+        <translation>柜面系统</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Machine reading by %1 (%2): %3 elements disagree, %4 could not be read (“?”). The teller system&apos;s rows are its own report, not a reading.</source>
+        <translation>影像识别（识别服务 %1，%2）：%3 项要素不一致，%4 项无法识别（“?”）。“柜面系统”各行为柜面系统自行报送的内容，并非识别结果。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The machine reading of the images is under way and appears here when it arrives. Until then the rows are the teller system&apos;s own report, not a reading.</source>
+        <translation>影像识别进行中，结果到达后显示于此。在此之前，各行为柜面系统自行报送的内容，并非识别结果。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The machine check is unavailable for this item: no reader read its images. The rows are the teller system&apos;s own report, not a reading: check every element yourself.</source>
+        <translation>此笔业务暂无影像识别：没有识别服务读取其影像。各行为柜面系统自行报送的内容，并非识别结果，请逐项亲自核对。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Transaction type</source>
         <translation>业务类型</translation>
     </message>
@@ -1912,6 +1949,11 @@
         <location line="+3"/>
         <source>The machine check found a disagreement on this item: it can be approved only by an override (Shift+F9), with a written reason and your PIN. Nothing was sent.</source>
         <translation>系统核对发现此笔业务存在不一致：只能强制授权通过（Shift+F9），须填写理由并再次输入密码。未发送任何内容。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The machine reading of this item arrived after you looked: look at the elements again before approving. Nothing was sent.</source>
+        <translation>您查看后此笔业务的影像识别结果才到达：请重新核对要素后再授权。未发送任何内容。</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2124,7 +2166,37 @@
         <translation>当前不能授权通过。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
+        <source>Machine reading: the voucher&apos;s amount in words and in figures disagree (%1).</source>
+        <translation>影像识别：凭证大写金额与小写金额不一致（%1）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Machine reading: the keyed ID number %1 has a wrong check digit.</source>
+        <translation>影像识别：录入的证件号码 %1 校验位错误。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Machine reading: the voucher is dated “%1”, not today.</source>
+        <translation>影像识别：凭证日期为“%1”，非当日。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Machine reading: the ID card&apos;s validity (“%1”) has ended.</source>
+        <translation>影像识别：身份证有效期（“%1”）已届满。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Machine reading: the ID card is not valid yet (“%1”).</source>
+        <translation>影像识别：身份证尚未生效（“%1”）。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Machine reading: %1 reads “%2”, the request says %3.</source>
+        <translation>影像识别：%1识别为“%2”，申请中为 %3。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>The voucher</source>
         <translation>凭证</translation>
     </message>
@@ -2159,7 +2231,12 @@
         <translation>姓名</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+35"/>
+        <source>The machine reading arrived and disagrees with the request: approval stops. Look at the elements marked ✗.</source>
+        <translation>影像识别结果已到达，与申请不一致：不能直接授权通过。请查看标有 ✗ 的要素。</translation>
+    </message>
+    <message>
+        <location line="+47"/>
         <source>You are away: no items are sent to you.
 Press F12 when you are back.</source>
         <translation>您已暂离：不会向您分配业务。
@@ -2191,9 +2268,9 @@ Press F12 when you are back.</source>
         <translation>您已锁屏。</translation>
     </message>
     <message>
-        <location line="-379"/>
-        <location line="+15"/>
-        <location line="+272"/>
+        <location line="-476"/>
+        <location line="+59"/>
+        <location line="+318"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>

@@ -4,6 +4,7 @@ together, or the screenshot gallery."""
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import signal
 import sys
@@ -286,6 +287,13 @@ def run_demo(args: argparse.Namespace) -> int:
             {"AUTHDESK_TERMINAL_ID": "DEMO-TELLER"},
         ),
     }
+    if importlib.util.find_spec("rapidocr") is not None:  # the machine reading (要素比对)
+        children["reader"] = (
+            ["reader", "--broker", settings.broker_endpoint, "--id", "DEMO-READER"],
+            {"AUTHDESK_TERMINAL_ID": "DEMO-READER"},
+        )
+    else:
+        print("demo: no reader (the reader extra is not installed): no machine reading")
     if args.lead:  # the center lead's desk, on the demo's center, as the demo lead
         lead_args = [
             "lead",
