@@ -2,11 +2,19 @@
 the truth the corpus keeps; and its time per item beside the raw OCR engine on the same images,
 in the same run.
 
-    python -m bench.reading [--quick] [--count N] [--degradation NAME]
+    python -m bench.reading [--quick] [--count N] [--degradation NAME] [--shown N]
 
-The path measured is the reader's own (``ReadingDesk``: the OCR child, the cache, the rules,
-the signature). The service path on the broker is not built yet (docs/READING.md); its
-``ready_before_shown`` cannot be measured until it is.
+The path is the real service path (docs/PROTOCOL.md §4.15): a broker on loopback, a reader
+(``ReaderService``: its worker socket, ``evidence.get`` for the images, the OCR child, the
+rules, the signature), each item submitted by a teller client and its reading checked and kept
+by the broker. Seconds per item run from the teller's submit acknowledged to the reading kept
+at the broker, one item at a time. The raw engine (decode + rapidocr in this process) reads the
+same images in the same run.
+
+Then ``ready_before_shown``: an authorizer with a held next item (prefetch 1, as the demo's
+workstation) takes items as the demo's teller submits them (one every ``--gap`` seconds) and
+looks at each for ``--think`` seconds; for every item it held as next, was its reading there
+when the item came on screen?
 """
 
 from __future__ import annotations
@@ -14,17 +22,179 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any
 
+import zmq
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.common import pct, result_line
-from clientsvc.protocol.messages import request_digest
+from clientsvc.broker import Broker, BrokerConfig
+from clientsvc.curve import Transport
+from clientsvc.identity import Directory, SigningKey
+from clientsvc.keystore import KeyStore, MemoryKeyring
+from clientsvc.protocol import mdp
+from clientsvc.protocol.messages import WorkerOptions, parse
 from clientsvc.reading.ocr import Engine, OcrProcess
 from clientsvc.reading.reader import ReadingDesk, TextCache
+from clientsvc.reading.service import ReaderConfig, ReaderService
+from clientsvc.teller.client import TellerClient
 from sim.corpus import DEGRADATIONS, corpus_item
+
+READER_ID = "BENCH-READER"
+
+
+class Services:
+    """A broker and a reader on loopback, and an authorizer's identity."""
+
+    def __init__(self, root: Path, ocr: OcrProcess) -> None:
+        self.directory = Directory(root / "directory")
+        store = KeyStore(root, MemoryKeyring())
+        store.provision(self.directory, authorizer_id="A1", name="甲", level=3, pin="1234")
+        self.key: SigningKey = store.unlock("A1", "1234")
+        signing = Ed25519PrivateKey.generate()
+        (root / "directory" / "readers").mkdir(parents=True, exist_ok=True)
+        (root / "directory" / "readers" / f"{READER_ID}.pem").write_bytes(
+            signing.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
+        self.ctx: zmq.Context[Any] = zmq.Context.instance()
+        self.broker = Broker(
+            BrokerConfig(
+                endpoint="tcp://127.0.0.1:0",
+                directory=root / "directory",
+                journal=root / "journal.sqlite3",
+            ),
+            self.ctx,
+        )
+        endpoint = self.broker.start()
+        self.endpoint = endpoint
+        desk = ReadingDesk(ocr, TextCache(":memory:"), signing, READER_ID)
+        self.reader = ReaderService(ReaderConfig(endpoint, Transport.plain()), desk, self.ctx)
+        self.reader.start()
+        assert self.broker.readers.wait_for(lambda: bool(self.broker.readers.peers), 30)
+        self.tellers: dict[str, TellerClient] = {}
+
+    def teller(self, teller_id: str) -> TellerClient:
+        """The teller's own client: a teller may cancel only its own requests."""
+        if teller_id not in self.tellers:
+            self.tellers[teller_id] = TellerClient(
+                self.endpoint, teller_id, self.directory, context=self.ctx
+            )
+        return self.tellers[teller_id]
+
+    def read_one(self, item: Any) -> tuple[Any, float]:
+        """Submit, and wait for the broker to keep its reading: (the reading, seconds)."""
+        started = time.perf_counter()
+        teller = self.teller(item.request.teller_id)
+        teller.submit(item.request, item.images)
+        entry = self.broker.entries[item.request.request_id]
+        if not self.broker.readers.wait_for(lambda: entry.reading is not None, 120):
+            raise RuntimeError(f"no reading of {item.request.request_id} in 120 s")
+        assert entry.reading is not None
+        took = time.perf_counter() - started
+        teller.cancel(item.request.request_id, "bench: read only")  # not for a desk
+        return entry.reading, took
+
+    def close(self) -> None:
+        for teller in self.tellers.values():
+            teller.close()
+        self.reader.stop()
+        self.broker.stop()
+
+
+def ready_before_shown(
+    services: Services, rng: random.Random, count: int, gap_s: float, think_s: float
+) -> tuple[int, int]:
+    """An authorizer holding one next item: of the items held as next, how many had their
+    reading when they came on screen. Returns (ready, held)."""
+    sock = services.ctx.socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(services.endpoint)
+    key = services.key
+
+    def call(service: str, frame: bytes) -> None:
+        sock.send_multipart(mdp.client_request(service, [frame]))
+        while True:
+            frames = sock.recv_multipart()
+            rest = frames[1:] if frames and frames[0] == b"" else frames
+            if rest and rest[0] in (mdp.C_CLIENT_V1, mdp.C_CLIENT_V2):
+                return
+
+    call("authz.presence", key.sign_presence(terminal_id="WS-BENCH", state="available").to_frame())
+    sock.send_multipart(mdp.worker_frames(mdp.WorkerCommand.READY, service="authz"))
+    call("authz.options", WorkerOptions(prefetch=1).to_frame())
+    held: list[Any] = []  # in the order sent: held[0] on screen
+    readings: dict[str, bool] = {}  # request id → its reading has arrived
+    was_next: set[str] = set()
+    ready = total = 0
+    shown_at = time.monotonic()
+    submitted = 0
+    next_submit = time.monotonic()
+    decided = 0
+    while decided < count:
+        now = time.monotonic()
+        if submitted < count and now >= next_submit:
+            item = corpus_item(rng, 1000 + submitted)
+            services.teller(item.request.teller_id).submit(item.request, item.images)
+            submitted += 1
+            next_submit = now + gap_s
+        if held and now - shown_at >= think_s:
+            item = held.pop(0)
+            rid = item.request["request_id"]
+            decision = key.sign_decision(
+                request_id=rid,
+                lease_id=item.lease_id,
+                request_digest=item.request_digest,
+                evidence=[e["sha256"] for e in item.request["evidence"]],
+                verdict="reject",
+                reason_code="R01",
+                reason_text="",
+                decided_at=(at := time.time_ns() // 1_000_000),
+                reauth_at=at,  # the PIN again (items at the top level ask for it)
+            )
+            sock.send_multipart(mdp.client_request("authz.decide", [decision.to_frame()]))
+            decided += 1
+            shown_at = time.monotonic()
+            if held:  # the next one comes on screen now
+                nxt = held[0].request["request_id"]
+                if nxt in was_next:
+                    total += 1
+                    ready += readings.get(nxt, False)
+        wait = max(1, int(1000 * min(0.2, max(0.0, next_submit - now))))
+        if not sock.poll(wait):
+            continue
+        frames = sock.recv_multipart()
+        rest = frames[1:] if frames and frames[0] == b"" else frames
+        if rest and rest[0] in (mdp.C_CLIENT_V1, mdp.C_CLIENT_V2):  # the decision's answer
+            answer: Any = parse(mdp.parse_client_reply(frames).body[0])[0]
+            if answer.type == "error":
+                raise RuntimeError(f"decision refused: {answer.code} {answer.detail}")
+            continue
+        if not rest or rest[0] != mdp.W_WORKER_V1:
+            continue
+        message = mdp.parse_from_broker(frames)
+        if message.command is mdp.WorkerCommand.HEARTBEAT:
+            sock.send_multipart(mdp.worker_frames(mdp.WorkerCommand.HEARTBEAT))
+        elif message.command is mdp.WorkerCommand.REQUEST:
+            body: Any = parse(message.body[0], max_bytes=3 * 64 * 1024)[0]
+            if body.type == "item":
+                rid = body.request["request_id"]
+                readings[rid] = body.reading is not None
+                if held:
+                    was_next.add(rid)  # held as next: on screen when the one before is done
+                else:
+                    shown_at = time.monotonic()
+                held.append(body)
+            elif body.type == "item_reading" and body.reading is not None:
+                readings[body.request_id] = True
+    sock.close(linger=0)
+    return ready, total
 
 
 def _share(n: int, d: int) -> float:
@@ -37,14 +207,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, help="items (default 300; quick 6)")
     parser.add_argument("--degradation", choices=list(DEGRADATIONS), help="only this one")
     parser.add_argument("--seed", type=int, default=20261203)
+    parser.add_argument("--shown", type=int, help="items for ready_before_shown (default 40)")
+    parser.add_argument("--gap", type=float, default=4.0, help="seconds between submits")
+    parser.add_argument("--think", type=float, default=8.0, help="seconds on each item")
     args = parser.parse_args(argv)
     count = args.count or (6 if args.quick else 300)
+    shown = args.shown or (4 if args.quick else 40)
+    think = 6.0 if args.quick else args.think
+    gap = 2.0 if args.quick else args.gap
     raw_every = 2 if args.quick else 5  # the raw engine on every n-th item's images
 
     rng = random.Random(args.seed)
     ocr = OcrProcess()
     raw = Engine()
-    desk = ReadingDesk(ocr, TextCache(":memory:"), Ed25519PrivateKey.generate(), "BENCH-READER")
+    tmp = tempfile.TemporaryDirectory(prefix="bench-reading-")
+    services = Services(Path(tmp.name), ocr)
     print(f"engine: {ocr.identity}; models {ocr.models}")
 
     # per field, per degradation: counts of what the reader said against the truth
@@ -55,10 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for i in range(count):
             item = corpus_item(rng, i, degradation=args.degradation)
-            digest = request_digest(item.request.to_dict())
-            started = time.perf_counter()
-            signed = desk.read(item.request, digest, item.images, item.today)
-            took = time.perf_counter() - started
+            signed, took = services.read_one(item)
             item_s.append(took)
             if i % raw_every == 0:
                 t = time.perf_counter()
@@ -76,9 +250,16 @@ def main(argv: list[str] | None = None) -> int:
                 f" {item.kind or '-':<13} {took:5.2f} s"
             )
             sys.stdout.flush()
+        print()
+        ready, held = ready_before_shown(services, rng, shown, gap, think)
     finally:
+        services.close()
         ocr.close()
-    print()
+        tmp.cleanup()
+    print(
+        f"ready before shown: {ready} of {held} items held as next had their reading when they"
+        f" came on screen (a submit every {gap:g} s, {think:g} s on each item)"
+    )
 
     def total(table: dict[tuple[str, str], Counter[str]], by: int, name: str) -> Counter[str]:
         out: Counter[str] = Counter()
@@ -133,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         "s_per_item_p50": pct(item_s, 50),
         "s_per_item_p99": pct(item_s, 99),
         "raw_s_per_item_p50": pct([p[1] for p in pairs], 50),
+        "ready_before_shown": _share(ready, held),
     }
     print(result_line(values))
     return 0

@@ -16,6 +16,7 @@ the evidence inside).
 
 from __future__ import annotations
 
+import atexit
 import copy
 import datetime as dt
 import random
@@ -53,6 +54,7 @@ STATES = (
     "empty",
     "item",
     "mismatch",
+    "reading",
     "override",
     "away",
     "locked",
@@ -270,6 +272,41 @@ def _resubmission(seed: int) -> tuple[ReceivedItem, SimulatedRequest]:
     return replace(_received(new_sim), original=original), new_sim
 
 
+_OCR: Any = None  # the reader's engine, started once for the gallery's readings
+
+
+def _close_ocr() -> None:
+    global _OCR
+    if _OCR is not None:
+        _OCR.close()
+        _OCR = None
+
+
+def _read(item: ReceivedItem, sim: SimulatedRequest) -> ReceivedItem:
+    """The item with its machine reading, made by the real reader (the shipped models)."""
+    global _OCR
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from clientsvc.reading.ocr import OcrProcess
+    from clientsvc.reading.reader import ReadingDesk, TextCache
+
+    if _OCR is None:
+        _OCR = OcrProcess()
+        atexit.register(_close_ocr)
+    desk = ReadingDesk(_OCR, TextCache(":memory:"), Ed25519PrivateKey.generate(), "DEMO-READER")
+    signed = desk.read(item.request, item.digest, sim.evidence, dt.date.today())
+    return replace(item, reading=signed, reading_status="")
+
+
+def _unreported(sim: SimulatedRequest) -> SimulatedRequest:
+    """The request as a teller system that reports nothing of its images sends it (no meta):
+    only a reading of the pixels can find what is on them."""
+    raw = sim.request.to_dict()
+    for ref in raw["evidence"]:
+        ref["meta"] = {}
+    return replace(sim, request=AuthRequest.model_validate(raw))
+
+
 def _state(name: str, seed: int) -> Iterator[Stage]:
     """Stage ``name``; yields once it is drawn."""
     with _stage(one_screen=name == "one-screen") as stage:
@@ -285,6 +322,16 @@ def _state(name: str, seed: int) -> Iterator[Stage]:
                 _checklist(w)
                 QTest.keyClick(w, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
                 w.bar.override_text.insert(OVERRIDE_NOTE)  # typed through the input method
+        elif name == "reading":  # the reader finds what the teller system did not report
+            sim = _unreported(_sim(seed + 4, txn_type="transfer", defect="account"))
+            item = _received(sim, reading_status="pending")
+            _show(stage, item, sim)
+            stage.bridge.sig_item_reading.emit(_read(item, sim))
+            _wait(lambda: w.desk.item is not None and w.desk.item.reading is not None)
+            w.elements.table.setFocus()
+            w.elements.table.setCurrentCell(
+                next(i for i, r in enumerate(w.elements.rows()) if r.state == "mismatch"), 0
+            )
         elif name == "away":
             stage.bridge.sig_presence_changed.emit("away")
         elif name == "locked":

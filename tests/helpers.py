@@ -280,6 +280,7 @@ def sign_reading(
     verdicts: dict[str, Any],
     key: Any = None,
     reader_id: str = "R-TEST",
+    day: str = "2026-01-01",
 ) -> Any:
     """A signed machine reading of ``request`` whose elements have these verdicts (a
     ``reading.model.Verdict`` each), without the OCR: for the desk's and the engine's paths."""
@@ -317,7 +318,7 @@ def sign_reading(
         engine="test 1",
         models={},
         layout=request.txn_type,
-        day="2026-01-01",
+        day=day,
         images=[],
         elements=elements,
         ms=0,

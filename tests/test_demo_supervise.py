@@ -75,7 +75,7 @@ def test_the_demo_restarts_a_killed_center_and_says_so(
     out = Lines(demo)
     started = out.wait_for(lambda line: line.startswith("demo: started "))
     pids = dict(re.findall(r"(\w+) \(pid (\d+)\)", started))
-    assert set(pids) == {"broker", "camera", "colleague", "center", "teller"}
+    assert set(pids) == {"broker", "camera", "colleague", "center", "teller", "reader"}
     out.wait_for(lambda line: "center listening on" in line)
     os.kill(int(pids["center"]), signal.SIGKILL)
 

@@ -32,7 +32,7 @@ def test_a_machine_finding_puts_a_red_banner_on_the_item_and_fails_its_row(
     assert win.finding_banner.isVisible()
     assert "approval is blocked" in win.finding_banner.text()
     assert "The voucher shows" in win.finding_banner.text()
-    assert "teller system" in win.finding_banner.text()  # who says what is on the image
+    assert "Teller system's report: The voucher shows" in win.finding_banner.text()  # who says it
     amount = next(i for i, r in enumerate(win.checklist.rows()) if r.id == "amount")
     assert win.checklist.list.item(amount).text().startswith("✗")
     win.checklist.mark(amount, "pass")  # the authorizer cannot tick it fine

@@ -66,6 +66,12 @@ def test_each_state_shows_what_it_is_named_for(qapp: Any, language: str) -> None
                 if name == "mismatch":
                     assert w.finding_banner.isVisible() and w.desk.findings
                     assert not w.bar.btn_approve.isEnabled()
+                if name == "reading":  # the reader's ✗, not the teller system's
+                    assert item is not None and item.reading is not None
+                    assert [f.source for f in w.desk.findings] == ["reader"]
+                    assert not w.bar.btn_approve.isEnabled()
+                    rows = w.elements.rows()
+                    assert rows[0].source == "reader" and any(r.state == "mismatch" for r in rows)
                 if name == "override":
                     assert w.bar.override_panel.isVisible()
                     assert w.bar.override_text.text() == gallery.OVERRIDE_NOTE

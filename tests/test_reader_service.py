@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import random
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -399,3 +401,192 @@ def test_the_real_reader_reads_a_mismatch_that_then_needs_an_override(
     override = {"findings": ["amount", "read_amount"], "note": "客户当面确认金额，凭证已更正"}
     ok, _ = w.decide(sent, reading=signed.digest, override=override, reauth_at=now, decided_at=now)
     assert ok.type == "decision_ack", ok  # type: ignore[attr-defined]
+
+
+# --- the center keeps the readings and checks what decisions say of them ----------------------
+
+
+def _journal_records(broker: Broker) -> list[dict[str, Any]]:
+    import sqlite3
+
+    assert broker.config.journal is not None
+    with sqlite3.connect(broker.config.journal) as db:
+        rows = db.execute("SELECT seq, at_ms, request_id, event, body FROM journal ORDER BY seq")
+        return [
+            {"seq": s, "at_ms": a, "request_id": r, "event": e, "body": b} for s, a, r, e, b in rows
+        ]
+
+
+def test_the_center_stores_the_reading_and_the_reviewer_sees_it_after_the_verdict(
+    ids: Identities, tmp_path: Path
+) -> None:
+    from clientsvc.audit.chain import ReceiptSigner
+    from clientsvc.center.lead import LeadDesk
+    from clientsvc.center.sampling import SamplePlan
+    from clientsvc.center.store import CenterStore
+    from clientsvc.keystore import KeyStore, MemoryKeyring
+    from tests.helpers import sign_reading
+
+    key = publish_reader(ids, "R1")
+    broker = start_broker(ids)
+    try:
+        with TellerClient(broker.bound_endpoint, "T1", ids.directory, context=broker._ctx) as t:
+            reader = RawReader(broker)
+            w = signed_in(broker, ids)
+            item = submit(t)
+            sent = next_of(w, "item")
+            client, job = reader.job()
+            day = dt.datetime.fromtimestamp(job.enqueued_at / 1000).date().isoformat()
+            request = AuthRequest.model_validate(job.request)
+            signed = sign_reading(
+                request,
+                job.request_digest,
+                {"amount": Verdict.MISMATCH, "account_no": Verdict.MATCH},
+                key=key,
+                reader_id="R1",
+                day=day,
+            )
+            reader.answer(client, [canonical_bytes(signed.to_dict())])
+            next_of(w, "item_reading")
+            now = time.time_ns() // 1_000_000
+            findings = ["read_amount", *sorted({f.code for f in _meta_findings(request)})]
+            override = {"findings": findings, "note": "客户当面确认金额，凭证已由客户更正签字"}
+            ok, decision = w.decide(
+                sent, reading=signed.digest, override=override, reauth_at=now, decided_at=now
+            )
+            assert ok.type == "decision_ack", ok  # type: ignore[attr-defined]
+            if sent.approvals_needed == 2:  # 双人授权: the second approver sees it too
+                w2 = signed_in(broker, ids, "A2")
+                second = next_of(w2, "item")
+                assert SignedReading.from_dict(second.reading).digest == signed.digest
+                ok, _ = w2.decide(
+                    second,
+                    reading=signed.digest,
+                    override=override,
+                    reauth_at=now,
+                    decided_at=now,
+                )
+                assert ok.type == "decision_ack", ok  # type: ignore[attr-defined]
+            reader.close()
+        records = _journal_records(broker)
+    finally:
+        broker.stop()
+    rid = item.request.request_id
+    assert "read" in [r["event"] for r in records if r["request_id"] == rid]
+    store = CenterStore(
+        tmp_path / "c.sqlite3",
+        tmp_path / "img",
+        ReceiptSigner(Ed25519PrivateKey.generate()),
+        ids.directory,
+    )
+    try:
+        store.broker_push("B1", 0, records)
+        (kept,) = store.readings(rid)
+        assert kept.digest == signed.digest
+        assert not [f for f in store.findings(rid) if f["code"].startswith(("READING", "E_"))]
+        KeyStore(tmp_path / "lead", MemoryKeyring()).provision(
+            ids.directory, authorizer_id="LEAD", name="L", level=3, pin="1", roles=("lead",)
+        )
+        submitted = store.request(rid)["submitted_ms"]  # type: ignore[index]
+        day = dt.date.fromtimestamp(submitted / 1000).isoformat()
+        desk = LeadDesk(store)
+        sample = desk.draw(day, day, SamplePlan(), 1, actor="LEAD")
+        assert [i["request_id"] for i in sample["items"]] == [rid]
+        desk.record_verdict(sample["sample_id"], rid, "LEAD", "approve")
+        shown = desk.reveal(sample["sample_id"], rid, "LEAD")
+        (reading,) = shown["readings"]
+        assert reading["named"] and reading["reader_id"] == "R1"
+        assert {e["element"]: e["verdict"] for e in reading["elements"]} == {
+            "amount": "mismatch",
+            "account_no": "match",
+        }
+    finally:
+        store.close()
+    del decision
+
+
+def _meta_findings(request: AuthRequest) -> list[Any]:
+    from clientsvc.crosscheck import crosscheck
+
+    return crosscheck(request)
+
+
+def test_the_center_flags_an_approval_past_a_reading_that_a_broker_let_through(
+    ids: Identities, tmp_path: Path
+) -> None:
+    """A record no honest broker writes: an approval naming a reading with a mismatch and no
+    override of it, or naming a reading the broker never kept. The center's re-check says so."""
+    from clientsvc.audit.chain import ReceiptSigner
+    from clientsvc.center.store import CenterStore
+    from clientsvc.protocol.messages import request_digest
+    from tests.helpers import sign_reading
+
+    item = corpus_item(random.Random(2), 1)  # no discrepancy
+    raw = item.request.to_dict()
+    digest = request_digest(raw)
+    signed = sign_reading(item.request, digest, {"account_name": Verdict.MISMATCH})
+    ids_key = ids.keys["A1"]
+    at = time.time_ns() // 1_000_000
+
+    def approval(reading: str, rid: str) -> dict[str, Any]:
+        return ids_key.sign_decision(
+            request_id=rid,
+            lease_id="L1",
+            request_digest=request_digest({**raw, "request_id": rid}),
+            evidence=[e.sha256 for e in item.request.evidence],
+            verdict="approve",
+            reason_code=None,
+            reason_text="",
+            decided_at=at,
+            reading=reading,
+        ).to_dict()
+
+    records: list[dict[str, Any]] = []
+    for n, (rid, reading) in enumerate([("X1", signed.digest), ("X2", "ab" * 32)]):
+        body = {**raw, "request_id": rid}
+        kept = sign_reading(
+            AuthRequest.model_validate(body),
+            request_digest(body),
+            {"account_name": Verdict.MISMATCH},
+        )
+        if rid == "X1":
+            reading = kept.digest
+        records += [
+            {
+                "seq": 3 * n + 1,
+                "at_ms": at,
+                "request_id": rid,
+                "event": "accepted",
+                "body": json.dumps({"request": body, "digest": request_digest(body)}),
+            },
+            {
+                "seq": 3 * n + 2,
+                "at_ms": at,
+                "request_id": rid,
+                "event": "read",
+                "body": json.dumps({"reading": kept.to_dict()}),
+            },
+            {
+                "seq": 3 * n + 3,
+                "at_ms": at,
+                "request_id": rid,
+                "event": "approved",
+                "body": json.dumps({"detail": "", "decision": approval(reading, rid)}),
+            },
+        ]
+    store = CenterStore(
+        tmp_path / "c.sqlite3",
+        tmp_path / "img",
+        ReceiptSigner(Ed25519PrivateKey.generate()),
+        ids.directory,
+    )
+    try:
+        store.broker_push("B1", 0, records)
+        codes = {
+            f["request_id"]: {x["code"] for x in store.findings(f["request_id"])}
+            for f in store.findings()
+        }
+        assert "E_OVERRIDE_REQUIRED" in codes["X1"]
+        assert "READING_UNKNOWN" in codes["X2"]
+    finally:
+        store.close()

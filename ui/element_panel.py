@@ -115,9 +115,13 @@ class ElementPanel(QFrame):
     def set_rows(
         self, request: AuthRequest | None, rows: list[ElementRow], status: str = ""
     ) -> None:
-        """``status``: the machine reading's line (``texts.reading_status``)."""
+        """``status``: the machine reading's line (``texts.reading_status``). When the
+        machine reading is there, the teller system's rows that report nothing are left out
+        (the reading's row says what is on the image)."""
         self.source.setText(status)
         self.source.setVisible(bool(status))
+        if any(r.source == "reader" for r in rows):
+            rows = [r for r in rows if r.source == "reader" or r.found is not None]
         self._request, self._rows = request, rows
         self.table.blockSignals(True)
         self.table.setUpdatesEnabled(False)

@@ -50,12 +50,13 @@ class FindingBanner(QLabel):
             self.hide()
             return
         lines = [self.tr("⚠ The machine check found a disagreement: approval is blocked.")]
-        lines += ["•  " + texts.finding(f) for f in findings]
+        for f in findings:  # each said with its source: the reading's own words name theirs
+            said = texts.finding(f)
+            if f.source != "reader":
+                said = self.tr("Teller system's report: %1").replace("%1", said)
+            lines.append("•  " + said)
         lines.append(
-            self.tr(
-                "What is on the image: as the teller system reports it.  Reject %1 · Return %2 · "
-                "approve anyway: %3, a written reason and your PIN"
-            )
+            self.tr("Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN")
             .replace("%1", ACTIONS_BY_ID["reject"].shortcut)
             .replace("%2", ACTIONS_BY_ID["return"].shortcut)
             .replace("%3", ACTIONS_BY_ID["override"].shortcut)

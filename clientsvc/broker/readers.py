@@ -195,6 +195,13 @@ class Readers:
             return
         self.tries.pop(rid, None)
         self.stats["readings"] += 1
+        log.info(
+            "reading of %s by %s in %d ms: %d mismatches",
+            rid,
+            signed.reading.reader_id,
+            signed.reading.ms,
+            len(signed.reading.mismatches()),
+        )
         if entry.reading is None or entry.reading.digest != signed.digest:
             entry.reading = signed
             self.moves.deferred.append((now_ms(), rid, "read", {"reading": signed.to_dict()}))

@@ -310,6 +310,24 @@ class CenterFinding(Result):
     at_ms: int
 
 
+class ReadElement(Result):
+    element: str
+    keyed: str
+    seen: str  # what was read, each place on its own line ("" when nothing)
+    verdict: str  # match, mismatch, unreadable
+    why: str
+
+
+class ReadingShown(Result):
+    """A machine reading of the request's images, as the broker kept it (docs/READING.md)."""
+
+    digest: str
+    reader_id: str
+    engine: str
+    named: bool  # a decision names it: the authorizer was shown it
+    elements: list[ReadElement]
+
+
 class Reveal(Result):
     request_id: str
     state: str
@@ -318,6 +336,7 @@ class Reveal(Result):
     agree: bool
     decisions: list[OriginalDecision]
     findings: list[CenterFinding]
+    readings: list[ReadingShown] = []
 
 
 # --- the calls -------------------------------------------------------------------------------

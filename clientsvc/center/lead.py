@@ -166,6 +166,8 @@ class LeadDesk:
                         "added_by": "",
                     }
                     for rid, txn_type in flagged
+                    # drawn at random already: it stays a drawn item (the estimate counts it)
+                    if rid not in {d.request_id for d in sample.items}
                 ]
                 if rows:
                     conn.execute(sample_items.insert(), rows)
@@ -414,6 +416,25 @@ class LeadDesk:
                 for d in decisions
             ],
             "findings": self.store.findings(request_id),  # the center's re-check
+            "readings": [  # what the machine told the authorizer, after the verdict only
+                {
+                    "digest": r.digest,
+                    "reader_id": r.reading.reader_id,
+                    "engine": r.reading.engine,
+                    "named": any(d.get("reading") == r.digest for d in decisions),
+                    "elements": [
+                        {
+                            "element": e.element,
+                            "keyed": e.keyed,
+                            "seen": "\n".join(s.text for s in e.seen),
+                            "verdict": e.verdict.value,
+                            "why": e.why.value,
+                        }
+                        for e in r.reading.elements
+                    ],
+                }
+                for r in self.store.readings(request_id)
+            ],
         }
 
     def record_finding(

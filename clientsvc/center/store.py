@@ -55,6 +55,7 @@ from clientsvc.center.models import (
     center_requests,
 )
 from clientsvc.clock import now_ms
+from clientsvc.crosscheck import reading_findings
 from clientsvc.dual import DualPolicy
 from clientsvc.identity import Directory, decision_signed_bytes
 from clientsvc.migrate import upgrade
@@ -63,6 +64,7 @@ from clientsvc.protocol.canonical import MAX_SAFE_INT
 from clientsvc.protocol.edge import check_text
 from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import AuthRequest, Decision, Outcome
+from clientsvc.reading.signed import SignedReading
 from clientsvc.recheck import recheck
 
 log = logging.getLogger("authdesk.center")
@@ -655,6 +657,38 @@ class CenterStore:
         for f in findings:
             log.warning("re-check of %s: %s %s", request_id, f.code, f.detail)
             self._finding(conn, request_id, f.authorizer_id, f.code, f.detail, "recheck")
+        self._recheck_readings(conn, request_id, request, parsed)
+
+    def _recheck_readings(
+        self, conn: Connection, request_id: str, request: AuthRequest, decisions: list[Decision]
+    ) -> None:
+        """Each decision names a reading the broker kept (or none), and an approval answers
+        that reading's mismatches with an override naming them, as the broker checked."""
+        held = {r.digest: r.reading for r in self.readings(request_id, conn)}
+        for d in decisions:
+            if d.reading is not None and d.reading not in held:
+                detail = f"the decision names reading {d.reading[:12]}, which the broker never kept"
+                self._finding(
+                    conn, request_id, d.authorizer_id, "READING_UNKNOWN", detail, "recheck"
+                )
+                continue
+            if d.verdict != "approve" or d.reading is None:
+                continue
+            missing = sorted(
+                f.code
+                for f in reading_findings(held[d.reading])
+                if d.override is None or f.code not in d.override.findings
+            )
+            if missing:
+                detail = f"approved past the reading's {', '.join(missing)} without an override"
+                self._finding(
+                    conn,
+                    request_id,
+                    d.authorizer_id,
+                    ErrorCode.OVERRIDE_REQUIRED.value,
+                    detail,
+                    "recheck",
+                )
 
     def _finding(
         self,
@@ -683,6 +717,30 @@ class CenterStore:
             query = query.where(center_findings.c.request_id == request_id)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+    def readings(self, request_id: str, conn: Connection | None = None) -> list[SignedReading]:
+        """The machine readings the broker kept for the request (its ``read`` records), in
+        the order received; a record that is not a reading is left out (and logged)."""
+        query = (
+            select(center_broker_log.c.body)
+            .where(center_broker_log.c.request_id == request_id)
+            .where(center_broker_log.c.event == "read")
+            .order_by(center_broker_log.c.seq)
+        )
+
+        def parse(rows: Any) -> list[SignedReading]:
+            found = []
+            for (body,) in rows:
+                try:
+                    found.append(SignedReading.from_dict(json.loads(body).get("reading")))
+                except (ValueError, AttributeError, ProtocolError) as exc:
+                    log.warning("a read record of %s is not a reading: %s", request_id, exc)
+            return found
+
+        if conn is not None:
+            return parse(conn.execute(query))
+        with self.engine.connect() as own:
+            return parse(own.execute(query))
 
     def request(self, request_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:

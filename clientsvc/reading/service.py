@@ -210,7 +210,10 @@ class ReaderService:
                     continue
                 self.read_count += 1
                 self.on_read(signed.reading.request_id, signed)
-                self._mailbox.put(functools.partial(self._reply, client, _frame(signed)))
+                try:
+                    self._mailbox.put(functools.partial(self._reply, client, _frame(signed)))
+                except zmq.ZMQError:  # the socket's thread has ended: the reader is stopping
+                    return
         finally:
             evidence.close()
 

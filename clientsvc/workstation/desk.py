@@ -28,7 +28,7 @@ from clientsvc.checklist import ChecklistRow
 from clientsvc.crosscheck import PAYEE_META, Finding, id_valid_to
 from clientsvc.money import amount_in_words
 from clientsvc.protocol.messages import OVERRIDE_MIN_CHARS, TXN_TYPES, AuthRequest, EvidenceRef
-from clientsvc.reading.model import Reading, Verdict
+from clientsvc.reading.model import Reading, Seen, Verdict
 from clientsvc.rules import AuthorityPolicy
 
 __all__ = [
@@ -299,27 +299,35 @@ class ElementRow:
 
 def reading_rows(reading: Reading) -> list[ElementRow]:
     """The machine reading's elements as rows: what it read, where, and its verdict (a match
-    ✓, a mismatch ✗, anything unsure "?")."""
+    ✓, a mismatch ✗, anything unsure "?"). An element read in more than one place (the amount
+    in words, in figures, in a grid) has a row for each place, each with the element's
+    verdict; the amount's rows are named as written (大写, or figures)."""
     kinds = {image.sha256: image.kind for image in reading.images}
     state = {Verdict.MATCH: OK, Verdict.MISMATCH: MISMATCH, Verdict.UNREADABLE: UNKNOWN}
     rows = []
     for element in reading.elements:
-        first = element.seen[0] if element.seen else None
-        found = " / ".join(seen.text for seen in element.seen) or None
-        rows.append(
-            ElementRow(
-                element.element,
-                element.keyed,
-                found,
-                state[element.verdict],
-                kinds.get(first.sha256, "") if first is not None else "",
-                "",
-                "reader",
-                first.sha256 if first is not None else "",
-                (first.box[0], first.box[1], first.box[2], first.box[3]) if first else None,
-                element.why.value,
+        places: list[Seen | None] = list(element.seen) or [None]
+        for seen in places:
+            key = element.element
+            if key == "amount" and seen is not None and not any(c.isdigit() for c in seen.text):
+                key = "amount_words"
+            keyed = element.keyed
+            if key == "amount_words" and keyed.isdigit():
+                keyed = amount_in_words(int(keyed))
+            rows.append(
+                ElementRow(
+                    key,
+                    keyed,
+                    seen.text if seen is not None else None,
+                    state[element.verdict],
+                    kinds.get(seen.sha256, "") if seen is not None else "",
+                    "",
+                    "reader",
+                    seen.sha256 if seen is not None else "",
+                    (seen.box[0], seen.box[1], seen.box[2], seen.box[3]) if seen else None,
+                    element.why.value,
+                )
             )
-        )
     return rows
 
 

@@ -291,8 +291,13 @@
         </message>
         <message>
             <location line="+4" />
-            <source>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</source>
-            <translation>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</translation>
+            <source>Teller system's report: %1</source>
+            <translation>Teller system's report: %1</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</source>
+            <translation>Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</translation>
         </message>
     </context>
     <context>
@@ -339,7 +344,7 @@
     <context>
         <name>ItemCard</name>
         <message>
-            <location filename="../../ui/item_card.py" line="+67" />
+            <location filename="../../ui/item_card.py" line="+65" />
             <source>   URGENT</source>
             <translation>   URGENT</translation>
         </message>
@@ -532,18 +537,18 @@
         </message>
         <message>
             <location line="+19" />
-            <location line="+378" />
+            <location line="+397" />
             <source>From</source>
             <translation>From</translation>
         </message>
         <message>
-            <location line="-377" />
-            <location line="+379" />
+            <location line="-396" />
+            <location line="+398" />
             <source>To</source>
             <translation>To</translation>
         </message>
         <message>
-            <location line="-378" />
+            <location line="-397" />
             <source>Seed</source>
             <translation>Seed</translation>
         </message>
@@ -793,7 +798,22 @@
             <translation>Center re-check: %1 %2</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+5" />
+            <source>shown to the authorizer</source>
+            <translation>shown to the authorizer</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>not named by the decision (arrived after it, or not shown)</source>
+            <translation>not named by the decision (arrived after it, or not shown)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Machine reading by %1 (%2), %3:</source>
+            <translation>Machine reading by %1 (%2), %3:</translation>
+        </message>
+        <message>
+            <location line="+33" />
             <source>recorded</source>
             <translation>recorded</translation>
         </message>

@@ -291,8 +291,13 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>What is on the image: as the teller system reports it.  Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</source>
-        <translation>影像内容以柜面系统报送为准。  拒绝授权 %1 · 退回 %2 · 确需通过：%3，填写理由并再次输入密码</translation>
+        <source>Teller system&apos;s report: %1</source>
+        <translation>柜面系统报送：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reject %1 · Return %2 · approve anyway: %3, a written reason and your PIN</source>
+        <translation>拒绝授权 %1 · 退回 %2 · 确需通过：%3，填写理由并再次输入密码</translation>
     </message>
 </context>
 <context>
@@ -339,7 +344,7 @@
 <context>
     <name>ItemCard</name>
     <message>
-        <location filename="../../ui/item_card.py" line="+67"/>
+        <location filename="../../ui/item_card.py" line="+65"/>
         <source>   URGENT</source>
         <translation>   加急</translation>
     </message>
@@ -532,18 +537,18 @@
     </message>
     <message>
         <location line="+19"/>
-        <location line="+378"/>
+        <location line="+397"/>
         <source>From</source>
         <translation>开始日期</translation>
     </message>
     <message>
-        <location line="-377"/>
-        <location line="+379"/>
+        <location line="-396"/>
+        <location line="+398"/>
         <source>To</source>
         <translation>结束日期</translation>
     </message>
     <message>
-        <location line="-378"/>
+        <location line="-397"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
@@ -793,7 +798,22 @@
         <translation>中心核查：%1 %2</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+5"/>
+        <source>shown to the authorizer</source>
+        <translation>已向授权员显示</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>not named by the decision (arrived after it, or not shown)</source>
+        <translation>决定中未引用（结果晚于决定到达，或未显示）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Machine reading by %1 (%2), %3:</source>
+        <translation>影像识别（识别服务 %1，%2），%3：</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>recorded</source>
         <translation>已记录</translation>
     </message>

@@ -592,6 +592,25 @@ class LeadWindow(QMainWindow):
             parts.append(
                 self.tr("Center re-check: %1 %2").replace("%1", f.code).replace("%2", f.detail)
             )
+        mark = {"match": "✓", "mismatch": "✗"}
+        for r in shown.readings:
+            seen_by = (
+                self.tr("shown to the authorizer")
+                if r.named
+                else self.tr("not named by the decision (arrived after it, or not shown)")
+            )
+            parts.append(
+                self.tr("Machine reading by %1 (%2), %3:")
+                .replace("%1", r.reader_id)
+                .replace("%2", r.engine)
+                .replace("%3", seen_by)
+            )
+            for e in r.elements:
+                read = visible(e.seen.replace("\n", " / ")) or "—"
+                parts.append(
+                    f"  {mark.get(e.verdict, '?')} {texts.element_row(e.element)}: "
+                    f"{visible(e.keyed)} · {read}"
+                )
         self.original.setText("\n".join(parts))
         for button in self.btn_verdicts.values():
             button.setEnabled(False)
