@@ -225,8 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"engine: {ocr.identity}; models {ocr.models}")
 
     # per field, per degradation: counts of what the reader said against the truth
-    agree: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    injected: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    # keyed (element, degradation, layout, printed / handwritten)
+    agree: dict[tuple[str, str, str, str], Counter[str]] = defaultdict(Counter)
+    injected: dict[tuple[str, str, str, str], Counter[str]] = defaultdict(Counter)
     item_s: list[float] = []
     pairs: list[tuple[float, float]] = []  # (reader, raw) on the same items
     try:
@@ -239,15 +240,17 @@ def main(argv: list[str] | None = None) -> int:
                 for ref in item.request.evidence:
                     raw.read(item.images[ref.sha256])
                 pairs.append((took, time.perf_counter() - t))
+            how = "handwritten" if item.handwritten else "printed"
             for e in signed.reading.elements:
-                key = (e.element, item.degradation)
+                key = (e.element, item.degradation, f"layout {item.style}", how)
                 if e.element in item.discrepant:
                     injected[key][e.verdict.value] += 1
                 else:
                     agree[key][e.verdict.value] += 1
             sys.stdout.write(
                 f"\r{i + 1}/{count} {item.request.txn_type:<16} {item.degradation:<12}"
-                f" {item.kind or '-':<13} {took:5.2f} s"
+                f" {item.style}{'✍' if item.handwritten else ' '} {item.kind or '-':<13}"
+                f" {took:5.2f} s"
             )
             sys.stdout.flush()
         print()
@@ -261,7 +264,9 @@ def main(argv: list[str] | None = None) -> int:
         f" came on screen (a submit every {gap:g} s, {think:g} s on each item)"
     )
 
-    def total(table: dict[tuple[str, str], Counter[str]], by: int, name: str) -> Counter[str]:
+    def total(
+        table: dict[tuple[str, str, str, str], Counter[str]], by: int, name: str
+    ) -> Counter[str]:
         out: Counter[str] = Counter()
         for key, c in table.items():
             if key[by] == name:
@@ -286,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\nper degradation")
     for d in degradations:
         print(line(d, total(agree, 1, d), total(injected, 1, d)))
+    print("\nper layout, and printed or handwritten (names and 大写)")
+    for by, name in ((2, "layout a"), (2, "layout b"), (3, "printed"), (3, "handwritten")):
+        print(line(name, total(agree, by, name), total(injected, by, name)))
     all_a: Counter[str] = Counter()
     all_i: Counter[str] = Counter()
     for c in agree.values():
@@ -304,9 +312,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{pct([p[1] for p in pairs], 50):.2f}  → reader / raw {ratio:.2f}×"
     )
     n_a, n_i = sum(all_a.values()), sum(all_i.values())
+    printed, hand = total(injected, 3, "printed"), total(injected, 3, "handwritten")
     values: dict[str, Any] = {
         "items": count,
-        "recall": _share(all_i["mismatch"], n_i),
+        "recall": _share(printed["mismatch"], sum(printed.values())),
+        "recall_handwriting": _share(hand["mismatch"], sum(hand.values())),
         "false_alarm": _share(all_a["mismatch"], n_a),
         "unreadable": _share(all_a["unreadable"] + all_i["unreadable"], n_a + n_i),
         "wrong_match": all_i["match"],

@@ -20,6 +20,8 @@ import numpy as np
 
 from clientsvc.catalogue import TXN_KINDS
 from clientsvc.protocol.messages import TXN_TYPES, AuthRequest, EvidenceRef
+from sim.render.fonts import find_kai_font
+from sim.render.seal import seal_alpha, stamp
 from sim.teller import make_request
 
 # an injected discrepancy, and the reading's elements it must show as a mismatch
@@ -105,6 +107,18 @@ def _low_contrast(img: Pixels, rng: random.Random) -> Pixels:
     return cv2.convertScaleAbs(img, alpha=alpha, beta=255 * (1 - alpha) * 0.8)
 
 
+def _seal_over_text(img: Pixels, rng: random.Random) -> Pixels:
+    """A second seal stamped where the teller should not have: over the written fields."""
+    h, w = img.shape[:2]
+    dia = round(min(h, w) * rng.uniform(0.28, 0.36))
+    alpha = seal_alpha("中国XX银行营业部", dia, np.random.default_rng(rng.getrandbits(32)))
+    x = round(w * rng.uniform(0.35, 0.75) - dia / 2)
+    y = round(h * rng.uniform(0.35, 0.65) - dia / 2)
+    out = img.copy()
+    stamp(out, alpha * rng.uniform(0.55, 0.8), x, y, (44, 34, 214))  # red, in BGR
+    return out
+
+
 DEGRADATIONS: dict[str, Callable[[Pixels, random.Random], Pixels] | None] = {
     "clean": None,
     "scale": _scale,
@@ -115,6 +129,7 @@ DEGRADATIONS: dict[str, Callable[[Pixels, random.Random], Pixels] | None] = {
     "perspective": _perspective,
     "shadow": _shadow,
     "low_contrast": _low_contrast,
+    "seal": _seal_over_text,
 }
 
 
@@ -141,6 +156,8 @@ class CorpusItem:
     degradation: str
     discrepant: frozenset[str]  # the elements that must read as a mismatch
     today: dt.date
+    style: str = "a"  # the voucher's layout (``VoucherSpec.style``)
+    handwritten: bool = False  # its names and 大写 written by hand (a 楷体 face)
 
 
 def _swap_images(
@@ -166,12 +183,17 @@ def corpus_item(
 ) -> CorpusItem:
     """One item: the types in turn, the degradations in turn (or the one given), and a
     discrepancy on one item in ``1 / discrepancy_rate`` (one of ``KINDS`` that applies to the
-    type, drawn)."""
+    type, drawn). Every other round of the types uses the second voucher layout ("b"), and
+    one item in three has its names and 大写 written by hand (when a 楷体 face is installed)."""
     today = today or dt.date.today()
-    txn_type = TXN_TYPES[index % len(TXN_TYPES)]
+    types = len(TXN_TYPES)
+    txn_type = TXN_TYPES[index % types]
     names = list(DEGRADATIONS)
-    # nine degradations, eight types: every pair within 72 items
-    degradation = degradation or names[index % len(names)]
+    # ten degradations, eight types: the degradation moves on by one more each round of the
+    # types, so every pair comes up within 80 items
+    degradation = degradation or names[(index + index // types) % len(names)]
+    style = "b" if (index // types) % 2 else "a"
+    handwritten = index % 3 == 1 and find_kai_font() is not None
     kind = None
     # a discrepancy on one item in round(1 / rate), spread over the types (each type in turn
     # carries one) rather than drawn, so that a corpus holds its share exactly
@@ -188,6 +210,8 @@ def corpus_item(
         expired_rate=0.0,
         defect=defect,
         today=today,
+        voucher_style=style,
+        handwritten=handwritten,
     )
     request = sim.request
     if kind == "check_digit":  # keyed with a wrong check digit: the card shows the right one
@@ -198,5 +222,12 @@ def corpus_item(
         request, sim.evidence, lambda data: degrade(data, degradation, rng)
     )
     return CorpusItem(
-        request, images, kind, degradation, KINDS[kind] if kind else frozenset(), today
+        request,
+        images,
+        kind,
+        degradation,
+        KINDS[kind] if kind else frozenset(),
+        today,
+        style,
+        handwritten,
     )

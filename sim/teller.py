@@ -196,6 +196,8 @@ class _Recipe:
     id_seed: int
     valid_from: str
     valid_to: str
+    voucher_style: str = "a"  # the form's layout (``VoucherSpec.style``)
+    handwritten: bool = False  # names and 大写 written by hand (``VoucherSpec.handwritten``)
 
 
 @dataclass(frozen=True)
@@ -323,6 +325,8 @@ def _render(recipe: _Recipe, images: bool = True) -> tuple[list[EvidenceRef], di
         seed=recipe.voucher_seed,
         customer=customer,
         words_amount_fen=_words_differ(recipe) if recipe.defect == "words_figures" else None,
+        style=recipe.voucher_style,
+        handwritten=recipe.handwritten,
     )
     written = recipe.written_amount_fen if kind.monetary else None
     card_spec = IdCardSpec(
@@ -406,6 +410,8 @@ def make_request(
     amount_fen: int | None = None,
     today: dt.date | None = None,
     images: bool = True,
+    voucher_style: str = "a",
+    handwritten: bool = False,
 ) -> SimulatedRequest:
     """One realistic request; ``mismatch_rate`` writes a different amount on the voucher and
     ``expired_rate`` gives the customer an expired ID, at random; ``defect`` plants one of
@@ -475,6 +481,8 @@ def make_request(
         id_seed=rng.getrandbits(32),
         valid_from=valid_from,
         valid_to=valid_to,
+        voucher_style=voucher_style,
+        handwritten=handwritten,
     )
     refs, blobs = _render(recipe, images) if with_evidence else ([], {})
     person = None

@@ -94,3 +94,24 @@ def test_words_written_other_than_the_figures() -> None:
     item = _find("words_figures")
     v = _meta(item, "voucher")
     assert v["amount_words"] != amount_in_words(int(v["amount_fen"]))
+
+
+def test_the_corpus_has_a_second_layout_and_handwritten_values() -> None:
+    """Every other round of the types is drawn in layout "b" (other label words, labels above
+    their values, figures without a grid, dates with dashes); one item in three has its
+    names and 大写 in a 楷体 face, when one is installed (./run installs fonts-arphic-ukai)."""
+    from sim.render.fonts import find_kai_font
+
+    items = [corpus_item(random.Random(3), i, degradation="clean") for i in range(24)]
+    assert {i.style for i in items} == {"a", "b"}
+    assert [i.style for i in items[8:16]] == ["b"] * 8
+    if find_kai_font() is not None:
+        assert [i.handwritten for i in items[:6]] == [False, True, False, False, True, False]
+    else:
+        assert not any(i.handwritten for i in items)
+    # every pair of type and degradation within 80 items
+    pairs = {
+        (corpus_item(random.Random(1), i, discrepancy_rate=0).request.txn_type, n)
+        for i, n in ((i, list(DEGRADATIONS)[(i + i // 8) % len(DEGRADATIONS)]) for i in range(80))
+    }
+    assert len(pairs) == 8 * len(DEGRADATIONS)

@@ -230,3 +230,22 @@ def test_a_reading_with_a_field_not_of_its_form_is_refused(desk: ReadingDesk, ch
     SignedReading.from_dict(raw)
     with pytest.raises(ProtocolError):
         SignedReading.from_dict(raw | change)
+
+
+def test_a_handwritten_voucher_of_the_second_layout_reads_clean(desk: ReadingDesk) -> None:
+    """Layout "b" (labels above values, other wording, no grid, dates with dashes) with the
+    name, the payee and the 大写 in a 楷体 hand: every element read and agreeing."""
+    from sim.corpus import corpus_item
+    from sim.render.fonts import find_kai_font
+
+    if find_kai_font() is None:
+        pytest.skip("no 楷体 face installed (./run installs fonts-arphic-ukai)")
+    index = next(i for i in range(96) if (i // 8) % 2 and i % 3 == 1 and i % 8 == 1)  # transfer
+    item = corpus_item(random.Random(11), index, discrepancy_rate=0, degradation="clean")
+    assert item.style == "b" and item.handwritten and item.request.txn_type == "transfer"
+    signed = desk.read(
+        item.request, request_digest(item.request.to_dict()), item.images, item.today
+    )
+    got = {e.element: e.verdict for e in signed.reading.elements}
+    assert set(got.values()) == {Verdict.MATCH}, got
+    assert {"account_name", "payee_name", "amount"} <= set(got)

@@ -355,3 +355,26 @@ def test_a_grid_alone_against_the_words_and_the_figures_is_not_sure() -> None:
     lines = [*voucher_lines(r), *header, *shifted]
     got = verdicts(r, lines, id_lines(r))
     assert got["amount"] == (Verdict.UNREADABLE, Why.NOT_SURE)
+
+
+def test_text_far_across_the_form_or_in_a_column_is_not_a_labels_value() -> None:
+    """A form's margin prints 第一联银行记账联 in a column beside the rows; with the name under
+    its label, the reader must take the name, not the margin (a blurred layout-b voucher
+    read 李霞 as 第一联银行记账联: a false ✗ that stops approval). Nor is text far to the
+    right, across the form, a label's value."""
+    r = request()
+    column = Line("第一联银行记账联", (1550, 130, 1585, 380), 0.99)
+    lines = [
+        *row(140, "账户名称", x=800),
+        Line(r.account_name, (820, 182, 900, 212), 0.99),
+        column,
+    ]
+    page = Page(lines, layout("cash_withdrawal"))
+    spec = {f.name: f for f in layout("cash_withdrawal").fields}
+    (found,) = page.find(spec["account_name"])
+    assert (found.text, found.how) == (r.account_name, "below")
+    far = Page(
+        [*row(140, "户名", x=60), Line("陈晨", (1400, 140, 1456, 170), 0.99)],
+        layout("cash_withdrawal"),
+    )
+    assert far.find(spec["account_name"]) == []

@@ -263,8 +263,22 @@ def _label_match(text: str, labels: Iterable[str]) -> str | None:
 
 
 def _same_row(a: Line, b: Line) -> bool:
+    """On one row of text: overlapping enough, and of a like height (a column of vertical
+    text beside a row, e.g. 第一联银行记账联 in a form's margin, is not on it)."""
+    if max(a.height, b.height) > 2 * min(a.height, b.height):
+        return False
     top, bottom = max(a.box[1], b.box[1]), min(a.box[3], b.box[3])
     return bottom - top >= 0.4 * min(a.height, b.height)
+
+
+def _vertical(ln: Line) -> bool:
+    """Text set in a column (taller than wide, more than one character): never a value."""
+    return len(squeeze(ln.text)) > 1 and ln.height > 1.5 * (ln.box[2] - ln.box[0])
+
+
+# how far right of its label a value may begin, in the label's heights: a value is in the
+# label's cell, not across the form
+RIGHT_REACH = 10
 
 
 class Page:
@@ -343,8 +357,10 @@ class Page:
         )
         run: list[Line] = []
         for j in right:
-            if j in self._label_lines:
+            if j in self._label_lines or _vertical(self.lines[j]):
                 break
+            if not run and self.lines[j].box[0] - ln.box[2] > RIGHT_REACH * ln.height:
+                break  # far across the form: not this label's value
             if run and self.lines[j].box[0] - run[-1].box[2] > 3 * ln.height:
                 break  # a wide gap: the next cell's text, not this one's
             run.append(self.lines[j])
@@ -353,7 +369,7 @@ class Page:
     def _below(self, i: int, ln: Line) -> Line | None:
         best: tuple[float, int] | None = None
         for j, other in enumerate(self.lines):
-            if j == i:
+            if j == i or _vertical(other):
                 continue
             overlap = min(ln.box[2], other.box[2]) - max(ln.box[0], other.box[0])
             if overlap <= 0 or other.box[1] < ln.box[3] - ln.height / 2:

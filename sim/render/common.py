@@ -76,6 +76,13 @@ class VoucherSpec:
     # the amount written in 大写 when it is not the figures' (a voucher that disagrees with
     # itself, for the reader's corpus); None: the same amount
     words_amount_fen: int | None = None
+    # the form's layout: "a" (labels in a shaded column, values to their right, a digit
+    # grid beside the figures, dates 2026年12月03日) or "b" (other label wording, each label
+    # small above its value, figures on a ¥ line without a grid, dates 2026-12-03)
+    style: str = "a"
+    # the customer's name, the payee and the 大写 written by hand (a 楷体 face, each
+    # character a little off its neighbours' line and size, in pen ink)
+    handwritten: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,7 @@ class _TextOp:
     anchor: str
     stroke: int
     tracking: float  # extra space between characters, pixels
+    font: Path | None = None  # None: the CJK font (``find_cjk_font``)
 
 
 class Canvas:
@@ -131,9 +139,10 @@ class Canvas:
         anchor: str = "ls",
         stroke: int = 0,
         tracking: float = 0.0,
+        font: Path | None = None,
     ) -> Box:
-        """Queue ``text`` and return its bounding box (pixels)."""
-        op = _TextOp(x, y, text, size, fill, anchor, stroke, tracking)
+        """Queue ``text`` and return its bounding box (pixels); ``font``: another face."""
+        op = _TextOp(x, y, text, size, fill, anchor, stroke, tracking, font)
         self._texts.append(op)
         return _measure(op)
 
@@ -144,7 +153,9 @@ class Canvas:
         pil = Image.fromarray(self.img)
         for op in self._texts:
             if op.tracking == 0.0:
-                _paste_text(pil, op.x, op.y, op.text, op.size, op.fill, op.anchor, op.stroke)
+                _paste_text(
+                    pil, op.x, op.y, op.text, op.size, op.fill, op.anchor, op.stroke, op.font
+                )
                 continue
             x = op.x
             anchor = "l" + op.anchor[1]
@@ -155,9 +166,11 @@ class Canvas:
         self._texts.clear()
 
 
-def text_mask(text: str, size: int, anchor: str, stroke: int) -> tuple[Image.Image, int, int]:
+def text_mask(
+    text: str, size: int, anchor: str, stroke: int, font: Path | None = None
+) -> tuple[Image.Image, int, int]:
     """Anti-aliased coverage mask of ``text`` and its offset from the anchor point."""
-    return _text_mask_at(find_cjk_font(), text, size, anchor, stroke)
+    return _text_mask_at(font or find_cjk_font(), text, size, anchor, stroke)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -190,15 +203,16 @@ def _paste_text(
     fill: Rgb,
     anchor: str,
     stroke: int,
+    font: Path | None = None,
 ) -> None:
-    mask, left, top = text_mask(text, size, anchor, stroke)
+    mask, left, top = text_mask(text, size, anchor, stroke, font)
     x0, y0 = round(x) + left, round(y) + top
     pil.paste(fill, (x0, y0, x0 + mask.width, y0 + mask.height), mask)
 
 
 def _measure(op: _TextOp) -> Box:
     if op.tracking == 0.0:
-        mask, left, top = text_mask(op.text, op.size, op.anchor, op.stroke)
+        mask, left, top = text_mask(op.text, op.size, op.anchor, op.stroke, op.font)
         x0, y0 = round(op.x) + left, round(op.y) + top
         return (float(x0), float(y0), float(x0 + mask.width), float(y0 + mask.height))
     width = sum(text_width(ch, op.size) for ch in op.text)
@@ -207,8 +221,8 @@ def _measure(op: _TextOp) -> Box:
     return (op.x, op.y + t, op.x + width, op.y + b)
 
 
-def text_width(text: str, size: int) -> float:
-    return _text_width_at(find_cjk_font(), text, size)
+def text_width(text: str, size: int, font: Path | None = None) -> float:
+    return _text_width_at(font or find_cjk_font(), text, size)
 
 
 @functools.lru_cache(maxsize=4096)

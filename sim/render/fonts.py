@@ -172,6 +172,32 @@ def find_cjk_font() -> Path:
     return _find_cjk_font_uncached()
 
 
+ENV_KAI_FONT = "AUTHDESK_KAI_FONT"
+"""Environment variable naming a brush-style (楷体) font file for handwritten values."""
+
+_KAI_FONTS: tuple[str, ...] = (
+    "/usr/share/fonts/truetype/arphic/ukai.ttc",  # Debian fonts-arphic-ukai (AR PL UKai)
+    "/usr/share/fonts/arphic-ukai/ukai.ttc",
+    "C:/Windows/Fonts/simkai.ttf",
+    "/System/Library/Fonts/Supplemental/Kaiti.ttc",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def find_kai_font() -> Path | None:
+    """A 楷体-style font for values written by hand (names, 大写) on some vouchers of the
+    reader's corpus; None when there is none (those vouchers are then printed: the corpus
+    says so). ``AUTHDESK_KAI_FONT`` overrides the search."""
+    candidates = [os.environ[ENV_KAI_FONT]] if os.environ.get(ENV_KAI_FONT) else []
+    candidates += list(_KAI_FONTS)
+    candidates += [str(p) for p in _fontconfig_candidates(("AR PL UKai CN:lang=zh", "KaiTi"))]
+    for name in candidates:
+        path = Path(name)
+        if path.is_file() and "kai" in path.name.lower() and _has_cjk_glyphs(path):
+            return path
+    return None
+
+
 def cjk_font(size: int) -> ImageFont.FreeTypeFont:
     """The CJK font at ``size`` px (caches are keyed by font path, so a changed override and
     ``find_cjk_font.cache_clear()`` take effect)."""

@@ -25,7 +25,33 @@ from sim.render.common import (
     text_width,
     union,
 )
+from sim.render.fonts import find_kai_font
 from sim.render.seal import draw_signature, seal_alpha, stamp
+
+
+def _write(
+    cv: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    size: int,
+    fill: Rgb,
+    rng: np.random.Generator,
+    hand: bool,
+) -> Box:
+    """A value, printed (left-middle anchored) or, with ``hand``, written in a 楷体 face one
+    character at a time, each a little off its neighbours' line, size and spacing."""
+    kai = find_kai_font() if hand else None
+    if kai is None or not text:
+        return cv.text(x, y, text, size, fill, anchor="lm")
+    boxes = []
+    cx = x
+    for ch in text:
+        sz = max(8, round(size * float(rng.uniform(0.92, 1.12))))
+        dy = float(rng.uniform(-0.07, 0.07)) * size
+        boxes.append(cv.text(cx, y + dy, ch, sz, _PEN_INK, anchor="lm", font=kai))
+        cx += text_width(ch, sz, kai) + float(rng.uniform(-0.02, 0.1)) * size
+    return union(boxes)
 
 
 def parse_date(text: str, what: str) -> _dt.date:
@@ -54,6 +80,19 @@ _FORM_INKS: tuple[Rgb, ...] = (
 )
 _PRINT_INK: Rgb = (28, 28, 36)
 _SEAL_INK: Rgb = (214, 34, 44)
+_PEN_INK: Rgb = (30, 42, 96)  # a ballpoint's blue-black
+# layout "b": the same fields under other printed words (the reader's layouts list them)
+_LABELS_B = {
+    "日期": "交易日期",
+    "柜员号": "经办柜员",
+    "账号": "账号/卡号",
+    "户名": "账户名称",
+    "证件类型": "证件种类",
+    "证件号码": "身份证号码",
+    "金额(大写)": "人民币(大写)",
+    "金额(小写)": "小写金额",
+}
+_HAND_KEYS = frozenset({"name", "amount_words", "extra:收款人", "extra:收款人户名"})
 _Cell = tuple[str, str, str]  # label, value, region key
 _Row = tuple[str, list[_Cell]]  # kind ('pair', 'full', 'words', 'figures'), cells
 _UNIT_LABELS = (
@@ -146,9 +185,12 @@ def render_voucher(
     # The printer never registers perfectly with the pre-printed form.
     ox, oy = float(rng.uniform(-4, 6)) * s, float(rng.uniform(-3, 4)) * s
 
+    stacked = spec.style == "b"
+    if spec.style not in ("a", "b"):
+        raise ValueError(f"no voucher style {spec.style!r}")
     margin = S(70)
     tx0, tx1 = margin, width - margin - S(34)
-    row_h = S(82)
+    row_h = S(100) if stacked else S(82)
     label_w = S(190)
     mid_x = tx0 + (tx1 - tx0) * 0.5
     lab_size, val_size = S(30), S(34)
@@ -158,7 +200,13 @@ def render_voucher(
         (
             "pair",
             [
-                ("日期", f"{date.year}年{date.month:02d}月{date.day:02d}日", "date"),
+                (
+                    "日期",
+                    f"{date:%Y-%m-%d}"
+                    if stacked
+                    else f"{date.year}年{date.month:02d}月{date.day:02d}日",
+                    "date",
+                ),
                 ("柜员号", spec.teller_id, "teller"),
             ],
         ),
@@ -198,7 +246,7 @@ def render_voucher(
     sig_h = S(190)
     footer_h = S(112)
     table_y0 = header_h
-    row_heights = [S(96) if kind == "figures" else row_h for kind, _ in rows]
+    row_heights = [S(96) if kind == "figures" and not stacked else row_h for kind, _ in rows]
     table_y1 = table_y0 + sum(row_heights) + sig_h
     height = table_y1 + footer_h
 
@@ -250,19 +298,34 @@ def render_voucher(
                 cv2.line(img, pt(x_a, y), pt(x_a, y_next), ink, thin, cv2.LINE_AA)
             if not label:
                 continue
+            hand = spec.handwritten and key in _HAND_KEYS
+            if stacked:  # the label small at the cell's top left, the value below it
+                shown = _LABELS_B.get(label, label)
+                cv.text(x_a + S(14), y + S(30), shown, S(24), ink, anchor="ls")
+                vx0, vx1 = x_a + S(30), x_b - S(14)
+                vbase = y + rh * 0.68
+                cell_box: Box = (x_a, y, x_b, y_next)
+                vsz = fit_size(value, vx1 - vx0, val_size)
+                color = _PRINT_INK
+                if kind == "figures":
+                    value = "¥" + value.lstrip("¥")
+                _write(cv, vx0 + ox, vbase + oy, value, vsz, color, rng, hand)
+                if key != "id_type":
+                    boxes[key] = cell_box
+                continue
             lx1 = x_a + label_w
             cv2.rectangle(img, pt(x_a + 1, y + 1), pt(lx1 - 1, y_next - 1), light_ink, -1)
             cv2.line(img, pt(lx1, y), pt(lx1, y_next), ink, thin, cv2.LINE_AA)
             lsz = fit_size(label, label_w - S(20), lab_size)
             cv.text((x_a + lx1) / 2, base, label, lsz, ink, anchor="mm")
             vx0, vx1 = lx1 + S(18), x_b - S(14)
-            cell_box: Box = (lx1, y, x_b, y_next)
+            cell_box = (lx1, y, x_b, y_next)
             if kind == "words":
                 pre = "人民币"
                 cv.text(vx0, base, pre, lab_size, ink, anchor="lm")
                 wx = vx0 + text_width(pre, lab_size) + S(16)
                 wsz = fit_size(value, vx1 - wx, val_size)
-                cv.text(wx + ox, base + oy, value, wsz, _PRINT_INK, anchor="lm")
+                _write(cv, wx + ox, base + oy, value, wsz, _PRINT_INK, rng, hand)
             elif kind == "figures":
                 assert amount is not None
                 _draw_digit_grid(cv, amount, (lx1, y, x_b, y_next), ink, light_ink, s, ox, oy)
@@ -270,7 +333,7 @@ def render_voucher(
                 cv.text(vx0 + ox, base + oy, value, fsz, _PRINT_INK, anchor="lm")
             else:
                 vsz = fit_size(value, vx1 - vx0, val_size)
-                cv.text(vx0 + ox, base + oy, value, vsz, _PRINT_INK, anchor="lm")
+                _write(cv, vx0 + ox, base + oy, value, vsz, _PRINT_INK, rng, hand)
             if key != "id_type":
                 boxes[key] = cell_box
         y = y_next
