@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+from collections import Counter
 
 import cv2
 import numpy as np
@@ -14,7 +15,7 @@ import pytest
 from clientsvc.idnumber import id_number_valid
 from clientsvc.money import amount_in_words
 from clientsvc.reading.amounts import parse_amount_words
-from sim.corpus import DEGRADATIONS, KINDS, corpus_item, degrade
+from sim.corpus import DEGRADATIONS, KINDS, corpus_item, degrade, schedule
 from sim.teller import make_request
 
 TODAY = dt.date(2026, 12, 3)
@@ -73,6 +74,24 @@ def test_a_quarter_of_the_corpus_carries_a_discrepancy_and_the_rest_none() -> No
             assert id_number_valid(it.request.id_number) or it.request.txn_type == (
                 "cashbox_override"
             )
+
+
+def test_discrepancies_fall_on_every_degradation_and_every_type() -> None:
+    # every 80 items: each type x degradation pair once, a discrepancy on 20 of them, two
+    # under each degradation and two or three on each type (the first rule put them only
+    # under the even-numbered degradations, so blur, rotation, a seal... measured no recall)
+    for start in (0, 80, 160):
+        slots = [schedule(i) for i in range(start, start + 80)]
+        assert len({(s.txn_type, s.degradation) for s in slots}) == 80
+        hit = [s for s in slots if s.discrepant]
+        assert len(hit) == 20
+        per_degradation = Counter(s.degradation for s in hit)
+        assert set(per_degradation) == set(DEGRADATIONS)
+        assert set(per_degradation.values()) == {2}
+        per_type = Counter(s.txn_type for s in hit)
+        assert len(per_type) == 8 and set(per_type.values()) <= {2, 3}
+    three_hundred = [schedule(i) for i in range(300)]
+    assert 0.24 <= sum(s.discrepant for s in three_hundred) / 300 <= 0.26
 
 
 @pytest.mark.parametrize("degradation", list(DEGRADATIONS))

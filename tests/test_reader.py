@@ -80,7 +80,8 @@ def test_the_reading_is_signed_and_cached(desk: ReadingDesk) -> None:
     assert back.digest == signed.digest
     # what was keyed, changed after signing: refused
     raw = signed.to_dict()
-    raw["reading"]["elements"][0]["keyed"] = "2026-12-04"
+    first = raw["reading"]["elements"][0]
+    first["keyed"] = "1999-01-01" if first["keyed"] != "1999-01-01" else "1999-01-02"
     with pytest.raises(ProtocolError, match="signature"):
         verify_reading(SignedReading.from_dict(raw), keys)
     with pytest.raises(ProtocolError, match="no reader"):
