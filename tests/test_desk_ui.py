@@ -344,3 +344,54 @@ def test_an_item_with_fewer_elements_after_one_with_more_keeps_the_panel_whole(
         ),
         timeout=5_000,
     )
+
+
+def test_a_reading_arriving_on_screen_fills_the_element_panel_and_stops_approval(
+    qtbot: Any,
+    desk: tuple[MainWindow, FakeService, EngineBridge],  # noqa: F811
+) -> None:
+    """The item is on screen with no reading; the machine's reading arrives: its rows come
+    first, labelled as read from the image, the status line says it is read, the mismatch
+    fails the checklist's row and stops approval, Tab moves through the rows, and selecting
+    a row read from the image zooms the evidence to the box it was read in."""
+    from dataclasses import replace
+
+    from clientsvc.reading.model import Verdict
+    from tests.helpers import sign_reading
+
+    win, _service, bridge = desk
+    item, blobs = _item()
+    _show(qtbot, win, bridge, item, blobs)
+    assert crosscheck(item.request) == []
+    assert all(r.source != "reader" for r in win.elements.rows())
+    answer_checklist(qtbot, win)
+    assert win.actions_by_id["approve"].isEnabled()
+    verdicts = {"amount": Verdict.MISMATCH, "account_no": Verdict.MATCH}
+    signed = sign_reading(item.request, item.digest, verdicts)
+    bridge.sig_item_reading.emit(replace(item, reading=signed, reading_status=""))
+    qtbot.waitUntil(lambda: any(r.source == "reader" for r in win.elements.rows()))
+    rows = win.elements.rows()
+    readers = [r for r in rows if r.source == "reader"]
+    assert rows[: len(readers)] == readers  # the reading's rows first
+    assert {r.key for r in readers} == {"amount", "account_no"}
+    assert (
+        next(r for r in readers if r.key == "amount").state
+        != next(r for r in readers if r.key == "account_no").state
+    )
+    assert win.elements.source.isVisible() and win.elements.source.text()
+    assert not win.actions_by_id["approve"].isEnabled()  # the reader's ✗ stops approval
+    assert win.finding_banner.isVisible()
+    # Tab moves from row to row
+    table = win.elements.table
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert table.currentRow() == 1
+    qtbot.keyClick(table, Qt.Key.Key_Backtab)
+    assert table.currentRow() == 0
+    # a row read from the image: the evidence zooms to its box
+    boxes: list[tuple[str, object]] = []
+    win.elements.sig_box_selected.connect(lambda sha, box: boxes.append((sha, box)))
+    table.setCurrentCell(1, 0)
+    table.setCurrentCell(0, 0)
+    assert boxes and boxes[-1][0] == item.request.evidence[0].sha256
