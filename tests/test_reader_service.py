@@ -590,3 +590,26 @@ def test_the_center_flags_an_approval_past_a_reading_that_a_broker_let_through(
         assert "READING_UNKNOWN" in codes["X2"]
     finally:
         store.close()
+
+
+def test_reader_check_reads_an_image_file_and_says_when_it_cannot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`authdesk reader --check IMAGE` (and the packaged reader's smoke check): the engine of
+    this install reads one file, with the network refused, and prints its lines."""
+    from app.commands.reader import check_image
+    from sim.teller import make_request
+
+    sim = make_request(random.Random(4), txn_type="cash_withdrawal", mismatch_rate=0.0)
+    voucher = next(r for r in sim.request.evidence if r.kind == "voucher")
+    image = tmp_path / "voucher.jpg"
+    image.write_bytes(sim.evidence[voucher.sha256])
+    assert check_image(str(image)) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("engine: rapidocr ")
+    assert sim.request.account_no in out.replace(" ", "")
+    junk = tmp_path / "junk.jpg"
+    junk.write_bytes(b"not an image at all")
+    assert check_image(str(junk)) == 1
+    assert "was not read: E_IMAGE" in capsys.readouterr().err
+    assert check_image(str(tmp_path / "missing.jpg")) == 2

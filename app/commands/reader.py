@@ -23,12 +23,47 @@ def register(sub: Any) -> None:
     rd.add_argument("--broker", help="the broker's endpoint (default from the configuration)")
     rd.add_argument("--id", help="the reader's id (default: the terminal id)")
     rd.add_argument("--threads", type=int, default=0, help="OCR threads (0: the engine's choice)")
+    rd.add_argument(
+        "--check",
+        metavar="IMAGE",
+        help="read one image file and print its lines, then exit (0: the engine read text)",
+    )
+
+
+def check_image(path: str, threads: int = 0) -> int:
+    """The engine, from this install, on one image, with the network refused: what an operator
+    (or the packaged build's smoke check) runs to see that the models are there and read."""
+    from clientsvc.reading.ocr import OcrProcess
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read(64 * 1024 * 1024 + 1)
+    except OSError as exc:
+        print(f"authdesk reader: cannot read {path}: {exc}", file=sys.stderr)
+        return 2
+    ocr = OcrProcess(threads=threads)
+    try:
+        page = ocr.read(data)
+    finally:
+        ocr.close()
+    print(f"engine: {ocr.identity}")
+    for name, sha in sorted(ocr.models.items()):
+        print(f"model: {name} {sha}")
+    if page.problem:
+        print(f"authdesk reader: {path} was not read: {page.problem}", file=sys.stderr)
+        return 1
+    for line in page.lines:
+        print(f"{line.score:.2f} {list(line.box)} {line.text}")
+    print(f"{len(page.lines)} lines in {page.ms} ms")
+    return 0 if page.lines else 1
 
 
 def run_reader(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("rapidocr") is None:
         print(f"authdesk reader: {NOT_INSTALLED}", file=sys.stderr)
         return 2
+    if args.check:
+        return check_image(args.check, args.threads)
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
