@@ -236,12 +236,15 @@ def test_a_reading_with_a_field_not_of_its_form_is_refused(desk: ReadingDesk, ch
 def test_a_handwritten_voucher_of_the_second_layout_reads_clean(desk: ReadingDesk) -> None:
     """Layout "b" (labels above values, other wording, no grid, dates with dashes) with the
     name, the payee and the 大写 in a 楷体 hand: every element read and agreeing."""
-    from sim.corpus import corpus_item
+    from sim.corpus import corpus_item, schedule
     from sim.render.fonts import find_kai_font
 
     if find_kai_font() is None:
         pytest.skip("no 楷体 face installed (./run installs fonts-arphic-ukai)")
-    index = next(i for i in range(96) if (i // 8) % 2 and i % 3 == 1 and i % 8 == 1)  # transfer
+    slots = ((i, schedule(i)) for i in range(96))
+    index = next(
+        i for i, s in slots if s.style == "b" and s.handwritten and s.txn_type == "transfer"
+    )
     item = corpus_item(random.Random(11), index, discrepancy_rate=0, degradation="clean")
     assert item.style == "b" and item.handwritten and item.request.txn_type == "transfer"
     signed = desk.read(
