@@ -106,7 +106,7 @@ def test_every_result_leaves_the_center_as_its_model_says(desk: LeadDesk) -> Non
     item = args[api.Op.REVEAL]
     other = desk.sample(item["sample_id"])["items"][1]["request_id"]
     ref = {**item, "request_id": other}
-    lead.call("record_verdict", **ref, verdict="reject")
+    lead.call("record_verdict", **ref, verdict="reject", reason_code="R02")
     lead.call("record_finding", **ref, outcome="error", category="E02")
     confirmed = api.ask(
         LocalClient(desk, "LEAD2"), api.CONFIRM_FINDING, api.ConfirmArgs(**ref, accept=True)

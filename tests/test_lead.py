@@ -316,7 +316,7 @@ def test_review_is_blind_until_the_reviewer_has_recorded_a_verdict(desk: LeadDes
     assert info.value.detail == Refusal.OWN_VERDICT_FIRST
     with pytest.raises(ProtocolError):
         dispatch(desk, "LEAD2", "record_finding", {**ref, "outcome": "no_error"})
-    desk.record_verdict(sample["sample_id"], item, "LEAD2", "reject", "签名不符")
+    desk.record_verdict(sample["sample_id"], item, "LEAD2", "reject", "签名不符", "R04")
     with pytest.raises(ProtocolError) as again:
         desk.record_verdict(sample["sample_id"], item, "LEAD2", "approve")  # no second thoughts
     assert again.value.code is ErrorCode.ALREADY_DECIDED
@@ -325,11 +325,59 @@ def test_review_is_blind_until_the_reviewer_has_recorded_a_verdict(desk: LeadDes
     assert shown["agree"] is False and shown["decisions"][0]["authorizer_id"] in ("A1", "A2", "A3")
 
 
+@pytest.mark.parametrize(
+    ("verdict", "code", "note", "refusal"),
+    [
+        ("reject", None, "", Refusal.VERDICT_REASON),  # a reject takes its R code
+        ("return", "R02", "", Refusal.VERDICT_REASON),  # a return a T code, not an R
+        ("reject", "T01", "", Refusal.VERDICT_REASON),
+        ("approve", "R02", "", Refusal.VERDICT_REASON),  # an approval none
+        ("reject", "R77", "", Refusal.VERDICT_REASON),  # not in the lists
+        ("reject", "R99", "  ", Refusal.VERDICT_NOTE),  # "other" needs the note
+        ("return", "T99", "", Refusal.VERDICT_NOTE),
+    ],
+)
+def test_a_verdict_takes_a_reason_code_from_the_authorizers_lists(
+    desk: LeadDesk, verdict: str, code: str | None, note: str, refusal: Refusal
+) -> None:
+    sample = desk.draw(DAY, DAY, SamplePlan(default_rate=0.3), 11, actor="LEAD")
+    ref = {"sample_id": sample["sample_id"], "request_id": sample["items"][0]["request_id"]}
+    with pytest.raises(ProtocolError) as info:
+        dispatch(
+            desk,
+            "LEAD2",
+            "record_verdict",
+            {**ref, "verdict": verdict, "reason_code": code, "note": note},
+        )
+    assert info.value.code is ErrorCode.REASON_REQUIRED and info.value.detail == refusal
+    assert desk.verdict_of(ref["sample_id"], ref["request_id"], "LEAD2") is None  # nothing kept
+    dispatch(
+        desk,
+        "LEAD2",
+        "record_verdict",
+        {**ref, "verdict": "return", "reason_code": "T99", "note": "盖章不清"},
+    )
+    item = desk.sample(ref["sample_id"], "LEAD2")["items"][0]
+    assert item["verdicts"] == {"LEAD2": "return"} and item["verdict_reasons"] == {"LEAD2": "T99"}
+
+
+def test_the_checklist_as_ticked_comes_only_after_the_verdict(desk: LeadDesk) -> None:
+    """A failed row would tell the verdict: the blind view has none; the reveal has it, empty
+    when nothing was ticked (the desk then says 未勾选)."""
+    sample = desk.draw(DAY, DAY, SamplePlan(default_rate=0.3), 11, actor="LEAD")
+    sid, item = sample["sample_id"], sample["items"][0]["request_id"]
+    assert "checklist" not in desk.evidence(sid, item)
+    desk.record_verdict(sid, item, "LEAD2", "approve")
+    shown = dispatch(desk, "LEAD2", "reveal", {"sample_id": sid, "request_id": item})
+    assert shown["checklist"] == {}
+    assert set(shown["names"]) >= {d["authorizer_id"] for d in shown["decisions"]}
+
+
 def test_a_finding_of_error_needs_a_second_persons_confirmation(desk: LeadDesk) -> None:
     sample = desk.draw(DAY, DAY, SamplePlan(default_rate=0.3), 12, actor="LEAD")
     sid = sample["sample_id"]
     first, second = (i["request_id"] for i in sample["items"][:2])
-    desk.record_verdict(sid, first, "A1", "reject")
+    desk.record_verdict(sid, first, "A1", "reject", reason_code="R02")
     with pytest.raises(ProtocolError) as info:
         desk.record_finding(sid, first, "A1", "error")  # no category
     assert info.value.code is ErrorCode.REASON_REQUIRED
@@ -358,11 +406,13 @@ def test_a_finding_of_error_needs_a_second_persons_confirmation(desk: LeadDesk) 
 def test_statistics_split_the_time_and_count_the_outcomes(desk: LeadDesk) -> None:
     stats = desk.stats(DAY, DAY)
     assert stats["volume"] == 60 and stats["decided"] == 57
-    assert stats["avg_queue_s"] == 5.0  # every request was leased 5 s after it came
-    assert stats["avg_total_s"] > stats["avg_queue_s"]
-    assert stats["rates"]["approved"] + stats["rates"]["rejected"] == round(57 / 60, 3) or (
-        abs(stats["rates"]["approved"] + stats["rates"]["rejected"] - 57 / 60) < 0.002
-    )
+    # these records carry no "shown" events: the parts that start on screen are not guessed
+    # (tests/test_lead_metrics.py checks each part against the events that define it)
+    assert stats["parts"]["queue_s"] == {"avg_s": None, "measured": 0}
+    assert stats["avg_total_s"] is not None and stats["avg_total_s"] >= 5.0
+    # rates over the decided requests only: the three open ones are apart
+    rates = stats["rates"]
+    assert stats["pending"] == 3 and abs(rates["approved"] + rates["rejected"] - 1) < 0.002
     assert set(stats["by_category"]) == set(TYPES) and set(stats["by_authorizer"]) >= {"A1"}
     assert len(stats["peak_hours"]) == 3 and all(9 <= h <= 16 for h in stats["peak_hours"])
 
@@ -373,7 +423,9 @@ def test_the_board_shows_the_queue_the_authorizers_and_late_waits(desk: LeadDesk
     assert waiting == 3 and len(board["alerts"]) == 3  # hours past the 60 s target
     assert board["alerts"][0]["wait_s"] >= board["alerts"][-1]["wait_s"]
     assert board["authorizers"]["A1"]["items_today"] > 0
-    assert board["authorizers"]["A1"]["avg_s"] is not None
+    # the same figure as the statistics' (None here: these records have no "shown" events)
+    viewing = desk.stats(DAY, DAY)["by_authorizer"]["A1"]["avg_viewing_s"]
+    assert board["authorizers"]["A1"]["avg_s"] == viewing
 
 
 def test_the_sample_command_prints_the_same_draw(
@@ -498,7 +550,7 @@ def test_reviewers_see_no_statistics_and_no_findings_and_garbage_breaks_nothing(
         assert info.value.code is ErrorCode.FORBIDDEN
     sample = desk.draw(DAY, DAY, SamplePlan(default_rate=0.3), 21, actor="LEAD")
     sid, first = sample["sample_id"], sample["items"][0]["request_id"]
-    desk.record_verdict(sid, first, "LEAD2", "reject")
+    desk.record_verdict(sid, first, "LEAD2", "reject", reason_code="R02")
     desk.record_finding(sid, first, "LEAD2", "error", "E01")
     mine = dispatch(desk, "A2", "sample", {"sample_id": sid})
     assert all(i["finding"] is None and i["reviewed_by"] == [] for i in mine["items"])

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from clientsvc.workstation.desk_model import Desk
 from clientsvc.workstation.engine import ReceivedItem
+from ui import texts
 from ui.bridge import EngineBridge
 from ui.evidence.library import EvidenceLibrary
 from ui.evidence.workspace import EvidenceWorkspace
@@ -67,7 +68,10 @@ class EvidenceFeed(QObject):
     def expect(self, item: ReceivedItem) -> None:
         for ref in item.request.evidence:
             self.library.expect(
-                ref.sha256, ref.label or ref.kind, ref.kind, item=item.request.request_id
+                ref.sha256,
+                texts.evidence_label(ref.label, ref.kind),
+                ref.kind,
+                item=item.request.request_id,
             )
 
     def loaded(self, request_id: str, sha256: str, data: bytes) -> None:

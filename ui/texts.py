@@ -419,6 +419,23 @@ def read_finding(f: Finding) -> str:
     )
 
 
+def evidence_kind(kind: str) -> str:
+    """An image's kind (``EvidenceRef.kind``), for an image the teller system sent unlabelled."""
+    return {
+        "voucher": QCoreApplication.translate("texts", "Voucher"),
+        "id_front": QCoreApplication.translate("texts", "ID card, front"),
+        "id_back": QCoreApplication.translate("texts", "ID card, back"),
+        "photo": QCoreApplication.translate("texts", "Photo"),
+        "other": QCoreApplication.translate("texts", "Other document"),
+        "capture": QCoreApplication.translate("texts", "Counter camera"),
+    }.get(kind, kind)
+
+
+def evidence_label(label: str, kind: str) -> str:
+    """What an image is called: the teller system's label, else its kind in words."""
+    return label or evidence_kind(kind)
+
+
 def finding(f: Finding) -> str:
     """A disagreement between the request and what is written on its images."""
     if f.source == "reader":

@@ -67,6 +67,7 @@ def run_broker(args: argparse.Namespace) -> int:
                 settings.center_endpoint,
                 transport=feed_transport,
                 durable=lambda: broker.journal.durable_seq,
+                presence=broker.presence,
             )
             feed.start()
     stop_on_signals(broker.stop)  # serving on this thread: stop() only asks it to end

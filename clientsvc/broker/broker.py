@@ -118,6 +118,10 @@ class Broker:
         self.moves.after = self.dispatcher.run
         self.tellers = Tellers(config, self.moves)
         self.readers = Readers(config, self.moves, self.stats)
+        # who is connected, as of the last timer round (``presence``): replaced whole, never
+        # changed in place, so the center feed's thread reads it without a lock
+        self._presence: tuple[dict[str, Any], ...] = ()
+        self._next_presence = 0
         self.tellers.accepted = self.readers.accepted
         self.tellers.reading_status = self.readers.status_now
         self.queries = Queries(self.moves, lambda: bool(self.readers.peers))
@@ -406,6 +410,21 @@ class Broker:
             internal = ProtocolError(ErrorCode.MALFORMED, f"internal error: {type(exc).__name__}")
             self._reply_error(identity, request, internal, _request_id_of(request.body[0]))
 
+    def presence(self) -> list[dict[str, Any]]:
+        """The authorizers connected now and how long each has been silent (any thread: the
+        center feed sends it with every push, ``broker.push`` ``workers``)."""
+        at = now_ms()
+        return [
+            {
+                "authorizer_id": p["authorizer_id"],
+                "terminal_id": p["terminal_id"],
+                "state": p["state"],
+                "silent_ms": min(86_400_000, max(0, at - p["heard_ms"])),
+                "window_ms": p["window_ms"],
+            }
+            for p in self._presence
+        ]
+
     # --- timers -------------------------------------------------------------------------------
 
     def _on_timers(self, at: int) -> None:
@@ -414,6 +433,19 @@ class Broker:
             self._next_prune = at + 60_000
         self.authorizers.on_timers(at)
         self.readers.on_timers(at)
+        if at >= self._next_presence:
+            self._next_presence = at + 250
+            self._presence = tuple(
+                {
+                    "authorizer_id": w.authorizer_id,
+                    "terminal_id": w.terminal_id or w.authorizer_id,
+                    "state": w.presence,
+                    "heard_ms": w.expires_at - self.config.worker_lifetime_ms,  # last heard
+                    "window_ms": self.config.worker_lifetime_ms,
+                }
+                for w in self.workers.values()
+                if w.ready and w.authorizer_id is not None
+            )
         hold_over = False
         for entry in list(self.active.values()):
             if entry.hold is not None and entry.hold.until <= at:

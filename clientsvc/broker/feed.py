@@ -6,6 +6,11 @@ center what it holds (a push of no records), then sends the journal's records af
 order, in batches, and the evidence images the center asks for. The center is the watermark:
 nothing is kept here, so a broker restart, a lost answer or a center restored from a backup
 all just resend from what the center says it holds (stored idempotently).
+
+Every push also names the authorizers connected to the broker and how long each has been
+silent (``workers``, from ``presence``): when it has no records to send it still pushes that
+every ``beat_ms``, so the center can tell a workstation killed outright (silent past its
+liveness window: 离线 on the lead's board) from one that is merely idle.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,12 +47,16 @@ class CenterFeed:
         retry_ms: int = 3000,
         poll_ms: int = 500,
         durable: Callable[[], int] | None = None,
+        presence: Callable[[], list[dict[str, Any]]] | None = None,
+        beat_ms: int = 2000,
     ) -> None:
         self.journal = journal
         # the broker's last durable record (``Journal.durable_seq``): a record committed but
         # not yet fsynced is not sent, so a power loss cannot leave the center holding
         # records the restarted broker never had (None: every committed record, for tests)
         self.durable = durable
+        self.presence = presence  # the connected authorizers (``Broker.presence``)
+        self.beat_ms = beat_ms
         self.broker_id = broker_id
         self.endpoint = endpoint
         self.transport = transport or Transport.plain()
@@ -91,6 +101,7 @@ class CenterFeed:
         db: sqlite3.Connection | None = None
         sock = self._socket()
         want: list[str] = []
+        beat_due = 0.0
         try:
             while not self._stop.is_set():
                 if db is None:
@@ -99,10 +110,11 @@ class CenterFeed:
                         continue
                     db = sqlite3.connect(f"file:{self.journal}?mode=ro", uri=True)
                 records, images = self._next(db, want)
-                if self.held_seq is not None and not records and not images:
+                caught_up = self.held_seq is not None and not records and not images
+                if caught_up and (self.presence is None or time.monotonic() < beat_due):
                     self._stop.wait(self.poll_ms / 1000)  # caught up: look again shortly
                     continue
-                body = {
+                body: dict[str, Any] = {
                     "v": 1,
                     "type": "broker_push",
                     "broker_id": self.broker_id,
@@ -110,6 +122,9 @@ class CenterFeed:
                     "records": records if self.held_seq is not None else [],
                     "images": list(images),
                 }
+                if self.presence is not None:
+                    body["workers"] = self.presence()
+                    beat_due = time.monotonic() + self.beat_ms / 1000
                 sock.send_multipart(
                     mdp.client_request("broker.push", [json.dumps(body).encode(), *images.values()])
                 )

@@ -92,6 +92,9 @@ class DrawArgs(DayRange):
 
 class VerdictArgs(ItemRef):
     verdict: Verdict
+    # the same lists as the authorizer's (clientsvc.catalogue): an R code with a reject, a T
+    # code with a return, none with an approval; R99 / T99 need the note
+    reason_code: Annotated[str, Field(max_length=8)] | None = None
     note: Note = ""
 
 
@@ -127,11 +130,12 @@ class QueueRow(Result):
 
 
 class PersonRow(Result):
-    state: str  # available | away | locked | signed_out | unknown
+    state: str  # available | away | locked | signed_out | offline | unknown
+    offline_since_ms: int | None = None  # offline: when the broker last heard it
     on_item: str | None
     on_item_s: int
-    items_today: int
-    avg_s: float | None
+    items_today: int  # decisions signed today (``metrics.today_by_authorizer``)
+    avg_s: float | None  # their average viewing time today (on screen → decided)
 
 
 class WaitAlert(Result):
@@ -148,48 +152,77 @@ class Board(Result):
     authorizers: dict[str, PersonRow]
     fallback_outlets: dict[str, int]  # outlet → requests timed out or authorized locally
     alerts: list[WaitAlert]
+    names: dict[str, str] = {}  # authorizer and outlet ids → names
 
 
 class Group(Result):
+    """The outcomes of a group of requests (an outlet, a type): counts of every state, the
+    verdicts' rates over the decided ones (None over none)."""
+
     volume: int
     decided: int
+    pending: int
+    unanswered: int
+    counts: dict[str, int]
+    rates: dict[str, float | None]
     overrides: int
     avg_total_s: float | None
+
+
+class PartFigure(Result):
+    avg_s: float | None
+    measured: int  # the requests the average is over
+
+
+class PersonFigures(Result):
+    decisions: int  # every decision they signed (both approvers of a dual item)
+    approved: int
+    rejected: int
+    returned: int
+    overrides: int  # their approvals past the machine's findings
+    avg_viewing_s: float | None
+    avg_total_s: float | None  # over the requests whose final decision was theirs
 
 
 class StatsRecord(Result):
     request_id: str
-    reason_code: str | None
-    reason_text: str
     outlet_id: str
     txn_type: str
     state: str
-    authorizer: str
-    override: bool
+    authorizers: list[str]
+    submitted_ms: int
     hour: int
+    override: bool
+    reason_code: str | None
+    reason_text: str
     total_s: float | None
     queue_s: float | None
+    hold_s: float | None
     viewing_s: float | None
-    deciding_s: float | None
+    second_wait_s: float | None
     rework_s: float | None
 
 
 class Stats(Result):
+    """``clientsvc.center.metrics.summarize``: every figure defined once (docs/LEAD.md §5)."""
+
     volume: int
     decided: int
+    pending: int
+    unanswered: int
+    counts: dict[str, int]
+    rates: dict[str, float | None]  # over the decided requests
     overrides: int
     avg_total_s: float | None
-    avg_queue_s: float | None
-    avg_viewing_s: float | None
-    avg_deciding_s: float | None
-    avg_rework_s: float | None
-    rates: dict[str, float]
-    by_authorizer: dict[str, Group]
+    parts: dict[str, PartFigure]  # queue_s, hold_s, viewing_s, second_wait_s, rework_s
+    by_authorizer: dict[str, PersonFigures]
     by_outlet: dict[str, Group]
     by_category: dict[str, Group]
-    by_hour: dict[str, Group]
+    by_hour: dict[int, int]  # 0..23 → requests submitted in that hour
     peak_hours: list[int]
     records: list[StatsRecord]
+    test_items: int = 0  # vigilance test items, left out of every figure
+    names: dict[str, str] = {}
 
 
 class Rate(Result):
@@ -257,6 +290,10 @@ class SampleItem(Result):
     added_by: str
     amount_fen: int | None
     reviewed_by: list[str]
+    verdicts: dict[str, str] = {}  # reviewer → their blind verdict (a reviewer: their own)
+    verdict_reasons: dict[str, str] = {}  # reviewer → the verdict's reason code ("" approve)
+    decided_by: str = ""  # the original authorizers, "A1+A2" (blank for a reviewer)
+    state: str = ""  # the original outcome (blank for a reviewer)
     finding: Finding | None  # None for a reviewer: findings are the lead's
 
 
@@ -271,6 +308,7 @@ class Sample(Result):
     eligible_count: int
     created_by: str
     items: list[SampleItem]
+    names: dict[str, str] = {}  # the people named, by id (the directory's names)
 
 
 class Rerun(Result):
@@ -284,7 +322,7 @@ class Evidence(Result):
     request: dict[str, Any]  # the request as the teller sent it (its elements)
     images: list[str]
     frame_grabs: list[str]
-    checklist: dict[str, str]  # row → answer, as the authorizers who decided it ticked
+    grabbed_at_us: dict[str, int] = {}  # frame grab → when the camera took it
 
 
 class Recorded(Result):
@@ -337,6 +375,9 @@ class Reveal(Result):
     decisions: list[OriginalDecision]
     findings: list[CenterFinding]
     readings: list[ReadingShown] = []
+    # row → answer, as the authorizers who decided it ticked; empty: nothing was ticked
+    checklist: dict[str, str] = {}
+    names: dict[str, str] = {}  # the people named, by id (the directory's names)
 
 
 # --- the calls -------------------------------------------------------------------------------
@@ -434,7 +475,9 @@ RECORD_VERDICT = Call(
     VerdictArgs,
     Recorded,
     Who.ANYONE,
-    lambda desk, actor, a: desk.record_verdict(a.sample_id, a.request_id, actor, a.verdict, a.note),
+    lambda desk, actor, a: desk.record_verdict(
+        a.sample_id, a.request_id, actor, a.verdict, a.note, a.reason_code
+    ),
 )
 REVEAL = Call(
     Op.REVEAL,

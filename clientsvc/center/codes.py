@@ -16,6 +16,8 @@ class Refusal(StrEnum):
     FINDING_RECORDED = "finding_recorded"  # E_ALREADY_DECIDED: one finding per item
     CATEGORY_REQUIRED = "category_required"  # E_REASON_REQUIRED: an error needs its category
     NOTE_REQUIRED = "note_required"  # E_REASON_REQUIRED: E99 ("other") needs a note
+    VERDICT_REASON = "verdict_reason"  # E_REASON_REQUIRED: a reject an R code, a return a T code
+    VERDICT_NOTE = "verdict_note"  # E_REASON_REQUIRED: R99 / T99 ("other") need a note
     NOT_AWAITING = "not_awaiting_confirmation"  # E_INVALID_STATE: the finding is settled
     NO_SAMPLE = "no_sample"  # E_UNKNOWN_REQUEST
     NOT_IN_SAMPLE = "not_in_sample"  # E_UNKNOWN_REQUEST

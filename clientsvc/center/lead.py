@@ -16,10 +16,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 
+from clientsvc.catalogue import TEXT_REQUIRED, reasons_for
+from clientsvc.center import metrics
 from clientsvc.center.codes import Refusal
 from clientsvc.center.models import (
+    center_broker_log,
     center_events,
     center_requests,
     review_findings,
@@ -61,13 +64,22 @@ def day_bounds(day_from: str, day_to: str) -> tuple[int, int]:
 
 class LeadDesk:
     def __init__(
-        self, store: CenterStore, wait_target_s: int = 60, clock: Callable[[], int] = now_ms
+        self,
+        store: CenterStore,
+        wait_target_s: int = 60,
+        clock: Callable[[], int] = now_ms,
+        beat_slack_ms: int = 5000,
     ) -> None:
         """``clock``: epoch milliseconds now (the board's "now", the times a record is made);
-        tests pass a fixed one, so nothing depends on the hour the suite runs at."""
+        tests pass a fixed one, so nothing depends on the hour the suite runs at.
+
+        ``beat_slack_ms``: how long past a workstation's liveness window the board waits for
+        the broker's next push (every 2 s, ``CenterFeed.beat_ms``) before it shows 离线."""
         self.store = store
         self.wait_target_s = wait_target_s
         self.clock = clock
+        self.beat_slack_ms = beat_slack_ms
+        self._outlet_names: dict[str, str] = {}  # found once, from the requests
 
     # --- the people --------------------------------------------------------------------------
 
@@ -202,6 +214,16 @@ class LeadDesk:
             for item in record["items"]:
                 item["finding"] = None
                 item["reviewed_by"] = [r for r in item["reviewed_by"] if r == reviewer]
+                for key in ("verdicts", "verdict_reasons"):
+                    item[key] = {r: v for r, v in item[key].items() if r == reviewer}
+                item["decided_by"], item["state"] = "", ""  # blind: not the original
+        people = {record["created_by"]}
+        for item in record["items"]:
+            people.update(item["reviewed_by"], str(item["decided_by"]).split("+"))
+            finding = item["finding"]
+            if finding is not None:
+                people.update((finding.get("reviewer") or "", finding.get("confirmed_by") or ""))
+        record["names"] = self.names((p for p in people if p), [])
         return record
 
     def _sample(self, sample_id: str) -> dict[str, Any]:
@@ -210,7 +232,12 @@ class LeadDesk:
             if head is None:
                 raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, Refusal.NO_SAMPLE)
             items = conn.execute(
-                select(sample_items, center_requests.c.amount_fen, center_requests.c.decided_by)
+                select(
+                    sample_items,
+                    center_requests.c.amount_fen,
+                    center_requests.c.decided_by,
+                    center_requests.c.state,
+                )
                 .join(
                     center_requests,
                     center_requests.c.request_id == sample_items.c.request_id,
@@ -219,10 +246,9 @@ class LeadDesk:
                 .where(sample_items.c.sample_id == sample_id)
                 .order_by(sample_items.c.txn_type, sample_items.c.request_id)
             ).all()
-            done = {
-                (r.request_id, r.reviewer)
-                for r in conn.execute(select(reviews).where(reviews.c.sample_id == sample_id))
-            }
+            reviewed = conn.execute(select(reviews).where(reviews.c.sample_id == sample_id)).all()
+            done = {(r.request_id, r.reviewer): r.verdict for r in reviewed}
+            why = {(r.request_id, r.reviewer): r.reason_code or "" for r in reviewed}
             findings = {
                 r.request_id: dict(r._mapping)
                 for r in conn.execute(
@@ -248,6 +274,14 @@ class LeadDesk:
                     "added_by": i.added_by,
                     "amount_fen": i.amount_fen,
                     "reviewed_by": sorted(rv for rid, rv in done if rid == i.request_id),
+                    "verdicts": {
+                        rv: v for (rid, rv), v in sorted(done.items()) if rid == i.request_id
+                    },
+                    "verdict_reasons": {
+                        rv: code for (rid, rv), code in sorted(why.items()) if rid == i.request_id
+                    },
+                    "decided_by": str(i.decided_by or ""),
+                    "state": str(i.state or ""),
                     "finding": findings.get(i.request_id),
                 }
                 for i in items
@@ -324,43 +358,66 @@ class LeadDesk:
             raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, Refusal.NOT_IN_SAMPLE)
 
     def evidence(self, sample_id: str, request_id: str) -> dict[str, Any]:
-        """What the reviewer sees before deciding: the request (elements), its images, the
-        frame grabs and the checklist as ticked — never the verdict, reason or authorizer."""
+        """What the reviewer sees before deciding: the request (elements), its images and the
+        frame grabs — never the verdict, reason, authorizer, or the checklist as ticked (a
+        failed row tells the verdict: ``reveal`` carries it)."""
         self._in_sample(sample_id, request_id)
         request = self.store.request(request_id)
         if request is None:
             raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, Refusal.NO_REQUEST)
         raw = json.loads(request["request"])
+        _, grabs = self._recorded(request_id, str(request["decided_by"]))
+        return {
+            "request_id": request_id,
+            "request": raw,
+            "images": [ref["sha256"] for ref in raw.get("evidence", [])],
+            "frame_grabs": list(grabs),
+            "grabbed_at_us": grabs,
+        }
+
+    def _recorded(self, request_id: str, decided_by: str) -> tuple[dict[str, str], dict[str, int]]:
+        """The checklist as ticked and the frames grabbed (sha256 → captured µs), by the
+        authorizers who decided the request only."""
+        deciders = [a for a in decided_by.split("+") if a]
         with self.store.engine.connect() as conn:
-            deciders = [a for a in str(request["decided_by"]).split("+") if a]
-            events = conn.execute(  # only what the authorizers who decided it recorded
-                select(center_events.c.kind, center_events.c.payload).where(
+            events = conn.execute(
+                select(center_events.c.kind, center_events.c.payload)
+                .where(
                     center_events.c.request_id == request_id,
                     center_events.c.kind.in_(("checklist", "frame_grabbed")),
                     center_events.c.authorizer_id.in_(deciders),
                 )
+                .order_by(center_events.c.at_ms, center_events.c.seq)
             ).all()
         checklist: dict[str, str] = {}
-        grabs: list[str] = []
+        grabs: dict[str, int] = {}
         for kind, payload in events:
             data = _object(payload)
             if kind == "checklist" and isinstance(data.get("rows"), dict):
                 checklist.update({str(k): str(v) for k, v in data["rows"].items()})
             elif kind == "frame_grabbed" and isinstance(data.get("sha256"), str):
-                grabs.append(data["sha256"])
-        return {
-            "request_id": request_id,
-            "request": raw,
-            "images": [ref["sha256"] for ref in raw.get("evidence", [])],
-            "frame_grabs": grabs,
-            "checklist": checklist,
-        }
+                at = data.get("captured_at_us")
+                grabs[data["sha256"]] = at if isinstance(at, int) and at >= 0 else 0
+        return checklist, grabs
 
     def record_verdict(
-        self, sample_id: str, request_id: str, reviewer: str, verdict: str, note: str = ""
+        self,
+        sample_id: str,
+        request_id: str,
+        reviewer: str,
+        verdict: str,
+        note: str = "",
+        reason_code: str | None = None,
     ) -> dict[str, Any]:
+        """A reviewer's blind verdict, with a reason code from the authorizer's own lists."""
         if verdict not in VERDICTS:
             raise ProtocolError(ErrorCode.MALFORMED, f"verdict must be one of {VERDICTS}")
+        if (verdict == "approve") != (reason_code is None) or (
+            reason_code is not None and reason_code not in reasons_for(verdict)
+        ):
+            raise ProtocolError(ErrorCode.REASON_REQUIRED, Refusal.VERDICT_REASON)
+        if reason_code in TEXT_REQUIRED and not note.strip():
+            raise ProtocolError(ErrorCode.REASON_REQUIRED, Refusal.VERDICT_NOTE)
         self._in_sample(sample_id, request_id)
         if self.verdict_of(sample_id, request_id, reviewer) is not None:
             raise ProtocolError(ErrorCode.ALREADY_DECIDED, Refusal.VERDICT_RECORDED)
@@ -373,6 +430,7 @@ class LeadDesk:
                     "reviewer": reviewer,
                     "verdict": verdict,
                     "note": note,
+                    "reason_code": reason_code,
                     "at_ms": self.clock(),
                 },
             )
@@ -416,6 +474,10 @@ class LeadDesk:
                 for d in decisions
             ],
             "findings": self.store.findings(request_id),  # the center's re-check
+            "checklist": self._recorded(request_id, str(request["decided_by"]))[0],
+            "names": self.names(
+                [reviewer, *(str(d.get("authorizer_id") or "") for d in decisions)], []
+            ),
             "readings": [  # what the machine told the authorizer, after the verdict only
                 {
                     "digest": r.digest,
@@ -588,57 +650,131 @@ class LeadDesk:
 
     # --- statistics ----------------------------------------------------------------------------
 
-    def stats(self, day_from: str, day_to: str) -> dict[str, Any]:
-        """笔均授权时间 and its parts, volumes and outcome rates, by authorizer, outlet,
-        category and hour of day; peak hours."""
-        start, end = day_bounds(day_from, day_to)
+    def facts(self, start_ms: int, end_ms: int) -> list[metrics.Facts]:
+        """Each request submitted in [start, end), as the metrics read it: the broker's
+        leases, the workstations' showings, the signed decisions, the resubmission."""
         with self.store.engine.connect() as conn:
             rows = conn.execute(
                 select(center_requests).where(
-                    center_requests.c.submitted_ms >= start, center_requests.c.submitted_ms < end
+                    center_requests.c.submitted_ms >= start_ms,
+                    center_requests.c.submitted_ms < end_ms,
                 )
             ).all()
-            shown = dict(
-                conn.execute(
-                    select(center_events.c.request_id, func.max(center_events.c.at_ms))
-                    .where(center_events.c.kind == "item_shown")
-                    .group_by(center_events.c.request_id)
-                ).all()
-            )
-        supersedes: dict[str, int] = {}
+            ids = [r.request_id for r in rows]
+            leases: dict[str, list[tuple[int, str]]] = defaultdict(list)
+            shown: dict[str, list[tuple[int, str]]] = defaultdict(list)
+            for chunk in _chunks(ids, 500):
+                for request_id, at, body in conn.execute(
+                    select(
+                        center_broker_log.c.request_id,
+                        center_broker_log.c.at_ms,
+                        center_broker_log.c.body,
+                    ).where(
+                        center_broker_log.c.event == "leased",
+                        center_broker_log.c.request_id.in_(chunk),
+                    )
+                ):
+                    leases[request_id].append((int(at), str(_object(body).get("to", ""))))
+                for request_id, at, who in conn.execute(
+                    select(
+                        center_events.c.request_id,
+                        center_events.c.at_ms,
+                        center_events.c.authorizer_id,
+                    ).where(
+                        center_events.c.kind == "item_shown",
+                        center_events.c.request_id.in_(chunk),
+                    )
+                ):
+                    shown[request_id].append((int(at), str(who or "")))
+            # a correction of a returned request may come on a later day: looked for apart
+            corrections = conn.execute(
+                select(center_requests.c.request, center_requests.c.submitted_ms).where(
+                    center_requests.c.submitted_ms >= start_ms
+                )
+            ).all()
+        resubmitted: dict[str, int] = {}
+        for raw, at in corrections:
+            before = _object(raw).get("supersedes")
+            if isinstance(before, str) and before:
+                resubmitted.setdefault(before, int(at))
+        out = []
         for r in rows:
-            raw = json.loads(r.request)
-            if raw.get("supersedes"):
-                supersedes[str(raw["supersedes"])] = int(r.submitted_ms)
-        records = []
-        for r in rows:
-            decisions = json.loads(r.decisions)
-            decided_at = int(decisions[-1]["decided_at"]) if decisions else None
-            leased = r.leased_ms
-            seen = shown.get(r.request_id)
-            records.append(
-                {
-                    "request_id": r.request_id,
-                    "reason_code": decisions[-1].get("reason_code") if decisions else None,
-                    "reason_text": decisions[-1].get("reason_text", "") if decisions else "",
-                    "outlet_id": r.outlet_id,
-                    "txn_type": r.txn_type,
-                    "state": r.state,
-                    "authorizer": str(r.decided_by).split("+")[-1] if r.decided_by else "",
-                    "override": any(d.get("override") for d in decisions),
-                    "hour": dt.datetime.fromtimestamp(r.submitted_ms / 1000).hour,
-                    "total_s": _secs(r.submitted_ms, r.final_ms),
-                    "queue_s": _secs(r.submitted_ms, r.first_leased_ms),
-                    "viewing_s": _secs(
-                        leased, seen if seen and leased and seen >= leased else None
+            decisions = [d for d in json.loads(r.decisions) if isinstance(d, dict)]
+            last = decisions[-1] if decisions else {}
+            out.append(
+                metrics.Facts(
+                    request_id=r.request_id,
+                    outlet_id=r.outlet_id,
+                    txn_type=r.txn_type,
+                    state=r.state,
+                    submitted_ms=int(r.submitted_ms),
+                    final_ms=None if r.final_ms is None else int(r.final_ms),
+                    leases=tuple(sorted(leases.get(r.request_id, ()))),
+                    shown=tuple(sorted(shown.get(r.request_id, ()))),
+                    decisions=tuple(
+                        metrics.Decided(
+                            str(d.get("authorizer_id", "")),
+                            int(d.get("decided_at") or 0),
+                            str(d.get("verdict", "")),
+                            bool(d.get("override")),
+                        )
+                        for d in decisions
                     ),
-                    "deciding_s": _secs(seen if seen else leased, decided_at),
-                    "rework_s": _secs(r.final_ms, supersedes.get(r.request_id))
-                    if r.state == "returned"
-                    else None,
-                }
+                    resubmitted_ms=resubmitted.get(r.request_id),
+                    override=any(d.get("override") for d in decisions),
+                    reason_code=last.get("reason_code"),
+                    reason_text=str(last.get("reason_text", "") or ""),
+                    test=bool(_object(r.request).get("test")),
+                )
             )
-        return summarize(records)
+        return out
+
+    def names(self, people: Iterable[str], outlets: Iterable[str]) -> dict[str, str]:
+        """A name for each authorizer (the directory) and outlet (its latest request's
+        ``outlet_name``; kept once found) named: 李娜 beside A1001."""
+        out: dict[str, str] = {}
+        for who in sorted(set(people)):
+            profile = self.store.directory.cached(who) or self.store.directory.get(who)
+            if profile is not None and profile.name:
+                out[who] = profile.name
+        missing = sorted(set(outlets) - set(self._outlet_names))
+        if missing:
+            with self.store.engine.connect() as conn:
+                for outlet in missing[:1000]:
+                    raw = conn.execute(
+                        select(center_requests.c.request)
+                        .where(center_requests.c.outlet_id == outlet)
+                        .order_by(center_requests.c.submitted_ms.desc())
+                        .limit(1)
+                    ).scalar()
+                    name = _object(raw).get("outlet_name") if raw is not None else None
+                    if isinstance(name, str) and name.strip():
+                        self._outlet_names[outlet] = name.strip()[:64]
+        for outlet in outlets:
+            if outlet in self._outlet_names:
+                out[outlet] = self._outlet_names[outlet]
+        return out
+
+    def _heard(self) -> dict[str, tuple[int, int, str]]:
+        """Each authorizer the brokers report: when last heard (the latest over the brokers),
+        the liveness window, and the state the broker holds."""
+        out: dict[str, tuple[int, int, str]] = {}
+        for row in self.store.presence():
+            who, heard = row["authorizer_id"], int(row["heard_ms"])
+            if who not in out or heard > out[who][0]:
+                out[who] = (heard, int(row["window_ms"]), str(row["state"]))
+        return out
+
+    def stats(self, day_from: str, day_to: str) -> dict[str, Any]:
+        """Every figure of the statistics (``clientsvc.center.metrics``) for the requests
+        submitted in the days, with the names of the people and outlets in them."""
+        start, end = day_bounds(day_from, day_to)
+        facts = self.facts(start, end)
+        people = {d.authorizer for f in facts for d in f.decisions}
+        return {
+            **metrics.summarize(facts),
+            "names": self.names(people, {f.outlet_id for f in facts}),
+        }
 
     # --- the live board --------------------------------------------------------------------------
 
@@ -706,44 +842,54 @@ class LeadDesk:
                 states[authorizer] = "locked"
             else:
                 states[authorizer] = "signed_out"
+        heard = self._heard()
         people: dict[str, dict[str, Any]] = {}
-        for a, state in states.items():
+        for a in sorted(set(states) | set(heard)):
+            state = states.get(a, "unknown")
+            since = None
+            if a in heard:
+                heard_ms, window_ms, broker_state = heard[a]
+                if at - heard_ms > window_ms + self.beat_slack_ms:
+                    if state != "signed_out":  # signed out, then gone: not a lost workstation
+                        state, since = "offline", heard_ms
+                else:
+                    state = broker_state  # the broker's word is newer than the audit events
             people[a] = {
                 "state": state,
+                "offline_since_ms": since,
                 "on_item": None,
                 "on_item_s": 0,
                 "items_today": 0,
                 "avg_s": None,
             }
-        totals: dict[str, list[float]] = defaultdict(list)
         timed_out_outlets: dict[str, int] = defaultdict(int)
         for done in today:
             if done.state in ("timed_out", "fallback_local"):
                 timed_out_outlets[done.outlet_id] += 1
-            final = int(done.final_ms or 0)
-            for a in str(done.decided_by).split("+"):
-                if a:
-                    totals[a].append((final - int(done.leased_ms or final)) / 1000)
-        for a, secs in totals.items():
+        todays = self.facts(midnight, at + 1)
+        for a, figures in metrics.today_by_authorizer(todays).items():
             person = people.setdefault(
                 a,
                 {
                     "state": "unknown",  # no session events from its workstation yet
+                    "offline_since_ms": None,
                     "on_item": None,
                     "on_item_s": 0,
                     "items_today": 0,
                     "avg_s": None,
                 },
             )
-            person["items_today"] = len(secs)
-            person["avg_s"] = round(sum(secs) / len(secs), 1) if secs else None
+            person["items_today"] = figures["decisions"]
+            person["avg_s"] = figures["avg_viewing_s"]
         for r in open_rows:
             if r.state == "in_review" and r.leased_to in people:
                 people[r.leased_to]["on_item"] = r.request_id
                 people[r.leased_to]["on_item_s"] = max(0, (at - int(r.leased_ms or at)) // 1000)
         alerts.sort(key=lambda x: -x["wait_s"])
+        outlets = {r.outlet_id for r in open_rows} | {r.outlet_id for r in today}
         return {
             "at_ms": at,
+            "names": self.names(people, outlets),
             "wait_target_s": self.wait_target_s,
             "queue": dict(sorted(queue.items())),
             "authorizers": dict(sorted(people.items())),
@@ -768,60 +914,9 @@ def _rate(counts: list[int]) -> dict[str, Any]:
     return {"reviews": total, "agree": agree, "rate": round(agree / total, 3) if total else None}
 
 
-def _secs(start: int | None, end: int | None) -> float | None:
-    if start is None or end is None:
-        return None
-    return max(0.0, (int(end) - int(start)) / 1000)
-
-
-def _mean(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return round(sum(present) / len(present), 1) if present else None
-
-
-def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per-request timings and outcomes → the report's figures."""
-    decided = [r for r in records if r["state"] in ("approved", "rejected", "returned")]
-    states = ("approved", "rejected", "returned", "timed_out", "cancelled", "fallback_local")
-    total = len(records)
-    rates = {
-        s: round(sum(1 for r in records if r["state"] == s) / total, 3) if total else 0.0
-        for s in states
-    }
-
-    def group(key: str) -> dict[str, dict[str, Any]]:
-        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in records:
-            out[str(r[key])].append(r)
-        return {
-            k: {
-                "volume": len(v),
-                "decided": sum(1 for r in v if r["state"] in STATE_VERDICT),
-                "overrides": sum(1 for r in v if r.get("override")),
-                "avg_total_s": _mean(r["total_s"] for r in v if r["state"] in STATE_VERDICT),
-            }
-            for k, v in sorted(out.items())
-        }
-
-    hours = group("hour")
-    peak = sorted(hours, key=lambda h: (-hours[h]["volume"], int(h)))[:3]
-    return {
-        "volume": total,
-        "decided": len(decided),
-        "overrides": sum(1 for r in records if r.get("override")),  # approvals past findings
-        "avg_total_s": _mean(r["total_s"] for r in decided),  # 笔均授权时间
-        "avg_queue_s": _mean(r["queue_s"] for r in decided),
-        "avg_viewing_s": _mean(r["viewing_s"] for r in decided),
-        "avg_deciding_s": _mean(r["deciding_s"] for r in decided),
-        "avg_rework_s": _mean(r["rework_s"] for r in records),
-        "rates": rates,
-        "by_authorizer": group("authorizer"),
-        "by_outlet": group("outlet_id"),
-        "by_category": group("txn_type"),
-        "by_hour": hours,
-        "peak_hours": [int(h) for h in peak],
-        "records": records,
-    }
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def eligible_json(items: Iterable[Eligible]) -> list[dict[str, Any]]:

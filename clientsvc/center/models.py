@@ -181,6 +181,7 @@ reviews = Table(
     Column("verdict", String(16), nullable=False),
     Column("note", Text, nullable=False),
     Column("at_ms", BigInteger, nullable=False),
+    Column("reason_code", String(8), nullable=True),  # R.. / T.. as the authorizer's lists
 )
 
 # 差错认定: no error, or an error of a category, confirmed by a second person
@@ -201,4 +202,18 @@ review_findings = Table(
     Column("confirmed_by", String(64)),
     Column("confirmed_ms", BigInteger),
     UniqueConstraint("sample_id", "request_id", name="review_findings_once"),
+)
+
+# presence from the brokers' heartbeats (``broker.push`` ``workers``): when the center last
+# knew each authorizer's workstation to be connected, on the center's clock (the push's
+# arrival less the broker's "silent for"), and the broker's liveness window
+center_presence = Table(
+    "center_presence",
+    metadata,
+    Column("broker_id", String(64), primary_key=True),
+    Column("authorizer_id", String(64), primary_key=True),
+    Column("terminal_id", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("heard_ms", BigInteger, nullable=False),
+    Column("window_ms", BigInteger, nullable=False),
 )

@@ -178,7 +178,13 @@ class CenterService:
             records, after = data.get("records"), data.get("after_seq", 0)
             if type(after) is not int or after < 0:
                 raise ProtocolError(ErrorCode.MALFORMED, "after_seq must be a count")
-            got = self.store.broker_push(broker_id, after, records, images)  # type: ignore[arg-type]
+            got = self.store.broker_push(
+                broker_id,
+                after,
+                records,  # type: ignore[arg-type]
+                images,
+                workers=data.get("workers"),  # checked by the store (presence_rows)
+            )
             reply = {
                 "v": 1,
                 "type": "broker_ack",

@@ -50,6 +50,7 @@ from clientsvc.center.models import (
     center_events,
     center_findings,
     center_images,
+    center_presence,
     center_quarantine,
     center_receipts,
     center_requests,
@@ -451,14 +452,19 @@ class CenterStore:
         after_seq: int,
         records: Sequence[Mapping[str, Any]],
         images: Mapping[str, bytes] | None = None,
+        workers: Any = None,
     ) -> BrokerPushResult:
         """Store a broker's journal records and the evidence images it attaches; keep each
         request's summary current; re-check the rules of each request that became final.
 
         ``after_seq`` is the record the broker builds on: it must be the last one held here
         (else ``E_CHAIN_GAP``, and the broker asks again); the records follow it in increasing
-        order (the journal's numbering may skip a number a rolled-back write took)."""
+        order (the journal's numbering may skip a number a rolled-back write took).
+
+        ``workers``: the authorizers connected to the broker as it pushed (presence from its
+        heartbeats, ``presence_rows``); None from a broker that does not say."""
         batch, rejected = _clean_records(records)
+        beats = presence_rows(workers) if workers is not None else None
         attached = _check_images(images or {})
         at = now_ms()
         try:
@@ -478,6 +484,8 @@ class CenterStore:
                         )
                     last = seq
                 self._store_images(conn, attached, broker_id, at)
+                if beats is not None:
+                    self._store_presence(conn, broker_id, beats, at)
                 try:  # the whole batch at once: the usual case
                     with conn.begin_nested():
                         evidence = self._store_records(conn, broker_id, batch, at)
@@ -501,6 +509,32 @@ class CenterStore:
                 ErrorCode.STORAGE, "the center could not store the records"
             ) from exc
         return BrokerPushResult(held, len(stored), want, len(rejected))
+
+    def _store_presence(
+        self, conn: Connection, broker_id: str, beats: list[dict[str, Any]], at: int
+    ) -> None:
+        """Each connected authorizer: last heard at the push's arrival less its silence. One
+        no longer named keeps the time it was last heard: it goes stale, then offline."""
+        for beat in beats:
+            row = {
+                "broker_id": broker_id,
+                "authorizer_id": beat["authorizer_id"],
+                "terminal_id": beat["terminal_id"],
+                "state": beat["state"],
+                "heard_ms": at - beat["silent_ms"],
+                "window_ms": beat["window_ms"],
+            }
+            stmt = self._insert(center_presence).values(**row)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["broker_id", "authorizer_id"],
+                    set_={k: v for k, v in row.items() if k not in ("broker_id", "authorizer_id")},
+                )
+            )
+
+    def presence(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(center_presence))]
 
     def _store_records(
         self, conn: Connection, broker_id: str, batch: list[dict[str, Any]], at: int
@@ -918,6 +952,36 @@ _RECORD_ERRORS = (
 )
 
 
+PRESENCE_STATES = ("available", "away", "locked", "signed_out")
+MAX_WORKERS = 1000
+
+
+def presence_rows(workers: Any) -> list[dict[str, Any]]:
+    """A push's ``workers``, checked at the edge: a list of at most 1,000 objects, each with an
+    authorizer id and a terminal id (ASCII ids), a state, and ``silent_ms`` and ``window_ms``
+    (counts up to a day). Anything else is refused whole (``E_MALFORMED``), records and all:
+    a broker that sends garbage is broken, and it sends the same records again once fixed."""
+    if not isinstance(workers, list) or len(workers) > MAX_WORKERS:
+        raise ProtocolError(ErrorCode.MALFORMED, "workers must be a list of at most 1000")
+    out = []
+    day = 86_400_000
+    for w in workers:
+        ok = isinstance(w, dict) and all(
+            isinstance(w.get(k), str) and _ID_RE.fullmatch(w[k])
+            for k in ("authorizer_id", "terminal_id")
+        )
+        ok = ok and w.get("state") in PRESENCE_STATES
+        ok = ok and all(
+            type(w.get(k)) is int and 0 <= w[k] <= day for k in ("silent_ms", "window_ms")
+        )
+        if not ok:
+            raise ProtocolError(ErrorCode.MALFORMED, "a worker's presence is not well-formed")
+        out.append(
+            {k: w[k] for k in ("authorizer_id", "terminal_id", "state", "silent_ms", "window_ms")}
+        )
+    return out
+
+
 def _why(exc: BaseException) -> str:
     if isinstance(exc, ProtocolError):
         return f"{exc.code.value} {exc.detail}"
@@ -964,6 +1028,7 @@ def _captures_of(rows: list[dict[str, Any]]) -> set[str]:
 
 
 _HASH = re.compile(r"[0-9a-f]{64}")
+_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")
 
 
 def _is_hash(value: Any) -> bool:

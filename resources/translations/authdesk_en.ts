@@ -221,7 +221,7 @@
     <context>
         <name>EvidenceWorkspace</name>
         <message>
-            <location filename="../../ui/evidence/workspace.py" line="+99" />
+            <location filename="../../ui/evidence/workspace.py" line="+100" />
             <source>Sharpened</source>
             <translation>Sharpened</translation>
         </message>
@@ -241,13 +241,13 @@
             <translation>NEW · %1</translation>
         </message>
         <message>
-            <location line="+81" />
+            <location line="+89" />
             <source>No images attached</source>
             <translation>No images attached</translation>
         </message>
         <message>
             <location line="+6" />
-            <location line="+29" />
+            <location line="+31" />
             <source>Loading…</source>
             <translation>Loading…</translation>
         </message>
@@ -417,36 +417,33 @@
     <context>
         <name>LeadWindow</name>
         <message>
-            <location filename="../../ui/lead/window.py" line="+124" />
+            <location filename="../../ui/lead/window.py" line="+134" />
             <source>AuthDesk — Center lead — %1 (%2)</source>
             <translation>AuthDesk — Center lead — %1 (%2)</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+34" />
             <source>Reviewer: the board and the statistics are the lead's.</source>
             <translation>Reviewer: the board and the statistics are the lead's.</translation>
         </message>
         <message>
             <location line="+24" />
             <location line="+13" />
-            <location line="+114" />
+            <location line="+140" />
+            <location line="+333" />
             <source>Type</source>
             <translation>Type</translation>
         </message>
         <message>
-            <location line="-127" />
+            <location line="-486" />
+            <location line="+13" />
             <source>Waiting</source>
             <translation>Waiting</translation>
         </message>
         <message>
-            <location line="+0" />
+            <location line="-13" />
             <source>In review</source>
             <translation>In review</translation>
-        </message>
-        <message>
-            <location line="+0" />
-            <source>Oldest wait (s)</source>
-            <translation>Oldest wait (s)</translation>
         </message>
         <message>
             <location line="+4" />
@@ -464,39 +461,20 @@
             <translation>On item</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>For (s)</source>
-            <translation>For (s)</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Items today</source>
-            <translation>Items today</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Average (s)</source>
-            <translation>Average (s)</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <location line="+113" />
+            <location line="+7" />
+            <location line="+139" />
             <source>Request</source>
             <translation>Request</translation>
         </message>
         <message>
-            <location line="-113" />
+            <location line="-139" />
             <location line="+2" />
+            <location line="+478" />
             <source>Outlet</source>
             <translation>Outlet</translation>
         </message>
         <message>
-            <location line="-2" />
-            <source>Waiting (s)</source>
-            <translation>Waiting (s)</translation>
-        </message>
-        <message>
-            <location line="+2" />
+            <location line="-478" />
             <source>Timed out today</source>
             <translation>Timed out today</translation>
         </message>
@@ -526,29 +504,24 @@
             <translation>Center board</translation>
         </message>
         <message>
-            <location line="+36" />
-            <source>Updated %1 · target %2 s · %3 waiting past it</source>
-            <translation>Updated %1 · target %2 s · %3 waiting past it</translation>
-        </message>
-        <message>
-            <location line="+12" />
+            <location line="+74" />
             <source>Plan and draw</source>
             <translation>Plan and draw</translation>
         </message>
         <message>
             <location line="+19" />
-            <location line="+397" />
+            <location line="+562" />
             <source>From</source>
             <translation>From</translation>
         </message>
         <message>
-            <location line="-396" />
-            <location line="+398" />
+            <location line="-561" />
+            <location line="+563" />
             <source>To</source>
             <translation>To</translation>
         </message>
         <message>
-            <location line="-397" />
+            <location line="-562" />
             <source>Seed</source>
             <translation>Seed</translation>
         </message>
@@ -628,37 +601,12 @@
             <translation>Sample</translation>
         </message>
         <message>
-            <location line="+5" />
-            <source>suggested: %1 items (zero expected errors)</source>
-            <translation>suggested: %1 items (zero expected errors)</translation>
+            <location line="+34" />
+            <source>%1 · %2 to %3 · seed %4</source>
+            <translation>%1 · %2 to %3 · seed %4</translation>
         </message>
         <message>
-            <location line="+36" />
-            <source>Sample %1: %2 of %3 approved items · seed %4 · plan %5 · eligible %6</source>
-            <translation>Sample %1: %2 of %3 approved items · seed %4 · plan %5 · eligible %6</translation>
-        </message>
-        <message>
-            <location line="+16" />
-            <source>drawn</source>
-            <translation>drawn</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>authorizer minimum</source>
-            <translation>authorizer minimum</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>added by hand</source>
-            <translation>added by hand</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>local authorization (flagged)</source>
-            <translation>local authorization (flagged)</translation>
-        </message>
-        <message>
-            <location line="+15" />
+            <location line="+94" />
             <source>Re-run: the same items ✓</source>
             <translation>Re-run: the same items ✓</translation>
         </message>
@@ -673,42 +621,17 @@
             <translation>Not a request id: letters, digits and . _ : - only.</translation>
         </message>
         <message>
-            <location line="+15" />
+            <location line="+22" />
             <source>Double-click an item of the sample to review it.</source>
             <translation>Double-click an item of the sample to review it.</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+6" />
             <source>1 · Your verdict (blind: the original is not shown)</source>
             <translation>1 · Your verdict (blind: the original is not shown)</translation>
         </message>
         <message>
-            <location line="+2" />
-            <source>your note</source>
-            <translation>your note</translation>
-        </message>
-        <message>
-            <location line="+5" />
-            <source>Approve</source>
-            <translation>Approve</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Reject</source>
-            <translation>Reject</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Return</source>
-            <translation>Return</translation>
-        </message>
-        <message>
-            <location line="+8" />
-            <source>2 · The original decision</source>
-            <translation>2 · The original decision</translation>
-        </message>
-        <message>
-            <location line="+6" />
+            <location line="+25" />
             <source>3 · Finding (差错认定)</source>
             <translation>3 · Finding (差错认定)</translation>
         </message>
@@ -723,17 +646,103 @@
             <translation>Error</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+8" />
             <source>Category</source>
             <translation>Category</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="-29" />
+            <location line="+31" />
             <source>Note</source>
             <translation>Note</translation>
         </message>
         <message>
+            <location line="-371" />
+            <source>Oldest wait</source>
+            <translation>Oldest wait</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>For</source>
+            <translation>For</translation>
+        </message>
+        <message>
             <location line="+1" />
+            <source>Decisions today</source>
+            <translation>Decisions today</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Average viewing</source>
+            <translation>Average viewing</translation>
+        </message>
+        <message>
+            <location line="+71" />
+            <source>Updated %1 · target %2 · %3 waiting past it</source>
+            <translation>Updated %1 · target %2 · %3 waiting past it</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>Offline since %1</source>
+            <translation>Offline since %1</translation>
+        </message>
+        <message>
+            <location line="+75" />
+            <source>%1 requests needed (if none has an error)</source>
+            <translation>%1 requests needed (if none has an error)</translation>
+        </message>
+        <message>
+            <location line="+50" />
+            <source>Sample %1: %2 of %3 approved requests · seed %4 · plan %5 · eligible %6</source>
+            <translation>Sample %1: %2 of %3 approved requests · seed %4 · plan %5 · eligible %6</translation>
+        </message>
+        <message>
+            <location line="+42" />
+            <source>The plan draws %1 of each transaction type (rounded up) and at least %2 per authorizer: %3 requests. To say with %4 confidence that the error rate is below %5, %6 requests without an error are needed.</source>
+            <translation>The plan draws %1 of each transaction type (rounded up) and at least %2 per authorizer: %3 requests. To say with %4 confidence that the error rate is below %5, %6 requests without an error are needed.</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>This sample is large enough.</source>
+            <translation>This sample is large enough.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Only %1 requests are eligible: review them all, or widen the days.</source>
+            <translation>Only %1 requests are eligible: review them all, or widen the days.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A rate of %1 would draw about that many.</source>
+            <translation>A rate of %1 would draw about that many.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>%1 %2</source>
+            <translation>%1 %2</translation>
+        </message>
+        <message>
+            <location line="+53" />
+            <source>— (an approval has no reason)</source>
+            <translation>— (an approval has no reason)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Reason</source>
+            <translation>Reason</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>your note (needed with “other”)</source>
+            <translation>your note (needed with “other”)</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>2 · What the authorizer decided and saw</source>
+            <translation>2 · What the authorizer decided and saw</translation>
+        </message>
+        <message>
+            <location line="+22" />
             <source>Record the finding</source>
             <translation>Record the finding</translation>
         </message>
@@ -748,57 +757,197 @@
             <translation>Not an error (lead)</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+9" />
             <source>Re-review</source>
             <translation>Re-review</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+21" />
             <source>Shown once your own verdict is recorded.</source>
             <translation>Shown once your own verdict is recorded.</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+15" />
             <source>Reviewing %1</source>
             <translation>Reviewing %1</translation>
         </message>
         <message>
-            <location line="+24" />
-            <source>Checklist as ticked:</source>
-            <translation>Checklist as ticked:</translation>
+            <location line="+17" />
+            <source>The request could not be shown.</source>
+            <translation>The request could not be shown.</translation>
+        </message>
+        <message>
+            <location line="+41" />
+            <source>%1: %2</source>
+            <translation>%1: %2</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Amount</source>
+            <translation>Amount</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Account</source>
+            <translation>Account</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Teller</source>
+            <translation>Teller</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>A rejection takes a reason R01–R99, a return T01–T99: choose it first.</source>
+            <translation>A rejection takes a reason R01–R99, a return T01–T99: choose it first.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>A return takes a reason T01–T99: choose it first.</source>
+            <translation>A return takes a reason T01–T99: choose it first.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>“Other” needs your note.</source>
+            <translation>“Other” needs your note.</translation>
+        </message>
+        <message>
+            <location line="+25" />
+            <source>the same</source>
+            <translation>the same</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>DIFFERENT</source>
+            <translation>DIFFERENT</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Your verdict: %1 · the original: %2 · %3</source>
+            <translation>Your verdict: %1 · the original: %2 · %3</translation>
+        </message>
+        <message>
+            <location line="+18" />
+            <source>The checklist as the authorizer ticked it:</source>
+            <translation>The checklist as the authorizer ticked it:</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Not ticked: no row of the checklist was ticked.</source>
+            <translation>Not ticked: no row of the checklist was ticked.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The center's re-check:</source>
+            <translation>The center's re-check:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>no finding</source>
+            <translation>no finding</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Machine reading by %1, %2:</source>
+            <translation>Machine reading by %1, %2:</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>No machine reading of its images.</source>
+            <translation>No machine reading of its images.</translation>
+        </message>
+        <message>
+            <location line="+31" />
+            <source>%1 by %2</source>
+            <translation>%1 by %2</translation>
         </message>
         <message>
             <location line="+8" />
+            <source>%1 — %2 (recorded by %3)</source>
+            <translation>%1 — %2 (recorded by %3)</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>The finding is settled.</source>
+            <translation>The finding is settled.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Only the center lead confirms a finding of error.</source>
+            <translation>Only the center lead confirms a finding of error.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>You recorded this finding: a second person must confirm it.</source>
+            <translation>You recorded this finding: a second person must confirm it.</translation>
+        </message>
+        <message>
+            <location line="+55" />
+            <source>Average viewing by authorizer (s)</source>
+            <translation>Average viewing by authorizer (s)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Outcomes of the decided requests (%)</source>
+            <translation>Outcomes of the decided requests (%)</translation>
+        </message>
+        <message>
+            <location line="+58" />
+            <source>Requests %1 · decided %2 · still open %3 · ended without a verdict %4</source>
+            <translation>Requests %1 · decided %2 · still open %3 · ended without a verdict %4</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Of the decided: approved %1 · rejected %2 · returned %3 · approved past the machine's findings %4</source>
+            <translation>Of the decided: approved %1 · rejected %2 · returned %3 · approved past the machine's findings %4</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>笔均授权时间 %1 (submitted → decided) · peak hours %2 · test items %3 (counted in no figure)</source>
+            <translation>笔均授权时间 %1 (submitted → decided) · peak hours %2 · test items %3 (counted in no figure)</translation>
+        </message>
+        <message>
+            <location line="+48" />
+            <source>submitted → first on an authorizer's screen</source>
+            <translation>submitted → first on an authorizer's screen</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>dispatched → on screen (in the workstation's prefetch)</source>
+            <translation>dispatched → on screen (in the workstation's prefetch)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>on screen → decided</source>
+            <translation>on screen → decided</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>first approval → on the second approver's screen</source>
+            <translation>first approval → on the second approver's screen</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>returned → the teller's resubmission</source>
+            <translation>returned → the teller's resubmission</translation>
+        </message>
+        <message>
+            <location line="+40" />
+            <source>The report could not be written: %1</source>
+            <translation>The report could not be written: %1</translation>
+        </message>
+        <message>
+            <location line="-446" />
             <source>loading…</source>
             <translation>loading…</translation>
         </message>
         <message>
-            <location line="+17" />
-            <source>image not at the center: %1</source>
-            <translation>image not at the center: %1</translation>
+            <location line="+127" />
+            <source>%1 — %2, %3</source>
+            <translation>%1 — %2, %3</translation>
         </message>
         <message>
             <location line="+25" />
-            <source>Your verdict: %1 · original: %2 · %3</source>
-            <translation>Your verdict: %1 · original: %2 · %3</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>agree</source>
-            <translation>agree</translation>
-        </message>
-        <message>
-            <location line="+0" />
-            <source>DISAGREE</source>
-            <translation>DISAGREE</translation>
-        </message>
-        <message>
-            <location line="+14" />
-            <source>Center re-check: %1 %2</source>
-            <translation>Center re-check: %1 %2</translation>
-        </message>
-        <message>
-            <location line="+5" />
             <source>shown to the authorizer</source>
             <translation>shown to the authorizer</translation>
         </message>
@@ -808,32 +957,7 @@
             <translation>not named by the decision (arrived after it, or not shown)</translation>
         </message>
         <message>
-            <location line="+3" />
-            <source>Machine reading by %1 (%2), %3:</source>
-            <translation>Machine reading by %1 (%2), %3:</translation>
-        </message>
-        <message>
-            <location line="+33" />
-            <source>recorded</source>
-            <translation>recorded</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>awaiting a second person's confirmation</source>
-            <translation>awaiting a second person's confirmation</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>confirmed by %1</source>
-            <translation>confirmed by %1</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>not confirmed by %1</source>
-            <translation>not confirmed by %1</translation>
-        </message>
-        <message>
-            <location line="+24" />
+            <location line="+94" />
             <source>Refresh</source>
             <translation>Refresh</translation>
         </message>
@@ -848,27 +972,37 @@
             <translation>Export CSV…</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+18" />
+            <source>Part of 笔均授权时间</source>
+            <translation>Part of 笔均授权时间</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>From → to</source>
+            <translation>From → to</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Average</source>
+            <translation>Average</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Requests measured</source>
+            <translation>Requests measured</translation>
+        </message>
+        <message>
+            <location line="+6" />
             <source>Requests by hour of day</source>
             <translation>Requests by hour of day</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>笔均授权时间 by authorizer (s)</source>
-            <translation>笔均授权时间 by authorizer (s)</translation>
-        </message>
-        <message>
-            <location line="+1" />
+            <location line="+2" />
             <source>Where the time goes (s)</source>
             <translation>Where the time goes (s)</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>Outcomes (%)</source>
-            <translation>Outcomes (%)</translation>
-        </message>
-        <message>
-            <location line="+13" />
+            <location line="+14" />
             <source>Category / authorizer</source>
             <translation>Category / authorizer</translation>
         </message>
@@ -913,32 +1047,7 @@
             <translation>none</translation>
         </message>
         <message>
-            <location line="+9" />
-            <source>Volume %1 · decided %2 · 笔均授权时间 %3 s (queue %4, viewing %5, deciding %6) · teller rework %7 s · approved %8% · rejected %9% · returned %10% · timed out %11% · peak hours %12</source>
-            <translation>Volume %1 · decided %2 · 笔均授权时间 %3 s (queue %4, viewing %5, deciding %6) · teller rework %7 s · approved %8% · rejected %9% · returned %10% · timed out %11% · peak hours %12</translation>
-        </message>
-        <message>
-            <location line="+35" />
-            <source>queue</source>
-            <translation>queue</translation>
-        </message>
-        <message>
-            <location line="+0" />
-            <source>viewing</source>
-            <translation>viewing</translation>
-        </message>
-        <message>
-            <location line="+0" />
-            <source>deciding</source>
-            <translation>deciding</translation>
-        </message>
-        <message>
-            <location line="+0" />
-            <source>rework</source>
-            <translation>rework</translation>
-        </message>
-        <message>
-            <location line="+16" />
+            <location line="+87" />
             <source>Refresh the statistics first.</source>
             <translation>Refresh the statistics first.</translation>
         </message>
@@ -948,7 +1057,7 @@
             <translation>Export the report</translation>
         </message>
         <message>
-            <location line="+19" />
+            <location line="+23" />
             <source>Written: %1</source>
             <translation>Written: %1</translation>
         </message>
@@ -1539,6 +1648,16 @@
         </message>
         <message>
             <location line="+3" />
+            <source>A rejection takes an R reason code, a return a T code, an approval none.</source>
+            <translation>A rejection takes an R reason code, a return a T code, an approval none.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The reason “other” (R99, T99) needs a note.</source>
+            <translation>The reason “other” (R99, T99) needs a note.</translation>
+        </message>
+        <message>
+            <location line="+3" />
             <source>This finding is no longer awaiting confirmation.</source>
             <translation>This finding is no longer awaiting confirmation.</translation>
         </message>
@@ -1641,6 +1760,508 @@
             <location line="+1" />
             <source>The center cannot write its database. Call IT.</source>
             <translation>The center cannot write its database. Call IT.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Available</source>
+            <translation>Available</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Away</source>
+            <translation>Away</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Screen locked</source>
+            <translation>Screen locked</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Signed out</source>
+            <translation>Signed out</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Offline</source>
+            <translation>Offline</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Not known yet</source>
+            <translation>Not known yet</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Approved</source>
+            <translation>Approved</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Rejected</source>
+            <translation>Rejected</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Returned</source>
+            <translation>Returned</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Timed out</source>
+            <translation>Timed out</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Cancelled</source>
+            <translation>Cancelled</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Authorized locally</source>
+            <translation>Authorized locally</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Waiting</source>
+            <translation>Waiting</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>In review</source>
+            <translation>In review</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Approve</source>
+            <translation>Approve</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Reject</source>
+            <translation>Reject</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Return</source>
+            <translation>Return</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Queue wait</source>
+            <translation>Queue wait</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Prefetch hold</source>
+            <translation>Prefetch hold</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Viewing</source>
+            <translation>Viewing</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Second-approver wait</source>
+            <translation>Second-approver wait</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Teller rework</source>
+            <translation>Teller rework</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Drawn</source>
+            <translation>Drawn</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Minimum per authorizer</source>
+            <translation>Minimum per authorizer</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Added by hand</source>
+            <translation>Added by hand</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Always reviewed</source>
+            <translation>Always reviewed</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>No error</source>
+            <translation>No error</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Error</source>
+            <translation>Error</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Final</source>
+            <translation>Final</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Awaiting a second person</source>
+            <translation>Awaiting a second person</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Confirmed</source>
+            <translation>Confirmed</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Not confirmed</source>
+            <translation>Not confirmed</translation>
+        </message>
+        <message>
+            <location line="+36" />
+            <source>A signature of the request or a decision does not verify</source>
+            <translation>A signature of the request or a decision does not verify</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A decision was signed for another request</source>
+            <translation>A decision was signed for another request</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>An image differs from the one the request names</source>
+            <translation>An image differs from the one the request names</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A rule of authority was broken (own request, level, or two approvers)</source>
+            <translation>A rule of authority was broken (own request, level, or two approvers)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The decider is not in the directory</source>
+            <translation>The decider is not in the directory</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Decided without the PIN the authority level requires</source>
+            <translation>Decided without the PIN the authority level requires</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Approved past the machine's mismatch without a signed override</source>
+            <translation>Approved past the machine's mismatch without a signed override</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The decision names a machine reading the broker never kept</source>
+            <translation>The decision names a machine reading the broker never kept</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The signed record is not valid</source>
+            <translation>The signed record is not valid</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>A problem the re-check found</source>
+            <translation>A problem the re-check found</translation>
+        </message>
+    </context>
+    <context>
+        <name>report</name>
+        <message>
+            <location filename="../../ui/lead/report.py" line="+162" />
+            <source>Authorization center report</source>
+            <translation>Authorization center report</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Period %1 to %2 · generated %3</source>
+            <translation>Period %1 to %2 · generated %3</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>The figures</source>
+            <translation>The figures</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Figure</source>
+            <translation>Figure</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Value</source>
+            <translation>Value</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <location line="+87" />
+            <source>Requests</source>
+            <translation>Requests</translation>
+        </message>
+        <message>
+            <location line="-86" />
+            <source>Decided by an authorizer</source>
+            <translation>Decided by an authorizer</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Still open (not in the rates)</source>
+            <translation>Still open (not in the rates)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Ended without a verdict (timed out, cancelled, local)</source>
+            <translation>Ended without a verdict (timed out, cancelled, local)</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Approved, of the decided</source>
+            <translation>Approved, of the decided</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Rejected, of the decided</source>
+            <translation>Rejected, of the decided</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Returned, of the decided</source>
+            <translation>Returned, of the decided</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Approved past the machine's findings</source>
+            <translation>Approved past the machine's findings</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>笔均授权时间 (submitted → decided)</source>
+            <translation>笔均授权时间 (submitted → decided)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Peak hours</source>
+            <translation>Peak hours</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Vigilance test items (counted in no figure)</source>
+            <translation>Vigilance test items (counted in no figure)</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Where the time goes</source>
+            <translation>Where the time goes</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Part</source>
+            <translation>Part</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Average</source>
+            <translation>Average</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Requests measured</source>
+            <translation>Requests measured</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Charts</source>
+            <translation>Charts</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>By authorizer</source>
+            <translation>By authorizer</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <location line="+129" />
+            <source>Authorizer</source>
+            <translation>Authorizer</translation>
+        </message>
+        <message>
+            <location line="-128" />
+            <source>Decisions</source>
+            <translation>Decisions</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+23" />
+            <source>Approved</source>
+            <translation>Approved</translation>
+        </message>
+        <message>
+            <location line="-22" />
+            <source>Rejected</source>
+            <translation>Rejected</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Returned</source>
+            <translation>Returned</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Average viewing</source>
+            <translation>Average viewing</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>By outlet</source>
+            <translation>By outlet</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <location line="+106" />
+            <source>Outlet</source>
+            <translation>Outlet</translation>
+        </message>
+        <message>
+            <location line="-104" />
+            <source>Decided</source>
+            <translation>Decided</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>笔均授权时间</source>
+            <translation>笔均授权时间</translation>
+        </message>
+        <message>
+            <location line="+15" />
+            <source>Sample re-review (抽查复审)</source>
+            <translation>Sample re-review (抽查复审)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Sample %1 · seed %2 · plan %3 · %4 items of %5 eligible</source>
+            <translation>Sample %1 · seed %2 · plan %3 · %4 items of %5 eligible</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <location line="+32" />
+            <location line="+35" />
+            <source>Request</source>
+            <translation>Request</translation>
+        </message>
+        <message>
+            <location line="-66" />
+            <location line="+67" />
+            <source>Type</source>
+            <translation>Type</translation>
+        </message>
+        <message>
+            <location line="-66" />
+            <source>How</source>
+            <translation>How</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+30" />
+            <source>Decided by</source>
+            <translation>Decided by</translation>
+        </message>
+        <message>
+            <location line="-29" />
+            <source>Original</source>
+            <translation>Original</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Re-review verdicts</source>
+            <translation>Re-review verdicts</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+28" />
+            <source>Finding</source>
+            <translation>Finding</translation>
+        </message>
+        <message>
+            <location line="-15" />
+            <source>not reviewed yet</source>
+            <translation>not reviewed yet</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Findings</source>
+            <translation>Findings</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Category</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Recorded by</source>
+            <translation>Recorded by</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>State</source>
+            <translation>State</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Confirmed by</source>
+            <translation>Confirmed by</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Note</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <location line="+21" />
+            <source>No finding recorded yet.</source>
+            <translation>No finding recorded yet.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Typical rejected cases</source>
+            <translation>Typical rejected cases</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Reason</source>
+            <translation>Reason</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>Reviewer (复核人)</source>
+            <translation>Reviewer (复核人)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Center lead (中心负责人)</source>
+            <translation>Center lead (中心负责人)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Date</source>
+            <translation>Date</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Sign-off</source>
+            <translation>Sign-off</translation>
+        </message>
+        <message>
+            <location line="+45" />
+            <source>Authorization center report %1 to %2</source>
+            <translation>Authorization center report %1 to %2</translation>
         </message>
     </context>
     <context>
@@ -2216,7 +2837,37 @@
             <translation>Machine reading: %1 reads “%2”, the request says %3.</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+10" />
+            <source>Voucher</source>
+            <translation>Voucher</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ID card, front</source>
+            <translation>ID card, front</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ID card, back</source>
+            <translation>ID card, back</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Photo</source>
+            <translation>Photo</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Other document</source>
+            <translation>Other document</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Counter camera</source>
+            <translation>Counter camera</translation>
+        </message>
+        <message>
+            <location line="+14" />
             <source>The voucher</source>
             <translation>The voucher</translation>
         </message>
@@ -2288,9 +2939,9 @@ Press F12 when you are back.</translation>
             <translation>You locked the screen.</translation>
         </message>
         <message>
-            <location line="-476" />
+            <location line="-493" />
             <location line="+59" />
-            <location line="+318" />
+            <location line="+335" />
             <source>ID number</source>
             <translation>ID number</translation>
         </message>

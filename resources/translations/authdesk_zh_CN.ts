@@ -221,7 +221,7 @@
 <context>
     <name>EvidenceWorkspace</name>
     <message>
-        <location filename="../../ui/evidence/workspace.py" line="+99"/>
+        <location filename="../../ui/evidence/workspace.py" line="+100"/>
         <source>Sharpened</source>
         <translation>已锐化</translation>
     </message>
@@ -241,13 +241,13 @@
         <translation>新增 · %1</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+89"/>
         <source>No images attached</source>
         <translation>无附带影像</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
@@ -417,36 +417,33 @@
 <context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../ui/lead/window.py" line="+124"/>
+        <location filename="../../ui/lead/window.py" line="+134"/>
         <source>AuthDesk — Center lead — %1 (%2)</source>
         <translation>AuthDesk — 中心主管 — %1（%2）</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>Reviewer: the board and the statistics are the lead&apos;s.</source>
         <translation>复核员：中心看板和统计仅供中心主管使用。</translation>
     </message>
     <message>
         <location line="+24"/>
         <location line="+13"/>
-        <location line="+114"/>
+        <location line="+140"/>
+        <location line="+333"/>
         <source>Type</source>
         <translation>业务类型</translation>
     </message>
     <message>
-        <location line="-127"/>
+        <location line="-486"/>
+        <location line="+13"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-13"/>
         <source>In review</source>
         <translation>处理中</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Oldest wait (s)</source>
-        <translation>最长等待（秒）</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -464,39 +461,20 @@
         <translation>当前业务</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>For (s)</source>
-        <translation>已用时（秒）</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Items today</source>
-        <translation>今日笔数</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Average (s)</source>
-        <translation>笔均（秒）</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <location line="+113"/>
+        <location line="+7"/>
+        <location line="+139"/>
         <source>Request</source>
         <translation>申请编号</translation>
     </message>
     <message>
-        <location line="-113"/>
+        <location line="-139"/>
         <location line="+2"/>
+        <location line="+478"/>
         <source>Outlet</source>
         <translation>网点</translation>
     </message>
     <message>
-        <location line="-2"/>
-        <source>Waiting (s)</source>
-        <translation>等待（秒）</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="-478"/>
         <source>Timed out today</source>
         <translation>今日超时</translation>
     </message>
@@ -526,29 +504,24 @@
         <translation>中心看板</translation>
     </message>
     <message>
-        <location line="+36"/>
-        <source>Updated %1 · target %2 s · %3 waiting past it</source>
-        <translation>更新于 %1 · 时限 %2 秒 · %3 笔超时限</translation>
-    </message>
-    <message>
-        <location line="+12"/>
+        <location line="+74"/>
         <source>Plan and draw</source>
         <translation>抽样方案与抽取</translation>
     </message>
     <message>
         <location line="+19"/>
-        <location line="+397"/>
+        <location line="+562"/>
         <source>From</source>
         <translation>开始日期</translation>
     </message>
     <message>
-        <location line="-396"/>
-        <location line="+398"/>
+        <location line="-561"/>
+        <location line="+563"/>
         <source>To</source>
         <translation>结束日期</translation>
     </message>
     <message>
-        <location line="-397"/>
+        <location line="-562"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
@@ -628,37 +601,12 @@
         <translation>抽样</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>suggested: %1 items (zero expected errors)</source>
-        <translation>建议：%1 笔（预期差错为零）</translation>
+        <location line="+34"/>
+        <source>%1 · %2 to %3 · seed %4</source>
+        <translation>%1 · %2 至 %3 · 随机种子 %4</translation>
     </message>
     <message>
-        <location line="+36"/>
-        <source>Sample %1: %2 of %3 approved items · seed %4 · plan %5 · eligible %6</source>
-        <translation>样本 %1：从 %3 笔已授权通过业务中抽取 %2 笔 · 种子 %4 · 方案 %5 · 抽样总体 %6</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>drawn</source>
-        <translation>随机抽取</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>authorizer minimum</source>
-        <translation>授权员保底</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>added by hand</source>
-        <translation>手工添加</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>local authorization (flagged)</source>
-        <translation>本地授权（已标记）</translation>
-    </message>
-    <message>
-        <location line="+15"/>
+        <location line="+94"/>
         <source>Re-run: the same items ✓</source>
         <translation>重新抽取：样本一致 ✓</translation>
     </message>
@@ -673,42 +621,17 @@
         <translation>不是有效的业务编号：只能包含字母、数字及 . _ : -。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>Double-click an item of the sample to review it.</source>
         <translation>双击样本中的业务进行复核。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+6"/>
         <source>1 · Your verdict (blind: the original is not shown)</source>
         <translation>1 · 您的结论（盲审：不显示原授权结果）</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>your note</source>
-        <translation>您的备注</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Approve</source>
-        <translation>授权通过</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Reject</source>
-        <translation>拒绝授权</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Return</source>
-        <translation>退回修改</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>2 · The original decision</source>
-        <translation>2 · 原授权结果</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+25"/>
         <source>3 · Finding (差错认定)</source>
         <translation>3 · 差错认定</translation>
     </message>
@@ -723,17 +646,103 @@
         <translation>差错</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-29"/>
+        <location line="+31"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
+        <location line="-371"/>
+        <source>Oldest wait</source>
+        <translation>最长等待</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>For</source>
+        <translation>已处理时长</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>Decisions today</source>
+        <translation>今日已处理</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Average viewing</source>
+        <translation>笔均审核时长</translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>Updated %1 · target %2 · %3 waiting past it</source>
+        <translation>更新于 %1 · 等待时限 %2 · %3 笔已超时限</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Offline since %1</source>
+        <translation>离线（自 %1 起）</translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>%1 requests needed (if none has an error)</source>
+        <translation>需抽取 %1 笔（若其中无差错）</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>Sample %1: %2 of %3 approved requests · seed %4 · plan %5 · eligible %6</source>
+        <translation>样本 %1：从 %3 笔已授权通过的业务中抽取 %2 笔 · 随机种子 %4 · 方案 %5 · 抽样范围 %6</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>The plan draws %1 of each transaction type (rounded up) and at least %2 per authorizer: %3 requests. To say with %4 confidence that the error rate is below %5, %6 requests without an error are needed.</source>
+        <translation>按本方案，每类业务抽取 %1（向上取整），每名授权员至少 %2 笔，共 %3 笔。若要以 %4 的置信度判断差错率低于 %5，需抽查 %6 笔且均无差错。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>This sample is large enough.</source>
+        <translation>本样本数量已足够。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Only %1 requests are eligible: review them all, or widen the days.</source>
+        <translation>可抽业务仅 %1 笔：请全部复核，或扩大日期范围。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A rate of %1 would draw about that many.</source>
+        <translation>抽样比例调至 %1 约可抽到该数量。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 %2</source>
+        <translation>%1%2</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>— (an approval has no reason)</source>
+        <translation>—（授权通过无需原因）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>your note (needed with “other”)</source>
+        <translation>您的备注（选“其他”时必填）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>2 · What the authorizer decided and saw</source>
+        <translation>2 · 原授权结论及授权员当时所见</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Record the finding</source>
         <translation>记录认定结果</translation>
     </message>
@@ -748,57 +757,197 @@
         <translation>不认定差错（主管）</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Re-review</source>
         <translation>复核</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+21"/>
         <source>Shown once your own verdict is recorded.</source>
         <translation>记录您的结论后显示。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+15"/>
         <source>Reviewing %1</source>
         <translation>正在复核 %1</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <source>Checklist as ticked:</source>
-        <translation>审核要点勾选情况：</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>loading…</source>
-        <translation>加载中…</translation>
-    </message>
-    <message>
         <location line="+17"/>
-        <source>image not at the center: %1</source>
-        <translation>中心无此影像：%1</translation>
+        <source>The request could not be shown.</source>
+        <translation>无法显示该笔申请。</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Account</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Teller</source>
+        <translation>柜员</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>A rejection takes a reason R01–R99, a return T01–T99: choose it first.</source>
+        <translation>拒绝授权须选择原因 R01–R99，退回修改须选择 T01–T99：请先选择原因。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A return takes a reason T01–T99: choose it first.</source>
+        <translation>退回修改须选择原因 T01–T99：请先选择原因。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>“Other” needs your note.</source>
+        <translation>选择“其他”时须填写备注。</translation>
     </message>
     <message>
         <location line="+25"/>
-        <source>Your verdict: %1 · original: %2 · %3</source>
-        <translation>您的结论：%1 · 原结果：%2 · %3</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>agree</source>
+        <source>the same</source>
         <translation>一致</translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>DISAGREE</source>
+        <source>DIFFERENT</source>
         <translation>不一致</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <source>Center re-check: %1 %2</source>
-        <translation>中心核查：%1 %2</translation>
+        <location line="+2"/>
+        <source>Your verdict: %1 · the original: %2 · %3</source>
+        <translation>您的结论：%1 · 原结论：%2 · %3</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+18"/>
+        <source>The checklist as the authorizer ticked it:</source>
+        <translation>授权员勾选的审核要点：</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Not ticked: no row of the checklist was ticked.</source>
+        <translation>未勾选：授权员未勾选任何审核要点。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The center&apos;s re-check:</source>
+        <translation>中心复核检查：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>no finding</source>
+        <translation>未发现问题</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Machine reading by %1, %2:</source>
+        <translation>影像识别（识别服务 %1），%2：</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>No machine reading of its images.</source>
+        <translation>该笔业务的影像无识别结果。</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>%1 by %2</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 — %2 (recorded by %3)</source>
+        <translation>%1 — %2（认定人 %3）</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The finding is settled.</source>
+        <translation>该认定已办结。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Only the center lead confirms a finding of error.</source>
+        <translation>差错认定只能由中心负责人确认。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You recorded this finding: a second person must confirm it.</source>
+        <translation>此认定由您本人记录，须由另一人确认。</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Average viewing by authorizer (s)</source>
+        <translation>各授权员笔均审核时长（秒）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Outcomes of the decided requests (%)</source>
+        <translation>已处理业务的授权结论（%）</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Requests %1 · decided %2 · still open %3 · ended without a verdict %4</source>
+        <translation>业务 %1 笔 · 已处理 %2 笔 · 未办结 %3 笔 · 未经授权结束 %4 笔</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Of the decided: approved %1 · rejected %2 · returned %3 · approved past the machine&apos;s findings %4</source>
+        <translation>已处理业务中：授权通过 %1 · 拒绝授权 %2 · 退回修改 %3 · 越过系统核对结果强制授权 %4 笔</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>笔均授权时间 %1 (submitted → decided) · peak hours %2 · test items %3 (counted in no figure)</source>
+        <translation>笔均授权时间 %1（提交 → 授权完成）· 高峰时段 %2 · 测试业务 %3 笔（不计入任何指标）</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>submitted → first on an authorizer&apos;s screen</source>
+        <translation>柜员提交 → 首次显示在授权员屏幕上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>dispatched → on screen (in the workstation&apos;s prefetch)</source>
+        <translation>派发 → 显示在屏幕上（在工作站预取中等候）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>on screen → decided</source>
+        <translation>显示在屏幕上 → 作出结论</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>first approval → on the second approver&apos;s screen</source>
+        <translation>第一人授权通过 → 显示在第二授权人屏幕上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>returned → the teller&apos;s resubmission</source>
+        <translation>退回修改 → 柜员重新提交</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>The report could not be written: %1</source>
+        <translation>报告无法写入：%1</translation>
+    </message>
+    <message>
+        <location line="-446"/>
+        <source>loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <location line="+127"/>
+        <source>%1 — %2, %3</source>
+        <translation>%1 — %2，%3</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>shown to the authorizer</source>
         <translation>已向授权员显示</translation>
     </message>
@@ -808,32 +957,7 @@
         <translation>决定中未引用（结果晚于决定到达，或未显示）</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Machine reading by %1 (%2), %3:</source>
-        <translation>影像识别（识别服务 %1，%2），%3：</translation>
-    </message>
-    <message>
-        <location line="+33"/>
-        <source>recorded</source>
-        <translation>已记录</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>awaiting a second person&apos;s confirmation</source>
-        <translation>待第二人确认</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>confirmed by %1</source>
-        <translation>已由 %1 确认</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>not confirmed by %1</source>
-        <translation>%1 未予确认</translation>
-    </message>
-    <message>
-        <location line="+24"/>
+        <location line="+94"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -848,27 +972,37 @@
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
+        <source>Part of 笔均授权时间</source>
+        <translation>笔均授权时间构成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From → to</source>
+        <translation>起 → 止</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Average</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Requests measured</source>
+        <translation>计入笔数</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Requests by hour of day</source>
         <translation>各时段申请量</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>笔均授权时间 by authorizer (s)</source>
-        <translation>各授权员笔均授权时间（秒）</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Where the time goes (s)</source>
         <translation>耗时构成（秒）</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Outcomes (%)</source>
-        <translation>处理结果（%）</translation>
-    </message>
-    <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Category / authorizer</source>
         <translation>类别 / 授权员</translation>
     </message>
@@ -913,32 +1047,7 @@
         <translation>无</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>Volume %1 · decided %2 · 笔均授权时间 %3 s (queue %4, viewing %5, deciding %6) · teller rework %7 s · approved %8% · rejected %9% · returned %10% · timed out %11% · peak hours %12</source>
-        <translation>业务量 %1 · 已处理 %2 · 笔均授权时间 %3 秒（排队 %4，查看 %5，决定 %6）· 柜员修改 %7 秒 · 授权通过 %8% · 拒绝 %9% · 退回修改 %10% · 超时 %11% · 高峰时段 %12</translation>
-    </message>
-    <message>
-        <location line="+35"/>
-        <source>queue</source>
-        <translation>排队</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>viewing</source>
-        <translation>查看</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>deciding</source>
-        <translation>决定</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>rework</source>
-        <translation>柜员修改</translation>
-    </message>
-    <message>
-        <location line="+16"/>
+        <location line="+87"/>
         <source>Refresh the statistics first.</source>
         <translation>请先刷新统计。</translation>
     </message>
@@ -948,7 +1057,7 @@
         <translation>导出报表</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+23"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
@@ -1539,6 +1648,16 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>A rejection takes an R reason code, a return a T code, an approval none.</source>
+        <translation>拒绝授权须选择 R 类原因，退回修改须选择 T 类原因，授权通过不选原因。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The reason “other” (R99, T99) needs a note.</source>
+        <translation>原因为“其他”（R99、T99）时须填写备注。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>This finding is no longer awaiting confirmation.</source>
         <translation>该差错认定已不在待确认状态。</translation>
     </message>
@@ -1641,6 +1760,508 @@
         <location line="+1"/>
         <source>The center cannot write its database. Call IT.</source>
         <translation>授权中心数据库无法写入。请联系科技部门。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Available</source>
+        <translation>在岗</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Away</source>
+        <translation>暂离</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Screen locked</source>
+        <translation>已锁屏</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signed out</source>
+        <translation>已签退</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not known yet</source>
+        <translation>尚未获知</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Approved</source>
+        <translation>授权通过</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected</source>
+        <translation>拒绝授权</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Returned</source>
+        <translation>退回修改</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Timed out</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Authorized locally</source>
+        <translation>网点本地授权</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In review</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Approve</source>
+        <translation>授权通过</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reject</source>
+        <translation>拒绝授权</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return</source>
+        <translation>退回修改</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Queue wait</source>
+        <translation>排队等待</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prefetch hold</source>
+        <translation>预取等候</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Viewing</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Second-approver wait</source>
+        <translation>等待第二授权人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Teller rework</source>
+        <translation>柜员修改</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Drawn</source>
+        <translation>随机抽取</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Minimum per authorizer</source>
+        <translation>每人最少抽取</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Added by hand</source>
+        <translation>手工添加</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Always reviewed</source>
+        <translation>必查</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No error</source>
+        <translation>无差错</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Error</source>
+        <translation>差错</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Final</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Awaiting a second person</source>
+        <translation>待另一人确认</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not confirmed</source>
+        <translation>不予确认</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>A signature of the request or a decision does not verify</source>
+        <translation>申请或授权结论的签名验证不通过</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A decision was signed for another request</source>
+        <translation>授权结论签署的是另一笔申请</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>An image differs from the one the request names</source>
+        <translation>影像与申请所列的影像不符</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A rule of authority was broken (own request, level, or two approvers)</source>
+        <translation>违反授权规则（本人业务、授权级别或双人授权）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The decider is not in the directory</source>
+        <translation>授权人不在人员名录中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Decided without the PIN the authority level requires</source>
+        <translation>未按授权级别要求再次输入密码即作出结论</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Approved past the machine&apos;s mismatch without a signed override</source>
+        <translation>系统核对不一致，未经签名的强制授权即授权通过</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The decision names a machine reading the broker never kept</source>
+        <translation>授权结论引用的影像识别结果在分发端无记录</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The signed record is not valid</source>
+        <translation>签名记录无效</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A problem the re-check found</source>
+        <translation>复核检查发现的问题</translation>
+    </message>
+</context>
+<context>
+    <name>report</name>
+    <message>
+        <location filename="../../ui/lead/report.py" line="+162"/>
+        <source>Authorization center report</source>
+        <translation>授权中心报告</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Period %1 to %2 · generated %3</source>
+        <translation>统计期间 %1 至 %2 · 生成于 %3</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The figures</source>
+        <translation>主要指标</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+87"/>
+        <source>Requests</source>
+        <translation>业务笔数</translation>
+    </message>
+    <message>
+        <location line="-86"/>
+        <source>Decided by an authorizer</source>
+        <translation>经授权员处理</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Still open (not in the rates)</source>
+        <translation>未办结（不计入比率）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ended without a verdict (timed out, cancelled, local)</source>
+        <translation>未经授权结束（超时、撤销、网点本地授权）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Approved, of the decided</source>
+        <translation>授权通过（占已处理）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Rejected, of the decided</source>
+        <translation>拒绝授权（占已处理）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Returned, of the decided</source>
+        <translation>退回修改（占已处理）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Approved past the machine&apos;s findings</source>
+        <translation>越过系统核对结果强制授权</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>笔均授权时间 (submitted → decided)</source>
+        <translation>笔均授权时间（提交 → 授权完成）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Peak hours</source>
+        <translation>高峰时段</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Vigilance test items (counted in no figure)</source>
+        <translation>警觉性测试业务（不计入任何指标）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Where the time goes</source>
+        <translation>授权时间构成</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Part</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Average</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Requests measured</source>
+        <translation>计入笔数</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>By authorizer</source>
+        <translation>按授权员</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+129"/>
+        <source>Authorizer</source>
+        <translation>授权员</translation>
+    </message>
+    <message>
+        <location line="-128"/>
+        <source>Decisions</source>
+        <translation>处理笔数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+23"/>
+        <source>Approved</source>
+        <translation>授权通过</translation>
+    </message>
+    <message>
+        <location line="-22"/>
+        <source>Rejected</source>
+        <translation>拒绝授权</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Returned</source>
+        <translation>退回修改</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Average viewing</source>
+        <translation>笔均审核时长</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>By outlet</source>
+        <translation>按网点</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+106"/>
+        <source>Outlet</source>
+        <translation>网点</translation>
+    </message>
+    <message>
+        <location line="-104"/>
+        <source>Decided</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>笔均授权时间</source>
+        <translation>笔均授权时间</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Sample re-review (抽查复审)</source>
+        <translation>抽查复审</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sample %1 · seed %2 · plan %3 · %4 items of %5 eligible</source>
+        <translation>样本 %1 · 随机种子 %2 · 方案 %3 · 从 %5 笔中抽取 %4 笔</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+32"/>
+        <location line="+35"/>
+        <source>Request</source>
+        <translation>申请编号</translation>
+    </message>
+    <message>
+        <location line="-66"/>
+        <location line="+67"/>
+        <source>Type</source>
+        <translation>业务类型</translation>
+    </message>
+    <message>
+        <location line="-66"/>
+        <source>How</source>
+        <translation>入样方式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+30"/>
+        <source>Decided by</source>
+        <translation>原授权员</translation>
+    </message>
+    <message>
+        <location line="-29"/>
+        <source>Original</source>
+        <translation>原结论</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Re-review verdicts</source>
+        <translation>复审结论</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+28"/>
+        <source>Finding</source>
+        <translation>认定结果</translation>
+    </message>
+    <message>
+        <location line="-15"/>
+        <source>not reviewed yet</source>
+        <translation>尚未复审</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Findings</source>
+        <translation>差错认定</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recorded by</source>
+        <translation>认定人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirmed by</source>
+        <translation>确认人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>No finding recorded yet.</source>
+        <translation>尚无认定记录。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Typical rejected cases</source>
+        <translation>典型拒绝案例</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Reviewer (复核人)</source>
+        <translation>复核人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Center lead (中心负责人)</source>
+        <translation>中心负责人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign-off</source>
+        <translation>签字确认</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Authorization center report %1 to %2</source>
+        <translation>授权中心报告 %1 至 %2</translation>
     </message>
 </context>
 <context>
@@ -2216,7 +2837,37 @@
         <translation>影像识别：%1识别为“%2”，申请中为 %3。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
+        <source>Voucher</source>
+        <translation>凭证</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ID card, front</source>
+        <translation>身份证正面</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ID card, back</source>
+        <translation>身份证背面</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other document</source>
+        <translation>其他资料</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Counter camera</source>
+        <translation>柜台摄像</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>The voucher</source>
         <translation>凭证</translation>
     </message>
@@ -2288,9 +2939,9 @@ Press F12 when you are back.</source>
         <translation>您已锁屏。</translation>
     </message>
     <message>
-        <location line="-476"/>
+        <location line="-493"/>
         <location line="+59"/>
-        <location line="+318"/>
+        <location line="+335"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>

@@ -74,6 +74,7 @@ class EvidenceWorkspace(QWidget):
         self.viewers = (ImageViewer(library), ImageViewer(library))
         self._active = 0
         self._current = [0, 1]  # entry index shown in each viewer
+        self.live_video = True  # False: a re-review, with no counter to watch
         self._build(video)
         library.sig_image_changed.connect(self._on_library_image_changed)
         self._watermark_timer = QTimer(self, interval=15_000)
@@ -120,7 +121,7 @@ class EvidenceWorkspace(QWidget):
         self.panes.setChildrenCollapsible(False)
         self.viewers[1].hide()
         body.addWidget(self.panes)
-        side = named(QFrame(), "VideoColumn")
+        side = self.video_column = named(QFrame(), "VideoColumn")
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         self.video = VideoPane(video)
@@ -186,9 +187,9 @@ class EvidenceWorkspace(QWidget):
             self._entries = [
                 Shown(
                     ref.sha256,
-                    self.tr("NEW · %1").replace("%1", ref.label or ref.kind)
+                    self.tr("NEW · %1").replace("%1", texts.evidence_label(ref.label, ref.kind))
                     if ref.sha256 in new
-                    else ref.label or ref.kind,
+                    else texts.evidence_label(ref.label, ref.kind),
                     ref.kind,
                     dict(ref.regions),
                     tuple(
@@ -214,6 +215,14 @@ class EvidenceWorkspace(QWidget):
             self.sig_camera_changed.emit(camera)
         self._update_grab_hint()
         self.sig_state_changed.emit()
+
+    def without_live_video(self) -> None:
+        """For a re-review: no live picture, no grab hint; the ID photo's column only when
+        the item has an ID card, else the images take the width."""
+        self.live_video = False
+        self.video.hide()
+        self.grab_hint.hide()
+        self._show_face()
 
     def _second_default(self) -> int:
         """For comparing: the ID card if there is one, else the second image."""
@@ -299,6 +308,8 @@ class EvidenceWorkspace(QWidget):
         self.face.key_regions = () if card is None else card.key_regions
         self.face.setVisible(card is not None)
         self.face_title.setVisible(card is not None)
+        if not self.live_video:  # the column holds only the ID photo: gone without one
+            self.video_column.setVisible(card is not None)
         if card is None:
             self.face.show_image(None)
             return

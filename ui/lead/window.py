@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -18,7 +19,7 @@ import pyqtgraph as pg
 import zmq
 from pydantic import BaseModel
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -42,15 +43,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clientsvc.catalogue import REJECT_REASONS, RETURN_REASONS, TEXT_REQUIRED, reasons_for
 from clientsvc.center import api
-from clientsvc.center.lead import ERROR_CATEGORIES
+from clientsvc.center.lead import ERROR_CATEGORIES, VERDICTS
 from clientsvc.center.sampling import sample_size
-from clientsvc.imaging import decode_for_display, fit_within
+from clientsvc.checklist import ChecklistRow, checklist_for
 from clientsvc.protocol.edge import display_name, visible
 from clientsvc.protocol.errors import ProtocolError
-from ui import texts, theme
+from clientsvc.protocol.messages import AuthRequest
+from clientsvc.workstation.engine import ReceivedItem
+from ui import i18n, texts, theme
+from ui.actions import ACTIONS, label
 from ui.background import run_in_background
-from ui.evidence.library import ShownImage
+from ui.checklist_panel import MARKS as CHECK_MARKS
+from ui.evidence.library import EvidenceLibrary
+from ui.evidence.video_pane import VideoBridge
+from ui.evidence.workspace import EvidenceWorkspace
+from ui.evidence_feed import workspace_handlers
 from ui.lead import words
 
 log = logging.getLogger("authdesk.lead")
@@ -103,6 +112,7 @@ class LeadWindow(QMainWindow):
     sig_sample_shown = Signal()
     sig_review_changed = Signal()
     sig_stats_shown = Signal()
+    sig_exported = Signal(str)  # a report written (its path)
 
     def __init__(
         self,
@@ -131,6 +141,8 @@ class LeadWindow(QMainWindow):
         self.current: str | None = None  # the request under review
         self.revealed: api.Reveal | None = None
         self.stats: api.Stats | None = None
+        self.names: dict[str, str] = {}  # id → name, from every answer that names people
+        self._review_request: AuthRequest | None = None
         self._build_board()
         self._build_sample()
         self._build_review()
@@ -177,20 +189,20 @@ class LeadWindow(QMainWindow):
         page = QWidget()
         grid = QGridLayout(page)
         self.board_queue = _table(
-            [self.tr("Type"), self.tr("Waiting"), self.tr("In review"), self.tr("Oldest wait (s)")]
+            [self.tr("Type"), self.tr("Waiting"), self.tr("In review"), self.tr("Oldest wait")]
         )
         self.board_people = _table(
             [
                 self.tr("Authorizer"),
                 self.tr("State"),
                 self.tr("On item"),
-                self.tr("For (s)"),
-                self.tr("Items today"),
-                self.tr("Average (s)"),
+                self.tr("For"),
+                self.tr("Decisions today"),
+                self.tr("Average viewing"),
             ]
         )
         self.board_alerts = _table(
-            [self.tr("Request"), self.tr("Type"), self.tr("Outlet"), self.tr("Waiting (s)")]
+            [self.tr("Request"), self.tr("Type"), self.tr("Outlet"), self.tr("Waiting")]
         )
         self.board_fallback = _table([self.tr("Outlet"), self.tr("Timed out today")])
         self.board_time = QLabel()
@@ -210,41 +222,67 @@ class LeadWindow(QMainWindow):
 
     def _show_board(self, board: api.Board) -> None:
         target = board.wait_target_s
+        names = board.names
+        self.names.update(names)
         queue = list(board.queue.items())
         _fill(
             self.board_queue,
-            [[t, q.waiting, q.in_review, q.oldest_wait_s] for t, q in queue],
+            [
+                [texts.txn_type(t), q.waiting, q.in_review, words.duration(q.oldest_wait_s)]
+                for t, q in queue
+            ],
             {i for i, (_, q) in enumerate(queue) if q.oldest_wait_s > target},
         )
+        people = list(board.authorizers.items())
         _fill(
             self.board_people,
             [
                 [
-                    a,
-                    p.state,
+                    words.person(a, names),
+                    self._state(p, dt.date.fromtimestamp(board.at_ms / 1000)),
                     p.on_item or "",
-                    p.on_item_s or "",
+                    words.duration(p.on_item_s) if p.on_item else "",
                     p.items_today,
-                    p.avg_s if p.avg_s is not None else "—",
+                    words.duration(p.avg_s),
                 ]
-                for a, p in board.authorizers.items()
+                for a, p in people
             ],
+            {i for i, (_, p) in enumerate(people) if p.state == "offline"},
         )
         _fill(
             self.board_alerts,
-            [[a.request_id, a.txn_type, a.outlet_id, a.wait_s] for a in board.alerts],
+            [
+                [
+                    a.request_id,
+                    texts.txn_type(a.txn_type),
+                    words.person(a.outlet_id, names),
+                    words.duration(a.wait_s),
+                ]
+                for a in board.alerts
+            ],
             set(range(len(board.alerts))),
         )
-        _fill(self.board_fallback, [[o, n] for o, n in board.fallback_outlets.items()])
+        _fill(
+            self.board_fallback,
+            [[words.person(o, names), n] for o, n in board.fallback_outlets.items()],
+        )
         alerts = len(board.alerts)
         at = dt.datetime.fromtimestamp(board.at_ms / 1000).strftime("%H:%M:%S")
         self.board_time.setText(
-            self.tr("Updated %1 · target %2 s · %3 waiting past it")
+            self.tr("Updated %1 · target %2 · %3 waiting past it")
             .replace("%1", at)
-            .replace("%2", str(target))
+            .replace("%2", words.duration(target))
             .replace("%3", str(alerts))
         )
         self.sig_board_updated.emit()
+
+    def _state(self, p: api.PersonRow, today: dt.date) -> str:
+        """The state in words; offline with since when (the time, and the day if not today)."""
+        if p.state != "offline" or p.offline_since_ms is None:
+            return words.presence(p.state)
+        since = dt.datetime.fromtimestamp(p.offline_since_ms / 1000)
+        when = since.strftime("%H:%M" if since.date() == today else "%Y-%m-%d %H:%M")
+        return self.tr("Offline since %1").replace("%1", when)
 
     # --- the sample ---------------------------------------------------------------------------
 
@@ -319,8 +357,10 @@ class LeadWindow(QMainWindow):
     def _suggest(self) -> None:
         n = sample_size(self.confidence.value(), self.tolerable.value())
         self.suggested.setText(
-            self.tr("suggested: %1 items (zero expected errors)").replace("%1", str(n))
+            self.tr("%1 requests needed (if none has an error)").replace("%1", str(n))
         )
+        if self.sample is not None:  # the explanation under the sample, at the new figures
+            self.show_sample(self.sample)
 
     def plan(self) -> dict[str, Any]:
         return {"default_rate": self.rate.value(), "min_per_authorizer": self.minimum.value()}
@@ -334,16 +374,27 @@ class LeadWindow(QMainWindow):
                 seed=self.seed.value(),
                 plan=self.plan(),
             ),
-            self.show_sample,
+            self._drawn,
         )
+
+    def _drawn(self, sample: api.Sample) -> None:
+        self.show_sample(sample)
+        self.refresh_samples()  # the new one in the list, chosen
 
     def refresh_samples(self) -> None:
         def shown(samples: api.Samples) -> None:
             self.samples_box.clear()
             for s in samples.root:
                 self.samples_box.addItem(
-                    f"{s.sample_id} · {s.day_from}–{s.day_to} · seed {s.seed}", s.sample_id
+                    self.tr("%1 · %2 to %3 · seed %4")
+                    .replace("%1", s.sample_id)
+                    .replace("%2", s.day_from)
+                    .replace("%3", s.day_to)
+                    .replace("%4", str(s.seed)),
+                    s.sample_id,
                 )
+            if self.sample is not None:
+                self.samples_box.setCurrentIndex(self.samples_box.findData(self.sample.sample_id))
 
         self._ask(api.SAMPLES, api.NoArgs(), shown)
 
@@ -354,33 +405,73 @@ class LeadWindow(QMainWindow):
 
     def show_sample(self, sample: api.Sample) -> None:
         self.sample = sample
+        self.names.update(sample.names)
         self.sample_info.setText(
-            self.tr("Sample %1: %2 of %3 approved items · seed %4 · plan %5 · eligible %6")
+            self.tr("Sample %1: %2 of %3 approved requests · seed %4 · plan %5 · eligible %6")
             .replace("%1", sample.sample_id)
             .replace("%2", str(len(sample.items)))
             .replace("%3", str(sample.eligible_count))
             .replace("%4", str(sample.seed))
             .replace("%5", sample.plan_fingerprint[:16])
             .replace("%6", sample.eligible_hash[:16])
+            + "\n"
+            + self._size_explained(sample)
         )
         rows = []
         for i in sample.items:
             finding = i.finding
-            text = (
-                "" if finding is None else f"{finding.outcome} {finding.category} · {finding.state}"
-            )
+            text = ""
+            if finding is not None:
+                text = words.finding_outcome(finding.outcome)
+                text += f" {finding.category}" if finding.category else ""
+                text += f" · {words.finding_state(finding.state)}"
             amount = "" if i.amount_fen is None else f"{i.amount_fen / 100:,.2f}"
-            how = {
-                "drawn": self.tr("drawn"),
-                "minimum": self.tr("authorizer minimum"),
-                "manual": self.tr("added by hand"),
-                "flagged": self.tr("local authorization (flagged)"),
-            }.get(i.how, i.how)
             rows.append(
-                [i.request_id, i.txn_type, how, i.weight, amount, ", ".join(i.reviewed_by), text]
+                [
+                    i.request_id,
+                    texts.txn_type(i.txn_type),
+                    words.how(i.how),
+                    i.weight,
+                    amount,
+                    words.people(i.reviewed_by, self.names) if i.reviewed_by else "",
+                    text,
+                ]
             )
         _fill(self.sample_items, rows)
         self.sig_sample_shown.emit()
+
+    def _size_explained(self, sample: api.Sample) -> str:
+        """Why the draw took as many as it did, beside what the confidence asks for."""
+        plan = sample.plan
+        rate = float(plan.get("default_rate", 0) or 0)
+        minimum = int(plan.get("min_per_authorizer", 0) or 0)
+        n = sample_size(self.confidence.value(), self.tolerable.value())
+        drawn, eligible = len(sample.items), sample.eligible_count
+        text = (
+            self.tr(
+                "The plan draws %1 of each transaction type (rounded up) and at least %2 per "
+                "authorizer: %3 requests. To say with %4 confidence that the error rate is "
+                "below %5, %6 requests without an error are needed."
+            )
+            .replace("%1", words.percent(rate))
+            .replace("%2", str(minimum))
+            .replace("%3", str(drawn))
+            .replace("%4", words.percent(self.confidence.value()))
+            .replace("%5", words.percent(self.tolerable.value()))
+            .replace("%6", str(n))
+        )
+        if drawn >= n:
+            then = self.tr("This sample is large enough.")
+        elif eligible < n:
+            then = self.tr(
+                "Only %1 requests are eligible: review them all, or widen the days."
+            ).replace("%1", str(eligible))
+        else:
+            then = self.tr("A rate of %1 would draw about that many.").replace(
+                "%1", words.percent(min(1.0, n / max(1, eligible)))
+            )
+        # two sentences: a space between them in English, none after a Chinese 。
+        return self.tr("%1 %2").replace("%1", text).replace("%2", then)
 
     def rerun(self) -> None:
         if self.sample is None:
@@ -414,42 +505,47 @@ class LeadWindow(QMainWindow):
     # --- blind re-review ----------------------------------------------------------------------
 
     def _build_review(self) -> None:
+        """The workstation's own evidence workspace (zoom, pan, compare, the same keys), the
+        request's elements, then three steps: the blind verdict, the original, the finding."""
         page = QWidget()
         outer = QHBoxLayout(page)
-        left = QVBoxLayout()
-        self.review_title = QLabel(self.tr("Double-click an item of the sample to review it."))
-        self.review_elements = QTextEdit(readOnly=True)
-        self.review_images = QHBoxLayout()
-        left.addWidget(self.review_title)
-        left.addWidget(self.review_elements, 1)
-        images = QWidget()
-        images.setLayout(self.review_images)
-        left.addWidget(images, 2)
-        outer.addLayout(left, 3)
+        self.review_library = EvidenceLibrary(self)
+        self.workspace = EvidenceWorkspace(self.review_library, VideoBridge(), self.actor)
+        self.workspace.without_live_video()  # a re-review has no live counter
+        self._review_keys(page)
+        outer.addWidget(self.workspace, 3)
         right = QVBoxLayout()
+        self.review_title = QLabel(self.tr("Double-click an item of the sample to review it."))
+        self.review_title.setWordWrap(True)
+        right.addWidget(self.review_title)
+        self.review_elements = QTextEdit(readOnly=True)
+        self.review_elements.setMinimumHeight(140)
+        right.addWidget(self.review_elements, 2)
         verdict_box = QGroupBox(self.tr("1 · Your verdict (blind: the original is not shown)"))
-        vb = QVBoxLayout(verdict_box)
-        self.review_note = QLineEdit(placeholderText=self.tr("your note"))
-        vb.addWidget(self.review_note)
+        vb = QFormLayout(verdict_box)
+        self.review_reason = QComboBox()  # the authorizer's own lists: R.. reject, T.. return
+        self.review_reason.addItem(self.tr("— (an approval has no reason)"), None)
+        for code in (*REJECT_REASONS, *RETURN_REASONS):
+            self.review_reason.addItem(f"{code} {texts.reason(code)}", code)
+        vb.addRow(self.tr("Reason"), self.review_reason)
+        self.review_note = QLineEdit(placeholderText=self.tr("your note (needed with “other”)"))
+        vb.addRow(self.tr("Note"), self.review_note)
         row = QHBoxLayout()
         self.btn_verdicts = {}
-        for verdict, text in (
-            ("approve", self.tr("Approve")),
-            ("reject", self.tr("Reject")),
-            ("return", self.tr("Return")),
-        ):
-            button = QPushButton(text)
+        for verdict in VERDICTS:
+            button = QPushButton(words.verdict(verdict))
             button.clicked.connect(lambda _=False, v=verdict: self.record_verdict(v))
             self.btn_verdicts[verdict] = button
             row.addWidget(button)
-        vb.addLayout(row)
+        vb.addRow(row)
         right.addWidget(verdict_box)
-        self.original_box = QGroupBox(self.tr("2 · The original decision"))
+        self.original_box = QGroupBox(self.tr("2 · What the authorizer decided and saw"))
         ob = QVBoxLayout(self.original_box)
-        self.original = QLabel(wordWrap=True)
-        self.original.setTextFormat(Qt.TextFormat.PlainText)  # what deciders wrote is only text
+        self.original = QTextEdit(readOnly=True)
+        self.original.setAcceptRichText(False)  # what deciders wrote is only text
+        self.original.setMinimumHeight(120)
         ob.addWidget(self.original)
-        right.addWidget(self.original_box)
+        right.addWidget(self.original_box, 3)
         self.finding_box = QGroupBox(self.tr("3 · Finding (差错认定)"))
         fb = QFormLayout(self.finding_box)
         self.no_error = QRadioButton(self.tr("No error"))
@@ -461,8 +557,7 @@ class LeadWindow(QMainWindow):
         fb.addRow(outcome)
         self.category = QComboBox()
         for code in ERROR_CATEGORIES:
-            text = texts.error_category(code)
-            self.category.addItem(f"{code} {text}", code)
+            self.category.addItem(f"{code} {texts.error_category(code)}", code)
         fb.addRow(self.tr("Category"), self.category)
         self.finding_note = QLineEdit()
         fb.addRow(self.tr("Note"), self.finding_note)
@@ -479,19 +574,39 @@ class LeadWindow(QMainWindow):
         confirm.addWidget(self.btn_confirm)
         confirm.addWidget(self.btn_reject_finding)
         fb.addRow(confirm)
+        self.confirm_why = QLabel(wordWrap=True)  # why confirming is not open to this person
+        fb.addRow(self.confirm_why)
         right.addWidget(self.finding_box)
-        right.addStretch(1)
         outer.addLayout(right, 2)
         self.tabs.addTab(page, self.tr("Re-review"))
         self._blind()
 
+    def _review_keys(self, page: QWidget) -> None:
+        """The evidence keys of the workstation (``ui/actions.py``), live on this tab only;
+        a text field keeps its letters (Qt gives printable keys to the field first)."""
+        handlers = workspace_handlers(self.workspace)
+        self.review_actions: dict[str, QAction] = {}
+        for spec in ACTIONS:
+            if spec.group != "evidence" or spec.scope != "window":
+                continue
+            action = QAction(label(spec.id), page)
+            action.setShortcuts([QKeySequence(k) for k in (spec.shortcut, *spec.alternates)])
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _=False, h=handlers[spec.id]: h())
+            page.addAction(action)
+            self.review_actions[spec.id] = action
+
     def _blind(self) -> None:
         """Nothing of the original decision on screen; finding and confirmation wait."""
         self.revealed = None
-        self.original.setText(self.tr("Shown once your own verdict is recorded."))
+        self.original.setPlainText(self.tr("Shown once your own verdict is recorded."))
         self.finding_box.setEnabled(False)
+        self.finding_state.setText("")
+        self.confirm_why.setText("")
         for button in self.btn_verdicts.values():
             button.setEnabled(self.current is not None)
+        self.review_reason.setCurrentIndex(0)
+        self.review_note.clear()
 
     def open_review(self, request_id: str) -> None:
         if self.sample is None:
@@ -500,6 +615,9 @@ class LeadWindow(QMainWindow):
         self.tabs.setCurrentIndex(2)
         self._blind()
         self.review_title.setText(self.tr("Reviewing %1").replace("%1", request_id))
+        self.review_elements.setPlainText(self.tr("loading…"))
+        self.workspace.set_item(None)
+        self.review_library.keep_only(set())
         ref = api.ItemRef(sample_id=self.sample.sample_id, request_id=request_id)
         self._ask(api.EVIDENCE, ref, self._show_evidence)
         mine = next((i for i in self.sample.items if i.request_id == request_id), None)
@@ -507,54 +625,87 @@ class LeadWindow(QMainWindow):
             self._ask(api.REVEAL, ref, self._show_original)
 
     def _show_evidence(self, seen: api.Evidence) -> None:
-        request = seen.request
-        lines = [
-            f"{self.tr('Type')}: {request.get('txn_type')}",
-            f"{self.tr('Amount')}: ¥{request.get('amount_fen', 0) / 100:,.2f}",
-            f"{self.tr('Account')}: {request.get('account_no')} "
-            f"{display_name(str(request.get('account_name', '')))}",
-            f"{self.tr('Outlet')}: {request.get('outlet_id')} "
-            f"{display_name(str(request.get('outlet_name', '')))}",
-            f"{self.tr('Teller')}: {request.get('teller_id')}",
-        ]
-        lines += [
-            f"{visible(str(k))}: {display_name(str(v))}"
-            for k, v in request.get("elements", {}).items()
-        ]
-        if seen.checklist:
-            lines.append("")
-            lines.append(self.tr("Checklist as ticked:"))
-            lines += [f"  {k}: {v or '—'}" for k, v in seen.checklist.items()]
-        self.review_elements.setPlainText("\n".join(lines))
-        while self.review_images.count():
-            old = self.review_images.takeAt(0)
-            if old is not None and (widget := old.widget()) is not None:
-                widget.deleteLater()
-        for sha in [*seen.images, *seen.frame_grabs]:
-            label = QLabel(self.tr("loading…"), alignment=Qt.AlignmentFlag.AlignCenter)
-            label.setMinimumSize(220, 160)
-            self.review_images.addWidget(label)
-
-            def decode(sha: str = sha) -> QImage:
-                # the workstation's checks and decode: budgets, orientation, blank fields
-                decoded = decode_for_display(self.client.image(sha), max_side=880)
-                return ShownImage(fit_within(decoded.pixels, 440, 320)).image.copy()
-
-            def show(image: QImage, label: QLabel = label) -> None:
-                label.setPixmap(QPixmap.fromImage(image))
-
-            def missing(exc: BaseException, label: QLabel = label) -> None:
-                if isinstance(exc, ProtocolError) and exc.code.value.startswith("E_IMAGE"):
-                    label.setText(texts.error(exc.code.value))
-                    label.setWordWrap(True)
-                else:
-                    label.setText(self.tr("image not at the center: %1").replace("%1", str(exc)))
-
-            run_in_background(decode, show, missing, owner=label)
+        if seen.request_id != self.current:
+            return
+        try:  # the request as the teller signed it; the center checked it on the way in
+            request = AuthRequest.model_validate(seen.request)
+        except ValueError:
+            log.warning("the request %s at the center does not validate", seen.request_id)
+            self.review_elements.setPlainText(self.tr("The request could not be shown."))
+            return
+        self._review_request = request
+        self.review_elements.setPlainText("\n".join(self._request_lines(request)))
+        self.workspace.set_item(_shown_item(request))
+        for ref in request.evidence:
+            self.review_library.expect(
+                ref.sha256, texts.evidence_label(ref.label, ref.kind), ref.kind, request.request_id
+            )
+            self._fetch(ref.sha256, self.review_library.load)
+        for sha in seen.frame_grabs:
+            self._fetch(sha, partial(self._add_grab, at=seen.grabbed_at_us.get(sha, 0)))
         self.sig_review_changed.emit()
+
+    def _add_grab(self, sha: str, jpeg: bytes, at: int) -> None:
+        self.workspace.add_capture(sha, jpeg, at)
+
+    def _fetch(self, sha: str, done: Callable[[str, bytes], None]) -> None:
+        """An image from the center, off the GUI thread; decoded by the library's own checks."""
+        request_id = self.current
+
+        def fetched(data: bytes) -> None:
+            if self.current == request_id:
+                done(sha, data)
+
+        def missing(exc: BaseException) -> None:
+            if self.current != request_id:
+                return
+            code = exc.code.value if isinstance(exc, ProtocolError) else "E_IMAGE_MISSING"
+            self.workspace.set_failed(sha, code)
+
+        run_in_background(lambda: self.client.image(sha), fetched, missing, owner=self)
+
+    def _checklist_rows(self) -> tuple[ChecklistRow, ...]:
+        request = self._review_request
+        return () if request is None else checklist_for(request.txn_type)
+
+    def _request_lines(self, request: AuthRequest) -> list[str]:
+        """The request as the reviewer reads it: in words, amounts in yuan, names shown safely."""
+
+        def line(label: str, value: str) -> str:
+            return self.tr("%1: %2").replace("%1", label).replace("%2", value)
+
+        lines = [
+            line(self.tr("Type"), texts.txn_type(request.txn_type)),
+            line(self.tr("Amount"), f"¥{request.amount_fen / 100:,.2f}"),
+            line(
+                self.tr("Account"),
+                f"{request.account_no} {display_name(request.account_name)}".strip(),
+            ),
+            line(
+                self.tr("Outlet"),
+                f"{display_name(request.outlet_name)} {request.outlet_id}".strip(),
+            ),
+            line(self.tr("Teller"), request.teller_id),
+        ]
+        for key, value in request.elements.items():
+            lines.append(line(texts.request_field(key), display_name(str(value))))
+        return lines
 
     def record_verdict(self, verdict: str) -> None:
         if self.sample is None or self.current is None:
+            return
+        code = None if verdict == "approve" else self.review_reason.currentData()
+        if verdict != "approve" and code not in reasons_for(verdict):
+            self.status.setText(
+                self.tr("A rejection takes a reason R01–R99, a return T01–T99: choose it first.")
+                if verdict == "reject"
+                else self.tr("A return takes a reason T01–T99: choose it first.")
+            )
+            self.review_reason.setFocus()
+            return
+        if code in TEXT_REQUIRED and not self.review_note.text().strip():
+            self.status.setText(self.tr("“Other” needs your note."))
+            self.review_note.setFocus()
             return
         ref = api.ItemRef(sample_id=self.sample.sample_id, request_id=self.current)
 
@@ -564,7 +715,12 @@ class LeadWindow(QMainWindow):
             self._ask(api.REVEAL, ref, self._show_original)
 
         args = api.VerdictArgs.model_validate(
-            {**ref.model_dump(), "verdict": verdict, "note": self.review_note.text()[:500]}
+            {
+                **ref.model_dump(),
+                "verdict": verdict,
+                "reason_code": code,
+                "note": self.review_note.text()[:500],
+            }
         )
         self._ask(api.RECORD_VERDICT, args, recorded)
 
@@ -572,26 +728,42 @@ class LeadWindow(QMainWindow):
         if shown.request_id != self.current:
             return
         self.revealed = shown
+        names = shown.names
+        agree = self.tr("the same") if shown.agree else self.tr("DIFFERENT")
         parts = [
-            self.tr("Your verdict: %1 · original: %2 · %3")
-            .replace("%1", shown.your_verdict)
-            .replace("%2", shown.original_verdict)
-            .replace("%3", self.tr("agree") if shown.agree else self.tr("DISAGREE"))
+            self.tr("Your verdict: %1 · the original: %2 · %3")
+            .replace("%1", words.verdict(shown.your_verdict))
+            .replace("%2", words.outcome(shown.state))
+            .replace("%3", agree),
+            "",
         ]
         for d in shown.decisions:
-            at = (
-                ""
-                if d.decided_at is None
-                else dt.datetime.fromtimestamp(d.decided_at / 1000).strftime("%Y-%m-%d %H:%M:%S")
-            )
+            verdict = words.verdict(d.verdict or "")
+            if d.reason_code:
+                verdict += f" {d.reason_code} {texts.reason(d.reason_code)}"
             parts.append(
-                f"{d.authorizer_id}: {d.verdict} {d.reason_code or ''} "
-                f"{visible(d.reason_text)} ({at})"
+                self.tr("%1 — %2, %3")
+                .replace("%1", words.person(d.authorizer_id or "", names))
+                .replace("%2", verdict)
+                .replace("%3", "" if d.decided_at is None else _when(d.decided_at))
             )
-        for f in shown.findings:
-            parts.append(
-                self.tr("Center re-check: %1 %2").replace("%1", f.code).replace("%2", f.detail)
-            )
+            if d.reason_text:
+                parts.append("  " + visible(d.reason_text))
+        parts += ["", self.tr("The checklist as the authorizer ticked it:")]
+        ticked = {k: v for k, v in shown.checklist.items() if v}
+        if ticked:
+            language = "zh" if i18n.current().startswith("zh") else "en"
+            rows = {row.id: row.label(language) for row in self._checklist_rows()}
+            parts += [
+                f"  {CHECK_MARKS.get(v, '?')}  {rows.get(k, visible(k))}"
+                for k, v in sorted(ticked.items())
+            ]
+        else:
+            parts.append("  " + self.tr("Not ticked: no row of the checklist was ticked."))
+        parts += ["", self.tr("The center's re-check:")]
+        parts += [f"  {words.center_finding(f.code)} ({f.code})" for f in shown.findings] or [
+            "  " + self.tr("no finding")
+        ]
         mark = {"match": "✓", "mismatch": "✗"}
         for r in shown.readings:
             seen_by = (
@@ -600,10 +772,9 @@ class LeadWindow(QMainWindow):
                 else self.tr("not named by the decision (arrived after it, or not shown)")
             )
             parts.append(
-                self.tr("Machine reading by %1 (%2), %3:")
+                self.tr("Machine reading by %1, %2:")
                 .replace("%1", r.reader_id)
-                .replace("%2", r.engine)
-                .replace("%3", seen_by)
+                .replace("%2", seen_by)
             )
             for e in r.elements:
                 read = visible(e.seen.replace("\n", " / ")) or "—"
@@ -611,10 +782,18 @@ class LeadWindow(QMainWindow):
                     f"  {mark.get(e.verdict, '?')} {texts.element_row(e.element)}: "
                     f"{visible(e.keyed)} · {read}"
                 )
-        self.original.setText("\n".join(parts))
+        if not shown.readings:
+            parts.append(self.tr("No machine reading of its images."))
+        self.original.setPlainText("\n".join(parts))
         for button in self.btn_verdicts.values():
             button.setEnabled(False)
         self.finding_box.setEnabled(True)
+        items = self.sample.items if self.sample is not None else []
+        mine = next((i for i in items if i.request_id == self.current), None)
+        if mine is not None and mine.finding is not None:
+            self._show_finding(mine.finding)
+        else:
+            self._confirmable(None)
         self.sig_review_changed.emit()
 
     def record_finding(self) -> None:
@@ -631,17 +810,41 @@ class LeadWindow(QMainWindow):
         self._ask(api.RECORD_FINDING, args, self._show_finding)
 
     def _show_finding(self, finding: api.Finding) -> None:
-        by = str(finding.confirmed_by)
-        state = {
-            "final": self.tr("recorded"),
-            "awaiting_confirmation": self.tr("awaiting a second person's confirmation"),
-            "confirmed": self.tr("confirmed by %1").replace("%1", by),
-            "rejected": self.tr("not confirmed by %1").replace("%1", by),
-        }[finding.state]
+        names = {**self.names, **(self.revealed.names if self.revealed is not None else {})}
+        state = words.finding_state(finding.state)
+        if finding.confirmed_by:
+            state = (
+                self.tr("%1 by %2")
+                .replace("%1", state)
+                .replace("%2", words.person(finding.confirmed_by, names))
+            )
+        what = words.finding_outcome(finding.outcome)
+        if finding.category:
+            what += f" {finding.category} {texts.error_category(finding.category)}"
         self.finding_state.setText(
-            f"{finding.outcome} {finding.category} — {state} ({finding.reviewer})"
+            self.tr("%1 — %2 (recorded by %3)")
+            .replace("%1", what)
+            .replace("%2", state)
+            .replace("%3", words.person(finding.reviewer, names))
         )
+        self.btn_finding.setEnabled(False)
+        self._confirmable(finding)
         self.sig_review_changed.emit()
+
+    def _confirmable(self, finding: api.Finding | None) -> None:
+        """Confirming is the lead's, and never the recorder's own: disabled, with why."""
+        why = ""
+        if finding is None or finding.state != "awaiting_confirmation":
+            why = "" if finding is None else self.tr("The finding is settled.")
+            self.btn_finding.setEnabled(finding is None)
+        elif not self.is_lead:
+            why = self.tr("Only the center lead confirms a finding of error.")
+        elif finding.reviewer == self.actor:
+            why = self.tr("You recorded this finding: a second person must confirm it.")
+        open_ = finding is not None and finding.state == "awaiting_confirmation" and not why
+        self.btn_confirm.setEnabled(open_)
+        self.btn_reject_finding.setEnabled(open_)
+        self.confirm_why.setText(why)
 
     def confirm(self, accept: bool) -> None:
         if self.sample is None or self.current is None:
@@ -680,11 +883,21 @@ class LeadWindow(QMainWindow):
         outer.addLayout(top)
         self.stats_summary = QLabel(wordWrap=True)
         outer.addWidget(self.stats_summary)
+        self.parts_table = _table(
+            [
+                self.tr("Part of 笔均授权时间"),
+                self.tr("From → to"),
+                self.tr("Average"),
+                self.tr("Requests measured"),
+            ]
+        )
+        self.parts_table.setMaximumHeight(190)
+        outer.addWidget(self.parts_table)
         charts = QGridLayout()
         self.chart_hours = pg.PlotWidget(title=self.tr("Requests by hour of day"))
-        self.chart_people = pg.PlotWidget(title=self.tr("笔均授权时间 by authorizer (s)"))
+        self.chart_people = pg.PlotWidget(title=self.tr("Average viewing by authorizer (s)"))
         self.chart_parts = pg.PlotWidget(title=self.tr("Where the time goes (s)"))
-        self.chart_rates = pg.PlotWidget(title=self.tr("Outcomes (%)"))
+        self.chart_rates = pg.PlotWidget(title=self.tr("Outcomes of the decided requests (%)"))
         for i, chart in enumerate(
             (self.chart_hours, self.chart_people, self.chart_parts, self.chart_rates)
         ):
@@ -722,67 +935,94 @@ class LeadWindow(QMainWindow):
         rows = []
         for rates, group in ((agreement.by_category, None), (agreement.by_authorizer, errors)):
             for name, v in rates.items():
-                rate = "—" if v.rate is None else f"{v.rate * 100:.0f}%"
                 found = "" if group is None else sum(group.get(name, {}).values())
-                rows.append([name, v.reviews, v.agree, rate, found])
+                who = texts.txn_type(name) if group is None else words.person(name, self.names)
+                rows.append([who, v.reviews, v.agree, words.percent(v.rate), found])
         _fill(self.agreement_table, rows)
         repeat = agreement.repeat_findings
         self.repeat.setText(
             self.tr("Repeat findings (two or more confirmed errors): %1").replace(
-                "%1", ", ".join(repeat) if repeat else self.tr("none")
+                "%1", "、".join(words.person(r, self.names) for r in repeat) or self.tr("none")
             )
         )
 
     def show_stats(self, stats: api.Stats) -> None:
+        """Every figure as ``clientsvc.center.metrics`` defines it: rates over the decided
+        requests, the open ones apart, durations as mm:ss, people and outlets by name."""
         self.stats = stats
-        rates = stats.rates
+        rates, names = stats.rates, stats.names
+        self.names.update(names)
         self.stats_summary.setText(
-            self.tr(
-                "Volume %1 · decided %2 · 笔均授权时间 %3 s (queue %4, viewing %5, deciding %6) · "
-                "teller rework %7 s · approved %8% · rejected %9% · returned %10% · timed out "
-                "%11% · peak hours %12"
+            "<br>".join(
+                (
+                    self.tr("Requests %1 · decided %2 · still open %3 · ended without a verdict %4")
+                    .replace("%1", str(stats.volume))
+                    .replace("%2", str(stats.decided))
+                    .replace("%3", str(stats.pending))
+                    .replace("%4", str(stats.unanswered)),
+                    self.tr(
+                        "Of the decided: approved %1 · rejected %2 · returned %3 · approved past "
+                        "the machine's findings %4"
+                    )
+                    .replace("%1", words.percent(rates.get("approved")))
+                    .replace("%2", words.percent(rates.get("rejected")))
+                    .replace("%3", words.percent(rates.get("returned")))
+                    .replace("%4", str(stats.overrides)),
+                    self.tr(
+                        "笔均授权时间 %1 (submitted → decided) · peak hours %2 · test items %3 "
+                        "(counted in no figure)"
+                    )
+                    .replace("%1", words.duration(stats.avg_total_s))
+                    .replace("%2", "、".join(f"{h}:00" for h in stats.peak_hours) or "—")
+                    .replace("%3", str(stats.test_items)),
+                )
             )
-            .replace("%10", f"{rates['returned'] * 100:.1f}")
-            .replace("%11", f"{rates['timed_out'] * 100:.1f}")
-            .replace("%12", ", ".join(f"{h}:00" for h in stats.peak_hours))
-            .replace("%1", str(stats.volume))
-            .replace("%2", str(stats.decided))
-            .replace("%3", _num(stats.avg_total_s))
-            .replace("%4", _num(stats.avg_queue_s))
-            .replace("%5", _num(stats.avg_viewing_s))
-            .replace("%6", _num(stats.avg_deciding_s))
-            .replace("%7", _num(stats.avg_rework_s))
-            .replace("%8", f"{rates['approved'] * 100:.1f}")
-            .replace("%9", f"{rates['rejected'] * 100:.1f}")
         )
-        _bars(
-            self.chart_hours,
-            [int(h) for h in stats.by_hour],
-            [v.volume for v in stats.by_hour.values()],
+        spans = self._part_spans()
+        _fill(
+            self.parts_table,
+            [
+                [words.part(name), spans[name], words.duration(fig.avg_s), fig.measured]
+                for name, fig in stats.parts.items()
+            ],
         )
-        people = stats.by_authorizer
-        names = [p for p in people if p]
+        hours = list(range(24))
+        _bars(self.chart_hours, hours, [stats.by_hour.get(h, 0) for h in hours])
+        self.chart_hours.setXRange(-0.5, 23.5, padding=0)
+        self.chart_hours.getAxis("bottom").setTicks(
+            [[(h, f"{h}:00") for h in range(0, 24, 3)], [(h, "") for h in hours]]
+        )
+        people = [(p, v) for p, v in stats.by_authorizer.items() if p]
         _bars(
             self.chart_people,
-            list(range(len(names))),
-            [people[p].avg_total_s or 0 for p in names],
-            names,
+            list(range(len(people))),
+            [v.avg_viewing_s or 0 for _, v in people],
+            [words.person(p, names) for p, _ in people],
         )
-        parts = [stats.avg_queue_s, stats.avg_viewing_s, stats.avg_deciding_s, stats.avg_rework_s]
+        parts = list(stats.parts.items())
         _bars(
             self.chart_parts,
-            list(range(4)),
-            [p or 0 for p in parts],
-            [self.tr("queue"), self.tr("viewing"), self.tr("deciding"), self.tr("rework")],
+            list(range(len(parts))),
+            [fig.avg_s or 0 for _, fig in parts],
+            [words.part(name) for name, _ in parts],
         )
-        outcome_names = ["approved", "rejected", "returned", "timed_out", "cancelled"]
+        outcomes = ("approved", "rejected", "returned")
         _bars(
             self.chart_rates,
-            list(range(len(outcome_names))),
-            [rates[o] * 100 for o in outcome_names],
-            outcome_names,
+            list(range(len(outcomes))),
+            [(rates.get(o) or 0) * 100 for o in outcomes],
+            [words.outcome(o) for o in outcomes],
         )
         self.sig_stats_shown.emit()
+
+    def _part_spans(self) -> dict[str, str]:
+        return {
+            "queue_s": self.tr("submitted → first on an authorizer's screen"),
+            "hold_s": self.tr("dispatched → on screen (in the workstation's prefetch)"),
+            "viewing_s": self.tr("on screen → decided"),
+            "second_wait_s": self.tr("first approval → on the second approver's screen"),
+            "rework_s": self.tr("returned → the teller's resubmission"),
+        }
 
     def charts(self) -> list[pg.PlotWidget]:
         return [self.chart_hours, self.chart_people, self.chart_parts, self.chart_rates]
@@ -797,25 +1037,63 @@ class LeadWindow(QMainWindow):
             self.export(Path(path), kind)
 
     def export(self, path: Path, kind: str) -> None:
+        """The report written off the GUI thread; the charts are grabbed here first, at twice
+        the width they show at (legible on paper)."""
         from ui.lead.report import write_csv, write_pdf
 
         assert self.stats is not None
+        stats, sample = self.stats, self.sample
+        day_from, day_to = _date(self.stats_from), _date(self.stats_to)
         if kind == "pdf":
-            write_pdf(
-                path,
-                self.stats,
-                self.sample,
-                self.charts(),
-                _date(self.stats_from),
-                _date(self.stats_to),
-            )
+            images = [_chart_image(c) for c in self.charts()]
+
+            def work() -> None:
+                write_pdf(path, stats, sample, images, day_from, day_to)
         else:
-            write_csv(path, self.stats, self.sample)
-        self.status.setText(self.tr("Written: %1").replace("%1", str(path)))
+
+            def work() -> None:
+                write_csv(path, stats, sample)
+
+        def written(_: None) -> None:
+            self.status.setText(self.tr("Written: %1").replace("%1", str(path)))
+            self.sig_exported.emit(str(path))
+
+        def failed(exc: BaseException) -> None:
+            log.error("the report %s could not be written", path, exc_info=exc)
+            self.status.setText(
+                self.tr("The report could not be written: %1").replace("%1", str(path))
+            )
+
+        run_in_background(work, written, failed, owner=self)
 
 
-def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+def _when(ms: int) -> str:
+    return dt.datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _shown_item(request: AuthRequest) -> ReceivedItem:
+    """The request as the evidence workspace takes it: an item with no lease (a re-review
+    holds nothing at a broker)."""
+    return ReceivedItem(
+        lease_id="",
+        request=request,
+        raw={},
+        digest="",
+        enqueued_at=0,
+        dispatched_at=0,
+        received_at=0,
+        lease_expires_at=0,
+        attempt=0,
+    )
+
+
+def _chart_image(chart: pg.PlotWidget) -> QImage:
+    from pyqtgraph.exporters import ImageExporter
+
+    exporter = ImageExporter(chart.plotItem)
+    exporter.parameters()["width"] = max(1200, chart.width() * 2)
+    image = exporter.export(toBytes=True)
+    return image if isinstance(image, QImage) else chart.grab().toImage()
 
 
 def _bars(
@@ -825,6 +1103,8 @@ def _bars(
     if not x:
         return
     chart.addItem(pg.BarGraphItem(x=x, height=heights, width=0.7, brush="#2f6db5"))
+    # from zero up: a count or a duration has no negative half, even when all bars are 0
+    chart.setYRange(0, max(1.0, max(heights)) * 1.1, padding=0)
     axis = chart.getAxis("bottom")
     if labels is not None:
         axis.setTicks([list(zip(x, labels, strict=True))])

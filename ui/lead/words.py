@@ -42,6 +42,12 @@ def _refusals() -> dict[Refusal, str]:
         Refusal.NOTE_REQUIRED: QCoreApplication.translate(
             "lead", "The category “other” (E99) needs a note."
         ),
+        Refusal.VERDICT_REASON: QCoreApplication.translate(
+            "lead", "A rejection takes an R reason code, a return a T code, an approval none."
+        ),
+        Refusal.VERDICT_NOTE: QCoreApplication.translate(
+            "lead", "The reason “other” (R99, T99) needs a note."
+        ),
         Refusal.NOT_AWAITING: QCoreApplication.translate(
             "lead", "This finding is no longer awaiting confirmation."
         ),
@@ -97,3 +103,132 @@ def _errors() -> dict[str, str]:
             "lead", "The center cannot write its database. Call IT."
         ),
     }
+
+
+def presence(state: str) -> str:
+    """An authorizer's state on the board."""
+    return {
+        "available": QCoreApplication.translate("lead", "Available"),
+        "away": QCoreApplication.translate("lead", "Away"),
+        "locked": QCoreApplication.translate("lead", "Screen locked"),
+        "signed_out": QCoreApplication.translate("lead", "Signed out"),
+        "offline": QCoreApplication.translate("lead", "Offline"),
+        "unknown": QCoreApplication.translate("lead", "Not known yet"),
+    }.get(state, state)
+
+
+def outcome(state: str) -> str:
+    """A request's state (the center's ``center_requests.state``)."""
+    return {
+        "approved": QCoreApplication.translate("lead", "Approved"),
+        "rejected": QCoreApplication.translate("lead", "Rejected"),
+        "returned": QCoreApplication.translate("lead", "Returned"),
+        "timed_out": QCoreApplication.translate("lead", "Timed out"),
+        "cancelled": QCoreApplication.translate("lead", "Cancelled"),
+        "fallback_local": QCoreApplication.translate("lead", "Authorized locally"),
+        "pending": QCoreApplication.translate("lead", "Waiting"),
+        "in_review": QCoreApplication.translate("lead", "In review"),
+    }.get(state, state)
+
+
+def verdict(code: str) -> str:
+    return {
+        "approve": QCoreApplication.translate("lead", "Approve"),
+        "reject": QCoreApplication.translate("lead", "Reject"),
+        "return": QCoreApplication.translate("lead", "Return"),
+    }.get(code, code)
+
+
+def part(name: str) -> str:
+    """A part of 笔均授权时间 (``clientsvc.center.metrics.PARTS``)."""
+    return {
+        "queue_s": QCoreApplication.translate("lead", "Queue wait"),
+        "hold_s": QCoreApplication.translate("lead", "Prefetch hold"),
+        "viewing_s": QCoreApplication.translate("lead", "Viewing"),
+        "second_wait_s": QCoreApplication.translate("lead", "Second-approver wait"),
+        "rework_s": QCoreApplication.translate("lead", "Teller rework"),
+    }.get(name, name)
+
+
+def how(code: str) -> str:
+    """How an item came into the sample."""
+    return {
+        "drawn": QCoreApplication.translate("lead", "Drawn"),
+        "minimum": QCoreApplication.translate("lead", "Minimum per authorizer"),
+        "manual": QCoreApplication.translate("lead", "Added by hand"),
+        "flagged": QCoreApplication.translate("lead", "Always reviewed"),
+    }.get(code, code)
+
+
+def finding_outcome(code: str) -> str:
+    return {
+        "no_error": QCoreApplication.translate("lead", "No error"),
+        "error": QCoreApplication.translate("lead", "Error"),
+    }.get(code, code)
+
+
+def finding_state(code: str) -> str:
+    return {
+        "final": QCoreApplication.translate("lead", "Final"),
+        "awaiting_confirmation": QCoreApplication.translate("lead", "Awaiting a second person"),
+        "confirmed": QCoreApplication.translate("lead", "Confirmed"),
+        "rejected": QCoreApplication.translate("lead", "Not confirmed"),
+    }.get(code, code)
+
+
+def duration(seconds: float | None) -> str:
+    """mm:ss (h:mm:ss past an hour); "—" when there is nothing to show."""
+    if seconds is None:
+        return "—"
+    whole = round(seconds)
+    h, rest = divmod(whole, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def person(code: str, names: dict[str, str]) -> str:
+    """李娜 A1001: the name beside the id (the id alone when no name is known)."""
+    if not code:
+        return "—"
+    name = names.get(code)
+    return f"{name} {code}" if name else code
+
+
+def people(codes: str | list[str], names: dict[str, str]) -> str:
+    """The authorizers of a decision ("A1+A2"), each with their name."""
+    parts = codes.split("+") if isinstance(codes, str) else codes
+    return " + ".join(person(c, names) for c in parts if c) or "—"
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.1f}%"
+
+
+def center_finding(code: str) -> str:
+    """What the center's re-check of a decided request found (``clientsvc.recheck`` and the
+    center's reading check): its code in words."""
+    return {
+        "E_BAD_SIGNATURE": QCoreApplication.translate(
+            "lead", "A signature of the request or a decision does not verify"
+        ),
+        "E_WRONG_REQUEST": QCoreApplication.translate(
+            "lead", "A decision was signed for another request"
+        ),
+        "E_EVIDENCE_MISMATCH": QCoreApplication.translate(
+            "lead", "An image differs from the one the request names"
+        ),
+        "E_FORBIDDEN": QCoreApplication.translate(
+            "lead", "A rule of authority was broken (own request, level, or two approvers)"
+        ),
+        "E_UNKNOWN_KEY": QCoreApplication.translate("lead", "The decider is not in the directory"),
+        "E_REAUTH_REQUIRED": QCoreApplication.translate(
+            "lead", "Decided without the PIN the authority level requires"
+        ),
+        "E_OVERRIDE_REQUIRED": QCoreApplication.translate(
+            "lead", "Approved past the machine's mismatch without a signed override"
+        ),
+        "READING_UNKNOWN": QCoreApplication.translate(
+            "lead", "The decision names a machine reading the broker never kept"
+        ),
+        "E_MALFORMED": QCoreApplication.translate("lead", "The signed record is not valid"),
+    }.get(code, QCoreApplication.translate("lead", "A problem the re-check found"))
