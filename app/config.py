@@ -216,6 +216,13 @@ class Settings:
         readings with."""
         return self.directory / "readers"
 
+    @property
+    def test_packs(self) -> Path:
+        """Broker only: the center lead's signed vigilance test packs, one folder each
+        (docs/PROTOCOL.md §9); published by renaming a folder into place. None there: no
+        test items."""
+        return self.data_dir / "test-packs"
+
     def reading_secret(self, reader_id: str) -> Path:
         """A reader's Ed25519 signing key (on that reader only, mode 0600)."""
         return self.data_dir / "curve" / f"{reader_id}.reading_secret.pem"

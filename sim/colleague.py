@@ -214,5 +214,8 @@ class Colleague:
     def sync_status(self, status: Any) -> None:
         pass
 
+    def test_revealed(self, request_id: str, defect: str, note: str, caught: bool) -> None:
+        pass
+
     def decisions_unresolved(self, request_ids: list[str]) -> None:
         log.warning("colleague: decisions from before a restart: %s", request_ids)

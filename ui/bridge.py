@@ -37,6 +37,8 @@ class EngineBridge(QObject):
     """Something failed that the user must know about (code, detail)."""
     sig_decisions_unresolved = Signal(list)
     """Decisions signed and recorded before a crash, resent: outcome unknown until answered."""
+    sig_test_revealed = Signal(str, str, str, bool)
+    """The decided item was a vigilance test (request id, defect code, note, caught)."""
     sig_sync_status = Signal(object)
     """The audit sync to the center (SyncStatus): events not yet there, since when."""
 
@@ -78,6 +80,9 @@ class EngineBridge(QObject):
 
     def decisions_unresolved(self, request_ids: list[str]) -> None:
         self.sig_decisions_unresolved.emit(list(request_ids))
+
+    def test_revealed(self, request_id: str, defect: str, note: str, caught: bool) -> None:
+        self.sig_test_revealed.emit(request_id, defect, note, caught)
 
     def drive(self, desk: Desk) -> None:
         """The engine's events that are the desk's to judge go straight to it."""

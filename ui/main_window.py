@@ -45,6 +45,7 @@ from ui.status_strip import MessageBanner, StatusStrip
 from ui.window_actions import WindowActions, comfort
 
 SIGN_OUT_CONFIRM_MS = 5000  # a second Ctrl+Shift+Q within this signs out
+TEST_REVEAL_MS = 15_000  # how long "that was a vigilance test" stays above the next item
 SETTLED_HOLD_MS = 400  # a delivered item stays, locked, before the empty state shows
 
 
@@ -175,6 +176,7 @@ class MainWindow(QMainWindow):
         b.sig_queue_status.connect(self._on_bridge_queue_status)
         b.sig_failed.connect(lambda code, why: self.banner.present("error", texts.error(code), why))
         b.sig_sync_status.connect(lambda s: self.strip.show_sync(dm.sync_line(s, d.wall_ms())))
+        b.sig_test_revealed.connect(self._on_bridge_test_revealed)
         self.library.sig_image_changed.connect(self._on_library_image_changed)
         self.workspace.sig_state_changed.connect(self._refresh)
         self.elements.sig_row_selected.connect(self._on_elements_row_selected)
@@ -183,6 +185,10 @@ class MainWindow(QMainWindow):
         self.checklist.sig_results_changed.connect(self._on_checklist_results_changed)
         self.bar.sig_pin_typed.connect(self._on_bar_pin_typed)
         self.lock_screen.field.sig_submitted.connect(self._on_lock_pin_submitted)
+
+    def _on_bridge_test_revealed(self, request_id: str, code: str, note: str, caught: bool) -> None:
+        level, message = texts.test_revealed(request_id, code, note, caught)
+        self.banner.present(level, message, timeout_ms=TEST_REVEAL_MS)
 
     # --- the desk's events -------------------------------------------------------------------
 

@@ -242,6 +242,46 @@ def pin_refused(exc: BaseException) -> str:
     return error(code)
 
 
+def defect(code: str) -> str:
+    """A vigilance test item's defect (``clientsvc.protocol.messages.DefectCode``), in words."""
+    t = QCoreApplication.translate
+    return {
+        "amount_mismatch": t("texts", "the amount on the voucher is not the keyed amount"),
+        "capital_mismatch": t(
+            "texts", "the amount in words and the amount in figures disagree on the voucher"
+        ),
+        "account_mismatch": t("texts", "the account number on the voucher is not the keyed one"),
+        "name_mismatch": t("texts", "a name on the voucher or the ID card is not the keyed name"),
+        "id_number_mismatch": t("texts", "the ID number or its check digit is wrong"),
+        "id_expired": t("texts", "the ID card has expired"),
+        "date_wrong": t("texts", "the voucher is dated another day"),
+        "seal_missing": t("texts", "the voucher carries no seal"),
+        "signature_missing": t("texts", "the customer did not sign"),
+    }.get(code, t("texts", "a defect described by the center lead"))
+
+
+def test_revealed(request_id: str, code: str, note: str, caught: bool) -> tuple[str, str]:
+    """What the authorizer is told at once after deciding a vigilance test item: that it was
+    one, its defect, and whether the decision caught it (level, message)."""
+    t = QCoreApplication.translate
+    what = defect(code)
+    if note:
+        what = f"{what}（{note}）"
+    if caught:
+        text = t(
+            "texts",
+            "Vigilance test: item %1 was a test set by the center lead, not a teller's request. "
+            "Its defect: %2. You did not approve it: caught ✓",
+        )
+        return "ok", text.replace("%1", request_id).replace("%2", what)
+    text = t(
+        "texts",
+        "Vigilance test: item %1 was a test set by the center lead, not a teller's request. "
+        "Its defect: %2. You approved it: missed ✗. No money moved.",
+    )
+    return "warn", text.replace("%1", request_id).replace("%2", what)
+
+
 def revoke_reason(reason: str) -> str:
     return {
         "cancelled": QCoreApplication.translate("texts", "The teller cancelled this request."),

@@ -45,6 +45,7 @@ def run_broker(args: argparse.Namespace) -> int:
             heartbeat_ms=settings.heartbeat_ms,
             transport=transport,
             resubmit_hold_ms=round(settings.resubmit_hold_s * 1000),
+            test_packs=settings.test_packs,
         )
     )
     broker.bind()  # first: with CURVE this starts the ZAP handler the relay relies on too

@@ -25,12 +25,14 @@ from clientsvc.protocol.messages import (
     Presence,
     PresenceAck,
     RequestState,
+    TestReveal,
     WorkerOptions,
     WorkerOptionsAck,
     parse,
 )
 from clientsvc.reading.model import Reading
 from clientsvc.rules import eligible, reauth_is_fresh
+from clientsvc.vigilance import CAUGHT_VERDICTS
 
 log = logging.getLogger("authdesk.broker")
 
@@ -131,7 +133,18 @@ class Authorizers:
     def decide(self, identity: bytes, request: mdp.ClientRequest) -> None:
         msg, _ = parse(request.body[0], Decision)
         status = self.apply_decision(msg)
-        ack = DecisionAck(request_id=msg.request_id, status=status, server_time=now_ms())
+        entry = self.requests.get(msg.request_id)
+        mark = entry.test if entry is not None else None
+        ack = DecisionAck(
+            request_id=msg.request_id,
+            status=status,
+            server_time=now_ms(),
+            test=None
+            if mark is None
+            else TestReveal(
+                defect=mark.defect, note=mark.note, caught=msg.verdict in CAUGHT_VERDICTS
+            ),
+        )
         self.moves.out.reply(identity, request, [ack.to_frame()])
 
     def apply_decision(self, decision: Decision) -> Literal["accepted", "duplicate"]:

@@ -45,6 +45,7 @@ from clientsvc.broker.restore import Restorer
 from clientsvc.broker.state import Entry, Lease, Requests, Worker
 from clientsvc.broker.tellers import Tellers
 from clientsvc.broker.transitions import Moves, Record
+from clientsvc.broker.vigilance import Vigilance
 from clientsvc.clock import now_ms
 from clientsvc.curve import start_authenticator
 from clientsvc.identity import Directory
@@ -123,6 +124,9 @@ class Broker:
         self._presence: tuple[dict[str, Any], ...] = ()
         self._next_presence = 0
         self.tellers.accepted = self.readers.accepted
+        self.vigilance = Vigilance(config, self.moves, self.tellers, self.directory)
+        self.tellers.after_real = self.vigilance.after_real
+        self.restorer.remember_test = self.vigilance.remember
         self.tellers.reading_status = self.readers.status_now
         self.queries = Queries(self.moves, lambda: bool(self.readers.peers))
         self._handlers: dict[str, Handler] = {
@@ -433,6 +437,7 @@ class Broker:
             self._next_prune = at + 60_000
         self.authorizers.on_timers(at)
         self.readers.on_timers(at)
+        self.vigilance.refresh()
         if at >= self._next_presence:
             self._next_presence = at + 250
             self._presence = tuple(

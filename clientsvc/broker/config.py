@@ -59,6 +59,8 @@ class BrokerConfig:
     transport: Transport = field(default_factory=Transport.plain)
     # the readers' published signing keys (``<reader_id>.pem``); None: ``directory/readers``
     readers: Path | None = None
+    # the center lead's signed test packs, one folder each (§9); None: no test items
+    test_packs: Path | None = None
 
     @property
     def worker_lifetime_ms(self) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from clientsvc.broker.config import BrokerConfig
@@ -20,6 +21,7 @@ from clientsvc.dual import Verdicts
 from clientsvc.protocol.errors import ProtocolError
 from clientsvc.protocol.messages import FINAL_STATES, AuthRequest, Decision, RequestState
 from clientsvc.reading.signed import SignedReading
+from clientsvc.vigilance import TestMark, mark_of
 
 log = logging.getLogger("authdesk.broker")
 
@@ -29,6 +31,7 @@ class Restorer:
     authorizer back what they held (``resume_leases``)."""
 
     def __init__(self, config: BrokerConfig, moves: Moves, nonces: OrderedDict[str, int]) -> None:
+        self.remember_test: Callable[[TestMark], None] = lambda mark: None
         self.config = config
         self.moves = moves
         self.requests = moves.requests
@@ -74,6 +77,10 @@ class Restorer:
                 deadline_at=at_ms if body.get("local") else at_ms + msg.wait_s * 1000,
                 verdicts=Verdicts(needed=self.config.dual.approvals_needed(msg)),
             )
+            new.test = mark_of(body)
+            if new.test is not None:  # a vigilance test item (§9): one decision ends it
+                new.verdicts = Verdicts(needed=1)
+                self.remember_test(new.test)
             self.requests.open(new)
             self.requests.link(new, self.config.resubmit_hold_ms)
             return

@@ -19,6 +19,7 @@ from clientsvc.identity import AuthorizerProfile
 from clientsvc.protocol import mdp
 from clientsvc.protocol.messages import AuthRequest, Decision, ReadingStatus, RequestState
 from clientsvc.reading.signed import SignedReading
+from clientsvc.vigilance import TestMark
 
 
 @dataclass
@@ -61,6 +62,8 @@ class Entry:
     # reader is at it ("pending") or none will be ("unavailable")
     reading: SignedReading | None = field(default=None, repr=False)
     reading_status: ReadingStatus = "pending"
+    # a vigilance test item (§9): the lead's case and its defect; None for a teller's request
+    test: TestMark | None = field(default=None, repr=False)
 
     @property
     def state(self) -> RequestState:

@@ -53,6 +53,8 @@ class Tellers:
         self.moves = moves
         self.requests = moves.requests
         self.accepted: Callable[[Entry], None] = lambda entry: None  # the readers' line
+        # a real request was accepted and acked: a vigilance test item may follow it
+        self.after_real: Callable[[Entry], None] = lambda entry: None
         # what a new item says of its reading until a reader has made it (``Readers``)
         self.reading_status: Callable[[], ReadingStatus] = lambda: "unavailable"
 
@@ -84,7 +86,7 @@ class Tellers:
             self.moves.out.reply(identity, request, [self._ack(existing)])
             return
         self._check_supersedes(msg)
-        received = self._check_images(msg, request.body[1:])
+        received = self.check_images(msg, request.body[1:])
         at = now_ms()
         entry = self._entry(msg, raw, digest, at, at + msg.wait_s * 1000)
         entry.reading_status = self.reading_status()
@@ -103,8 +105,9 @@ class Tellers:
         log.info("accepted %s (%s) from teller %s", msg.request_id, msg.txn_type, msg.teller_id)
         self.moves.out.reply(identity, request, [self._ack(entry)])
         self.accepted(entry)  # recorded: a reader may fetch its images now
+        self.after_real(entry)
 
-    def _check_images(self, msg: AuthRequest, blobs: list[bytes]) -> dict[str, tuple[str, bytes]]:
+    def check_images(self, msg: AuthRequest, blobs: list[bytes]) -> dict[str, tuple[str, bytes]]:
         """The images sent with a request: each one an evidence entry's (hash, size, type),
         every entry's image sent or held already, and their headers within bounds."""
         if len(blobs) > len(msg.evidence):
@@ -173,7 +176,7 @@ class Tellers:
 
     def _teller_entry(self, request_id: str, teller_id: str) -> Entry:
         entry = self.requests.get(request_id)
-        if entry is None:
+        if entry is None or entry.test is not None:  # a test item is no teller's: §9
             raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, request_id)
         if entry.request.teller_id != teller_id:
             raise ProtocolError(ErrorCode.FORBIDDEN, "not this teller's request")
@@ -206,6 +209,8 @@ class Tellers:
         if msg.request.get("request_id") != msg.request_id:
             raise ProtocolError(ErrorCode.WRONG_REQUEST, "the request carried is another one")
         entry = self.requests.get(msg.request_id)
+        if entry is not None and entry.test is not None:  # a test item is no teller's: §9
+            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, msg.request_id)
         if entry is None:  # the broker never got it (unreachable at the time): record it now
             entry = self._record_unseen(msg)
         if entry.request.teller_id != msg.teller_id:

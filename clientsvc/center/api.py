@@ -203,6 +203,18 @@ class StatsRecord(Result):
     rework_s: float | None
 
 
+class VigilanceFigures(Result):
+    """One authorizer's vigilance test items (``metrics.vigilance``)."""
+
+    tests: int
+    caught: int
+    rate: float
+    low: float | None  # the Wilson 95 % interval
+    high: float | None
+    reliable: bool  # decided at least ``vigilance.RELIABLE_AFTER`` of them
+    missed: dict[str, int] = {}  # defect code → test items approved with it
+
+
 class Stats(Result):
     """``clientsvc.center.metrics.summarize``: every figure defined once (docs/LEAD.md §5)."""
 
@@ -222,6 +234,7 @@ class Stats(Result):
     peak_hours: list[int]
     records: list[StatsRecord]
     test_items: int = 0  # vigilance test items, left out of every figure
+    vigilance: dict[str, VigilanceFigures] = {}  # per authorizer, from the test items
     names: dict[str, str] = {}
 
 

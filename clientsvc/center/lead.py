@@ -96,6 +96,7 @@ class LeadDesk:
             rows = conn.execute(
                 select(center_requests).where(
                     center_requests.c.state == "approved",
+                    center_requests.c.test.is_(None),  # a vigilance test is not re-reviewed
                     center_requests.c.final_ms >= start,
                     center_requests.c.final_ms < end,
                 )
@@ -724,7 +725,8 @@ class LeadDesk:
                     override=any(d.get("override") for d in decisions),
                     reason_code=last.get("reason_code"),
                     reason_text=str(last.get("reason_text", "") or ""),
-                    test=bool(_object(r.request).get("test")),
+                    test=r.test is not None,
+                    defect=_test_defect(r.test),
                 )
             )
         return out
@@ -793,6 +795,7 @@ class LeadDesk:
                     center_requests.c.state,
                     center_requests.c.leased_ms,
                     center_requests.c.leased_to,
+                    center_requests.c.test,
                 ).where(center_requests.c.state.in_(("pending", "in_review")))
             ).all()
             today = conn.execute(
@@ -802,7 +805,10 @@ class LeadDesk:
                     center_requests.c.final_ms,
                     center_requests.c.state,
                     center_requests.c.outlet_id,
-                ).where(center_requests.c.final_ms >= midnight)
+                ).where(
+                    center_requests.c.final_ms >= midnight,
+                    center_requests.c.test.is_(None),  # a test item kept no teller waiting
+                )
             ).all()
             presence = conn.execute(
                 select(center_events.c.authorizer_id, center_events.c.kind, center_events.c.payload)
@@ -817,6 +823,8 @@ class LeadDesk:
         queue: dict[str, dict[str, Any]] = {}
         alerts = []
         for r in open_rows:
+            if r.test is not None:  # a vigilance test item: no teller waits on it
+                continue
             q = queue.setdefault(r.txn_type, {"waiting": 0, "in_review": 0, "oldest_wait_s": 0})
             wait = max(0, (at - int(r.submitted_ms)) // 1000)
             q["waiting" if r.state == "pending" else "in_review"] += 1
@@ -907,6 +915,11 @@ def _object(payload: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _test_defect(mark: str | None) -> str:
+    """A test item's defect code from its stored mark ("" for a real request)."""
+    return "" if mark is None else str(_object(mark).get("defect", "other"))
 
 
 def _rate(counts: list[int]) -> dict[str, Any]:

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from clientsvc.vigilance import CAUGHT_VERDICTS, RELIABLE_AFTER, wilson
+
 DECIDED = ("approved", "rejected", "returned")  # an authorizer's verdict ended it
 UNANSWERED = ("timed_out", "cancelled", "fallback_local")  # ended without a verdict here
 OPEN = ("pending", "in_review")  # not ended yet
@@ -61,6 +63,7 @@ class Facts:
     reason_code: str | None = None
     reason_text: str = ""
     test: bool = False  # a vigilance test item: never counted as a real request
+    defect: str = ""  # a test item's defect (``clientsvc.vigilance``)
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,38 @@ def summarize(facts: Sequence[Facts]) -> dict[str, Any]:
     out["peak_hours"] = sorted(h for h in sorted(hours, key=lambda h: (-hours[h], h))[:3])
     out["records"] = [_record(f, t) for f, t in rows]
     out["test_items"] = len(facts) - len(real)  # shown apart, counted nowhere else
+    out["vigilance"] = vigilance(facts)
+    return out
+
+
+def vigilance(facts: Sequence[Facts]) -> dict[str, dict[str, Any]]:
+    """Each authorizer's detection of vigilance test items: of the test items they decided,
+    those they did not approve (rejected or returned: ``CAUGHT_VERDICTS``), with the Wilson
+    95 % interval of the rate. ``reliable`` once they decided ``RELIABLE_AFTER`` of them; a
+    test item not decided (timed out, taken back) counts for nobody."""
+    people: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    missed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for f in facts:
+        if not f.test or not f.decisions or f.state not in DECIDED:
+            continue
+        last = f.decisions[-1]
+        seen = last.verdict in CAUGHT_VERDICTS
+        people[last.authorizer][0] += 1
+        people[last.authorizer][1] += int(seen)
+        if not seen:
+            missed[last.authorizer][f.defect or "other"] += 1
+    out: dict[str, dict[str, Any]] = {}
+    for who, (tests, caught) in sorted(people.items()):
+        interval = wilson(caught, tests)
+        out[who] = {
+            "tests": tests,
+            "caught": caught,
+            "rate": caught / tests,
+            "low": None if interval is None else interval[0],
+            "high": None if interval is None else interval[1],
+            "reliable": tests >= RELIABLE_AFTER,
+            "missed": dict(sorted(missed[who].items())),
+        }
     return out
 
 
@@ -278,4 +313,5 @@ __all__ = [
     "summarize",
     "timings",
     "today_by_authorizer",
+    "vigilance",
 ]

@@ -122,6 +122,8 @@ center_requests = Table(
     Column("first_leased_ms", BigInteger),  # first shown to an authorizer (queue wait ends)
     Column("leased_ms", BigInteger),  # the latest lease (the decision's)
     Column("leased_to", String(64)),
+    # a vigilance test item: its mark (pack, case, lead, defect) as JSON; NULL for a real one
+    Column("test", Text, nullable=True),
     Index("center_requests_submitted", "submitted_ms"),
 )
 

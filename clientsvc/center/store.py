@@ -67,6 +67,7 @@ from clientsvc.protocol.errors import ErrorCode, ProtocolError
 from clientsvc.protocol.messages import AuthRequest, Decision, Outcome
 from clientsvc.reading.signed import SignedReading
 from clientsvc.recheck import recheck
+from clientsvc.vigilance import dumps_mark, mark_of
 
 log = logging.getLogger("authdesk.center")
 
@@ -590,6 +591,12 @@ class CenterStore:
                 raise ProtocolError(
                     ErrorCode.MALFORMED, f"record {record['seq']}: not a request"
                 ) from exc
+            try:
+                mark = mark_of(body)
+            except ValidationError as exc:
+                raise ProtocolError(
+                    ErrorCode.MALFORMED, f"record {record['seq']}: not a test mark"
+                ) from exc
             conn.execute(
                 self._insert(center_requests).on_conflict_do_nothing(),
                 {
@@ -605,6 +612,7 @@ class CenterStore:
                     "decided_by": "",
                     "request": json.dumps(raw, ensure_ascii=False, sort_keys=True),
                     "decisions": "[]",
+                    "test": None if mark is None else dumps_mark(mark),
                 },
             )
             return {ref.sha256 for ref in request.evidence}

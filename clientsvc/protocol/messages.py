@@ -464,11 +464,46 @@ class WorkerOptionsAck(Message):
     server_time: Millis
 
 
+# the defect a vigilance test item carries (§9), as the lead's pack names it
+DefectCode = Literal[
+    "amount_mismatch",  # the voucher's amount is not the keyed amount
+    "capital_mismatch",  # 大写 and 小写 disagree on the voucher
+    "account_mismatch",  # the voucher's account number is not the keyed one
+    "name_mismatch",  # a name on the voucher or the ID is not the keyed name
+    "id_number_mismatch",  # the ID number, or its check digit, is wrong
+    "id_expired",  # the ID card is past its validity
+    "date_wrong",  # the voucher is dated another day
+    "seal_missing",  # the voucher carries no seal, or not the outlet's
+    "signature_missing",  # the customer did not sign
+    "other",  # described in the note
+]
+DEFECT_CODES: tuple[str, ...] = DefectCode.__args__  # type: ignore[attr-defined]
+
+
+class TestReveal(BaseModel):
+    """In a decision's ack, only when the item was a vigilance test (§9): its defect, and
+    whether the decision caught it (a rejection or a return does; an approval does not)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    defect: DefectCode
+    note: Text = ""
+    caught: bool
+
+
 class DecisionAck(Message):
     type: Literal["decision_ack"] = "decision_ack"
     request_id: Id
     status: Literal["accepted", "duplicate"]
     server_time: Millis
+    # the item was a vigilance test (§9): omitted for every real request
+    test: TestReveal | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        if data["test"] is None:
+            del data["test"]
+        return data
 
 
 class EvidenceGet(Message):

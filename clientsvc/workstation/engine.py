@@ -114,6 +114,7 @@ class WorkstationEvents(Protocol):
     def failed(self, code: str, detail: str) -> None: ...
     def sync_status(self, status: SyncStatus) -> None: ...
     def decisions_unresolved(self, request_ids: list[str]) -> None: ...
+    def test_revealed(self, request_id: str, defect: str, note: str, caught: bool) -> None: ...
 
 
 @dataclass
@@ -602,7 +603,16 @@ class WorkstationEngine:
         elif isinstance(msg, WorkerOptionsAck):
             log.info("the broker holds up to %d next item(s) for this workstation", msg.prefetch)
         elif isinstance(msg, DecisionAck):
+            known = msg.request_id in self._pending
             self._settle(msg.request_id, True, "", msg.status)
+            if msg.test is not None and known:  # a vigilance test item (§7.16): say so now
+                reveal = msg.test
+                self._audit_append(
+                    "test_revealed",
+                    {"defect": reveal.defect, "caught": reveal.caught},
+                    msg.request_id,
+                )
+                self.events.test_revealed(msg.request_id, reveal.defect, reveal.note, reveal.caught)
         elif isinstance(msg, QueueStatus):
             self._set_connected(True)
             count, total = self._my_stats()

@@ -60,6 +60,44 @@ def register(sub: Any) -> None:
     de.add_argument(
         "--lead", action="store_true", help="also open the center lead's desk (as the demo lead)"
     )
+    de.add_argument(
+        "--test-rate",
+        type=int,
+        default=60,
+        metavar="PER_MILLE",
+        help="vigilance test items the demo lead's pack asks for, per 1,000 real requests "
+        "(0: none)",
+    )
+
+
+def _make_test_pack(settings: Any, per_mille: int, seed: int) -> None:
+    """The demo lead's signed vigilance test pack for today (prepared outside the product in a
+    real center; here by the simulator), where the demo's broker looks for packs."""
+    import datetime as dt
+    import random
+
+    from app.admin import DEMO_LEAD
+    from clientsvc.clock import now_ms
+    from clientsvc.keystore import KeyStore, memory_keyring_from_file
+    from sim.vigilance import make_pack
+
+    today = dt.date.today()
+    folder = settings.test_packs / f"TP{today:%Y%m%d}"
+    if per_mille <= 0 or (folder / "pack.json").exists():
+        return
+    keystore = KeyStore(settings.data_dir, memory_keyring_from_file(settings.demo_secrets_file))
+    key = keystore.unlock(DEMO_LEAD[0], DEMO_LEAD[3])
+    staging = settings.test_packs / f".staging-{today:%Y%m%d}"
+    make_pack(
+        key,
+        staging,
+        day=today,
+        rate_per_mille=min(per_mille, 200),
+        cases=12,
+        rng=random.Random(seed * 7919 + 1),
+        issued_at=now_ms(),
+    )
+    staging.replace(folder)  # published whole: the broker never sees half a pack
 
 
 def _die_with_parent() -> None:
@@ -229,6 +267,7 @@ def run_demo(args: argparse.Namespace) -> int:
         terminal_id="DEMO-WS-01",
     )
     ensure_demo_identities(settings)
+    _make_test_pack(settings, args.test_rate, args.seed)
     print(f"demo data: {data}", flush=True)
     env = {
         **os.environ,

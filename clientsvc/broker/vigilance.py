@@ -1,0 +1,193 @@
+"""Vigilance test items at the broker (docs/PROTOCOL.md §9): the lead's signed test packs,
+loaded from a folder, and a test item slipped into the queue after a real request, at the
+pack's rate.
+
+A test item is an entry like any other (dispatched, leased, read, decided, journalled), with
+its ``test`` mark: the journal's ``accepted`` record carries the mark, so the center knows it
+for a test; a teller asking for it is told no such request exists; the decision's ack tells
+the authorizer what the defect was. The newest pack for today is in force; each of its cases
+is used once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from random import Random
+
+from clientsvc.broker.config import BrokerConfig
+from clientsvc.broker.state import Entry
+from clientsvc.broker.tellers import Tellers
+from clientsvc.broker.transitions import Moves
+from clientsvc.clock import now_ms
+from clientsvc.dual import Verdicts
+from clientsvc.folderwatch import RESCAN_S, FolderWatch
+from clientsvc.identity import Directory
+from clientsvc.protocol.errors import ErrorCode, ProtocolError
+from clientsvc.protocol.messages import AuthRequest, request_digest
+from clientsvc.vigilance import LoadedPack, TestMark, fresh_request_id, load_pack
+
+log = logging.getLogger("authdesk.broker")
+
+
+@dataclass
+class Refused:
+    folder: str
+    code: str
+    detail: str
+
+
+@dataclass
+class InForce:
+    loaded: LoadedPack
+    unused: list[str] = field(default_factory=list)  # case ids not injected yet
+
+
+class Vigilance:
+    def __init__(
+        self,
+        config: BrokerConfig,
+        moves: Moves,
+        tellers: Tellers,
+        directory: Directory,
+        rng: Random | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        self.config = config
+        self.moves = moves
+        self.tellers = tellers
+        self.directory = directory
+        self.rng = rng or secrets.SystemRandom()
+        self.today = today
+        self.in_force: InForce | None = None
+        self.refused: list[Refused] = []
+        self.used: set[tuple[str, str]] = set()  # (pack, case): from the journal, and as made
+        self.injected = 0
+        self._watch = FolderWatch(config.test_packs, RESCAN_S) if config.test_packs else None
+        self._day: dt.date | None = None
+
+    def remember(self, mark: TestMark) -> None:
+        """A test item restored from the journal: its case is not used again."""
+        self.used.add((mark.pack_id, mark.case_id))
+
+    def refresh(self) -> None:
+        """Read the packs folder again when it changed, or when the day turned."""
+        if self._watch is None:
+            return
+        day = self.today()
+        if self._watch.changed() is None and day == self._day:
+            return
+        self._day = day
+        folder: Path = self._watch.folder
+        self.refused = []
+        best: LoadedPack | None = None
+        for pack_dir in (
+            sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+        ):
+            try:
+                loaded = load_pack(pack_dir, self.directory)
+                self._check_images(loaded)
+            except ProtocolError as err:
+                log.error("%s: %s", pack_dir.name, err.detail)
+                self.refused.append(Refused(pack_dir.name, err.code.value, err.detail))
+                continue
+            if loaded.pack.day != day.isoformat():
+                log.info("test pack %s is for %s: not used today", pack_dir.name, loaded.pack.day)
+                continue
+            if best is None or loaded.pack.issued_at > best.pack.issued_at:
+                best = loaded
+        if best is None:
+            self.in_force = None
+            return
+        unused = [
+            c.case_id for c in best.pack.cases if (best.pack.pack_id, c.case_id) not in self.used
+        ]
+        self.in_force = InForce(best, unused)
+        log.info(
+            "test pack %s by %s in force: %d of %d cases unused, %d per mille",
+            best.pack.pack_id,
+            best.pack.lead_id,
+            len(unused),
+            len(best.pack.cases),
+            best.pack.rate_per_mille,
+        )
+
+    def _check_images(self, loaded: LoadedPack) -> None:
+        """Each case's images pass the checks a teller's would (format, header bounds), and
+        one authorizer decides it: a case that would need two approvals is refused."""
+        for case_id, request in loaded.requests.items():
+            if self.config.dual.approvals_needed(request) > 1:
+                raise ProtocolError(
+                    ErrorCode.FORBIDDEN,
+                    f"test pack refused: case {case_id} would need two approvals",
+                )
+            blobs = list({e.sha256: loaded.images[e.sha256] for e in request.evidence}.values())
+            self.tellers.check_images(request, blobs)
+
+    def after_real(self, entry: Entry) -> None:
+        """A real request was accepted: a test item follows it at the pack's rate."""
+        self.refresh()
+        force = self.in_force
+        if force is None or not force.unused or entry.test is not None:
+            return
+        if self.rng.randrange(1000) >= force.loaded.pack.rate_per_mille:
+            return
+        case_id = force.unused.pop(self.rng.randrange(len(force.unused)))
+        self.inject(force.loaded, case_id)
+
+    def inject(self, loaded: LoadedPack, case_id: str) -> Entry | None:
+        pack = loaded.pack
+        case = next(c for c in pack.cases if c.case_id == case_id)
+        at = now_ms()
+        raw = dict(case.request)
+        raw["request_id"] = fresh_request_id(
+            str(case.request["request_id"]), self.today(), secrets.token_hex(16)
+        )
+        raw["submitted_at"] = at
+        request = AuthRequest.model_validate(raw)
+        if self.moves.requests.get(request.request_id) is not None:
+            return None  # 128 random bits collided: never in practice; nothing is overwritten
+        mark = TestMark(
+            pack_id=pack.pack_id,
+            case_id=case.case_id,
+            lead_id=pack.lead_id,
+            defect=case.defect,
+            note=case.note,
+        )
+        digest = request_digest(raw)
+        entry = Entry(
+            request,
+            raw,
+            digest,
+            enqueued_at=at,
+            deadline_at=at + request.wait_s * 1000,
+            verdicts=Verdicts(needed=1),  # one decision shows whether the defect was seen
+        )
+        entry.test = mark
+        entry.reading_status = self.tellers.reading_status()
+        self.used.add((pack.pack_id, case.case_id))
+        self.moves.requests.open(entry)
+        self.moves.after()
+        images: dict[str, tuple[str, bytes]] = {
+            e.sha256: (e.mime, loaded.images[e.sha256]) for e in request.evidence
+        }
+        try:
+            self.moves.journal.accept(
+                at,
+                request.request_id,
+                {"request": raw, "digest": digest, "test": mark.to_dict()},
+                images,
+            )
+        except sqlite3.Error as exc:
+            log.error("journal write failed for a test item: %s", exc)
+            self.moves.abandon(entry)
+            return None
+        self.injected += 1
+        log.info("test item %s (case %s of %s)", request.request_id, case.case_id, pack.pack_id)
+        self.tellers.accepted(entry)
+        return entry
