@@ -123,6 +123,28 @@ def test_no_translated_text_is_built_before_it_is_translated() -> None:
     assert bad == []
 
 
+def test_translate_is_never_called_under_another_name() -> None:
+    """``t = QCoreApplication.translate`` then ``t("ctx", "…")``: Qt looks the text up at run
+    time, but lupdate sees no ``translate`` call, so the text never reaches the catalogue and
+    stays English in zh_CN (four notices of the workstation did). The function is not bound
+    to another name, nor imported as one."""
+    import ast
+
+    bad = []
+    for path in i18n.sources():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+            if isinstance(value, ast.Attribute) and value.attr in ("translate", "tr"):
+                bad.append(f"{path}:{node.lineno} (bound to another name)")
+            if isinstance(node, ast.ImportFrom):
+                bad += [
+                    f"{path}:{node.lineno} (imported as {a.asname})"
+                    for a in node.names
+                    if a.name in ("translate", "tr") and a.asname
+                ]
+    assert bad == []
+
+
 def test_every_string_in_the_sources_is_translated_in_both_languages(tmp_path: Path) -> None:
     """lupdate over the sources finds nothing the checked-in .ts files lack: no string was
     added without its translations (``python -m ui.i18n update`` then translate)."""
@@ -216,6 +238,40 @@ def test_the_main_window_in_chinese_has_no_english_left(qtbot: Any, chinese: Non
     qtbot.addWidget(english)
     english.show()
     assert len(english_left(english)) > 5
+
+
+def test_after_a_vigilance_test_the_authorizer_is_told_at_once_in_chinese(
+    qtbot: Any, chinese: None
+) -> None:
+    """The decision's ack says the item was a test: the banner says so, with its defect and
+    whether it was caught, in Chinese (and the notices of a lost connection likewise)."""
+    from tests.test_ui import FakeService, _item, _show
+    from ui.bridge import EngineBridge
+    from ui.main_window import MainWindow
+
+    service, bridge = FakeService(), EngineBridge()
+    win = MainWindow(
+        service, bridge, authorizer_id="A1001", authorizer_name="李娜", language="zh_CN"
+    )
+    qtbot.addWidget(win)
+    win.resize(1600, 1000)
+    win.show()
+    bridge.sig_connection_changed.emit(True, "")
+    item, blobs = _item(seed=5, txn_type="transfer")
+    _show(qtbot, win, bridge, item, blobs)
+    rid = item.request.request_id
+    bridge.sig_test_revealed.emit(rid, "amount_mismatch", "", True)
+    qtbot.waitUntil(lambda: win.banner.isVisible())
+    text = win.banner.text()
+    assert "警觉性测试" in text and "凭证金额与录入金额不符" in text and "已检出" in text, text
+    assert rid in text and win.banner.property("level") == "ok"
+    bridge.sig_test_revealed.emit(rid, "id_expired", "客户身份证已过有效期", False)
+    qtbot.waitUntil(lambda: "未检出" in win.banner.text())
+    assert win.banner.property("level") == "warn" and "客户身份证已过有效期" in win.banner.text()
+    assert english_left(win) == []
+    bridge.sig_connection_changed.emit(False, "broker gone")
+    qtbot.waitUntil(lambda: "连接已断开" in win.banner.text())
+    assert english_left(win) == []
 
 
 def test_a_chinese_label_renders_as_glyphs_not_a_row_of_boxes(qtbot: Any, chinese: None) -> None:

@@ -212,13 +212,15 @@ def voucher(request_id: str) -> bytes:
 
 
 def broker_records(
-    people: Identities, n: int, rng: random.Random, first_seq: int = 1
+    people: Identities, n: int, rng: random.Random, first_seq: int = 1, tests: int = 0
 ) -> list[dict[str, Any]]:
     """Requests as the broker journals them: accepted, leased, decided (signed) — and a few
-    still waiting."""
+    still waiting; then ``tests`` vigilance test items, marked so, decided by A1 and A2 (each
+    fourth approved: missed)."""
     records: list[dict[str, Any]] = []
     seq = first_seq
-    for i in range(n):
+    for i in range(n + tests):
+        test = i >= n
         txn_type = TYPES[i % len(TYPES)]
         req, _ = request(
             f"R{i:04d}",
@@ -229,10 +231,12 @@ def broker_records(
         )
         raw = req.to_dict()
         submitted = _ms(9 + i % 8, i % 60)
-        decider = ("A1", "A2", "A3")[i % 3]
+        decider = ("A1", "A2", "A3")[i % 3] if not test else ("A1", "A2")[i % 2]
         leased = submitted + 5_000
         decided = leased + rng.randrange(3_000, 60_000)
         verdict = "approve" if i % 5 else "reject"
+        if test:
+            verdict = "approve" if (i - n) % 4 == 3 else "reject"
         decision = people.keys[decider].sign_decision(
             request_id=req.request_id,
             lease_id=f"L{i}",
@@ -243,11 +247,21 @@ def broker_records(
             reason_text="",
             decided_at=decided,
         )
+        accepted: dict[str, Any] = {"request": raw, "digest": request_digest(raw)}
+        if test:
+            defect = ("amount_mismatch", "id_expired", "name_mismatch")[i % 3]
+            accepted["test"] = {
+                "pack_id": "TP1",
+                "case_id": f"C{i}",
+                "lead_id": "LEAD",
+                "defect": defect,
+                "note": "",
+            }
         events = [
-            (submitted, "accepted", {"request": raw, "digest": request_digest(raw)}),
+            (submitted, "accepted", accepted),
             (leased, "leased", {"lease": f"L{i}", "to": decider}),
         ]
-        if i < n - 3:  # the last three are still in the queue
+        if test or i < n - 3:  # the last three real ones are still in the queue
             state = "approved" if verdict == "approve" else "rejected"
             events.append((decided, state, {"detail": "", "decision": decision.to_dict()}))
         for at, event, body in events:

@@ -56,9 +56,9 @@ def desk(tmp_path: Path, people: Identities) -> Iterator[LeadDesk]:  # noqa: F81
         ReceiptSigner(Ed25519PrivateKey.generate()),
         people.directory,
     )
-    store.broker_push("B1", 0, broker_records(people, 40, random.Random(4)))
+    store.broker_push("B1", 0, broker_records(people, 40, random.Random(4), tests=8))
     with store.engine.begin() as conn:  # the broker sent the images too
-        for i in range(40):
+        for i in range(48):
             data = voucher(f"R{i:04d}")
             store._store_images(conn, {hashlib.sha256(data).hexdigest(): data}, "B1", 1)
     yield LeadDesk(store, wait_target_s=60, clock=end_of_day)
@@ -214,7 +214,11 @@ def test_the_charts_and_the_report_render_and_the_pdf_opens(
     document.close()
     with open(table, encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0][0] == "request_id" and len(rows) == 41
+    assert rows[0][0] == "request_id" and rows[41] == []  # 40 real requests, no test item
+    assert rows[42][0] == "vigilance" and [r[1:4] for r in rows[43:]] == [
+        ["A1", "4", "4"],
+        ["A2", "4", "2"],
+    ]
 
 
 def test_the_lead_desk_in_chinese_has_no_english_left(qtbot: Any, desk: LeadDesk) -> None:
@@ -228,6 +232,19 @@ def test_the_lead_desk_in_chinese_has_no_english_left(qtbot: Any, desk: LeadDesk
             window.refresh_board()
         with qtbot.waitSignal(window.sig_stats_shown, timeout=10_000):
             window.refresh_stats()
+        # the vigilance tests beside the re-review agreement: 4 of 4 caught, 2 of 4 (missed
+        # two approved), each marked as not yet firm below 100 items
+        qtbot.waitUntil(lambda: window.agreement is not None, timeout=10_000)
+        table = window.vigilance_table
+        cells = {
+            table.item(r, 0).text(): [table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())
+        }
+        assert set(cells) == {"A1 A1", "A2 A2"}, cells
+        assert cells["A1 A1"][1:4] == ["4", "4", "100.0%"]
+        assert cells["A2 A2"][1:4] == ["4", "2", "50.0%"]
+        assert "不足 100 笔" in cells["A2 A2"][4] and "×" in cells["A2 A2"][5]
+        assert "复审" in cells["A1 A1"][6] or cells["A1 A1"][6] == "—"
         window.rate.setValue(0.3)
         with qtbot.waitSignal(window.sig_sample_shown, timeout=10_000):
             window.draw()
@@ -294,6 +311,7 @@ def test_the_report_in_chinese_is_chinese_throughout_and_extracts_as_the_real_ch
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "中心" in text and "抽查复审" in text and "签字确认" in text
+    assert "警觉性测试" in text and "检出率" in text
     assert not re.search("[\u2e80-\u2fdf]", text), "CJK extracted as radicals"
     assert first in text and "无差错" in text  # the reviewed item, its verdict and finding
     # one language: no English word, only ids, codes and the file formats' names

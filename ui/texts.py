@@ -244,37 +244,43 @@ def pin_refused(exc: BaseException) -> str:
 
 def defect(code: str) -> str:
     """A vigilance test item's defect (``clientsvc.protocol.messages.DefectCode``), in words."""
-    t = QCoreApplication.translate
     return {
-        "amount_mismatch": t("texts", "the amount on the voucher is not the keyed amount"),
-        "capital_mismatch": t(
+        "amount_mismatch": QCoreApplication.translate(
+            "texts", "the amount on the voucher is not the keyed amount"
+        ),
+        "capital_mismatch": QCoreApplication.translate(
             "texts", "the amount in words and the amount in figures disagree on the voucher"
         ),
-        "account_mismatch": t("texts", "the account number on the voucher is not the keyed one"),
-        "name_mismatch": t("texts", "a name on the voucher or the ID card is not the keyed name"),
-        "id_number_mismatch": t("texts", "the ID number or its check digit is wrong"),
-        "id_expired": t("texts", "the ID card has expired"),
-        "date_wrong": t("texts", "the voucher is dated another day"),
-        "seal_missing": t("texts", "the voucher carries no seal"),
-        "signature_missing": t("texts", "the customer did not sign"),
-    }.get(code, t("texts", "a defect described by the center lead"))
+        "account_mismatch": QCoreApplication.translate(
+            "texts", "the account number on the voucher is not the keyed one"
+        ),
+        "name_mismatch": QCoreApplication.translate(
+            "texts", "a name on the voucher or the ID card is not the keyed name"
+        ),
+        "id_number_mismatch": QCoreApplication.translate(
+            "texts", "the ID number or its check digit is wrong"
+        ),
+        "id_expired": QCoreApplication.translate("texts", "the ID card has expired"),
+        "date_wrong": QCoreApplication.translate("texts", "the voucher is dated another day"),
+        "seal_missing": QCoreApplication.translate("texts", "the voucher carries no seal"),
+        "signature_missing": QCoreApplication.translate("texts", "the customer did not sign"),
+    }.get(code, QCoreApplication.translate("texts", "a defect described by the center lead"))
 
 
 def test_revealed(request_id: str, code: str, note: str, caught: bool) -> tuple[str, str]:
     """What the authorizer is told at once after deciding a vigilance test item: that it was
     one, its defect, and whether the decision caught it (level, message)."""
-    t = QCoreApplication.translate
     what = defect(code)
     if note:
         what = f"{what}（{note}）"
     if caught:
-        text = t(
+        text = QCoreApplication.translate(
             "texts",
             "Vigilance test: item %1 was a test set by the center lead, not a teller's request. "
             "Its defect: %2. You did not approve it: caught ✓",
         )
         return "ok", text.replace("%1", request_id).replace("%2", what)
-    text = t(
+    text = QCoreApplication.translate(
         "texts",
         "Vigilance test: item %1 was a test set by the center lead, not a teller's request. "
         "Its defect: %2. You approved it: missed ✗. No money moved.",
@@ -530,7 +536,6 @@ def error_category(code: str) -> str:
 def notice(n: Notice, language: str) -> tuple[str, str, str, int]:
     """What the desk says (``desk_model.Notice``), in words: level, message, tooltip, and how
     long it stays (0: until the next)."""
-    t = QCoreApplication.translate
     a = n.args
     if n.say is Say.APPROVE_REFUSED:
         rows = [row.label(language) for row in a[3]]
@@ -543,7 +548,12 @@ def notice(n: Notice, language: str) -> tuple[str, str, str, int]:
         )
         return "error", text, "", 0
     if n.say is Say.REQUEST_CHANGED:
-        return "warn", t("texts", "The teller's request changed: look at it again."), "", 0
+        return (
+            "warn",
+            QCoreApplication.translate("texts", "The teller's request changed: look at it again."),
+            "",
+            0,
+        )
     if n.say is Say.REVOKED:
         return "warn", revoke_reason(a[0]), "", 0
     if n.say is Say.EVIDENCE_FAILED:
@@ -553,7 +563,7 @@ def notice(n: Notice, language: str) -> tuple[str, str, str, int]:
     if n.say is Say.NO_PIN_CHECK:
         return "error", error("E_REAUTH_REQUIRED"), "", 0
     if n.say is Say.CONNECTION_LOST:
-        text = t(
+        text = QCoreApplication.translate(
             "texts",
             "Lost the connection to the branch broker; reconnecting… "
             "The item in hand stays on screen.",
@@ -562,7 +572,7 @@ def notice(n: Notice, language: str) -> tuple[str, str, str, int]:
     if n.say is Say.CONNECTED:
         return "", "", "", 0  # the loss's message goes
     if n.say is Say.UNRESOLVED:
-        text = t(
+        text = QCoreApplication.translate(
             "texts",
             "Outcome unknown for %n decision(s) made before the restart (%1): "
             "checking with the broker…",
@@ -572,10 +582,14 @@ def notice(n: Notice, language: str) -> tuple[str, str, str, int]:
         return "warn", text, "", 0
     if n.say is Say.UNRESOLVED_REFUSED:
         listed = "; ".join(f"{rid}: {error(code)}" for rid, code in a[0].items())
-        text = t("texts", "Decisions from before the restart were not applied — %1")
+        text = QCoreApplication.translate(
+            "texts", "Decisions from before the restart were not applied — %1"
+        )
         return "error", text.replace("%1", listed), "", 0
     if n.say is Say.UNRESOLVED_DELIVERED:
-        text = t("texts", "Decisions from before the restart were delivered: %1")
+        text = QCoreApplication.translate(
+            "texts", "Decisions from before the restart were delivered: %1"
+        )
         return "ok", text.replace("%1", ", ".join(a[0])), "", 15_000
     return "error", error(a[0]) if a else "", a[1] if len(a) > 1 else "", 0
 

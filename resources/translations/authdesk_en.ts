@@ -422,7 +422,7 @@
             <translation>AuthDesk — Center lead — %1 (%2)</translation>
         </message>
         <message>
-            <location line="+34" />
+            <location line="+35" />
             <source>Reviewer: the board and the statistics are the lead's.</source>
             <translation>Reviewer: the board and the statistics are the lead's.</translation>
         </message>
@@ -892,7 +892,12 @@
             <translation>Outcomes of the decided requests (%)</translation>
         </message>
         <message>
-            <location line="+58" />
+            <location line="+32" />
+            <source>Vigilance tests: items with a known defect from the lead's signed pack, caught when not approved</source>
+            <translation>Vigilance tests: items with a known defect from the lead's signed pack, caught when not approved</translation>
+        </message>
+        <message>
+            <location line="+54" />
             <source>Requests %1 · decided %2 · still open %3 · ended without a verdict %4</source>
             <translation>Requests %1 · decided %2 · still open %3 · ended without a verdict %4</translation>
         </message>
@@ -907,7 +912,7 @@
             <translation>笔均授权时间 %1 (submitted → decided) · peak hours %2 · test items %3 (counted in no figure)</translation>
         </message>
         <message>
-            <location line="+48" />
+            <location line="+49" />
             <source>submitted → first on an authorizer's screen</source>
             <translation>submitted → first on an authorizer's screen</translation>
         </message>
@@ -937,7 +942,7 @@
             <translation>The report could not be written: %1</translation>
         </message>
         <message>
-            <location line="-446" />
+            <location line="-475" />
             <source>loading…</source>
             <translation>loading…</translation>
         </message>
@@ -1027,17 +1032,17 @@
             <translation>Confirmed errors</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+9" />
             <source>Re-review: blind verdicts against the original</source>
             <translation>Re-review: blind verdicts against the original</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+17" />
             <source>Statistics</source>
             <translation>Statistics</translation>
         </message>
         <message>
-            <location line="+19" />
+            <location line="+29" />
             <source>Repeat findings (two or more confirmed errors): %1</source>
             <translation>Repeat findings (two or more confirmed errors): %1</translation>
         </message>
@@ -1047,7 +1052,7 @@
             <translation>none</translation>
         </message>
         <message>
-            <location line="+87" />
+            <location line="+88" />
             <source>Refresh the statistics first.</source>
             <translation>Refresh the statistics first.</translation>
         </message>
@@ -1093,7 +1098,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+83" />
+            <location filename="../../ui/main_window.py" line="+84" />
             <source>AuthDesk — Remote authorization — %1 (%2)</source>
             <translation>AuthDesk — Remote authorization — %1 (%2)</translation>
         </message>
@@ -1602,7 +1607,7 @@
     <context>
         <name>lead</name>
         <message>
-            <location filename="../../ui/lead/words.py" line="+18" />
+            <location filename="../../ui/lead/words.py" line="+22" />
             <source>The center refused the request.</source>
             <translation>The center refused the request.</translation>
         </message>
@@ -1971,11 +1976,106 @@
             <source>A problem the re-check found</source>
             <translation>A problem the re-check found</translation>
         </message>
+        <message>
+            <location line="+6" />
+            <source>amount differs</source>
+            <translation>amount differs</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>words and figures differ</source>
+            <translation>words and figures differ</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>account differs</source>
+            <translation>account differs</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>name differs</source>
+            <translation>name differs</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>wrong ID number</source>
+            <translation>wrong ID number</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ID expired</source>
+            <translation>ID expired</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>wrong date</source>
+            <translation>wrong date</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>no seal</source>
+            <translation>no seal</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>no signature</source>
+            <translation>no signature</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>other defect</source>
+            <translation>other defect</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Authorizer</source>
+            <translation>Authorizer</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Test items decided</source>
+            <translation>Test items decided</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Caught</source>
+            <translation>Caught</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Detection rate</source>
+            <translation>Detection rate</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>95% interval</source>
+            <translation>95% interval</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Missed</source>
+            <translation>Missed</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Re-review agreement</source>
+            <translation>Re-review agreement</translation>
+        </message>
+        <message>
+            <location line="+16" />
+            <source> (fewer than %1 items: not yet firm)</source>
+            <translation> (fewer than %1 items: not yet firm)</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>%1 of %2 reviews</source>
+            <translation>%1 of %2 reviews</translation>
+        </message>
     </context>
     <context>
         <name>report</name>
         <message>
-            <location filename="../../ui/lead/report.py" line="+162" />
+            <location filename="../../ui/lead/report.py" line="+171" />
             <source>Authorization center report</source>
             <translation>Authorization center report</translation>
         </message>
@@ -2087,12 +2187,12 @@
         </message>
         <message>
             <location line="+3" />
-            <location line="+129" />
+            <location line="+146" />
             <source>Authorizer</source>
             <translation>Authorizer</translation>
         </message>
         <message>
-            <location line="-128" />
+            <location line="-145" />
             <source>Decisions</source>
             <translation>Decisions</translation>
         </message>
@@ -2124,12 +2224,12 @@
         </message>
         <message>
             <location line="+3" />
-            <location line="+106" />
+            <location line="+123" />
             <source>Outlet</source>
             <translation>Outlet</translation>
         </message>
         <message>
-            <location line="-104" />
+            <location line="-121" />
             <source>Decided</source>
             <translation>Decided</translation>
         </message>
@@ -2139,7 +2239,17 @@
             <translation>笔均授权时间</translation>
         </message>
         <message>
-            <location line="+15" />
+            <location line="+16" />
+            <source>Vigilance tests</source>
+            <translation>Vigilance tests</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Items with a known defect from the lead's signed test pack, slipped into the queue among real requests; caught when not approved. The interval is the Wilson 95% interval.</source>
+            <translation>Items with a known defect from the lead's signed test pack, slipped into the queue among real requests; caught when not approved. The interval is the Wilson 95% interval.</translation>
+        </message>
+        <message>
+            <location line="+13" />
             <source>Sample re-review (抽查复审)</source>
             <translation>Sample re-review (抽查复审)</translation>
         </message>
@@ -2642,7 +2752,67 @@
             <translation>Wrong PIN. %1 more wrong and you are locked out.</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+10" />
+            <source>the amount on the voucher is not the keyed amount</source>
+            <translation>the amount on the voucher is not the keyed amount</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>the amount in words and the amount in figures disagree on the voucher</source>
+            <translation>the amount in words and the amount in figures disagree on the voucher</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>the account number on the voucher is not the keyed one</source>
+            <translation>the account number on the voucher is not the keyed one</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>a name on the voucher or the ID card is not the keyed name</source>
+            <translation>a name on the voucher or the ID card is not the keyed name</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>the ID number or its check digit is wrong</source>
+            <translation>the ID number or its check digit is wrong</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>the ID card has expired</source>
+            <translation>the ID card has expired</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>the voucher is dated another day</source>
+            <translation>the voucher is dated another day</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>the voucher carries no seal</source>
+            <translation>the voucher carries no seal</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>the customer did not sign</source>
+            <translation>the customer did not sign</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>a defect described by the center lead</source>
+            <translation>a defect described by the center lead</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Vigilance test: item %1 was a test set by the center lead, not a teller's request. Its defect: %2. You did not approve it: caught ✓</source>
+            <translation>Vigilance test: item %1 was a test set by the center lead, not a teller's request. Its defect: %2. You did not approve it: caught ✓</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Vigilance test: item %1 was a test set by the center lead, not a teller's request. Its defect: %2. You approved it: missed ✗. No money moved.</source>
+            <translation>Vigilance test: item %1 was a test set by the center lead, not a teller's request. Its defect: %2. You approved it: missed ✗. No money moved.</translation>
+        </message>
+        <message>
+            <location line="+10" />
             <source>The teller cancelled this request.</source>
             <translation>The teller cancelled this request.</translation>
         </message>
@@ -2902,12 +3072,32 @@
             <translation>name</translation>
         </message>
         <message>
-            <location line="+35" />
+            <location line="+34" />
             <source>The machine reading arrived and disagrees with the request: approval stops. Look at the elements marked ✗.</source>
             <translation>The machine reading arrived and disagrees with the request: approval stops. Look at the elements marked ✗.</translation>
         </message>
         <message>
-            <location line="+47" />
+            <location line="+9" />
+            <source>The teller's request changed: look at it again.</source>
+            <translation>The teller's request changed: look at it again.</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>Lost the connection to the branch broker; reconnecting… The item in hand stays on screen.</source>
+            <translation>Lost the connection to the branch broker; reconnecting… The item in hand stays on screen.</translation>
+        </message>
+        <message>
+            <location line="+19" />
+            <source>Decisions from before the restart were not applied — %1</source>
+            <translation>Decisions from before the restart were not applied — %1</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Decisions from before the restart were delivered: %1</source>
+            <translation>Decisions from before the restart were delivered: %1</translation>
+        </message>
+        <message>
+            <location line="+10" />
             <source>You are away: no items are sent to you.
 Press F12 when you are back.</source>
             <translation>You are away: no items are sent to you.
@@ -2939,9 +3129,9 @@ Press F12 when you are back.</translation>
             <translation>You locked the screen.</translation>
         </message>
         <message>
-            <location line="-493" />
+            <location line="-547" />
             <location line="+59" />
-            <location line="+335" />
+            <location line="+381" />
             <source>ID number</source>
             <translation>ID number</translation>
         </message>

@@ -422,7 +422,7 @@
         <translation>AuthDesk — 中心主管 — %1（%2）</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>Reviewer: the board and the statistics are the lead&apos;s.</source>
         <translation>复核员：中心看板和统计仅供中心主管使用。</translation>
     </message>
@@ -892,7 +892,12 @@
         <translation>已处理业务的授权结论（%）</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+32"/>
+        <source>Vigilance tests: items with a known defect from the lead&apos;s signed pack, caught when not approved</source>
+        <translation>警觉性测试：取自中心负责人签名测试包、带已知缺陷的业务，未予授权通过即为检出</translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>Requests %1 · decided %2 · still open %3 · ended without a verdict %4</source>
         <translation>业务 %1 笔 · 已处理 %2 笔 · 未办结 %3 笔 · 未经授权结束 %4 笔</translation>
     </message>
@@ -907,7 +912,7 @@
         <translation>笔均授权时间 %1（提交 → 授权完成）· 高峰时段 %2 · 测试业务 %3 笔（不计入任何指标）</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+49"/>
         <source>submitted → first on an authorizer&apos;s screen</source>
         <translation>柜员提交 → 首次显示在授权员屏幕上</translation>
     </message>
@@ -937,7 +942,7 @@
         <translation>报告无法写入：%1</translation>
     </message>
     <message>
-        <location line="-446"/>
+        <location line="-475"/>
         <source>loading…</source>
         <translation>加载中…</translation>
     </message>
@@ -1027,17 +1032,17 @@
         <translation>确认差错</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>Re-review: blind verdicts against the original</source>
         <translation>复核：盲审结论与原授权结果比对</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+17"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+29"/>
         <source>Repeat findings (two or more confirmed errors): %1</source>
         <translation>重复差错（确认差错两次及以上）：%1</translation>
     </message>
@@ -1047,7 +1052,7 @@
         <translation>无</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+88"/>
         <source>Refresh the statistics first.</source>
         <translation>请先刷新统计。</translation>
     </message>
@@ -1093,7 +1098,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+83"/>
+        <location filename="../../ui/main_window.py" line="+84"/>
         <source>AuthDesk — Remote authorization — %1 (%2)</source>
         <translation>AuthDesk — 远程授权 — %1（%2）</translation>
     </message>
@@ -1602,7 +1607,7 @@
 <context>
     <name>lead</name>
     <message>
-        <location filename="../../ui/lead/words.py" line="+18"/>
+        <location filename="../../ui/lead/words.py" line="+22"/>
         <source>The center refused the request.</source>
         <translation>授权中心拒绝了该请求。</translation>
     </message>
@@ -1971,11 +1976,106 @@
         <source>A problem the re-check found</source>
         <translation>复核检查发现的问题</translation>
     </message>
+    <message>
+        <location line="+6"/>
+        <source>amount differs</source>
+        <translation>金额不符</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>words and figures differ</source>
+        <translation>大小写金额不符</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>account differs</source>
+        <translation>账号不符</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>name differs</source>
+        <translation>户名不符</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>wrong ID number</source>
+        <translation>证件号码有误</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ID expired</source>
+        <translation>证件过期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>wrong date</source>
+        <translation>日期不符</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no seal</source>
+        <translation>缺少印章</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no signature</source>
+        <translation>缺少客户签名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>other defect</source>
+        <translation>其他缺陷</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Authorizer</source>
+        <translation>授权员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Test items decided</source>
+        <translation>已处理测试笔数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Caught</source>
+        <translation>检出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Detection rate</source>
+        <translation>检出率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>95% interval</source>
+        <translation>95% 置信区间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Missed</source>
+        <translation>漏检</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Re-review agreement</source>
+        <translation>复审一致率</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source> (fewer than %1 items: not yet firm)</source>
+        <translation>（不足 %1 笔，尚不稳定）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1 of %2 reviews</source>
+        <translation>%1（复审 %2 笔）</translation>
+    </message>
 </context>
 <context>
     <name>report</name>
     <message>
-        <location filename="../../ui/lead/report.py" line="+162"/>
+        <location filename="../../ui/lead/report.py" line="+171"/>
         <source>Authorization center report</source>
         <translation>授权中心报告</translation>
     </message>
@@ -2087,12 +2187,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+129"/>
+        <location line="+146"/>
         <source>Authorizer</source>
         <translation>授权员</translation>
     </message>
     <message>
-        <location line="-128"/>
+        <location line="-145"/>
         <source>Decisions</source>
         <translation>处理笔数</translation>
     </message>
@@ -2124,12 +2224,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+106"/>
+        <location line="+123"/>
         <source>Outlet</source>
         <translation>网点</translation>
     </message>
     <message>
-        <location line="-104"/>
+        <location line="-121"/>
         <source>Decided</source>
         <translation>已处理</translation>
     </message>
@@ -2139,7 +2239,17 @@
         <translation>笔均授权时间</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
+        <source>Vigilance tests</source>
+        <translation>警觉性测试</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Items with a known defect from the lead&apos;s signed test pack, slipped into the queue among real requests; caught when not approved. The interval is the Wilson 95% interval.</source>
+        <translation>取自中心负责人签名测试包、带已知缺陷的业务，混入真实业务排队派发；未予授权通过即为检出。区间为按威尔逊得分法计算的 95% 置信区间。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Sample re-review (抽查复审)</source>
         <translation>抽查复审</translation>
     </message>
@@ -2642,7 +2752,67 @@
         <translation>密码错误。再错 %1 次将被锁定。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
+        <source>the amount on the voucher is not the keyed amount</source>
+        <translation>凭证金额与录入金额不符</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the amount in words and the amount in figures disagree on the voucher</source>
+        <translation>凭证上大写金额与小写金额不符</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the account number on the voucher is not the keyed one</source>
+        <translation>凭证账号与录入账号不符</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a name on the voucher or the ID card is not the keyed name</source>
+        <translation>凭证或身份证上的姓名与录入户名不符</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the ID number or its check digit is wrong</source>
+        <translation>证件号码或其校验位有误</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the ID card has expired</source>
+        <translation>身份证已过有效期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the voucher is dated another day</source>
+        <translation>凭证日期不是当日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the voucher carries no seal</source>
+        <translation>凭证缺少印章</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the customer did not sign</source>
+        <translation>客户未签名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a defect described by the center lead</source>
+        <translation>中心负责人设定的缺陷</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Vigilance test: item %1 was a test set by the center lead, not a teller&apos;s request. Its defect: %2. You did not approve it: caught ✓</source>
+        <translation>警觉性测试：业务 %1 是中心负责人设置的测试业务，并非柜员提交的真实业务。所设缺陷：%2。您未予授权通过：已检出 ✓</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Vigilance test: item %1 was a test set by the center lead, not a teller&apos;s request. Its defect: %2. You approved it: missed ✗. No money moved.</source>
+        <translation>警觉性测试：业务 %1 是中心负责人设置的测试业务，并非柜员提交的真实业务。所设缺陷：%2。您已授权通过：未检出 ✗。该笔未发生任何资金变动。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>The teller cancelled this request.</source>
         <translation>柜员已撤销此申请。</translation>
     </message>
@@ -2902,12 +3072,32 @@
         <translation>姓名</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+34"/>
         <source>The machine reading arrived and disagrees with the request: approval stops. Look at the elements marked ✗.</source>
         <translation>影像识别结果已到达，与申请不一致：不能直接授权通过。请查看标有 ✗ 的要素。</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+9"/>
+        <source>The teller&apos;s request changed: look at it again.</source>
+        <translation>柜员的申请已更改，请重新审核。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Lost the connection to the branch broker; reconnecting… The item in hand stays on screen.</source>
+        <translation>与远程授权平台的连接已断开，正在重新连接……当前业务仍保留在屏幕上。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Decisions from before the restart were not applied — %1</source>
+        <translation>重启前的授权结果未被受理——%1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Decisions from before the restart were delivered: %1</source>
+        <translation>重启前的授权结果已送达：%1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>You are away: no items are sent to you.
 Press F12 when you are back.</source>
         <translation>您已暂离：不会向您分配业务。
@@ -2939,9 +3129,9 @@ Press F12 when you are back.</source>
         <translation>您已锁屏。</translation>
     </message>
     <message>
-        <location line="-493"/>
+        <location line="-547"/>
         <location line="+59"/>
-        <location line="+335"/>
+        <location line="+381"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>

@@ -86,6 +86,15 @@ def write_csv(path: Path, stats: Stats, sample: Sample | None) -> None:
                 sep=" ", timespec="seconds"
             )
             out.writerow([_cell(r[c]) for c in CSV_COLUMNS])
+        if stats.vigilance:
+            out.writerow([])
+            out.writerow(
+                ["vigilance", "authorizer", "tests", "caught", "rate", "low", "high", "missed"]
+            )
+            for who, v in stats.vigilance.items():
+                missed = " ".join(f"{code}:{n}" for code, n in v.missed.items())
+                rate = [f"{x:.3f}" if x is not None else "" for x in (v.rate, v.low, v.high)]
+                out.writerow(["", who, v.tests, v.caught, *rate, missed])
         if sample is not None:
             out.writerow([])
             out.writerow(
@@ -279,6 +288,23 @@ def report_html(
             ],
         ),
     ]
+    if stats.vigilance:
+        out += [
+            _tag("h2", QCoreApplication.translate("report", "Vigilance tests")),
+            _tag(
+                "p",
+                QCoreApplication.translate(
+                    "report",
+                    "Items with a known defect from the lead's signed test pack, slipped into "
+                    "the queue among real requests; caught when not approved. The interval is "
+                    "the Wilson 95% interval.",
+                ),
+            ),
+            _table(
+                words.vigilance_headers(with_agreement=False),
+                words.vigilance_rows(stats.vigilance, names),
+            ),
+        ]
     if sample is not None:
         out.append(_tag("h2", QCoreApplication.translate("report", "Sample re-review (抽查复审)")))
         out.append(

@@ -141,6 +141,7 @@ class LeadWindow(QMainWindow):
         self.current: str | None = None  # the request under review
         self.revealed: api.Reveal | None = None
         self.stats: api.Stats | None = None
+        self.agreement: api.Agreement | None = None
         self.names: dict[str, str] = {}  # id → name, from every answer that names people
         self._review_request: AuthRequest | None = None
         self._build_board()
@@ -919,9 +920,27 @@ class LeadWindow(QMainWindow):
         )
         self.agreement_table.setMaximumHeight(180)
         self.repeat = QLabel(wordWrap=True)
-        outer.addWidget(QLabel(self.tr("Re-review: blind verdicts against the original")))
-        outer.addWidget(self.agreement_table)
-        outer.addWidget(self.repeat)
+        self.vigilance_table = _table(words.vigilance_headers(with_agreement=True))
+        self.vigilance_table.setMaximumHeight(180)
+        below = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addWidget(QLabel(self.tr("Re-review: blind verdicts against the original")))
+        left.addWidget(self.agreement_table)
+        left.addWidget(self.repeat)
+        right.addWidget(
+            QLabel(
+                self.tr(
+                    "Vigilance tests: items with a known defect from the lead's signed pack, "
+                    "caught when not approved"
+                ),
+                wordWrap=True,
+            )
+        )
+        right.addWidget(self.vigilance_table)
+        right.addStretch(1)
+        below.addLayout(left, 1)
+        below.addLayout(right, 1)
+        outer.addLayout(below)
         self.tabs.addTab(page, self.tr("Statistics"))
 
     def refresh_stats(self) -> None:
@@ -929,8 +948,18 @@ class LeadWindow(QMainWindow):
         self._ask(api.STATS, days, self.show_stats)
         self._ask(api.AGREEMENT, api.NoArgs(), self.show_agreement)
 
+    def _show_vigilance(self) -> None:
+        """Each authorizer's detection of test items, beside their re-review agreement."""
+        if self.stats is None:
+            return
+        agreement = self.agreement.by_authorizer if self.agreement is not None else {}
+        rows = words.vigilance_rows(self.stats.vigilance, self.names, agreement)
+        _fill(self.vigilance_table, rows)
+
     def show_agreement(self, agreement: api.Agreement) -> None:
         """Agreement rates per category and per authorizer; confirmed errors; repeats."""
+        self.agreement = agreement
+        self._show_vigilance()
         errors = agreement.errors_by_authorizer
         rows = []
         for rates, group in ((agreement.by_category, None), (agreement.by_authorizer, errors)):
@@ -1006,6 +1035,7 @@ class LeadWindow(QMainWindow):
             [fig.avg_s or 0 for _, fig in parts],
             [words.part(name) for name, _ in parts],
         )
+        self._show_vigilance()
         outcomes = ("approved", "rejected", "returned")
         _bars(
             self.chart_rates,

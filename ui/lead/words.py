@@ -3,9 +3,13 @@ or an error code. The center sends codes only; what a person reads is written he
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication
 
 from clientsvc.center.codes import Refusal
+from clientsvc.vigilance import RELIABLE_AFTER
 
 
 def refusal(code: str, detail: str) -> str:
@@ -232,3 +236,62 @@ def center_finding(code: str) -> str:
         ),
         "E_MALFORMED": QCoreApplication.translate("lead", "The signed record is not valid"),
     }.get(code, QCoreApplication.translate("lead", "A problem the re-check found"))
+
+
+def defect(code: str) -> str:
+    """A vigilance test item's defect, short, for a table cell."""
+    return {
+        "amount_mismatch": QCoreApplication.translate("lead", "amount differs"),
+        "capital_mismatch": QCoreApplication.translate("lead", "words and figures differ"),
+        "account_mismatch": QCoreApplication.translate("lead", "account differs"),
+        "name_mismatch": QCoreApplication.translate("lead", "name differs"),
+        "id_number_mismatch": QCoreApplication.translate("lead", "wrong ID number"),
+        "id_expired": QCoreApplication.translate("lead", "ID expired"),
+        "date_wrong": QCoreApplication.translate("lead", "wrong date"),
+        "seal_missing": QCoreApplication.translate("lead", "no seal"),
+        "signature_missing": QCoreApplication.translate("lead", "no signature"),
+    }.get(code, QCoreApplication.translate("lead", "other defect"))
+
+
+def vigilance_headers(with_agreement: bool) -> list[str]:
+    headers = [
+        QCoreApplication.translate("lead", "Authorizer"),
+        QCoreApplication.translate("lead", "Test items decided"),
+        QCoreApplication.translate("lead", "Caught"),
+        QCoreApplication.translate("lead", "Detection rate"),
+        QCoreApplication.translate("lead", "95% interval"),
+        QCoreApplication.translate("lead", "Missed"),
+    ]
+    if with_agreement:
+        headers.append(QCoreApplication.translate("lead", "Re-review agreement"))
+    return headers
+
+
+def vigilance_rows(
+    vigilance: Mapping[str, Any],
+    names: dict[str, str],
+    agreement: Mapping[str, Any] | None = None,
+) -> list[list[str]]:
+    """One row per authorizer (``metrics.vigilance``): the rate with its Wilson interval,
+    marked as not yet firm below ``RELIABLE_AFTER`` test items; what they missed; and, on
+    the desk, their re-review agreement beside it."""
+    rows = []
+    for who, v in vigilance.items():
+        interval = "—" if v.low is None else f"{percent(v.low)} – {percent(v.high)}"
+        if not v.reliable:
+            interval += QCoreApplication.translate(
+                "lead", " (fewer than %1 items: not yet firm)"
+            ).replace("%1", str(RELIABLE_AFTER))
+        missed = "、".join(f"{defect(code)} ×{n}" for code, n in v.missed.items()) or "—"
+        row = [person(who, names), str(v.tests), str(v.caught), percent(v.rate), interval, missed]
+        if agreement is not None:
+            rate = agreement.get(who)
+            row.append(
+                "—"
+                if rate is None
+                else QCoreApplication.translate("lead", "%1 of %2 reviews")
+                .replace("%1", percent(rate.rate))
+                .replace("%2", str(rate.reviews))
+            )
+        rows.append(row)
+    return rows
