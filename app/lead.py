@@ -3,6 +3,7 @@ client → the desk's window (beside ``app/workstation.py``, which composes the 
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ class LeadApp:
     settings: Settings
     keystore: KeyStore
     screenshot_dir: Path | None = None
+    day: dt.date | None = None  # the day the date fields open on (None: today)
     windows: list[Any] = field(default_factory=list)  # kept alive while shown
     clients: list[LeadClient] = field(default_factory=list)
 
@@ -54,7 +56,9 @@ class LeadApp:
             key,
             client_transport(settings, self.keystore, server=settings.center_key),
         )
-        window = LeadWindow(client, key.authorizer_id, profile.name if profile else "")
+        window = LeadWindow(
+            client, key.authorizer_id, profile.name if profile else "", today=self.day
+        )
         window.resize(1500, 950)
         window.show()
         self.windows[:] = [window]

@@ -372,4 +372,7 @@ def run(out: Path, languages: tuple[str, ...] = LANGUAGES, seed: int = 6) -> lis
                     widget.grab().save(str(path), quality=90 if kind == "evidence" else -1)
                     saved.append(path)
                     print(f"gallery: {path}", flush=True)
+    from sim import lead_gallery  # the lead's desk on a simulated day, every tab
+
+    saved += lead_gallery.shoot(out, languages)
     return saved

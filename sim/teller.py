@@ -520,6 +520,7 @@ def resubmission(
     corrected: bool,
     id_salt: int = 0,
     images: bool = True,
+    today: dt.date | None = None,
 ) -> SimulatedRequest:
     """What the teller sends after ``returned`` came back for correction: a new request id,
     ``supersedes`` the returned one, the same terminal, customer and elements. ``corrected``:
@@ -527,6 +528,7 @@ def resubmission(
     person at the counter cannot change); otherwise the same images again."""
     old = returned.request
     recipe = returned.recipe
+    today = today or dt.date.today()
     refs, blobs = list(old.evidence), dict(returned.evidence)
     defect = returned.defect
     if corrected and recipe is not None:
@@ -536,13 +538,13 @@ def resubmission(
             defect=defect,
             written_amount_fen=recipe.amount_fen,
             voucher_seed=rng.getrandbits(32),
-            today=dt.date.today(),
+            today=today,
         )
         refs, blobs = _render(fixed, images)
         recipe = fixed
     request = old.model_copy(
         update={
-            "request_id": _request_id(rng, dt.date.today(), id_salt),
+            "request_id": _request_id(rng, today, id_salt),
             "evidence": refs,
             "submitted_at": time.time_ns() // 1_000_000,
             "supersedes": old.request_id,

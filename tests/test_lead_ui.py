@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PySide6.QtWidgets import QLabel
 
 from clientsvc.audit.chain import ReceiptSigner
 from clientsvc.center import api
@@ -241,9 +242,10 @@ def test_the_lead_desk_in_chinese_has_no_english_left(qtbot: Any, desk: LeadDesk
             for r in range(table.rowCount())
         }
         assert set(cells) == {"A1 A1", "A2 A2"}, cells
-        assert cells["A1 A1"][1:4] == ["4", "4", "100.0%"]
-        assert cells["A2 A2"][1:4] == ["4", "2", "50.0%"]
-        assert "不足 100 笔" in cells["A2 A2"][4] and "×" in cells["A2 A2"][5]
+        assert cells["A1 A1"][1:4] == ["4", "4", "100.0% *"]
+        assert cells["A2 A2"][1:4] == ["4", "2", "50.0% *"]
+        assert "–" in cells["A2 A2"][4] and "×" in cells["A2 A2"][5]
+        assert "不足 100 笔" in window.findChild(QLabel, "VigilanceNote").text()
         assert "复审" in cells["A1 A1"][6] or cells["A1 A1"][6] == "—"
         window.rate.setValue(0.3)
         with qtbot.waitSignal(window.sig_sample_shown, timeout=10_000):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,12 @@ def register(sub: Any) -> None:
     ld.add_argument("--signin", metavar="ID:PIN", help="sign in without the dialog (tests, demo)")
     ld.add_argument("--screenshot", type=Path, metavar="DIR")
     ld.add_argument("--quit-after", type=float, metavar="SECONDS")
+    ld.add_argument(
+        "--day",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="the day the sample and the statistics open on (default: today)",
+    )
     language_option(ld)
 
 
@@ -27,7 +34,9 @@ def run_lead(args: argparse.Namespace) -> int:
 
     settings = settings_of(args, center_endpoint=args.center)
     qapp = make_qapplication(settings, args.language)
-    session = LeadApp(settings, make_keystore(settings), screenshot_dir=args.screenshot)
+    session = LeadApp(
+        settings, make_keystore(settings), screenshot_dir=args.screenshot, day=args.day
+    )
     if args.signin:
         person, _, pin = args.signin.partition(":")
         session.sign_in(person, pin, owner=qapp)

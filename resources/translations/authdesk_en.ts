@@ -430,12 +430,12 @@
             <location line="+24" />
             <location line="+13" />
             <location line="+140" />
-            <location line="+333" />
+            <location line="+337" />
             <source>Type</source>
             <translation>Type</translation>
         </message>
         <message>
-            <location line="-486" />
+            <location line="-490" />
             <location line="+13" />
             <source>Waiting</source>
             <translation>Waiting</translation>
@@ -469,12 +469,12 @@
         <message>
             <location line="-139" />
             <location line="+2" />
-            <location line="+478" />
+            <location line="+482" />
             <source>Outlet</source>
             <translation>Outlet</translation>
         </message>
         <message>
-            <location line="-478" />
+            <location line="-482" />
             <source>Timed out today</source>
             <translation>Timed out today</translation>
         </message>
@@ -510,18 +510,18 @@
         </message>
         <message>
             <location line="+19" />
-            <location line="+562" />
+            <location line="+566" />
             <source>From</source>
             <translation>From</translation>
         </message>
         <message>
-            <location line="-561" />
-            <location line="+563" />
+            <location line="-565" />
+            <location line="+567" />
             <source>To</source>
             <translation>To</translation>
         </message>
         <message>
-            <location line="-562" />
+            <location line="-566" />
             <source>Seed</source>
             <translation>Seed</translation>
         </message>
@@ -606,7 +606,7 @@
             <translation>%1 · %2 to %3 · seed %4</translation>
         </message>
         <message>
-            <location line="+94" />
+            <location line="+98" />
             <source>Re-run: the same items ✓</source>
             <translation>Re-run: the same items ✓</translation>
         </message>
@@ -657,7 +657,7 @@
             <translation>Note</translation>
         </message>
         <message>
-            <location line="-371" />
+            <location line="-375" />
             <source>Oldest wait</source>
             <translation>Oldest wait</translation>
         </message>
@@ -697,7 +697,7 @@
             <translation>Sample %1: %2 of %3 approved requests · seed %4 · plan %5 · eligible %6</translation>
         </message>
         <message>
-            <location line="+42" />
+            <location line="+46" />
             <source>The plan draws %1 of each transaction type (rounded up) and at least %2 per authorizer: %3 requests. To say with %4 confidence that the error rate is below %5, %6 requests without an error are needed.</source>
             <translation>The plan draws %1 of each transaction type (rounded up) and at least %2 per authorizer: %3 requests. To say with %4 confidence that the error rate is below %5, %6 requests without an error are needed.</translation>
         </message>
@@ -897,7 +897,7 @@
             <translation>Vigilance tests: items with a known defect from the lead's signed pack, caught when not approved</translation>
         </message>
         <message>
-            <location line="+54" />
+            <location line="+57" />
             <source>Requests %1 · decided %2 · still open %3 · ended without a verdict %4</source>
             <translation>Requests %1 · decided %2 · still open %3 · ended without a verdict %4</translation>
         </message>
@@ -942,7 +942,7 @@
             <translation>The report could not be written: %1</translation>
         </message>
         <message>
-            <location line="-475" />
+            <location line="-478" />
             <source>loading…</source>
             <translation>loading…</translation>
         </message>
@@ -1037,7 +1037,7 @@
             <translation>Re-review: blind verdicts against the original</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+20" />
             <source>Statistics</source>
             <translation>Statistics</translation>
         </message>
@@ -2028,6 +2028,11 @@
         </message>
         <message>
             <location line="+5" />
+            <source>* fewer than %1 test items: not yet a firm figure; read it with its interval</source>
+            <translation>* fewer than %1 test items: not yet a firm figure; read it with its interval</translation>
+        </message>
+        <message>
+            <location line="+7" />
             <source>Authorizer</source>
             <translation>Authorizer</translation>
         </message>
@@ -2062,12 +2067,7 @@
             <translation>Re-review agreement</translation>
         </message>
         <message>
-            <location line="+16" />
-            <source> (fewer than %1 items: not yet firm)</source>
-            <translation> (fewer than %1 items: not yet firm)</translation>
-        </message>
-        <message>
-            <location line="+10" />
+            <location line="+23" />
             <source>%1 of %2 reviews</source>
             <translation>%1 of %2 reviews</translation>
         </message>
@@ -2187,12 +2187,12 @@
         </message>
         <message>
             <location line="+3" />
-            <location line="+146" />
+            <location line="+147" />
             <source>Authorizer</source>
             <translation>Authorizer</translation>
         </message>
         <message>
-            <location line="-145" />
+            <location line="-146" />
             <source>Decisions</source>
             <translation>Decisions</translation>
         </message>
@@ -2224,12 +2224,12 @@
         </message>
         <message>
             <location line="+3" />
-            <location line="+123" />
+            <location line="+124" />
             <source>Outlet</source>
             <translation>Outlet</translation>
         </message>
         <message>
-            <location line="-121" />
+            <location line="-122" />
             <source>Decided</source>
             <translation>Decided</translation>
         </message>
@@ -2249,7 +2249,7 @@
             <translation>Items with a known defect from the lead's signed test pack, slipped into the queue among real requests; caught when not approved. The interval is the Wilson 95% interval.</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location line="+14" />
             <source>Sample re-review (抽查复审)</source>
             <translation>Sample re-review (抽查复审)</translation>
         </message>

@@ -430,12 +430,12 @@
         <location line="+24"/>
         <location line="+13"/>
         <location line="+140"/>
-        <location line="+333"/>
+        <location line="+337"/>
         <source>Type</source>
         <translation>业务类型</translation>
     </message>
     <message>
-        <location line="-486"/>
+        <location line="-490"/>
         <location line="+13"/>
         <source>Waiting</source>
         <translation>等待中</translation>
@@ -469,12 +469,12 @@
     <message>
         <location line="-139"/>
         <location line="+2"/>
-        <location line="+478"/>
+        <location line="+482"/>
         <source>Outlet</source>
         <translation>网点</translation>
     </message>
     <message>
-        <location line="-478"/>
+        <location line="-482"/>
         <source>Timed out today</source>
         <translation>今日超时</translation>
     </message>
@@ -510,18 +510,18 @@
     </message>
     <message>
         <location line="+19"/>
-        <location line="+562"/>
+        <location line="+566"/>
         <source>From</source>
         <translation>开始日期</translation>
     </message>
     <message>
-        <location line="-561"/>
-        <location line="+563"/>
+        <location line="-565"/>
+        <location line="+567"/>
         <source>To</source>
         <translation>结束日期</translation>
     </message>
     <message>
-        <location line="-562"/>
+        <location line="-566"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
@@ -606,7 +606,7 @@
         <translation>%1 · %2 至 %3 · 随机种子 %4</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+98"/>
         <source>Re-run: the same items ✓</source>
         <translation>重新抽取：样本一致 ✓</translation>
     </message>
@@ -657,7 +657,7 @@
         <translation>备注</translation>
     </message>
     <message>
-        <location line="-371"/>
+        <location line="-375"/>
         <source>Oldest wait</source>
         <translation>最长等待</translation>
     </message>
@@ -697,7 +697,7 @@
         <translation>样本 %1：从 %3 笔已授权通过的业务中抽取 %2 笔 · 随机种子 %4 · 方案 %5 · 抽样范围 %6</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+46"/>
         <source>The plan draws %1 of each transaction type (rounded up) and at least %2 per authorizer: %3 requests. To say with %4 confidence that the error rate is below %5, %6 requests without an error are needed.</source>
         <translation>按本方案，每类业务抽取 %1（向上取整），每名授权员至少 %2 笔，共 %3 笔。若要以 %4 的置信度判断差错率低于 %5，需抽查 %6 笔且均无差错。</translation>
     </message>
@@ -897,7 +897,7 @@
         <translation>警觉性测试：取自中心负责人签名测试包、带已知缺陷的业务，未予授权通过即为检出</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+57"/>
         <source>Requests %1 · decided %2 · still open %3 · ended without a verdict %4</source>
         <translation>业务 %1 笔 · 已处理 %2 笔 · 未办结 %3 笔 · 未经授权结束 %4 笔</translation>
     </message>
@@ -942,7 +942,7 @@
         <translation>报告无法写入：%1</translation>
     </message>
     <message>
-        <location line="-475"/>
+        <location line="-478"/>
         <source>loading…</source>
         <translation>加载中…</translation>
     </message>
@@ -1037,7 +1037,7 @@
         <translation>复核：盲审结论与原授权结果比对</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
@@ -2028,6 +2028,11 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>* fewer than %1 test items: not yet a firm figure; read it with its interval</source>
+        <translation>* 测试业务不足 %1 笔：检出率尚不稳定，请结合置信区间判读</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Authorizer</source>
         <translation>授权员</translation>
     </message>
@@ -2062,12 +2067,7 @@
         <translation>复审一致率</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source> (fewer than %1 items: not yet firm)</source>
-        <translation>（不足 %1 笔，尚不稳定）</translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location line="+23"/>
         <source>%1 of %2 reviews</source>
         <translation>%1（复审 %2 笔）</translation>
     </message>
@@ -2187,12 +2187,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+146"/>
+        <location line="+147"/>
         <source>Authorizer</source>
         <translation>授权员</translation>
     </message>
     <message>
-        <location line="-145"/>
+        <location line="-146"/>
         <source>Decisions</source>
         <translation>处理笔数</translation>
     </message>
@@ -2224,12 +2224,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+123"/>
+        <location line="+124"/>
         <source>Outlet</source>
         <translation>网点</translation>
     </message>
     <message>
-        <location line="-121"/>
+        <location line="-122"/>
         <source>Decided</source>
         <translation>已处理</translation>
     </message>
@@ -2249,7 +2249,7 @@
         <translation>取自中心负责人签名测试包、带已知缺陷的业务，混入真实业务排队派发；未予授权通过即为检出。区间为按威尔逊得分法计算的 95% 置信区间。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Sample re-review (抽查复审)</source>
         <translation>抽查复审</translation>
     </message>

@@ -70,6 +70,44 @@ def register(sub: Any) -> None:
     )
 
 
+def _seed_lead_day(settings: Any, seed: int) -> Any:
+    """Yesterday at the demo's center, for the lead's desk: a simulated day of three
+    authorizers with its vigilance test items, sent as a broker and the workstations send it,
+    then sampled and re-reviewed, with a confirmed finding (``sim.day``). Once per data
+    directory and day."""
+    import datetime as dt
+    import random
+
+    from app.admin import DEMO_AUTHORIZERS, DEMO_LEAD
+    from app.commands.center import open_center_store
+    from clientsvc.center.lead import LeadDesk
+    from clientsvc.identity import Directory
+    from clientsvc.keystore import KeyStore, memory_keyring_from_file
+    from sim.day import build_day, load_day, review_day
+
+    day = dt.date.today() - dt.timedelta(days=1)
+    marker = settings.center_dir / f"demo-day-{day:%Y%m%d}.done"
+    if marker.exists():
+        return day
+    print(f"demo: preparing {day} at the center for the lead's desk…", flush=True)
+    settings.center_dir.mkdir(parents=True, exist_ok=True)
+    keystore = KeyStore(settings.data_dir, memory_keyring_from_file(settings.demo_secrets_file))
+    keys = {person: keystore.unlock(person, pin) for person, _, _, pin in DEMO_AUTHORIZERS}
+    store = open_center_store(settings)
+    try:
+        reviewer = DEMO_AUTHORIZERS[2][0]
+        built = build_day(
+            keys, Directory(settings.directory), day, random.Random(seed), reviewer=reviewer
+        )
+        load_day(store, built, broker_id=f"DEMO-DAY-{day:%Y%m%d}")
+        desk = LeadDesk(store, wait_target_s=settings.wait_target_s)
+        review_day(desk, built, DEMO_LEAD[0], reviewer)
+    finally:
+        store.close()
+    marker.touch()
+    return day
+
+
 def _make_test_pack(settings: Any, per_mille: int, seed: int) -> None:
     """The demo lead's signed vigilance test pack for today (prepared outside the product in a
     real center; here by the simulator), where the demo's broker looks for packs."""
@@ -340,6 +378,8 @@ def run_demo(args: argparse.Namespace) -> int:
             settings.center_endpoint,
             "--signin",
             f"{DEMO_LEAD[0]}:{DEMO_LEAD[3]}",
+            "--day",  # yesterday's day, sampled and re-reviewed; the board is today's, live
+            _seed_lead_day(settings, args.seed).isoformat(),
         ]
         if args.quit_after:
             lead_args += ["--quit-after", str(args.quit_after)]

@@ -304,6 +304,7 @@ def report_html(
                 words.vigilance_headers(with_agreement=False),
                 words.vigilance_rows(stats.vigilance, names),
             ),
+            _tag("p", words.vigilance_footnote()),
         ]
     if sample is not None:
         out.append(_tag("h2", QCoreApplication.translate("report", "Sample re-review (抽查复审)")))

@@ -424,7 +424,11 @@ class LeadWindow(QMainWindow):
             text = ""
             if finding is not None:
                 text = words.finding_outcome(finding.outcome)
-                text += f" {finding.category}" if finding.category else ""
+                text += (
+                    f" {finding.category} {texts.error_category(finding.category)}"
+                    if finding.category
+                    else ""
+                )
                 text += f" · {words.finding_state(finding.state)}"
             amount = "" if i.amount_fen is None else f"{i.amount_fen / 100:,.2f}"
             rows.append(
@@ -937,6 +941,9 @@ class LeadWindow(QMainWindow):
             )
         )
         right.addWidget(self.vigilance_table)
+        note = QLabel(words.vigilance_footnote(), wordWrap=True)
+        note.setObjectName("VigilanceNote")
+        right.addWidget(note)
         right.addStretch(1)
         below.addLayout(left, 1)
         below.addLayout(right, 1)

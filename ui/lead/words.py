@@ -253,6 +253,13 @@ def defect(code: str) -> str:
     }.get(code, QCoreApplication.translate("lead", "other defect"))
 
 
+def vigilance_footnote() -> str:
+    """What the * beside a detection rate means."""
+    return QCoreApplication.translate(
+        "lead", "* fewer than %1 test items: not yet a firm figure; read it with its interval"
+    ).replace("%1", str(RELIABLE_AFTER))
+
+
 def vigilance_headers(with_agreement: bool) -> list[str]:
     headers = [
         QCoreApplication.translate("lead", "Authorizer"),
@@ -278,12 +285,9 @@ def vigilance_rows(
     rows = []
     for who, v in vigilance.items():
         interval = "—" if v.low is None else f"{percent(v.low)} – {percent(v.high)}"
-        if not v.reliable:
-            interval += QCoreApplication.translate(
-                "lead", " (fewer than %1 items: not yet firm)"
-            ).replace("%1", str(RELIABLE_AFTER))
+        shown = percent(v.rate) + ("" if v.reliable else " *")  # * : vigilance_footnote
         missed = "、".join(f"{defect(code)} ×{n}" for code, n in v.missed.items()) or "—"
-        row = [person(who, names), str(v.tests), str(v.caught), percent(v.rate), interval, missed]
+        row = [person(who, names), str(v.tests), str(v.caught), shown, interval, missed]
         if agreement is not None:
             rate = agreement.get(who)
             row.append(
