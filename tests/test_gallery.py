@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from sim import gallery
+from sim import gallery, lead_gallery
 from ui import i18n, theme
 from ui.main_window import MainWindow
 
@@ -136,5 +136,8 @@ def test_the_demo_writes_every_state_in_both_languages(tmp_path: Path) -> None:
         for name in gallery.EVIDENCE_SHOWN:
             image = QImage(str(out / f"{name}-evidence-{language}.jpg"))
             assert (image.width(), image.height()) == gallery.TWO_SCREENS, name
-    shots = 2 * (len(gallery.STATES) + len(gallery.EVIDENCE_SHOWN))
+        for tab in lead_gallery.TABS:  # the lead's desk on the simulated day, every tab
+            image = QImage(str(out / f"lead-{tab}-{language}.png"))
+            assert (image.width(), image.height()) == lead_gallery.SIZE, tab
+    shots = 2 * (len(gallery.STATES) + len(gallery.EVIDENCE_SHOWN) + len(lead_gallery.TABS))
     assert f"{shots} screenshots" in done.stdout
