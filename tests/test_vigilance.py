@@ -344,3 +344,37 @@ def test_the_detection_rates_come_out_right_and_tests_count_in_no_other_figure()
         assert (v["low"], v["high"]) == pytest.approx(_reference_interval(k, n), abs=1e-6)
         assert v["reliable"] is (n >= 100)
         assert sum(v["missed"].values()) == n - k
+
+
+def test_test_items_follow_real_requests_at_the_packs_rate_each_case_once_and_later(
+    ids: Identities,
+) -> None:
+    """4,000 real requests at 50 per mille: about 200 test items drawn (a binomial's 4
+    standard deviations either side), no case twice, each due within the delay's bound."""
+    from clientsvc.broker.config import BrokerConfig
+    from clientsvc.broker.vigilance import MAX_DELAY_MS, InForce, Vigilance
+    from clientsvc.clock import now_ms
+    from clientsvc.vigilance import LoadedPack
+
+    cases = [
+        {"case_id": f"C{i:03d}", "request": {}, "defect": "amount_mismatch", "note": ""}
+        for i in range(500)
+    ]
+    pack = sign_pack(
+        ids.keys["L1"], pack_id="P", day="2026-12-04", rate_per_mille=50, cases=cases, issued_at=1
+    )
+    vigilance = Vigilance(BrokerConfig(), None, None, ids.directory, rng=random.Random(4))  # type: ignore[arg-type]
+    vigilance.in_force = InForce(LoadedPack(pack, {}, {}), [c["case_id"] for c in cases])
+    real = type("Real", (), {"test": None})()
+    start = now_ms()
+    for _ in range(4000):
+        vigilance.after_real(real)  # type: ignore[arg-type]
+    drawn = [case for _, _, case in vigilance.due]
+    assert 145 <= len(drawn) <= 255, len(drawn)
+    assert len(set(drawn)) == len(drawn)
+    assert all(start <= due <= now_ms() + MAX_DELAY_MS for due, _, _ in vigilance.due)
+    vigilance.rng = Always()  # from here every draw says "inject"
+    vigilance.after_real(type("Test", (), {"test": object()})())  # type: ignore[arg-type]
+    assert len(vigilance.due) == len(drawn)  # a test item is not followed by another
+    vigilance.after_real(real)  # type: ignore[arg-type]
+    assert len(vigilance.due) == len(drawn) + 1  # a real one is

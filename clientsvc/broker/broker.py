@@ -437,7 +437,7 @@ class Broker:
             self._next_prune = at + 60_000
         self.authorizers.on_timers(at)
         self.readers.on_timers(at)
-        self.vigilance.refresh()
+        self.vigilance.on_timers(at)
         if at >= self._next_presence:
             self._next_presence = at + 250
             self._presence = tuple(

@@ -33,6 +33,7 @@ from clientsvc.protocol.messages import AuthRequest, request_digest
 from clientsvc.vigilance import LoadedPack, TestMark, fresh_request_id, load_pack
 
 log = logging.getLogger("authdesk.broker")
+MAX_DELAY_MS = 90_000  # a test item follows its real request within this
 
 
 @dataclass
@@ -68,6 +69,8 @@ class Vigilance:
         self.refused: list[Refused] = []
         self.used: set[tuple[str, str]] = set()  # (pack, case): from the journal, and as made
         self.injected = 0
+        # drawn, not injected yet: (due at, pack, case); a restart forgets them (a new draw)
+        self.due: list[tuple[int, LoadedPack, str]] = []
         self._watch = FolderWatch(config.test_packs, RESCAN_S) if config.test_packs else None
         self._day: dt.date | None = None
 
@@ -104,9 +107,8 @@ class Vigilance:
         if best is None:
             self.in_force = None
             return
-        unused = [
-            c.case_id for c in best.pack.cases if (best.pack.pack_id, c.case_id) not in self.used
-        ]
+        taken = self.used | {(d[1].pack.pack_id, d[2]) for d in self.due}  # made, or drawn
+        unused = [c.case_id for c in best.pack.cases if (best.pack.pack_id, c.case_id) not in taken]
         self.in_force = InForce(best, unused)
         log.info(
             "test pack %s by %s in force: %d of %d cases unused, %d per mille",
@@ -130,7 +132,9 @@ class Vigilance:
             self.tellers.check_images(request, blobs)
 
     def after_real(self, entry: Entry) -> None:
-        """A real request was accepted: a test item follows it at the pack's rate."""
+        """A real request was accepted: a test item follows it at the pack's rate, after a
+        random delay (up to ``MAX_DELAY_MS``), so that it does not arrive on a real one's
+        heels."""
         self.refresh()
         force = self.in_force
         if force is None or not force.unused or entry.test is not None:
@@ -138,7 +142,18 @@ class Vigilance:
         if self.rng.randrange(1000) >= force.loaded.pack.rate_per_mille:
             return
         case_id = force.unused.pop(self.rng.randrange(len(force.unused)))
-        self.inject(force.loaded, case_id)
+        due = now_ms() + self.rng.randrange(MAX_DELAY_MS)
+        self.due.append((due, force.loaded, case_id))
+
+    def on_timers(self, at: int) -> None:
+        """The broker's timer round: the packs folder looked at; the test items due, in."""
+        self.refresh()
+        ready = [d for d in self.due if d[0] <= at]
+        if not ready:
+            return
+        self.due = [d for d in self.due if d[0] > at]
+        for _, loaded, case_id in ready:
+            self.inject(loaded, case_id)
 
     def inject(self, loaded: LoadedPack, case_id: str) -> Entry | None:
         pack = loaded.pack
