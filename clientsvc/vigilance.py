@@ -1,5 +1,5 @@
 """Vigilance test items (threat image projection): test cases a center lead prepares, signed by
-the lead's key, that the broker slips into the queue among real requests (docs/PROTOCOL.md §9).
+the lead's key, that the broker slips into the queue among real requests (docs/PROTOCOL.md §7.16).
 
 A *test pack* is a folder: ``pack.json`` (a ``TestPack``, signed) and each case's images, one
 file per image named by its SHA-256. The pack names the day it is for and a rate; each case
@@ -14,9 +14,9 @@ import datetime as dt
 import hashlib
 import json
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
+from random import Random
 from typing import Annotated, Any, Literal
 
 from cryptography.exceptions import InvalidSignature
@@ -49,7 +49,6 @@ RELIABLE_AFTER = 100  # test items per authorizer before the detection rate is a
 # what a vigilance test item's decision must be to count as caught: not an approval
 CAUGHT_VERDICTS = frozenset({"reject", "return"})
 
-_DATED = re.compile(r"^([A-Za-z]{0,8})([0-9]{8})-([0-9a-f]{8,32})$")
 Day = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 
 
@@ -166,10 +165,11 @@ class LoadedPack:
     images: dict[str, bytes]  # sha256 → bytes, each checked against its hash and size
 
 
-def load_pack(folder: Path, directory: Directory) -> LoadedPack:
+def load_pack(folder: Path, directory: Directory, day: str | None = None) -> LoadedPack | None:
     """A pack folder, read and checked whole: its JSON at the edge, its signature, every
     case's request as the broker checks a teller's, every image against its entry. Anything
-    wrong refuses the whole pack (``ProtocolError``), naming what."""
+    wrong refuses the whole pack (``ProtocolError``), naming what. ``day``: a pack signed for
+    another day is None, its images not read."""
     try:
         data = (folder / PACK_FILE).read_bytes()
     except OSError as exc:
@@ -183,6 +183,8 @@ def load_pack(folder: Path, directory: Directory) -> LoadedPack:
     except ProtocolError as exc:  # not JSON, or hostile JSON (``edge``)
         raise _refused(exc.code, exc.detail) from exc
     verify_pack(pack, directory)
+    if day is not None and pack.day != day:
+        return None
     requests: dict[str, AuthRequest] = {}
     images: dict[str, bytes] = {}
     total = 0
@@ -230,17 +232,31 @@ def load_pack(folder: Path, directory: Directory) -> LoadedPack:
     return LoadedPack(pack, requests, images)
 
 
-def fresh_request_id(template: str, today: dt.date, token: str) -> str:
-    """A new request id shaped like the case's own (``R20261204-3fa9c1d2e4b5``): its date
-    part made today's, and its random tail replaced by ``token`` (hex, 32 characters), so
-    the item looks like any other teller's request of the day."""
-    dated = _DATED.match(template)
-    if dated:
-        return f"{dated[1]}{today:%Y%m%d}-{token[: len(dated[3])]}"
-    head, sep, tail = template.rpartition("-")
-    if sep and head:
-        return f"{head[:40]}-{token[: max(8, min(len(tail), 32))]}"
-    return f"{template[:40]}-{token[:12]}"
+def fresh_request_id(template: str, pack_day: str, today: dt.date, rng: Random) -> str:
+    """A new request id shaped like the case's own: the pack's day in it (``20261203``)
+    made today's, and its last part (after the last "-") drawn anew character by character
+    in the same class (a digit for a digit, a hex letter for a hex letter, a letter for a
+    letter, in the same case), so the item looks like any other request of its teller."""
+    day = pack_day.replace("-", "")
+    text = template.replace(day, today.strftime("%Y%m%d")) if len(day) == 8 else template
+    head, sep, tail = text.rpartition("-")
+    if not sep:  # no separator: the last 8 characters are taken as the random part
+        head, tail = text[:-8], text[-8:]
+    lower, upper = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    digits = "0123456789"
+    if tail.isdigit():
+        pool = {c: digits for c in tail}
+    elif all(c in digits + "abcdef" for c in tail):
+        pool = {c: digits + "abcdef" for c in tail}  # lowercase hex, as most systems write it
+    elif all(c in digits + "ABCDEF" for c in tail):
+        pool = {c: digits + "ABCDEF" for c in tail}
+    else:
+        pool = {
+            c: digits if c.isdigit() else lower if c in lower else upper if c in upper else c
+            for c in tail
+        }
+    out = [rng.choice(pool[c]) for c in tail]
+    return f"{head}{sep}{''.join(out)}"
 
 
 def wilson(caught: int, total: int, z: float = 1.959964) -> tuple[float, float] | None:

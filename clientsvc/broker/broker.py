@@ -202,6 +202,7 @@ class Broker:
                 e.decision.nonce if e.decision else None,
                 tuple(d.nonce for d in e.verdicts.approvals),
                 e.digest,
+                e.test.case_id if e.test else None,  # a vigilance test item's case
             )
             for rid, e in self.entries.items()
         }

@@ -59,7 +59,7 @@ class BrokerConfig:
     transport: Transport = field(default_factory=Transport.plain)
     # the readers' published signing keys (``<reader_id>.pem``); None: ``directory/readers``
     readers: Path | None = None
-    # the center lead's signed test packs, one folder each (§9); None: no test items
+    # the center lead's signed test packs, one folder each (§7.16); None: no test items
     test_packs: Path | None = None
 
     @property

@@ -78,7 +78,7 @@ class Restorer:
                 verdicts=Verdicts(needed=self.config.dual.approvals_needed(msg)),
             )
             new.test = mark_of(body)
-            if new.test is not None:  # a vigilance test item (§9): one decision ends it
+            if new.test is not None:  # a vigilance test item (§7.16): one decision ends it
                 new.verdicts = Verdicts(needed=1)
                 self.remember_test(new.test)
             self.requests.open(new)

@@ -62,7 +62,7 @@ class Entry:
     # reader is at it ("pending") or none will be ("unavailable")
     reading: SignedReading | None = field(default=None, repr=False)
     reading_status: ReadingStatus = "pending"
-    # a vigilance test item (§9): the lead's case and its defect; None for a teller's request
+    # a vigilance test item (§7.16): the lead's case and its defect; None for a teller's request
     test: TestMark | None = field(default=None, repr=False)
 
     @property

@@ -176,7 +176,9 @@ class Tellers:
 
     def _teller_entry(self, request_id: str, teller_id: str) -> Entry:
         entry = self.requests.get(request_id)
-        if entry is None or entry.test is not None:  # a test item is no teller's: §9
+        # a vigilance test item is answered exactly as a real request in its state (§7.16):
+        # an answer of its own would tell anyone who asks with the item's ids that it is one
+        if entry is None:
             raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, request_id)
         if entry.request.teller_id != teller_id:
             raise ProtocolError(ErrorCode.FORBIDDEN, "not this teller's request")
@@ -209,8 +211,6 @@ class Tellers:
         if msg.request.get("request_id") != msg.request_id:
             raise ProtocolError(ErrorCode.WRONG_REQUEST, "the request carried is another one")
         entry = self.requests.get(msg.request_id)
-        if entry is not None and entry.test is not None:  # a test item is no teller's: §9
-            raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, msg.request_id)
         if entry is None:  # the broker never got it (unreachable at the time): record it now
             entry = self._record_unseen(msg)
         if entry.request.teller_id != msg.teller_id:

@@ -1,4 +1,4 @@
-"""Vigilance test items at the broker (docs/PROTOCOL.md §9): the lead's signed test packs,
+"""Vigilance test items at the broker (docs/PROTOCOL.md §7.16): the lead's signed test packs,
 loaded from a folder, and a test item slipped into the queue after a real request, at the
 pack's rate.
 
@@ -34,6 +34,7 @@ from clientsvc.vigilance import LoadedPack, TestMark, fresh_request_id, load_pac
 
 log = logging.getLogger("authdesk.broker")
 MAX_DELAY_MS = 90_000  # a test item follows its real request within this
+MAX_LAG_MS = 5_000  # the teller's clock behind the broker's, as a real request showed it
 
 
 @dataclass
@@ -70,7 +71,8 @@ class Vigilance:
         self.used: set[tuple[str, str]] = set()  # (pack, case): from the journal, and as made
         self.injected = 0
         # drawn, not injected yet: (due at, pack, case); a restart forgets them (a new draw)
-        self.due: list[tuple[int, LoadedPack, str]] = []
+        # (due at, pack id, case id, the lag of the teller's clock to copy)
+        self.due: list[tuple[int, str, str, int]] = []
         self._watch = FolderWatch(config.test_packs, RESCAN_S) if config.test_packs else None
         self._day: dt.date | None = None
 
@@ -89,25 +91,28 @@ class Vigilance:
         folder: Path = self._watch.folder
         self.refused = []
         best: LoadedPack | None = None
-        for pack_dir in (
-            sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
-        ):
-            try:
-                loaded = load_pack(pack_dir, self.directory)
+        try:
+            folders = sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+        except OSError as exc:  # unreadable: no test items until it can be read
+            log.error("the test packs folder %s cannot be read: %s", folder, exc)
+            folders = []
+        for pack_dir in folders:
+            try:  # a pack for another day: its signature checked, its images not read
+                loaded = load_pack(pack_dir, self.directory, day=day.isoformat())
+                if loaded is None:
+                    log.info("test pack %s is not for %s: not used today", pack_dir.name, day)
+                    continue
                 self._check_images(loaded)
             except ProtocolError as err:
                 log.error("%s: %s", pack_dir.name, err.detail)
                 self.refused.append(Refused(pack_dir.name, err.code.value, err.detail))
-                continue
-            if loaded.pack.day != day.isoformat():
-                log.info("test pack %s is for %s: not used today", pack_dir.name, loaded.pack.day)
                 continue
             if best is None or loaded.pack.issued_at > best.pack.issued_at:
                 best = loaded
         if best is None:
             self.in_force = None
             return
-        taken = self.used | {(d[1].pack.pack_id, d[2]) for d in self.due}  # made, or drawn
+        taken = self.used | {(d[1], d[2]) for d in self.due}  # made, or drawn
         unused = [c.case_id for c in best.pack.cases if (best.pack.pack_id, c.case_id) not in taken]
         self.in_force = InForce(best, unused)
         log.info(
@@ -135,35 +140,49 @@ class Vigilance:
         """A real request was accepted: a test item follows it at the pack's rate, after a
         random delay (up to ``MAX_DELAY_MS``), so that it does not arrive on a real one's
         heels."""
-        self.refresh()
-        force = self.in_force
-        if force is None or not force.unused or entry.test is not None:
-            return
-        if self.rng.randrange(1000) >= force.loaded.pack.rate_per_mille:
-            return
-        case_id = force.unused.pop(self.rng.randrange(len(force.unused)))
-        due = now_ms() + self.rng.randrange(MAX_DELAY_MS)
-        self.due.append((due, force.loaded, case_id))
+        try:  # whatever fails here, the real request's handling is done and stays so
+            self.refresh()
+            force = self.in_force
+            if force is None or not force.unused or entry.test is not None:
+                return
+            if self.rng.randrange(1000) >= force.loaded.pack.rate_per_mille:
+                return
+            case_id = force.unused.pop(self.rng.randrange(len(force.unused)))
+            due = now_ms() + self.rng.randrange(MAX_DELAY_MS)
+            # the teller's clock is a little behind the broker's: the test item is too
+            lag = max(0, min(entry.enqueued_at - entry.request.submitted_at, MAX_LAG_MS))
+            self.due.append((due, force.loaded.pack.pack_id, case_id, lag))
+        except Exception:
+            log.exception("vigilance: no test item this time")
 
     def on_timers(self, at: int) -> None:
-        """The broker's timer round: the packs folder looked at; the test items due, in."""
-        self.refresh()
-        ready = [d for d in self.due if d[0] <= at]
-        if not ready:
-            return
-        self.due = [d for d in self.due if d[0] > at]
-        for _, loaded, case_id in ready:
-            self.inject(loaded, case_id)
+        """The broker's timer round: the packs folder looked at; the test items due, in —
+        each only while its pack is still the one in force for today (a pack withdrawn, or
+        replaced, or a day that turned meanwhile: the draw is dropped)."""
+        try:
+            self.refresh()
+            ready = [d for d in self.due if d[0] <= at]
+            if not ready:
+                return
+            self.due = [d for d in self.due if d[0] > at]
+            force = self.in_force
+            for _, pack_id, case_id, lag in ready:
+                if force is None or force.loaded.pack.pack_id != pack_id:
+                    log.info("test item of %s dropped: the pack is no longer in force", pack_id)
+                    continue
+                self.inject(force.loaded, case_id, lag)
+        except Exception:
+            log.exception("vigilance: the test items due were dropped")
 
-    def inject(self, loaded: LoadedPack, case_id: str) -> Entry | None:
+    def inject(self, loaded: LoadedPack, case_id: str, lag_ms: int = 0) -> Entry | None:
         pack = loaded.pack
         case = next(c for c in pack.cases if c.case_id == case_id)
         at = now_ms()
         raw = dict(case.request)
         raw["request_id"] = fresh_request_id(
-            str(case.request["request_id"]), self.today(), secrets.token_hex(16)
+            str(case.request["request_id"]), pack.day, self.today(), self.rng
         )
-        raw["submitted_at"] = at
+        raw["submitted_at"] = at - lag_ms
         request = AuthRequest.model_validate(raw)
         if self.moves.requests.get(request.request_id) is not None:
             return None  # 128 random bits collided: never in practice; nothing is overwritten

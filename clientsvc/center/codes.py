@@ -23,3 +23,4 @@ class Refusal(StrEnum):
     NOT_IN_SAMPLE = "not_in_sample"  # E_UNKNOWN_REQUEST
     NO_REQUEST = "no_request"  # E_UNKNOWN_REQUEST
     NO_FINDING = "no_finding"  # E_UNKNOWN_REQUEST
+    TEST_ITEM = "test_item"  # E_FORBIDDEN: a vigilance test item is not re-reviewed

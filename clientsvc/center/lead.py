@@ -202,6 +202,7 @@ class LeadDesk:
                     ),
                     center_requests.c.final_ms >= start,
                     center_requests.c.final_ms < end,
+                    center_requests.c.test.is_(None),  # a vigilance test is not re-reviewed
                 )
                 .order_by(center_requests.c.request_id)
             ).all()
@@ -331,6 +332,8 @@ class LeadDesk:
         request = self.store.request(request_id)
         if request is None:
             raise ProtocolError(ErrorCode.UNKNOWN_REQUEST, Refusal.NO_REQUEST)
+        if request.get("test") is not None:  # counted as vigilance, never re-reviewed
+            raise ProtocolError(ErrorCode.FORBIDDEN, Refusal.TEST_ITEM)
         self.sample(sample_id)  # raises for an unknown sample
         with self.store.engine.begin() as conn:
             conn.execute(
@@ -615,7 +618,9 @@ class LeadDesk:
                     center_requests.c.state,
                     center_requests.c.txn_type,
                     center_requests.c.decided_by,
-                ).join(center_requests, center_requests.c.request_id == reviews.c.request_id)
+                )
+                .join(center_requests, center_requests.c.request_id == reviews.c.request_id)
+                .where(center_requests.c.test.is_(None))
             ).all()
             errors = conn.execute(
                 select(center_requests.c.decided_by, review_findings.c.category)
@@ -623,7 +628,7 @@ class LeadDesk:
                     center_requests,
                     center_requests.c.request_id == review_findings.c.request_id,
                 )
-                .where(review_findings.c.state == "confirmed")
+                .where(review_findings.c.state == "confirmed", center_requests.c.test.is_(None))
             ).all()
         by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         by_auth: dict[str, list[int]] = defaultdict(lambda: [0, 0])

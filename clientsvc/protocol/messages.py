@@ -464,7 +464,7 @@ class WorkerOptionsAck(Message):
     server_time: Millis
 
 
-# the defect a vigilance test item carries (§9), as the lead's pack names it
+# the defect a vigilance test item carries (§7.16), as the lead's pack names it
 DefectCode = Literal[
     "amount_mismatch",  # the voucher's amount is not the keyed amount
     "capital_mismatch",  # 大写 and 小写 disagree on the voucher
@@ -481,7 +481,7 @@ DEFECT_CODES: tuple[str, ...] = DefectCode.__args__  # type: ignore[attr-defined
 
 
 class TestReveal(BaseModel):
-    """In a decision's ack, only when the item was a vigilance test (§9): its defect, and
+    """In a decision's ack, only when the item was a vigilance test (§7.16): its defect, and
     whether the decision caught it (a rejection or a return does; an approval does not)."""
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -496,7 +496,7 @@ class DecisionAck(Message):
     request_id: Id
     status: Literal["accepted", "duplicate"]
     server_time: Millis
-    # the item was a vigilance test (§9): omitted for every real request
+    # the item was a vigilance test (§7.16): omitted for every real request
     test: TestReveal | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -1687,7 +1687,12 @@
             <translation>This item has no finding yet.</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+1" />
+            <source>This is a vigilance test item: it counts in the detection rates, not in 抽查复审.</source>
+            <translation>This is a vigilance test item: it counts in the detection rates, not in 抽查复审.</translation>
+        </message>
+        <message>
+            <location line="+9" />
             <source>The center did not answer. Try again; if it persists, call IT.</source>
             <translation>The center did not answer. Try again; if it persists, call IT.</translation>
         </message>

@@ -419,12 +419,12 @@
     <message>
         <location filename="../../ui/lead/window.py" line="+134"/>
         <source>AuthDesk — Center lead — %1 (%2)</source>
-        <translation>AuthDesk — 中心主管 — %1（%2）</translation>
+        <translation>AuthDesk — 中心负责人 — %1（%2）</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>Reviewer: the board and the statistics are the lead&apos;s.</source>
-        <translation>复核员：中心看板和统计仅供中心主管使用。</translation>
+        <translation>复核人：中心看板和统计仅供中心负责人使用。</translation>
     </message>
     <message>
         <location line="+24"/>
@@ -491,7 +491,7 @@
     <message>
         <location line="+2"/>
         <source>Waits past the center&apos;s target</source>
-        <translation>超出中心时限的等待</translation>
+        <translation>等待超时业务</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -664,7 +664,7 @@
     <message>
         <location line="+7"/>
         <source>For</source>
-        <translation>已处理时长</translation>
+        <translation>本笔已用时</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -759,7 +759,7 @@
     <message>
         <location line="+9"/>
         <source>Re-review</source>
-        <translation>复核</translation>
+        <translation>复审</translation>
     </message>
     <message>
         <location line="+21"/>
@@ -834,7 +834,7 @@
     <message>
         <location line="+10"/>
         <source>Not ticked: no row of the checklist was ticked.</source>
-        <translation>未勾选：授权员未勾选任何审核要点。</translation>
+        <translation>未勾选任何审核要点。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -894,7 +894,7 @@
     <message>
         <location line="+32"/>
         <source>Vigilance tests: items with a known defect from the lead&apos;s signed pack, caught when not approved</source>
-        <translation>警觉性测试：取自中心负责人签名测试包、带已知缺陷的业务，未予授权通过即为检出</translation>
+        <translation>警觉性测试：中心负责人签发的预设问题业务，拒绝授权或退回修改即为检出</translation>
     </message>
     <message>
         <location line="+57"/>
@@ -909,7 +909,7 @@
     <message>
         <location line="+8"/>
         <source>笔均授权时间 %1 (submitted → decided) · peak hours %2 · test items %3 (counted in no figure)</source>
-        <translation>笔均授权时间 %1（提交 → 授权完成）· 高峰时段 %2 · 测试业务 %3 笔（不计入任何指标）</translation>
+        <translation>笔均授权时间 %1（提交 → 授权完成）· 高峰时段 %2 · 测试业务 %3 笔（不计入业务统计）</translation>
     </message>
     <message>
         <location line="+49"/>
@@ -1014,7 +1014,7 @@
     <message>
         <location line="+1"/>
         <source>Reviews</source>
-        <translation>复核笔数</translation>
+        <translation>复审笔数</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1034,7 +1034,7 @@
     <message>
         <location line="+9"/>
         <source>Re-review: blind verdicts against the original</source>
-        <translation>复核：盲审结论与原授权结果比对</translation>
+        <translation>复审：盲审结论与原授权结论比对</translation>
     </message>
     <message>
         <location line="+20"/>
@@ -1687,7 +1687,12 @@
         <translation>该笔业务尚无差错认定。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
+        <source>This is a vigilance test item: it counts in the detection rates, not in 抽查复审.</source>
+        <translation>这是一笔警觉性测试业务：计入检出率统计，不纳入抽查复审。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>The center did not answer. Try again; if it persists, call IT.</source>
         <translation>授权中心无响应。请重试；如持续出现，请联系科技部门。</translation>
     </message>
@@ -2009,22 +2014,22 @@
     <message>
         <location line="+1"/>
         <source>wrong date</source>
-        <translation>日期不符</translation>
+        <translation>日期非当日</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>no seal</source>
-        <translation>缺少印章</translation>
+        <translation>未盖章</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>no signature</source>
-        <translation>缺少客户签名</translation>
+        <translation>客户未签名</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>other defect</source>
-        <translation>其他缺陷</translation>
+        <translation>其他问题</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2044,7 +2049,7 @@
     <message>
         <location line="+1"/>
         <source>Caught</source>
-        <translation>检出</translation>
+        <translation>检出笔数</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2059,7 +2064,7 @@
     <message>
         <location line="+1"/>
         <source>Missed</source>
-        <translation>漏检</translation>
+        <translation>漏检明细</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -2153,7 +2158,7 @@
     <message>
         <location line="+4"/>
         <source>Vigilance test items (counted in no figure)</source>
-        <translation>警觉性测试业务（不计入任何指标）</translation>
+        <translation>警觉性测试业务（不计入业务统计）</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -2714,7 +2719,7 @@
     <message>
         <location line="+4"/>
         <source>The request changed after it was shown to you: the decision was refused.</source>
-        <translation>申请在向您显示后已变更：决定被拒绝。</translation>
+        <translation>申请内容在您审核期间已变更，本次授权结论未被受理。</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -2744,7 +2749,7 @@
     <message>
         <location line="+9"/>
         <source>Too many wrong PINs: locked until %1. Ask the center lead if it is urgent.</source>
-        <translation>密码错误次数过多：锁定至 %1。如有急需，请联系中心主管。</translation>
+        <translation>密码错误次数过多：锁定至 %1。如有急需，请联系中心负责人。</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2789,7 +2794,7 @@
     <message>
         <location line="+1"/>
         <source>the voucher carries no seal</source>
-        <translation>凭证缺少印章</translation>
+        <translation>凭证未加盖印章</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2799,17 +2804,17 @@
     <message>
         <location line="+1"/>
         <source>a defect described by the center lead</source>
-        <translation>中心负责人设定的缺陷</translation>
+        <translation>中心负责人预设的问题</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Vigilance test: item %1 was a test set by the center lead, not a teller&apos;s request. Its defect: %2. You did not approve it: caught ✓</source>
-        <translation>警觉性测试：业务 %1 是中心负责人设置的测试业务，并非柜员提交的真实业务。所设缺陷：%2。您未予授权通过：已检出 ✓</translation>
+        <translation>警觉性测试：业务 %1 是中心负责人设置的测试业务，并非柜员提交的真实业务。预设问题：%2。您未授权通过，已检出 ✓</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Vigilance test: item %1 was a test set by the center lead, not a teller&apos;s request. Its defect: %2. You approved it: missed ✗. No money moved.</source>
-        <translation>警觉性测试：业务 %1 是中心负责人设置的测试业务，并非柜员提交的真实业务。所设缺陷：%2。您已授权通过：未检出 ✗。该笔未发生任何资金变动。</translation>
+        <translation>警觉性测试：业务 %1 是中心负责人设置的测试业务，并非柜员提交的真实业务。预设问题：%2。您已授权通过，未检出 ✗。本笔为测试业务，未发生实际资金变动。</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -3089,12 +3094,12 @@
     <message>
         <location line="+19"/>
         <source>Decisions from before the restart were not applied — %1</source>
-        <translation>重启前的授权结果未被受理——%1</translation>
+        <translation>重启前提交的授权结论未被受理：%1</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Decisions from before the restart were delivered: %1</source>
-        <translation>重启前的授权结果已送达：%1</translation>
+        <translation>重启前提交的授权结论已送达：%1</translation>
     </message>
     <message>
         <location line="+10"/>

@@ -65,6 +65,10 @@ def _refusals() -> dict[Refusal, str]:
             "lead", "There is no such request at the center."
         ),
         Refusal.NO_FINDING: QCoreApplication.translate("lead", "This item has no finding yet."),
+        Refusal.TEST_ITEM: QCoreApplication.translate(
+            "lead",
+            "This is a vigilance test item: it counts in the detection rates, not in 抽查复审.",
+        ),
     }
 
 
