@@ -167,6 +167,50 @@ def test_a_pack_for_another_day_or_needing_two_approvals_is_not_used(
         broker.stop()
 
 
+def test_a_pack_with_a_case_that_would_need_two_approvals_is_refused(
+    ids: Identities, tmp_path: Path
+) -> None:
+    """One decision shows whether a defect was seen: a case at or over a dual threshold
+    refuses the whole pack at the broker (E_FORBIDDEN), and nothing of it is used."""
+    from clientsvc.vigilance import write_pack
+
+    sim = make_request(
+        random.Random(9),
+        teller_id="T7",
+        txn_type="cash_withdrawal",
+        amount_fen=500_000 * 100,  # over the 200,000 yuan threshold for two approvals
+        mismatch_rate=0.0,
+        expired_rate=0.0,
+        today=TODAY,
+    )
+    case = {
+        "case_id": "C1",
+        "request": sim.request.to_dict(),
+        "defect": "amount_mismatch",
+        "note": "",
+    }
+    pack = sign_pack(
+        ids.keys["L1"],
+        pack_id="BIG",
+        day=TODAY.isoformat(),
+        rate_per_mille=200,
+        cases=[case],
+        issued_at=1,
+    )
+    packs = tmp_path / "packs"
+    write_pack(packs / "big", pack, sim.evidence)
+    assert load_pack(packs / "big", ids.directory) is not None  # well-formed and signed
+    broker = start_broker(ids, test_packs=packs)
+    try:
+        broker.vigilance.today = lambda: TODAY
+        broker.vigilance.refresh()
+        assert broker.vigilance.in_force is None
+        assert [r.code for r in broker.vigilance.refused] == ["E_FORBIDDEN"]
+        assert "two approvals" in broker.vigilance.refused[0].detail
+    finally:
+        broker.stop()
+
+
 @pytest.mark.parametrize(
     ("template", "pattern"),
     [
