@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from clientsvc.audit.chain import GENESIS, event_hash
@@ -77,7 +77,6 @@ class Day:
     shown: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # who → (at, rid)
     missed: list[str] = field(default_factory=list)  # approved despite a planted defect
     decided_by: dict[str, list[str]] = field(default_factory=dict)  # rid → deciders
-    end_ms: int = 0  # the day's last moment in the records
 
 
 @dataclass
@@ -146,13 +145,7 @@ class _Builder:
         """One request's life; returns when it was returned (for the teller's correction)."""
         rng = self.rng
         raw = sim.request.model_copy(update={"submitted_at": submitted}).to_dict()
-        sim = SimulatedRequest(
-            sim.request.model_copy(update={"submitted_at": submitted}),
-            sim.evidence,
-            sim.defect,
-            sim.person,
-            sim.recipe,
-        )
+        sim = replace(sim, request=sim.request.model_copy(update={"submitted_at": submitted}))
         rid = sim.request.request_id
         self.out.images.update(sim.evidence)
         accepted: dict[str, Any] = {"request": raw, "digest": request_digest(raw)}
@@ -316,7 +309,6 @@ def build_day(
         for s, (m, r, k, body) in enumerate(events, start=1)
     ]
     out.shown = {who: sorted(v) for who, v in b.shown.items()}
-    out.end_ms = max(m for m, *_ in events)
     return out
 
 

@@ -114,7 +114,7 @@ class Stage:
         return [("main", self.window)] + ([("evidence", self.evidence)] if self.evidence else [])
 
 
-def _wait(condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
+def wait_until(condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
     """Run the event loop until ``condition`` holds (the images decoded, the video drawn)."""
     deadline = time.monotonic() + timeout_s
     loop = QEventLoop()
@@ -212,8 +212,8 @@ def _show(stage: Stage, item: ReceivedItem, sim: SimulatedRequest) -> None:
         stage.video.video_state(camera, "live", "")
         stage.video.video_frame(VideoFrame(header, jpeg.tobytes(), bgra, header.captured_at_us))
     window = stage.window
-    _wait(lambda: window.desk.item is item and window.feed.counts()[1] == len(sim.evidence))
-    _wait(lambda: not camera or window.workspace.video.frame is not None)
+    wait_until(lambda: window.desk.item is item and window.feed.counts()[1] == len(sim.evidence))
+    wait_until(lambda: not camera or window.workspace.video.frame is not None)
     QApplication.processEvents()
 
 
@@ -327,7 +327,7 @@ def _state(name: str, seed: int) -> Iterator[Stage]:
             item = _received(sim, reading_status="pending")
             _show(stage, item, sim)
             stage.bridge.sig_item_reading.emit(_read(item, sim))
-            _wait(lambda: w.desk.item is not None and w.desk.item.reading is not None)
+            wait_until(lambda: w.desk.item is not None and w.desk.item.reading is not None)
             w.elements.table.setFocus()
             w.elements.table.setCurrentCell(
                 next(i for i, r in enumerate(w.elements.rows()) if r.state == "mismatch"), 0

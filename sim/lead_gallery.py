@@ -15,13 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from PySide6.QtCore import QEventLoop, QTimer
 
 from app.admin import DEMO_AUTHORIZERS, DEMO_LEAD
 from clientsvc.audit.chain import ReceiptSigner
@@ -32,6 +29,7 @@ from clientsvc.center.store import CenterStore
 from clientsvc.identity import Directory
 from clientsvc.keystore import KeyStore, MemoryKeyring
 from sim.day import Reviewed, at, build_day, load_day, review_day
+from sim.gallery import wait_until
 from ui import i18n
 from ui.lead.window import LeadWindow
 
@@ -55,16 +53,6 @@ class LocalDesk:
         if data is None:
             raise KeyError(sha256)
         return data
-
-
-def _wait(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    loop = QEventLoop()
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the lead's desk did not reach its state")
-        QTimer.singleShot(20, loop.quit)
-        loop.exec()
 
 
 def make_center(root: Path, day: dt.date, seed: int = 6) -> tuple[LeadDesk, Reviewed]:
@@ -124,7 +112,6 @@ def _shoot_one(out: Path, language: str, desk: LeadDesk, reviewed: Reviewed) -> 
     saved: list[Path] = []
 
     def save(tab: str) -> None:
-        _wait(lambda: True)
         path = out / f"lead-{tab}-{language}.png"
         window.grab().save(str(path))
         saved.append(path)
@@ -133,10 +120,10 @@ def _shoot_one(out: Path, language: str, desk: LeadDesk, reviewed: Reviewed) -> 
     try:
         window.tabs.setCurrentIndex(0)
         window.refresh_board()
-        _wait(lambda: window.board_queue.rowCount() > 0)
+        wait_until(lambda: window.board_queue.rowCount() > 0, timeout_s=30)
         save("board")
         window._ask(api.SAMPLE, api.SampleRef(sample_id=reviewed.sample_id), window.show_sample)
-        _wait(lambda: window.sample is not None)
+        wait_until(lambda: window.sample is not None, timeout_s=30)
         window.tabs.setCurrentIndex(1)
         save("sample")
         # the lead re-reviews an item of the sample blind, in the workstation's viewer, then
@@ -154,14 +141,14 @@ def _shoot_one(out: Path, language: str, desk: LeadDesk, reviewed: Reviewed) -> 
             shown = [window.review_library.get(e.sha256) for e in request.evidence]
             return all(image is not None and image.ready for image in shown)
 
-        _wait(images_shown)
+        wait_until(images_shown, timeout_s=30)
         save("review")
         window.record_verdict("approve")
-        _wait(lambda: window.revealed is not None)
+        wait_until(lambda: window.revealed is not None, timeout_s=30)
         save("review-revealed")
         window.tabs.setCurrentIndex(3)
         window.refresh_stats()
-        _wait(lambda: window.stats is not None and window.agreement is not None)
+        wait_until(lambda: window.stats is not None and window.agreement is not None, timeout_s=30)
         save("stats")
     finally:
         window.close()
